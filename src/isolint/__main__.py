@@ -1,0 +1,5 @@
+"""``python -m isolint``."""
+
+from isolint.cli import main
+
+raise SystemExit(main())
