@@ -1,0 +1,22 @@
+"""The rule registry: a literal tuple, in code order. Codes are never reused once retired.
+
+Assigned codes:
+  ISO001 missing_teardown_method   ISO002 missing_xdist_group   ISO003 env_var_pollution
+  ISO004 patch_without_context     ISO005 inert_xdist_group     ISO006 sys_path_pollution
+  ISO007 sys_modules_pollution     ISO008 cwd_pollution         ISO009 module_state_pollution
+  ISO010 hardcoded_port            ISO011 shared_tmp_path       ISO012 mock_retained_on_instance
+"""
+
+from __future__ import annotations
+
+from isolint.rules.base import Rule
+
+ALL_RULES: tuple[type[Rule], ...] = ()
+
+
+def rule_by_key(key: str) -> type[Rule] | None:
+    """The rule whose name or code is ``key`` (codes case-insensitive), or None."""
+    for rule in ALL_RULES:
+        if key == rule.name or key.upper() == rule.code:
+            return rule
+    return None
