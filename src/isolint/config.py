@@ -1,18 +1,44 @@
 """Settings: ``[tool.isolint]`` plus the parts of pytest's own configuration that matter.
 
-INTERFACE STUB: ``load_settings`` returns defaults until the config loader lands.
+``load_settings`` finds pytest's configuration file the way pytest 9 does (see
+``PYTEST_CONFIG_FILES``), reads the collection options and ``addopts`` from it, derives the
+pytest-xdist distribution mode, and then applies ``[tool.isolint]`` from the nearest
+``pyproject.toml`` that has one. Every problem becomes a ``ConfigError`` naming the file.
 """
 
 from __future__ import annotations
 
+import configparser
+import difflib
+import os
+import shlex
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
 DEFAULT_PYTHON_CLASSES = ("Test",)
 DEFAULT_PYTHON_FUNCTIONS = ("test",)
+#: pytest's default ``norecursedirs``.
+DEFAULT_NORECURSEDIRS = (
+    "*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}",
+)
 DIST_MODES = ("no", "each", "load", "loadscope", "loadfile", "loadgroup", "worksteal")
 XDIST_GROUP_POLICIES = ("all", "shared-state")
+SEVERITY_NAMES = ("critical", "high", "medium", "low")
+
+#: The files pytest 9 considers in each directory, in precedence order (pytest's
+#: ``CONFIG_LOADERS_BY_NAME``). The first one holding pytest configuration wins.
+PYTEST_CONFIG_FILES = (
+    "pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini",
+    "pyproject.toml", "tox.ini", "setup.cfg",
+)
 
 
 class ConfigError(Exception):
@@ -37,6 +63,10 @@ class PytestConfig:
     dist_source: str = ""
     #: The -n / --numprocesses value from addopts ("auto", "4", ...) or "".
     numprocesses: str = ""
+    #: The table/section of ``inifile`` that held the configuration, e.g. "[tool.pytest]";
+    #: "" when the file had none (an empty pytest.ini, a pyproject.toml without a pytest table).
+    section: str = ""
+    norecursedirs: tuple[str, ...] = DEFAULT_NORECURSEDIRS
 
 
 @dataclass(frozen=True)
@@ -64,4 +94,393 @@ class Settings:
 
 def load_settings(paths: list[Path] | None = None, cwd: Path | None = None) -> Settings:
     """Find and read the configuration that applies to ``paths`` (default: ``cwd``)."""
-    return Settings(pytest=PytestConfig(rootdir=str((cwd or Path.cwd()).resolve())))
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    files = _Files(cwd)
+    ancestor = common_ancestor(paths or [], cwd)
+    pytest_config = load_pytest_config(ancestor, cwd, files)
+    settings = Settings(pytest=pytest_config)
+    pyproject = _nearest_isolint_pyproject(ancestor, files)
+    if pyproject is not None:
+        settings = _apply_isolint_table(settings, pyproject, files)
+    return settings
+
+
+# --------------------------------------------------------------------------------------------
+# reading files
+
+
+class _Files:
+    """Reads and parses each configuration file once per ``load_settings`` call."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self._toml: dict[Path, dict[str, Any]] = {}
+        self._ini: dict[Path, configparser.ConfigParser] = {}
+
+    def show(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, path: Path, message: str) -> ConfigError:
+        return ConfigError(f"{self.show(path)}: {message}")
+
+    def _read(self, path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self.error(path, f"cannot read: {exc}") from None
+
+    def toml(self, path: Path) -> dict[str, Any]:
+        if path not in self._toml:
+            try:
+                self._toml[path] = tomllib.loads(self._read(path))
+            except tomllib.TOMLDecodeError as exc:
+                raise self.error(path, f"invalid TOML: {exc}") from None
+        return self._toml[path]
+
+    def ini(self, path: Path) -> configparser.ConfigParser:
+        if path not in self._ini:
+            # Like pytest's iniconfig: no interpolation, no inline comments, keys kept as written.
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            parser.optionxform = str  # type: ignore[assignment,method-assign]
+            try:
+                parser.read_string(self._read(path), source=str(path))
+            except configparser.Error as exc:
+                reason = " ".join(str(exc).split())
+                raise self.error(path, f"invalid INI: {reason}") from None
+            self._ini[path] = parser
+        return self._ini[path]
+
+
+# --------------------------------------------------------------------------------------------
+# pytest's configuration
+
+
+@dataclass(frozen=True)
+class _Found:
+    path: Path
+    section: str
+    values: dict[str, Any]
+
+
+def common_ancestor(paths: Iterable[Path], cwd: Path) -> Path:
+    """pytest's ``get_common_ancestor``: the deepest directory holding every existing path
+    (a file counts as its directory); ``cwd`` when no path exists."""
+    ancestor: Path | None = None
+    for given in paths:
+        path = Path(os.path.abspath(cwd / given))
+        if not path.exists():
+            continue
+        if ancestor is None:
+            ancestor = path
+        else:
+            ancestor = Path(os.path.commonpath([ancestor, path]))
+    if ancestor is None:
+        return cwd
+    return ancestor.parent if ancestor.is_file() else ancestor
+
+
+def load_pytest_config(ancestor: Path, cwd: Path, files: _Files | None = None) -> PytestConfig:
+    """The pytest configuration that applies when pytest is run on ``ancestor`` from ``cwd``."""
+    files = files or _Files(cwd)
+    found, rootdir = _locate_pytest_config(ancestor, cwd, files)
+    if found is None:
+        return PytestConfig(rootdir=str(rootdir))
+    where = f"{files.show(found.path)} {found.section}".rstrip()
+    values = found.values
+
+    def option(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if name not in values:
+            return default
+        return _string_list(values[name], lambda why: files.error(found.path, f"{name}: {why}"))
+
+    addopts = option("addopts", ())
+    dist_mode, numprocesses = dist_from_args(
+        addopts, lambda why: files.error(found.path, f"addopts: {why}")
+    )
+    return PytestConfig(
+        rootdir=str(rootdir),
+        inifile=str(found.path),
+        section=found.section,
+        python_files=option("python_files", DEFAULT_PYTHON_FILES),
+        python_classes=option("python_classes", DEFAULT_PYTHON_CLASSES),
+        python_functions=option("python_functions", DEFAULT_PYTHON_FUNCTIONS),
+        testpaths=option("testpaths", ()),
+        norecursedirs=option("norecursedirs", DEFAULT_NORECURSEDIRS),
+        addopts=addopts,
+        dist_mode=dist_mode,
+        dist_source=f"{where} addopts" if dist_mode else "",
+        numprocesses=numprocesses,
+    )
+
+
+def _locate_pytest_config(ancestor: Path, cwd: Path, files: _Files) -> tuple[_Found | None, Path]:
+    """pytest's ``locate_config`` + ``determine_setup`` for a run without ``-c``/``--rootdir``."""
+    first_pyproject: Path | None = None
+    for base in (ancestor, *ancestor.parents):
+        for name in PYTEST_CONFIG_FILES:
+            candidate = base / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and first_pyproject is None:
+                first_pyproject = candidate
+            found = _LOADERS[name](candidate, files)
+            if found is not None:
+                return found, base
+    if first_pyproject is not None:
+        # pytest >= 8.1: a pyproject.toml without pytest tables still fixes rootdir/inifile.
+        return _Found(first_pyproject, "", {}), first_pyproject.parent
+    for base in (ancestor, *ancestor.parents):
+        if (base / "setup.py").is_file():
+            return None, base
+    rootdir = Path(os.path.commonpath([cwd, ancestor]))
+    return None, ancestor if rootdir.parent == rootdir else rootdir
+
+
+def _load_pytest_toml(path: Path, files: _Files) -> _Found:
+    document = files.toml(path)
+    if "pytest" in document:
+        return _Found(path, "[pytest]", _table(document["pytest"], path, "[pytest]", files))
+    stray = [key for key, value in document.items() if not isinstance(value, dict)]
+    if stray:
+        raise files.error(
+            path, f"pytest options must be under a [pytest] table (found {', '.join(stray)})"
+        )
+    return _Found(path, "", {})
+
+
+def _load_pyproject(path: Path, files: _Files) -> _Found | None:
+    tool_pytest = _table(files.toml(path).get("tool", {}), path, "[tool]", files).get("pytest")
+    if tool_pytest is None:
+        return None
+    tool_pytest = _table(tool_pytest, path, "[tool.pytest]", files)
+    native = {key: value for key, value in tool_pytest.items() if key != "ini_options"}
+    ini_options = tool_pytest.get("ini_options")
+    if native and ini_options is not None:
+        raise files.error(
+            path, "cannot use both [tool.pytest] and [tool.pytest.ini_options] (pytest refuses it)"
+        )
+    if native:
+        return _Found(path, "[tool.pytest]", native)
+    if ini_options is not None:
+        section = "[tool.pytest.ini_options]"
+        return _Found(path, section, _table(ini_options, path, section, files))
+    return None
+
+
+def _ini_loader(section: str, always: bool = False) -> Callable[[Path, _Files], _Found | None]:
+    def load(path: Path, files: _Files) -> _Found | None:
+        parser = files.ini(path)
+        if parser.has_section(section):
+            return _Found(path, f"[{section}]", dict(parser.items(section)))
+        if path.name == "setup.cfg" and parser.has_section("pytest"):
+            raise files.error(path, "[pytest] is not read from setup.cfg; use [tool:pytest]")
+        return _Found(path, "", {}) if always else None
+
+    return load
+
+
+_LOADERS: dict[str, Callable[[Path, _Files], _Found | None]] = {
+    "pytest.toml": _load_pytest_toml,
+    ".pytest.toml": _load_pytest_toml,
+    "pytest.ini": _ini_loader("pytest", always=True),
+    ".pytest.ini": _ini_loader("pytest", always=True),
+    "pyproject.toml": _load_pyproject,
+    "tox.ini": _ini_loader("pytest"),
+    "setup.cfg": _ini_loader("tool:pytest"),
+}
+
+
+def _table(value: object, path: Path, name: str, files: _Files) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise files.error(path, f"{name} must be a table")
+    return value
+
+
+def _string_list(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """An ini ``args`` value: a string split like a shell command line, or a list of strings."""
+    if isinstance(value, str):
+        try:
+            return tuple(shlex.split(value))
+        except ValueError as exc:
+            raise error(str(exc)) from None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise error(f"expected a string or a list of strings, got {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# pytest-xdist's distribution mode
+
+
+def dist_from_args(
+    args: Sequence[str], error: Callable[[str], ConfigError] = ConfigError
+) -> tuple[str, str]:
+    """``(dist_mode, numprocesses)`` that pytest-xdist derives from command-line ``args``.
+
+    Mirrors ``xdist.plugin.pytest_cmdline_main``: ``-d`` means ``--dist load``; ``-n N`` with
+    N > 0 (or ``auto`` / ``logical``) turns the default ``no`` into ``load``; ``-n 0`` forces
+    ``no``. ``--dist X`` without ``-n`` still reports X: ``-n`` is usually given on the command
+    line that isolint cannot see. ``-p no:xdist`` means ``no``. Nothing relevant gives ``""``.
+    """
+    dist = numprocesses = ""
+    distload = disabled = False
+    tokens = list(args)
+    index = 0
+
+    def value(token: str, long: str, short: str = "") -> str | None:
+        """The value of option ``long``/``short`` if ``token`` is one, consuming the next token."""
+        nonlocal index
+        if token == long or (short and token == short):
+            if index + 1 >= len(tokens):
+                raise error(f"{token} expects a value")
+            index += 1
+            return tokens[index]
+        if token.startswith(long + "="):
+            return token[len(long) + 1 :]
+        if short and token.startswith(short) and not token.startswith("--"):
+            return token[len(short) :].removeprefix("=")
+        return None
+
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "--":
+            break
+        if (mode := value(token, "--dist")) is not None:
+            if mode not in DIST_MODES:
+                raise error(f"--dist {mode!r} is not a dist mode (choose from {', '.join(DIST_MODES)})")
+            dist = mode
+        elif (count := value(token, "--numprocesses", "-n")) is not None:
+            if count not in ("auto", "logical") and not count.isdigit():
+                raise error(f"-n {count!r} is not a number of processes, 'auto' or 'logical'")
+            numprocesses = count
+        elif token == "-d":
+            distload = True
+        elif (plugin := value(token, "-p", "-p")) is not None:
+            disabled = disabled or plugin.strip() in ("no:xdist", "no:xdist.plugin")
+        index += 1
+
+    if disabled:
+        return "no", ""
+    if distload:
+        dist = "load"
+    if numprocesses and numprocesses.isdigit() and int(numprocesses) == 0:
+        dist = "no"
+    elif numprocesses and dist in ("", "no"):
+        dist = "load"
+    return dist, numprocesses
+
+
+# --------------------------------------------------------------------------------------------
+# [tool.isolint]
+
+#: Canonical key -> accepted spellings.
+ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
+    "select": ("select",),
+    "ignore": ("ignore",),
+    "severity": ("severity",),
+    "per-file-ignores": ("per-file-ignores", "per_file_ignores"),
+    "exclude": ("exclude",),
+    "xdist-group-policy": ("xdist-group-policy", "xdist_group_policy"),
+    "fail-on": ("fail-on", "fail_on"),
+    "dist": ("dist",),
+}
+_SPELLINGS = {spelling: key for key, spellings in ISOLINT_KEYS.items() for spelling in spellings}
+
+
+def _nearest_isolint_pyproject(start: Path, files: _Files) -> Path | None:
+    for base in (start, *start.parents):
+        candidate = base / "pyproject.toml"
+        if candidate.is_file():
+            tool = files.toml(candidate).get("tool")
+            if isinstance(tool, dict) and "isolint" in tool:
+                return candidate
+    return None
+
+
+def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Settings:
+    table = _table(files.toml(path)["tool"]["isolint"], path, "[tool.isolint]", files)
+    values: dict[str, Any] = {}
+    for spelling, value in table.items():
+        key = _SPELLINGS.get(spelling)
+        if key is None:
+            raise files.error(path, f"[tool.isolint]: unknown key {spelling!r}{_suggest(spelling, _SPELLINGS)}")
+        if key in values:
+            raise files.error(path, f"[tool.isolint]: {key!r} is given twice")
+        values[key] = (spelling, value)
+
+    def check(key: str) -> tuple[Any, Callable[[str], ConfigError]] | None:
+        if key not in values:
+            return None
+        spelling, value = values[key]
+        return value, lambda why: files.error(path, f"[tool.isolint] {spelling}: {why}")
+
+    changes: dict[str, Any] = {"config_file": str(path)}
+    for key in ("select", "ignore"):
+        if got := check(key):
+            changes[key] = _rule_keys(*got)
+    if got := check("exclude"):
+        changes["exclude"] = _strings(*got)
+    if got := check("severity"):
+        value, error = got
+        changes["severity_overrides"] = tuple(
+            (_rule_keys([rule], error)[0], _severity(level, error))
+            for rule, level in _mapping(value, error).items()
+        )
+    if got := check("per-file-ignores"):
+        value, error = got
+        changes["per_file_ignores"] = tuple(
+            (glob, _rule_keys(rules, error)) for glob, rules in _mapping(value, error).items()
+        )
+    if got := check("xdist-group-policy"):
+        changes["xdist_group_policy"] = _choice(*got, XDIST_GROUP_POLICIES)
+    if got := check("fail-on"):
+        changes["fail_on"] = _severity(*got)
+    if got := check("dist"):
+        mode = _choice(*got, DIST_MODES)
+        changes["pytest"] = replace(
+            settings.pytest, dist_mode=mode, dist_source="[tool.isolint] dist"
+        )
+    return replace(settings, **changes)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _strings(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise error(f"expected a list of strings, got {value!r}")
+
+
+def _mapping(value: object, error: Callable[[str], ConfigError]) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise error(f"expected a table, got {value!r}")
+
+
+def _choice(value: object, error: Callable[[str], ConfigError], choices: Sequence[str]) -> str:
+    if isinstance(value, str) and value in choices:
+        return value
+    hint = _suggest(value, choices) if isinstance(value, str) else ""
+    raise error(f"{value!r} is not one of {', '.join(choices)}{hint}")
+
+
+def _severity(value: object, error: Callable[[str], ConfigError]) -> str:
+    return _choice(value.lower() if isinstance(value, str) else value, error, SEVERITY_NAMES).upper()
+
+
+def _rule_keys(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """Rule names or codes, validated against the registry once it has rules."""
+    from isolint.rules import ALL_RULES, rule_by_key
+
+    keys = _strings(value, error)
+    known = [rule.name for rule in ALL_RULES] + [rule.code for rule in ALL_RULES]
+    for key in keys:
+        if ALL_RULES and rule_by_key(key) is None:
+            raise error(f"unknown rule {key!r}{_suggest(key, known)}")
+    return keys
