@@ -20,6 +20,28 @@ from isolint.config import (
 )
 
 
+class FakeRule:
+    def __init__(self, code: str, name: str) -> None:
+        self.code, self.name = code, name
+
+
+#: The assigned codes (isolint.rules' docstring): the tests do not depend on which rules exist yet.
+ASSIGNED = (
+    "ISO001 missing_teardown_method ISO002 missing_xdist_group ISO003 env_var_pollution "
+    "ISO004 patch_without_context ISO005 inert_xdist_group ISO006 sys_path_pollution "
+    "ISO007 sys_modules_pollution ISO008 cwd_pollution ISO009 module_state_pollution "
+    "ISO010 hardcoded_port ISO011 shared_tmp_path ISO012 mock_retained_on_instance"
+).split()
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isolint import rules
+
+    fake = tuple(FakeRule(code, name) for code, name in zip(ASSIGNED[::2], ASSIGNED[1::2]))
+    monkeypatch.setattr(rules, "ALL_RULES", fake)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
@@ -486,20 +508,6 @@ def test_invalid_toml_names_file_and_reason(tmp_path: Path) -> None:
     assert "line 2" in str(info.value)
 
 
-class FakeRule:
-    def __init__(self, name: str, code: str) -> None:
-        self.name, self.code = name, code
-
-
-@pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    from isolint import rules
-
-    fake = (FakeRule("env_var_pollution", "ISO003"), FakeRule("hardcoded_port", "ISO010"))
-    monkeypatch.setattr(rules, "ALL_RULES", fake)
-
-
-@pytest.mark.usefixtures("registry")
 def test_rule_names_and_codes_are_validated_against_the_registry(tmp_path: Path) -> None:
     isolint_table(
         tmp_path,
@@ -512,7 +520,6 @@ def test_rule_names_and_codes_are_validated_against_the_registry(tmp_path: Path)
     assert load(tmp_path).select == ("env_var_pollution", "iso010")
 
 
-@pytest.mark.usefixtures("registry")
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [

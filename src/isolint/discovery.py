@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from isolint.config import Settings
 from isolint.model import FileError
 
-#: Directory names never descended into (pytest's norecursedirs plus tool caches).
+#: Directory names never descended into, whatever ``norecursedirs`` says: version control,
+#: environments and tool caches (pytest's own default ``norecursedirs`` is applied as well).
 SKIP_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
@@ -38,16 +41,85 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
+def _fnmatch_ex(pattern: str, path: str) -> bool:
+    """pytest's ``fnmatch_ex``: a pattern without ``/`` matches the basename, one with ``/``
+    matches the end of the path."""
+    if "/" not in pattern:
+        return fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern)
+    if not pattern.startswith("/"):
+        pattern = "*/" + pattern
+    return fnmatch.fnmatch(path, pattern)
+
+
 def is_test_module(name: str, settings: Settings) -> bool:
-    return any(fnmatch.fnmatch(name, pat) for pat in settings.pytest.python_files)
+    """Whether pytest's ``python_files`` selects ``name`` (a basename or a ``/`` path)."""
+    return any(_fnmatch_ex(pattern, name) for pattern in settings.pytest.python_files)
 
 
-def _excluded(rel: str, name: str, settings: Settings) -> bool:
-    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(name, pat) for pat in settings.exclude)
+def _glob_variants(pattern: str) -> list[str]:
+    """``pattern`` as fnmatch patterns, where each ``**/`` may also match no directory."""
+    head, sep, tail = pattern.partition("**/")
+    if not sep:
+        return [pattern]
+    rests = _glob_variants(tail)
+    return [head + rest for rest in rests] + [head + "*/" + rest for rest in rests]
+
+
+def _excluded(path: Path, settings: Settings, cwd: Path) -> bool:
+    """ruff-style ``exclude``: a glob matches the path relative to cwd (or to the directory of
+    the ``pyproject.toml`` holding the setting), the absolute path, or the entry's own name."""
+    if not settings.exclude:
+        return False
+    candidates = {display_path(path, cwd), path.as_posix()}
+    if settings.config_file:
+        candidates.add(display_path(path, Path(settings.config_file).parent))
+    for raw in settings.exclude:
+        pattern = raw.removeprefix("./").rstrip("/") or raw
+        if "/" not in pattern and fnmatch.fnmatch(path.name, pattern):
+            return True
+        for variant in _glob_variants(pattern):
+            if any(fnmatch.fnmatch(candidate, variant) for candidate in candidates):
+                return True
+    return False
 
 
 def _is_venv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    """pytest's ``_in_venv``: a virtualenv (``pyvenv.cfg``) or a conda environment."""
+    try:
+        return (directory / "pyvenv.cfg").is_file() or (
+            directory / "conda-meta" / "history"
+        ).is_file()
+    except OSError:
+        return False
+
+
+def _skip_dir(directory: Path, settings: Settings, cwd: Path) -> bool:
+    name = directory.name
+    return (
+        name in SKIP_DIRS
+        or name.endswith(".egg-info")
+        or any(_fnmatch_ex(p, directory.as_posix()) for p in settings.pytest.norecursedirs)
+        or _is_venv(directory)
+        or _excluded(directory, settings, cwd)
+    )
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def default_paths(settings: Settings, cwd: Path) -> list[Path]:
+    """What pytest collects when given no paths: the ``testpaths`` globs, resolved against
+    rootdir, when run from rootdir and when they match something; else ``cwd``."""
+    rootdir = Path(settings.pytest.rootdir)
+    if settings.pytest.testpaths and Path(os.path.abspath(cwd)) == rootdir:
+        found: list[Path] = []
+        for pattern in settings.pytest.testpaths:
+            matches = glob.glob(pattern, root_dir=rootdir, recursive=True)
+            found.extend(rootdir / match for match in sorted(matches))
+        if found:
+            return found
+    return [cwd]
 
 
 def discover(
@@ -55,52 +127,74 @@ def discover(
 ) -> tuple[list[SourceFile], list[FileError]]:
     """Expand ``paths`` into the files pytest would collect, plus errors for bad paths.
 
-    A file named explicitly is scanned whatever its name; directories are walked for files
-    matching ``python_files`` and for ``conftest.py``.
+    A file named explicitly is scanned whatever its name (and even when ``exclude`` matches
+    it, as in ruff without ``--force-exclude``); directories are walked for files matching
+    ``python_files`` and for ``conftest.py``. Symbolic links to directories are followed, but
+    each real directory is walked once, so link loops end.
     """
     found: dict[str, SourceFile] = {}
     errors: list[FileError] = []
+    walked: set[tuple[int, int]] = set()
     for given in paths:
-        absolute = given if given.is_absolute() else cwd / given
-        shown = display_path(Path(os.path.normpath(absolute)), cwd)
-        if absolute.is_symlink() and not absolute.exists():
-            errors.append(FileError(shown, "broken symbolic link"))
-        elif absolute.is_dir():
-            for source in _walk(Path(os.path.normpath(absolute)), settings, cwd):
-                found.setdefault(source.path, source)
-        elif absolute.exists():
-            kind = "conftest" if absolute.name == "conftest.py" else "test"
-            normal = Path(os.path.normpath(absolute))
-            found.setdefault(str(normal), SourceFile(shown, str(normal), kind))
-        else:
-            errors.append(FileError(shown, "no such file or directory"))
+        absolute = Path(os.path.normpath(given if given.is_absolute() else cwd / given))
+        shown = display_path(absolute, cwd)
+        try:
+            if absolute.is_dir():
+                for source in _walk(absolute, settings, cwd, errors, walked):
+                    found.setdefault(source.path, source)
+            elif absolute.is_file():
+                kind = "conftest" if absolute.name == "conftest.py" else "test"
+                found.setdefault(str(absolute), SourceFile(shown, str(absolute), kind))
+            elif absolute.is_symlink():
+                errors.append(FileError(shown, "broken symbolic link"))
+            elif absolute.exists():
+                errors.append(FileError(shown, "not a regular file or directory"))
+            else:
+                errors.append(FileError(shown, "no such file or directory"))
+        except OSError as exc:
+            errors.append(FileError(shown, _reason(exc)))
     return sorted(found.values()), errors
 
 
-def _walk(root: Path, settings: Settings, cwd: Path):
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            sub = here / name
-            rel = display_path(sub, cwd)
-            if name in SKIP_DIRS or name.endswith(".egg-info") or _is_venv(sub):
+def _walk(
+    root: Path,
+    settings: Settings,
+    cwd: Path,
+    errors: list[FileError],
+    walked: set[tuple[int, int]],
+) -> Iterator[SourceFile]:
+    """Depth-first, sorted; unreadable directories become errors, broken links are skipped
+    (pytest does not collect them either)."""
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            status = directory.stat()
+            if (status.st_dev, status.st_ino) in walked:
                 continue
-            if _excluded(rel, name, settings):
+            walked.add((status.st_dev, status.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            errors.append(FileError(display_path(directory, cwd), _reason(exc)))
+            continue
+        subdirs = []
+        for entry in entries:
+            path = directory / entry.name
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError:
                 continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not name.endswith(".py"):
-                continue
-            full = here / name
-            rel = display_path(full, cwd)
-            if _excluded(rel, name, settings):
-                continue
-            if name == "conftest.py":
-                yield SourceFile(rel, str(full), "conftest")
-            elif is_test_module(name, settings):
-                yield SourceFile(rel, str(full), "test")
+            if is_dir:
+                if not _skip_dir(path, settings, cwd):
+                    subdirs.append(path)
+            elif is_file and entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+                if entry.name == "conftest.py":
+                    yield SourceFile(display_path(path, cwd), str(path), "conftest")
+                elif is_test_module(path.as_posix(), settings):
+                    yield SourceFile(display_path(path, cwd), str(path), "test")
+        pending.extend(reversed(subdirs))
 
 
 def conftest_chain(path: Path, rootdir: Path) -> list[Path]:
