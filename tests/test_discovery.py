@@ -171,9 +171,8 @@ def test_path_outside_cwd_is_shown_absolute(tmp_path: Path) -> None:
     touch(tmp_path, "other/test_a.py")
     (tmp_path / "here").mkdir()
     files, _ = discover([Path("../other")], Settings(), tmp_path / "here")
-    assert files == [
-        SourceFile(f"{tmp_path.as_posix()}/other/test_a.py", str(tmp_path / "other/test_a.py"), "test")
-    ]
+    target = tmp_path / "other" / "test_a.py"
+    assert files == [SourceFile(target.as_posix(), str(target), "test")]
 
 
 def test_nonexistent_path(tmp_path: Path) -> None:

@@ -350,7 +350,8 @@ def dist_from_args(
             break
         if (mode := value(token, "--dist")) is not None:
             if mode not in DIST_MODES:
-                raise error(f"--dist {mode!r} is not a dist mode (choose from {', '.join(DIST_MODES)})")
+                choices = ", ".join(DIST_MODES)
+                raise error(f"--dist {mode!r} is not a dist mode (choose from {choices})")
             dist = mode
         elif (count := value(token, "--numprocesses", "-n")) is not None:
             if count not in ("auto", "logical") and not count.isdigit():
@@ -406,7 +407,8 @@ def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Setti
     for spelling, value in table.items():
         key = _SPELLINGS.get(spelling)
         if key is None:
-            raise files.error(path, f"[tool.isolint]: unknown key {spelling!r}{_suggest(spelling, _SPELLINGS)}")
+            hint = _suggest(spelling, _SPELLINGS)
+            raise files.error(path, f"[tool.isolint]: unknown key {spelling!r}{hint}")
         if key in values:
             raise files.error(path, f"[tool.isolint]: {key!r} is given twice")
         values[key] = (spelling, value)
@@ -471,7 +473,8 @@ def _choice(value: object, error: Callable[[str], ConfigError], choices: Sequenc
 
 
 def _severity(value: object, error: Callable[[str], ConfigError]) -> str:
-    return _choice(value.lower() if isinstance(value, str) else value, error, SEVERITY_NAMES).upper()
+    level = value.lower() if isinstance(value, str) else value
+    return _choice(level, error, SEVERITY_NAMES).upper()
 
 
 def _rule_keys(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
