@@ -10,8 +10,16 @@ Assigned codes:
 from __future__ import annotations
 
 from isolint.rules.base import Rule
+from isolint.rules.environment import EnvVarPollution
+from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
+from isolint.rules.xdist import MissingXdistGroup
 
-ALL_RULES: tuple[type[Rule], ...] = ()
+ALL_RULES: tuple[type[Rule], ...] = (
+    MissingTeardownMethod,
+    MissingXdistGroup,
+    EnvVarPollution,
+    PatchWithoutContext,
+)
 
 
 def rule_by_key(key: str) -> type[Rule] | None:

@@ -1,0 +1,228 @@
+"""The ``isolint`` command: argument parsing, exit codes and writing output; nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from isolint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITY_CHOICES = ("critical", "high", "medium", "low")
+
+
+class UsageError(Exception):
+    """A mistake in how isolint was called (exit code 2)."""
+
+
+def _csv(values: list[str] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _check_rule_keys(keys: tuple[str, ...] | None, option: str) -> None:
+    from isolint.rules import ALL_RULES, rule_by_key
+
+    for key in keys or ():
+        if rule_by_key(key) is None:
+            known = [r.name for r in ALL_RULES] + [r.code for r in ALL_RULES]
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"{option}: unknown rule {key!r}{hint}; `isolint rules` lists them")
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that scans (check, report, baseline)."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories (default: pytest's testpaths, else .)")
+    parser.add_argument("--select", action="append", metavar="RULES",
+                        help="only these rules (names or codes, comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="RULES",
+                        help="skip these rules (names or codes, comma-separated)")
+    parser.add_argument("--exclude", action="append", metavar="GLOB",
+                        help="skip files and directories matching GLOB (repeatable)")
+    parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
+                        help="which test classes need an xdist_group marker")
+    parser.add_argument("--dist", metavar="MODE",
+                        help="the --dist mode pytest-xdist runs with (overrides the config)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="isolint",
+        description="Find and prove test-isolation hazards in pytest suites.",
+    )
+    parser.add_argument("--version", action="version", version=f"isolint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="scan test files and report hazards")
+    add_scan_arguments(check)
+    from isolint.reporters import FORMATS
+
+    check.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="output format (default: text)")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--fail-on", choices=SEVERITY_CHOICES,
+                       help="exit 1 only for findings at or above this severity (default: any)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (errors still exit 2)")
+    check.add_argument("--runtime-report", metavar="FILE",
+                       help="mark findings confirmed by the pytest plugin's JSON report")
+    check.set_defaults(handler=run_check)
+
+    rules = commands.add_parser("rules", help="list every rule with code, name and severity")
+    rules.set_defaults(handler=run_rules)
+    rule = commands.add_parser("rule", help="print a rule's documentation")
+    rule.add_argument("rule", metavar="NAME", help="rule name or code")
+    rule.set_defaults(handler=run_rule)
+    return parser
+
+
+def load_settings_for(args: argparse.Namespace):
+    """The project's settings with the command line's options applied on top."""
+    from isolint.config import ConfigError, load_settings
+
+    select, ignore = _csv(args.select), _csv(args.ignore)
+    _check_rule_keys(select, "--select")
+    _check_rule_keys(ignore, "--ignore")
+    paths = [Path(p) for p in args.paths]
+    try:
+        settings = load_settings(paths or None, Path.cwd())
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    exclude = settings.exclude + tuple(args.exclude or ())
+    changes: dict[str, object] = {
+        "select": select,
+        "ignore": ignore,
+        "exclude": exclude if args.exclude else None,
+        "xdist_group_policy": args.xdist_group_policy,
+        "fail_on": getattr(args, "fail_on", None),
+    }
+    if args.dist:
+        from dataclasses import replace
+
+        from isolint.config import DIST_MODES
+
+        if args.dist not in DIST_MODES:
+            raise UsageError(f"--dist: unknown mode {args.dist!r} (choose from {', '.join(DIST_MODES)})")
+        changes["pytest"] = replace(settings.pytest, dist_mode=args.dist, dist_source="--dist option")
+    return settings.with_overrides(**changes)
+
+
+def scan_paths_for(args: argparse.Namespace, settings):
+    """Scan what ``args.paths`` names (default: testpaths, else the current directory)."""
+    from isolint import discovery
+    from isolint.engine import scan_files
+    from isolint.model import FileResult, ScanResult
+
+    cwd = Path.cwd()
+    if args.paths:
+        paths = [Path(p) for p in args.paths]
+    elif hasattr(discovery, "default_paths"):
+        paths = discovery.default_paths(settings, cwd)
+    else:
+        paths = [cwd]
+    files, errors = discovery.discover(paths, settings, cwd)
+    results = scan_files(files, settings)
+    results.extend(FileResult(e.path, (), (e,)) for e in errors)
+    return ScanResult.build(results)
+
+
+def exit_code(result, fail_on: str, exit_zero: bool = False) -> int:
+    from isolint.model import Severity
+
+    if result.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    threshold = Severity.parse(fail_on) if fail_on else Severity.LOW
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    else:
+        sys.stdout.write(text)
+
+
+def report_errors(result) -> None:
+    for error in result.errors:
+        print(f"{error.path}: error: {error.message}", file=sys.stderr)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from isolint.reporters import renderer
+
+    settings = load_settings_for(args)
+    result = scan_paths_for(args, settings)
+    if args.runtime_report:
+        result = _mark_confirmed(result, args.runtime_report)
+    write_output(renderer(args.format)(result), args.output)
+    report_errors(result)
+    return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+def _mark_confirmed(result, report_path: str):
+    """Findings the runtime plugin confirmed get " (confirmed at runtime)" in their message."""
+    from dataclasses import replace
+
+    try:
+        from isolint.runtime import is_confirmed, load_runtime_report
+
+        report = load_runtime_report(report_path)
+    except ImportError:
+        raise UsageError("--runtime-report: the runtime module is not available") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--runtime-report: {exc}") from None
+    findings = tuple(
+        replace(f, message=f"{f.message} (confirmed at runtime)") if is_confirmed(f, report) else f
+        for f in result.findings
+    )
+    return replace(result, findings=findings)
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from isolint.rules import ALL_RULES
+
+    width = max(len(r.name) for r in ALL_RULES)
+    for rule in ALL_RULES:
+        fix = "" if rule.fix_availability == "never" else f"  fix: {rule.fix_safety.value}"
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}".rstrip())
+    return EXIT_OK
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    from isolint.rules import ALL_RULES, rule_by_key
+
+    rule = rule_by_key(args.rule)
+    if rule is None:
+        _check_rule_keys((args.rule,), "rule")
+    assert rule is not None
+    sys.stdout.write(rule.documentation())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"isolint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR

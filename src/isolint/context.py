@@ -1,0 +1,493 @@
+"""FileContext: what a rule may ask about the file being scanned.
+
+It knows the import table, the ancestors of the node being visited, pytest's view of the file
+(test classes, test functions, fixtures, teardowns) and which code runs as cleanup after a given
+statement, whatever happens (``finally:``, teardowns, code after a fixture's ``yield``, cleanup
+callbacks). Rules stay small by asking it.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from isolint.config import Settings
+from isolint.model import Finding, Severity
+from isolint.names import ImportTable
+
+if TYPE_CHECKING:
+    from isolint.rules.base import Rule
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+#: Methods pytest or unittest run after each test (or class, or module) whatever happened.
+TEARDOWN_METHODS = frozenset(
+    {"teardown_method", "teardown", "tearDown", "teardown_class", "tearDownClass",
+     "asyncTearDown"}
+)
+TEARDOWN_FUNCTIONS = frozenset({"teardown_module", "tearDownModule", "teardown_function",
+                                "teardown"})
+SETUP_METHODS = frozenset(
+    {"setup_method", "setup", "setUp", "setup_class", "setUpClass", "asyncSetUp"}
+)
+#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
+CLEANUP_REGISTRARS = frozenset(
+    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
+     "push_async_callback", "addModuleCleanup"}
+)
+FIXTURE_DECORATORS = frozenset(
+    {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
+)
+UNITTEST_BASES = frozenset(
+    {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
+     "twisted.trial.unittest.TestCase", "django.test.TestCase", "django.test.SimpleTestCase",
+     "django.test.TransactionTestCase", "django.test.LiveServerTestCase"}
+)
+
+
+@dataclass(frozen=True)
+class ConftestFacts:
+    """What a ``conftest.py`` contributes to the files below it."""
+
+    path: str
+    #: An autouse fixture calls ``gc.collect()`` after its ``yield``.
+    autouse_gc_collect: bool = False
+
+
+@dataclass
+class FileContext:
+    """Everything a rule may ask about the file under scan. One per file."""
+
+    path: str
+    source: str
+    tree: ast.Module
+    settings: Settings = field(default_factory=Settings)
+    #: "test" (a test module), "conftest" or "other".
+    kind: str = "test"
+    conftests: tuple[ConftestFacts, ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+    #: Ancestors of the node being visited, outermost first (maintained by the engine).
+    stack: list[ast.AST] = field(default_factory=list)
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.imports = ImportTable(self.tree)
+        self._lines = self.source.splitlines()
+        self._memo: dict[tuple[str, int], object] = {}
+
+    # ----------------------------------------------------------------- names
+    def qualified_name(self, node: ast.AST | None) -> str | None:
+        """``"os.environ"`` for ``os.environ``, ``environ`` (imported) or an alias of it."""
+        if node is None:
+            return None
+        return self.imports.resolve(node)
+
+    def call_name(self, node: ast.AST) -> str | None:
+        """The qualified name of the function a call calls (None for non-calls)."""
+        return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
+
+    def source_segment(self, node: ast.AST) -> str:
+        """The source text of ``node`` (first line only for multi-line nodes)."""
+        text = ast.get_source_segment(self.source, node) or ""
+        return text.split("\n", 1)[0]
+
+    # ----------------------------------------------------------------- reporting
+    def report(self, rule: "Rule", node: ast.AST, **fields: object) -> None:
+        """Record a finding of ``rule`` at ``node`` (a class: at its ``class`` keyword)."""
+        lineno = getattr(node, "lineno", 1)
+        col = self._column(lineno, getattr(node, "col_offset", 0))
+        severity = self.severity_overrides.get(rule.name, rule.severity)
+        self.findings.append(
+            Finding(
+                path=self.path,
+                line=lineno,
+                col=col,
+                code=rule.code,
+                name=rule.name,
+                severity=severity,
+                message=rule.message.format(**fields),
+                fix=rule.fix.format(**fields) if rule.fix else "",
+                scope=self.scope_name(),
+                snippet=self.line_text(lineno).strip(),
+                end_line=getattr(node, "end_lineno", None) or lineno,
+                end_col=(getattr(node, "end_col_offset", None) or 0) + 1,
+            )
+        )
+
+    def line_text(self, lineno: int) -> str:
+        return self._lines[lineno - 1] if 0 < lineno <= len(self._lines) else ""
+
+    def _column(self, lineno: int, byte_offset: int) -> int:
+        """1-based character column from ast's UTF-8 byte offset."""
+        text = self.line_text(lineno)
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def scope_name(self) -> str:
+        """Dotted names of the classes and functions enclosing the current node."""
+        return ".".join(
+            n.name for n in self.stack if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+
+    # ----------------------------------------------------------------- where are we
+    @property
+    def is_test_module(self) -> bool:
+        return self.kind == "test"
+
+    def enclosing(self, *types: type) -> ast.AST | None:
+        """The innermost ancestor of one of ``types`` (excluding the current node)."""
+        for node in reversed(self.stack[:-1]):
+            if isinstance(node, types):
+                return node
+        return None
+
+    def enclosing_function(self) -> FunctionNode | None:
+        for node in reversed(self.stack[:-1]):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+            if isinstance(node, ast.ClassDef):
+                return None
+        return None
+
+    def enclosing_class(self) -> ast.ClassDef | None:
+        """The class whose method (or body) the current node is in."""
+        return self.enclosing(ast.ClassDef)  # type: ignore[return-value]
+
+    def method_class(self, func: ast.AST) -> ast.ClassDef | None:
+        """The class ``func`` is directly defined in, if any (from the current stack)."""
+        if func not in self.stack:
+            return None
+        index = self.stack.index(func)
+        parent = self.stack[index - 1] if index else None
+        return parent if isinstance(parent, ast.ClassDef) else None
+
+    # ----------------------------------------------------------------- pytest's view
+    @cached_property
+    def module_classes(self) -> dict[str, ast.ClassDef]:
+        return {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+
+    @cached_property
+    def module_functions(self) -> dict[str, FunctionNode]:
+        return {
+            n.name: n
+            for n in self.tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    def base_classes(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """Bases of ``cls`` defined in this module, transitively, nearest first."""
+        seen: list[ast.ClassDef] = []
+        pending = list(cls.bases)
+        while pending:
+            base = pending.pop(0)
+            if isinstance(base, ast.Name) and base.id in self.module_classes:
+                found = self.module_classes[base.id]
+                if found is not cls and found not in seen:
+                    seen.append(found)
+                    pending.extend(found.bases)
+        return seen
+
+    def unresolved_bases(self, cls: ast.ClassDef) -> list[str]:
+        """Bases of ``cls`` (and of its in-module bases) defined elsewhere, as written."""
+        out = []
+        for klass in [cls, *self.base_classes(cls)]:
+            for base in klass.bases:
+                if isinstance(base, ast.Name) and base.id in self.module_classes:
+                    continue
+                qualified = self.qualified_name(base)
+                if qualified in ("object", "typing.Generic"):
+                    continue
+                out.append(qualified or ast.unparse(base))
+        return out
+
+    def is_unittest_class(self, cls: ast.ClassDef) -> bool:
+        for klass in [cls, *self.base_classes(cls)]:
+            for base in klass.bases:
+                qualified = self.qualified_name(base) or ""
+                if qualified in UNITTEST_BASES or qualified.endswith("TestCase"):
+                    return True
+                if isinstance(base, ast.Name) and base.id.endswith("TestCase"):
+                    return True
+        return False
+
+    def _matches(self, name: str, patterns: Iterable[str]) -> bool:
+        for pattern in patterns:
+            if any(ch in pattern for ch in "*?["):
+                if fnmatch.fnmatch(name, pattern):
+                    return True
+            elif name.startswith(pattern):
+                return True
+        return False
+
+    def is_test_function_name(self, name: str) -> bool:
+        return self._matches(name, self.settings.pytest.python_functions)
+
+    def is_test_class(self, cls: ast.ClassDef) -> bool:
+        """Whether pytest collects ``cls`` as a test class from this module."""
+        if not self.is_test_module:
+            return False
+        key = ("test_class", id(cls))
+        if key not in self._memo:
+            self._memo[key] = self._is_test_class(cls)
+        return bool(self._memo[key])
+
+    def _is_test_class(self, cls: ast.ClassDef) -> bool:
+        if self.is_unittest_class(cls):
+            return True
+        if not self._matches(cls.name, self.settings.pytest.python_classes):
+            return False
+        # pytest refuses to collect classes with an __init__ (or __new__).
+        return not any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in ("__init__", "__new__")
+            for n in cls.body
+        )
+
+    def has_tests(self, cls: ast.ClassDef) -> bool:
+        """Whether ``cls`` or one of its in-module bases defines a test method."""
+        return any(self.is_test_function_name(m.name) for m in self.class_methods(cls))
+
+    def decorator_names(self, node: ast.AST) -> list[str]:
+        """Qualified names of a def's or class's decorators (calls resolved to their callee)."""
+        names = []
+        for deco in getattr(node, "decorator_list", ()):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            names.append(self.qualified_name(target) or "")
+        return names
+
+    def fixture_decorator(self, func: ast.AST) -> ast.expr | None:
+        for deco in getattr(func, "decorator_list", ()):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if self.qualified_name(target) in FIXTURE_DECORATORS:
+                return deco
+        return None
+
+    def is_fixture(self, func: ast.AST) -> bool:
+        return self.fixture_decorator(func) is not None
+
+    def is_autouse_fixture(self, func: ast.AST) -> bool:
+        deco = self.fixture_decorator(func)
+        if not isinstance(deco, ast.Call):
+            return False
+        return any(
+            kw.arg == "autouse" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            for kw in deco.keywords
+        )
+
+    def fixture_scope(self, func: ast.AST) -> str:
+        deco = self.fixture_decorator(func)
+        if isinstance(deco, ast.Call):
+            for kw in deco.keywords:
+                if kw.arg == "scope" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+        return "function"
+
+    def class_methods(self, cls: ast.ClassDef, inherited: bool = True) -> list[FunctionNode]:
+        """Methods of ``cls``, then of its in-module bases (an override hides the base's)."""
+        seen: set[str] = set()
+        out: list[FunctionNode] = []
+        for klass in [cls, *(self.base_classes(cls) if inherited else [])]:
+            for stmt in klass.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name not in seen:
+                    seen.add(stmt.name)
+                    out.append(stmt)
+        return out
+
+    def teardown_methods(self, cls: ast.ClassDef) -> list[FunctionNode]:
+        return [m for m in self.class_methods(cls) if m.name in TEARDOWN_METHODS]
+
+    def autouse_fixtures(self, scope_body: list[ast.stmt]) -> list[FunctionNode]:
+        return [
+            n
+            for n in scope_body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.is_autouse_fixture(n)
+        ]
+
+    # ----------------------------------------------------------------- cleanup analysis
+    def yield_line(self, func: ast.AST) -> int | None:
+        """Line of the first ``yield`` of ``func`` itself (not of nested defs), or None."""
+        key = ("yield", id(func))
+        if key not in self._memo:
+            line = None
+            for node in _walk_own(func):
+                if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                    line = node.lineno if line is None else min(line, node.lineno)
+            self._memo[key] = line
+        return self._memo[key]  # type: ignore[return-value]
+
+    def after_yield(self, func: ast.AST) -> list[ast.AST]:
+        """Statements of fixture ``func`` that run after its ``yield`` (teardown code)."""
+        line = self.yield_line(func)
+        if line is None:
+            return []
+        return [n for n in _walk_own(func) if isinstance(n, ast.stmt) and n.lineno > line]
+
+    def registered_cleanups(self, func: ast.AST) -> list[ast.AST]:
+        """Code that ``func`` registers to run at cleanup (``addCleanup``, ``addfinalizer``...).
+
+        A registered lambda or local function contributes its body; a registered callable with
+        arguments (``addCleanup(os.environ.pop, "X")``) becomes an equivalent synthetic call.
+        """
+        key = ("cleanups", id(func))
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        local_defs = {
+            n.name: n for n in _walk_own(func) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        out: list[ast.AST] = []
+        for node in _walk_own(func):
+            callee = _registered_callee(node, self)
+            if callee is None:
+                continue
+            target, args = callee
+            if isinstance(target, ast.Lambda):
+                out.append(target.body)
+            elif isinstance(target, ast.Name) and target.id in local_defs:
+                out.extend(local_defs[target.id].body)
+            else:
+                out.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+        self._memo[key] = out
+        return out
+
+    def in_cleanup_code(self) -> bool:
+        """Whether the current node itself runs as cleanup: in a ``finally:``, a teardown,
+        after a fixture's ``yield``, or in a function registered as a cleanup callback."""
+        node = self.stack[-1] if self.stack else None
+        line = getattr(node, "lineno", 0)
+        for index, ancestor in enumerate(self.stack[:-1]):
+            child = self.stack[index + 1]
+            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child in ancestor.finalbody:
+                return True
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                parent = self.stack[index - 1] if index else None
+                if isinstance(parent, ast.ClassDef) and ancestor.name in TEARDOWN_METHODS:
+                    return True
+                if isinstance(parent, ast.Module) and ancestor.name in TEARDOWN_FUNCTIONS:
+                    return True
+                yield_line = self.yield_line(ancestor) if self.is_fixture(ancestor) else None
+                if yield_line is not None and line > yield_line:
+                    return True
+                if parent is not None and self._is_registered_callback(ancestor, parent):
+                    return True
+            if isinstance(ancestor, ast.Lambda) and index:
+                call = self.stack[index - 1]
+                if isinstance(call, ast.Call) and _registered_callee(call, self):
+                    return True
+        return False
+
+    def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
+        if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        for node in _walk_own(parent):
+            callee = _registered_callee(node, self)
+            if callee and isinstance(callee[0], ast.Name) and callee[0].id == func.name:
+                return True
+        return False
+
+    def cleanup_code(self) -> list[ast.AST]:
+        """Code guaranteed to run after the current node, whatever happens in between.
+
+        ``finally:`` blocks around it (or of a ``try`` that directly follows its statement),
+        cleanups registered in its function, the code after a fixture's ``yield``, the class's
+        teardown methods (own or inherited in this module) and autouse fixtures, cleanups
+        registered in the class's setup methods, and the module's teardown functions and
+        autouse fixtures.
+        """
+        out: list[ast.AST] = []
+        stack = self.stack
+        for index, ancestor in enumerate(stack[:-1]):
+            child = stack[index + 1]
+            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child not in ancestor.finalbody:
+                out.extend(ancestor.finalbody)
+            # A `try: ... finally:` that follows the statement in the same block.
+            for body in _bodies(ancestor):
+                if child in body:
+                    for later in body[body.index(child) + 1 :]:
+                        if isinstance(later, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                            out.extend(later.finalbody)
+        functions = [n for n in stack[:-1] if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for func in functions:
+            out.extend(self.registered_cleanups(func))
+            if self.is_fixture(func):
+                out.extend(self.after_yield(func))
+        cls = self.enclosing_class()
+        if cls is not None:
+            for method in self.teardown_methods(cls):
+                out.extend(method.body)
+            for method in self.class_methods(cls):
+                if method.name in SETUP_METHODS:
+                    out.extend(self.registered_cleanups(method))
+            for fixture in self.autouse_fixtures(cls.body):
+                out.extend(self.after_yield(fixture))
+        for name, func in self.module_functions.items():
+            if name in TEARDOWN_FUNCTIONS:
+                out.extend(func.body)
+            elif self.is_autouse_fixture(func):
+                out.extend(self.after_yield(func))
+            elif name in ("setup_module", "setUpModule"):
+                out.extend(self.registered_cleanups(func))
+        return out
+
+    def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
+        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``."""
+        for root in self.cleanup_code():
+            for node in ast.walk(root):
+                if predicate(node):
+                    return True
+        return False
+
+    def managed_by(self, predicate: Callable[[ast.expr], bool]) -> bool:
+        """Whether the current node runs inside a ``with`` item, or under a decorator of an
+        enclosing function or class, for which ``predicate`` holds (e.g. ``patch.dict(os.environ)``)."""
+        for index, ancestor in enumerate(self.stack[:-1]):
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+                child = self.stack[index + 1]
+                if child in ancestor.body and any(predicate(item.context_expr) for item in ancestor.items):
+                    return True
+            for deco in getattr(ancestor, "decorator_list", ()):
+                if predicate(deco):
+                    return True
+        return False
+
+
+def expr_key(node: ast.AST) -> str:
+    """A comparable spelling of an expression, the same whether it is read or assigned."""
+    return ast.unparse(node)
+
+
+def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
+    for name in ("body", "orelse", "finalbody"):
+        body = getattr(node, name, None)
+        if isinstance(body, list):
+            yield body
+    for handler in getattr(node, "handlers", ()) or ():
+        yield handler.body
+    for case in getattr(node, "cases", ()) or ():
+        yield case.body
+
+
+def _walk_own(func: ast.AST) -> Iterator[ast.AST]:
+    """Every node inside ``func``'s body, not descending into nested functions or classes."""
+    stack = list(reversed(getattr(func, "body", [])))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _registered_callee(node: ast.AST, ctx: FileContext) -> tuple[ast.expr, list[ast.expr]] | None:
+    """For ``x.addCleanup(fn, *args)`` / ``atexit.register(fn, ...)``: ``(fn, args)``."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in CLEANUP_REGISTRARS:
+        return node.args[0], list(node.args[1:])
+    if ctx.qualified_name(func) in ("atexit.register", "unittest.addModuleCleanup"):
+        return node.args[0], list(node.args[1:])
+    return None

@@ -1,0 +1,271 @@
+"""Read -> parse once -> FileContext -> one walk dispatching to the enabled rules."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import tokenize
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Iterable
+
+from isolint.config import Settings, load_settings
+from isolint.context import ConftestFacts, FileContext
+from isolint.discovery import SourceFile, conftest_chain, discover, display_path
+from isolint.model import FileError, FileResult, ScanResult, Severity
+from isolint.rules import ALL_RULES
+from isolint.rules.base import Rule
+from isolint.suppressions import apply_suppressions, parse_suppressions
+
+#: Files larger than this are reported as errors instead of being parsed.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A file whose text cannot be had; the message says why."""
+
+
+def read_source(path: str) -> str:
+    """The decoded text of a Python file, or :class:`SourceError` with a clear reason."""
+    try:
+        if os.path.islink(path) and not os.path.exists(path):
+            raise SourceError("broken symbolic link")
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise SourceError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except SourceError:
+        raise
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except OSError as exc:
+        raise SourceError(exc.strerror or str(exc)) from None
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> str:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise SourceError(f"contains a NUL byte at offset {nul}")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"bad encoding declaration: {exc.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"not valid {exc.encoding.upper()}: byte {data[exc.start]:#04x} at offset {exc.start}"
+        ) from None
+    except LookupError:
+        raise SourceError(f"unknown encoding {encoding!r}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_source(text: str, path: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+        raise SourceError(f"syntax error at {where}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise SourceError("too deeply nested to parse") from None
+    except ValueError as exc:
+        raise SourceError(f"cannot parse: {exc}") from None
+
+
+# --------------------------------------------------------------------------- rule selection
+def _keys(rule: type[Rule]) -> set[str]:
+    return {rule.name, rule.code}
+
+
+def enabled_rules(settings: Settings, path: str = "", kind: str = "test") -> list[type[Rule]]:
+    """The rules that run on ``path`` under ``settings`` (select, ignore, per-file ignores)."""
+    chosen = []
+    ignored = {k.upper() if k.upper().startswith("ISO") else k for k in settings.ignore}
+    for pattern, keys in settings.per_file_ignores:
+        if path and (fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)):
+            ignored.update(k.upper() if k.upper().startswith("ISO") else k for k in keys)
+    selected = {k.upper() if k.upper().startswith("ISO") else k for k in settings.select}
+    for rule in ALL_RULES:
+        if selected and not (_keys(rule) & selected):
+            continue
+        if _keys(rule) & ignored:
+            continue
+        if rule.test_modules_only and kind != "test":
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def severity_overrides(settings: Settings) -> dict[str, Severity]:
+    out = {}
+    for key, level in settings.severity_overrides:
+        for rule in ALL_RULES:
+            if key in _keys(rule) or key.upper() == rule.code:
+                out[rule.name] = Severity.parse(level)
+    return out
+
+
+# --------------------------------------------------------------------------- the walk
+class _Dispatcher:
+    """One walk over the tree calling each rule's ``visit_X`` / ``leave_X`` for node type X."""
+
+    def __init__(self, rules: list[Rule], ctx: FileContext, errors: list[FileError]) -> None:
+        self.ctx = ctx
+        self.errors = errors
+        self.visit: dict[str, list[tuple[Rule, Callable]]] = defaultdict(list)
+        self.leave: dict[str, list[tuple[Rule, Callable]]] = defaultdict(list)
+        self.failed: set[int] = set()
+        for rule in rules:
+            for attr in dir(rule):
+                if attr.startswith("visit_"):
+                    self.visit[attr[6:]].append((rule, getattr(rule, attr)))
+                elif attr.startswith("leave_"):
+                    self.leave[attr[6:]].append((rule, getattr(rule, attr)))
+
+    def _call(self, rule: Rule, method: Callable, node: ast.AST) -> None:
+        if id(rule) in self.failed:
+            return
+        try:
+            method(node, self.ctx)
+        except Exception as exc:  # a crashing rule must not lose the file
+            self.failed.add(id(rule))
+            self.errors.append(
+                FileError(self.ctx.path, f"rule {rule.name} crashed at line "
+                          f"{getattr(node, 'lineno', '?')}: {type(exc).__name__}: {exc}")
+            )
+
+    def walk(self, node: ast.AST) -> None:
+        stack = self.ctx.stack
+        stack.append(node)
+        kind = type(node).__name__
+        for rule, method in self.visit.get(kind, ()):
+            self._call(rule, method, node)
+        for child in ast.iter_child_nodes(node):
+            self.walk(child)
+        for rule, method in self.leave.get(kind, ()):
+            self._call(rule, method, node)
+        stack.pop()
+
+
+def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestFacts:
+    """What ``conftest.py`` at ``path`` contributes to the modules below it."""
+    ctx = FileContext(path, "", tree, settings, kind="conftest")
+    collects = False
+    for func in ctx.autouse_fixtures(tree.body):
+        for stmt in ctx.after_yield(func):
+            if any(ctx.call_name(n) == "gc.collect" for n in ast.walk(stmt)):
+                collects = True
+    return ConftestFacts(path=path, autouse_gc_collect=collects)
+
+
+class ConftestCache:
+    """Conftest facts by absolute path, each conftest parsed at most once per scan."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._facts: dict[str, ConftestFacts | None] = {}
+
+    def remember(self, path: str, tree: ast.Module) -> None:
+        self._facts[path] = conftest_facts(tree, path, self.settings)
+
+    def get(self, path: str) -> ConftestFacts | None:
+        if path not in self._facts:
+            try:
+                tree = parse_source(read_source(path), path)
+            except SourceError:
+                self._facts[path] = None
+            else:
+                self.remember(path, tree)
+        return self._facts[path]
+
+    def for_file(self, path: str) -> tuple[ConftestFacts, ...]:
+        rootdir = Path(self.settings.pytest.rootdir)
+        chain = conftest_chain(Path(path), rootdir)
+        return tuple(f for f in (self.get(str(p)) for p in chain) if f is not None)
+
+
+def scan_tree(
+    tree: ast.Module,
+    source: str,
+    path: str,
+    settings: Settings,
+    kind: str = "test",
+    conftests: tuple[ConftestFacts, ...] = (),
+) -> FileResult:
+    """Run the enabled rules over one parsed module."""
+    errors: list[FileError] = []
+    ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
+                      severity_overrides=severity_overrides(settings))
+    rules = [rule() for rule in enabled_rules(settings, path, kind)]
+    dispatcher = _Dispatcher(rules, ctx, errors)
+    try:
+        dispatcher.walk(tree)
+        for rule in rules:
+            dispatcher._call(rule, lambda _node, c, r=rule: r.finish(c), tree)
+    except RecursionError:
+        errors.append(FileError(path, "too deeply nested to analyse"))
+        return FileResult(path, (), tuple(errors))
+    findings = apply_suppressions(ctx.findings, parse_suppressions(source))
+    return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
+
+
+def scan_source(
+    source: str,
+    path: str = "<string>",
+    settings: Settings | None = None,
+    kind: str = "test",
+    conftests: tuple[ConftestFacts, ...] = (),
+) -> FileResult:
+    """Scan Python source text; a parse failure becomes an error entry."""
+    settings = settings or Settings()
+    try:
+        tree = parse_source(source, path)
+    except SourceError as exc:
+        return FileResult(path, (), (FileError(path, str(exc)),))
+    return scan_tree(tree, source, path, settings, kind, conftests)
+
+
+def scan_file(source: SourceFile, settings: Settings, conftests: ConftestCache) -> FileResult:
+    try:
+        text = read_source(source.path)
+        tree = parse_source(text, source.display)
+    except SourceError as exc:
+        return FileResult(source.display, (), (FileError(source.display, str(exc)),))
+    if source.kind == "conftest":
+        conftests.remember(source.path, tree)
+    facts = conftests.for_file(source.path)
+    return scan_tree(tree, text, source.display, settings, source.kind, facts)
+
+
+def scan_files(files: Iterable[SourceFile], settings: Settings) -> list[FileResult]:
+    conftests = ConftestCache(settings)
+    # Conftests first, so that each is parsed once and its facts are ready for the tests below it.
+    ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+    return [scan_file(f, settings, conftests) for f in ordered]
+
+
+def scan_paths(
+    paths: Iterable[str | os.PathLike[str]] = (),
+    settings: Settings | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> ScanResult:
+    """Scan files and directories the way ``isolint check`` does; returns the whole result."""
+    cwd_path = Path(cwd or Path.cwd()).resolve()
+    path_list = [Path(p) for p in paths]
+    settings = settings or load_settings(path_list or None, cwd_path)
+    if not path_list:
+        path_list = [cwd_path]
+    files, errors = discover(path_list, settings, cwd_path)
+    results = scan_files(files, settings)
+    results.extend(FileResult(e.path, (), (e,)) for e in errors)
+    return ScanResult.build(results)
+
+
+__all__ = ["scan_paths", "scan_source", "scan_files", "scan_tree", "display_path"]

@@ -1,0 +1,107 @@
+"""Import table and qualified-name resolution (ruff's ``resolve_qualified_name`` idea).
+
+Rules never compare spellings: ``os.environ``, ``from os import environ``, ``import os as o``
+and ``env = os.environ`` all resolve to ``"os.environ"``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+#: Modules that are other spellings of a canonical one (the ``mock`` backport is unittest.mock).
+CANONICAL_MODULES = {
+    "mock": "unittest.mock",
+    "asynctest.mock": "unittest.mock",
+}
+_BUILTINS = frozenset(dir(builtins))
+
+
+def canonical(qualified: str) -> str:
+    """Map an alternative module spelling onto the canonical one."""
+    for alias, target in CANONICAL_MODULES.items():
+        if qualified == alias or qualified.startswith(alias + "."):
+            return target + qualified[len(alias) :]
+    return qualified
+
+
+class ImportTable:
+    """Maps the names bound in a module to the qualified names they stand for.
+
+    Built from every import statement in the file (function-local ones included), plus simple
+    aliases ``name = <qualified expression>`` that are bound to one qualified name throughout.
+    """
+
+    def __init__(self, tree: ast.Module) -> None:
+        self._bound: dict[str, str] = {}
+        self._aliases: dict[str, str | None] = {}
+        self._locally_defined: set[str] = set()
+        alias_candidates: list[tuple[str, ast.expr]] = []
+        for stmt in _statements(tree.body):
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        self._bound[alias.asname] = canonical(alias.name)
+                    else:
+                        top = alias.name.split(".")[0]
+                        self._bound[top] = canonical(top)
+            elif isinstance(stmt, ast.ImportFrom):
+                if stmt.level or not stmt.module:
+                    for alias in stmt.names:
+                        self._locally_defined.add(alias.asname or alias.name)
+                    continue
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        continue
+                    target = canonical(f"{stmt.module}.{alias.name}")
+                    self._bound[alias.asname or alias.name] = target
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self._locally_defined.add(stmt.name)
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name) and isinstance(
+                    stmt.value, (ast.Name, ast.Attribute)
+                ):
+                    alias_candidates.append((target.id, stmt.value))
+        for name, value in alias_candidates:
+            resolved = self.resolve(value)
+            previous = self._aliases.get(name, resolved)
+            # A name bound to different things in different places is no alias.
+            self._aliases[name] = resolved if previous == resolved else None
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The qualified name ``node`` refers to, or None when it is not an imported name."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in self._bound:
+                return self._bound[name]
+            alias = self._aliases.get(name)
+            if alias is not None:
+                return alias
+            if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
+                return name
+            return None
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def binds(self, name: str) -> bool:
+        """Whether ``name`` is bound by an import in this module."""
+        return name in self._bound
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement in ``body`` and in the bodies nested in it (not expressions)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        nested: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            nested.extend(getattr(stmt, field, ()) or ())
+        for handler in getattr(stmt, "handlers", ()) or ():
+            nested.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            nested.extend(case.body)
+        stack.extend(reversed(nested))

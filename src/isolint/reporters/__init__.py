@@ -1,0 +1,18 @@
+"""Reporters: pure ``render(result) -> str`` functions, one module per format, imported lazily."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from isolint.model import ScanResult
+
+#: Format name -> module holding its ``render``. Only the chosen one is imported.
+FORMATS: dict[str, str] = {
+    "text": "isolint.reporters.text",
+    "json": "isolint.reporters.json",
+}
+
+
+def renderer(fmt: str) -> Callable[[ScanResult], str]:
+    return importlib.import_module(FORMATS[fmt]).render  # type: ignore[no-any-return]

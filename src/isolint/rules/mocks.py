@@ -1,0 +1,246 @@
+"""Rules about mock objects and patchers."""
+
+from __future__ import annotations
+
+import ast
+
+from isolint.context import TEARDOWN_METHODS, FileContext, expr_key
+from isolint.model import FixSafety, Severity
+from isolint.rules.base import Rule
+from isolint.rules.mock_api import (
+    PATCHERS,
+    STOPALL,
+    creates_mock,
+    patcher_kind,
+    requests_mocker,
+)
+
+
+def _calls_gc_collect(ctx: FileContext, roots: list[ast.AST]) -> bool:
+    return any(ctx.call_name(n) == "gc.collect" for root in roots for n in ast.walk(root))
+
+
+class MissingTeardownMethod(Rule):
+    """
+    ## What it does
+    Flags a test class whose code creates mock objects (`Mock`, `MagicMock`, `AsyncMock`,
+    `NonCallableMagicMock`, `create_autospec`, the mocks that `patch`, `patch.object` and
+    `patch.multiple` make, or pytest-mock's `mocker`) while no teardown path of the class calls
+    `gc.collect()`.
+
+    Teardown paths are `teardown_method`, `teardown`, `tearDown`, `teardown_class` and
+    `tearDownClass` (own or inherited from a base class in the same module), `addCleanup(gc.collect)`
+    in a setup method, an autouse fixture in the class or module that collects after its
+    `yield`, and an autouse fixture in a `conftest.py` that applies to the file. An import of a
+    mock class that is never called is not a finding.
+
+    ## Why is this bad?
+    This is the rule behind the reference report's "memory explosion" finding. Mocks record every
+    call and every argument they receive and hold references to the objects they replace, so
+    mock-heavy tests can keep a lot of memory alive in a long-lived xdist worker. How much of it
+    `gc.collect()` releases is a question of measurement, not belief: pytest keeps every
+    test-class instance alive until the session ends (pytest-dev/pytest#11374), so a mock stored
+    on `self` stays reachable whatever `gc.collect()` does; see `mock_retained_on_instance` and
+    the mock memory experiment in `docs/benchmarks.md` for what isolint measured.
+
+    ## Example
+    ```python
+    from unittest.mock import MagicMock
+
+    class TestClient:
+        def test_get(self):
+            client = MagicMock()
+            client.get.return_value = 1
+            assert client.get() == 1
+    ```
+
+    ## Use instead
+    ```python
+    import gc
+    from unittest.mock import MagicMock
+
+    class TestClient:
+        def teardown_method(self):
+            gc.collect()
+
+        def test_get(self):
+            client = MagicMock()
+            client.get.return_value = 1
+            assert client.get() == 1
+    ```
+
+    ## Fix safety
+    The fix adds a `teardown_method` that calls `gc.collect()` (or adds the call to an existing
+    teardown) and `import gc`. It is safe: collecting garbage does not change what a test does.
+    """
+
+    code = "ISO001"
+    name = "missing_teardown_method"
+    severity = Severity.CRITICAL
+    message = "test class `{cls}` creates mocks ({what}) but no teardown calls `gc.collect()`"
+    fix = "add `def teardown_method(self): gc.collect()` to `{cls}`"
+    fix_safety = FixSafety.SAFE
+    fix_availability = "always"
+    test_modules_only = True
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        if not ctx.is_test_class(node):
+            return
+        what = self._mock_source(node, ctx)
+        if what and not self._collects_on_teardown(node, ctx):
+            ctx.report(self, node, cls=node.name, what=what)
+
+    def _mock_source(self, cls: ast.ClassDef, ctx: FileContext) -> str:
+        """What in the class creates mocks, e.g. "`MagicMock()` at line 12", or ""."""
+        for method in ctx.class_methods(cls):
+            if requests_mocker(method):
+                return f"the `mocker` fixture at line {method.lineno}"
+            for node in ast.walk(method):
+                if creates_mock(ctx, node):
+                    callee = ctx.source_segment(node.func)  # type: ignore[attr-defined]
+                    return f"`{callee}()` at line {node.lineno}"
+        for deco in cls.decorator_list:
+            if creates_mock(ctx, deco):
+                return f"`{ctx.source_segment(deco.func)}` at line {deco.lineno}"  # type: ignore[attr-defined]
+        return ""
+
+    def _collects_on_teardown(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
+        methods = {m.name: m for m in ctx.class_methods(cls)}
+        roots: list[ast.AST] = []
+        for name in TEARDOWN_METHODS & methods.keys():
+            roots.extend(_self_call_closure(methods[name], methods))
+        for method in methods.values():
+            roots.extend(ctx.registered_cleanups(method))
+        for scope in [cls, *ctx.base_classes(cls)]:
+            for fixture in ctx.autouse_fixtures(scope.body):
+                roots.extend(ctx.after_yield(fixture))
+        for fixture in ctx.autouse_fixtures(ctx.tree.body):
+            roots.extend(ctx.after_yield(fixture))
+        if _calls_gc_collect(ctx, roots):
+            return True
+        return any(facts.autouse_gc_collect for facts in ctx.conftests)
+
+
+def _self_call_closure(method: ast.AST, methods: dict[str, ast.AST]) -> list[ast.AST]:
+    """``method`` plus the methods it calls through ``self.name()``, transitively."""
+    seen = {id(method)}
+    out, pending = [method], [method]
+    while pending:
+        for node in ast.walk(pending.pop()):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("self", "cls")
+                and node.func.attr in methods
+                and id(methods[node.func.attr]) not in seen
+            ):
+                target = methods[node.func.attr]
+                seen.add(id(target))
+                out.append(target)
+                pending.append(target)
+    return out
+
+
+class PatchWithoutContext(Rule):
+    """
+    ## What it does
+    Flags each `.start()` of a `unittest.mock` patcher (`patch`, `patch.object`, `patch.dict`,
+    `patch.multiple`, through any import form) that is not guaranteed to be stopped.
+
+    Guaranteed means: `.stop()` of the same patcher (or `patch.stopall()`) in a teardown method,
+    after a fixture's `yield`, or in a `finally:` block; or `addCleanup(p.stop)` /
+    `request.addfinalizer(p.stop)` / `addCleanup(patch.stopall)`. A `.stop()` at the end of the
+    test body does not count: a failing assertion skips it. `.start()` on anything that is not a
+    patcher (a thread, a regex match) is never a finding.
+
+    ## Why is this bad?
+    A started patcher stays active until it is stopped. When a test fails before its `.stop()`,
+    the patched object stays replaced for every later test on the same xdist worker, so tests
+    fail or pass depending on which tests ran before them on that worker.
+
+    ## Example
+    ```python
+    from unittest.mock import patch
+
+    def test_fetch():
+        patcher = patch("app.client.fetch")
+        fetch = patcher.start()
+        fetch.return_value = 1
+        assert run() == 1
+        patcher.stop()
+    ```
+
+    ## Use instead
+    ```python
+    from unittest.mock import patch
+
+    def test_fetch():
+        with patch("app.client.fetch") as fetch:
+            fetch.return_value = 1
+            assert run() == 1
+    ```
+    Or register the stop when starting: `self.addCleanup(patcher.stop)`, or use pytest-mock's
+    `mocker.patch(...)`, which is undone after the test.
+
+    ## Fix safety
+    The fix registers the stop (`self.addCleanup(p.stop)` in unittest classes, a stop in
+    `teardown_method` otherwise). It is unsafe: the patch now ends at teardown instead of where
+    the explicit `.stop()` stood.
+    """
+
+    code = "ISO004"
+    name = "patch_without_context"
+    severity = Severity.MEDIUM
+    message = "`{patcher}.start()` is not guaranteed to be stopped"
+    fix = "use `with {patcher}:` or register `addCleanup({patcher}.stop)` right after starting"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = "sometimes"
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "start" and not node.args):
+            return
+        target = func.value
+        if patcher_kind(ctx, target):
+            # `patch(...).start()`: nothing but `patch.stopall()` can stop it.
+            if not ctx.restored(lambda n: ctx.call_name(n) == STOPALL):
+                ctx.report(self, node, patcher=ctx.source_segment(target))
+            return
+        if not isinstance(target, (ast.Name, ast.Attribute)) or not self._is_patcher(target, ctx):
+            return
+        wanted = expr_key(target)
+
+        def stops(n: ast.AST) -> bool:
+            if not isinstance(n, ast.Call):
+                return False
+            if ctx.call_name(n) == STOPALL:
+                return True
+            return (
+                isinstance(n.func, ast.Attribute)
+                and n.func.attr in ("stop", "__exit__")
+                and expr_key(n.func.value) == wanted
+            )
+
+        if not ctx.restored(stops):
+            ctx.report(self, node, patcher=ctx.source_segment(target))
+
+    def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
+        """Whether ``target`` (a name or ``self.attr``) is assigned a patcher in its scope."""
+        wanted = expr_key(target)
+        if isinstance(target, ast.Attribute):
+            cls = ctx.enclosing_class()
+            scopes: list[ast.AST] = list(ctx.class_methods(cls)) if cls else []
+        else:
+            func = ctx.enclosing_function()
+            scopes = [func] if func else []
+        candidates = [n for scope in scopes for n in ast.walk(scope)] + list(ctx.tree.body)
+        for node in candidates:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(expr_key(t) == wanted for t in targets) and patcher_kind(ctx, node.value):
+                    return True
+        return False
+
+
+__all__ = ["MissingTeardownMethod", "PatchWithoutContext", "PATCHERS"]
