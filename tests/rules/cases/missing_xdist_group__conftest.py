@@ -1,0 +1,5 @@
+# kind: conftest
+# no findings expected: classes in a conftest are never collected as tests.
+class TestHelperInConftest:
+    def test_a(self):
+        pass
