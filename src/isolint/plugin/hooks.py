@@ -1,0 +1,196 @@
+"""The pytest hooks of ``--isolint``: thin glue between pytest's test protocol and the recorder.
+
+Where the records go:
+
+* a test's record (and the records of module/session fixtures torn down during its teardown)
+  rides on its teardown ``TestReport`` as the attribute ``isolint_records`` (a list of dicts).
+  pytest serialises extra report attributes and xdist ships them to the controller with the
+  report, so records arrive as tests finish, even from a worker that later dies;
+* at the end of a worker's session its peaks (and fixtures finished after the last test) go into
+  ``config.workeroutput["isolint"]``, which the controller reads in ``pytest_testnodedown``;
+* the controller (or the single process without xdist) collects them in
+  ``pytest_runtest_logreport``, prints the summary and writes ``--isolint-report``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from pathlib import Path
+from typing import Any, Generator
+
+import pytest
+
+from isolint.plugin.probes import ALL_PROBES
+from isolint.plugin.probes.memory import MemorySampler
+from isolint.plugin.probes.mocks import MockCounter, instance_mocks
+from isolint.plugin.recorder import Recorder
+from isolint.plugin.report import build_report, render_summary, to_json
+from isolint.runtime import Record
+
+_REPORT_ATTRIBUTE = "isolint_records"
+_records_key = pytest.StashKey[list]()
+
+_XUNIT_NAMES = {"_xunit_setup_module_fixture_": "setup_module", "_xunit_setup_class_fixture_": "setup_class"}
+
+
+def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
+    """``tests/conftest.py::db``; ``tests/test_a.py::TestA::setup_class`` for xunit set-ups."""
+    for prefix, name in _XUNIT_NAMES.items():
+        if fixturedef.argname.startswith(prefix):
+            return f"{fixturedef.baseid}::{name}"
+    func = inspect.unwrap(fixturedef.func)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return f"{fixturedef.baseid}::{fixturedef.argname}"
+    path = Path(code.co_filename)
+    try:
+        where = path.resolve().relative_to(rootpath.resolve()).as_posix()
+    except ValueError:  # a plugin's fixture outside the rootdir
+        where = path.as_posix()
+    qualname = getattr(func, "__qualname__", fixturedef.argname).replace(".<locals>", "")
+    return f"{where}::{qualname.replace('.', '::')}"
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None:
+        return None
+    name = marker.args[0] if marker.args else marker.kwargs.get("name")
+    return None if name is None else str(name)
+
+
+def _strict_message(records: list[Record]) -> str:
+    lines = ["isolint --isolint-strict: state leaked past this test's teardown:"]
+    for record in records:
+        who = "this test" if record.kind == "test" else f"fixture {record.nodeid} ({record.scope} scope)"
+        lines.extend(f"  {who}: {leak.rule}: {leak.detail}" for leak in record.leaks)
+    return "\n".join(lines)
+
+
+class IsolintPlugin:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.strict: bool = config.getoption("isolint_strict")
+        self.report_path: str | None = config.getoption("isolint_report")
+        self.top: int = config.getoption("isolint_top")
+        workerinput = getattr(config, "workerinput", None)
+        self.is_worker = workerinput is not None
+        self.worker = workerinput["workerid"] if workerinput else "main"
+        # pytest's own warnings plugin restores warnings.filters after every test: a change there
+        # cannot reach the next test, so the probe only runs when that plugin is disabled.
+        skip = {"warnings"} if config.pluginmanager.has_plugin("warnings") else set()
+        self.probes = tuple(p for p in ALL_PROBES if p.kind not in skip)
+        self.mocks = MockCounter()
+        self.mocks.install()
+        self.memory = MemorySampler()
+        self.recorder = Recorder(
+            self.probes, self.worker, self.memory.sample, self.memory.peak_rss, lambda: self.mocks.alive
+        )
+        self.records: list[Record] = []
+        self.worker_outputs: dict[str, dict[str, Any]] = {}
+
+    # -- tests ----------------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, object]:
+        self.recorder.start_test()
+        return (yield)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+        try:
+            result = yield
+        except BaseException:
+            self._finish_test(item)
+            raise
+        records = self._finish_test(item)
+        if self.strict and any(r.leaks for r in records):
+            pytest.fail(_strict_message([r for r in records if r.leaks]), pytrace=False)
+        return result
+
+    def _finish_test(self, item: pytest.Item) -> list[Record]:
+        instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
+        record = self.recorder.finish_test(item.nodeid, instance_mocks(instance), _xdist_group(item))
+        records = [record, *self.recorder.drain_fixture_records()]
+        item.stash[_records_key] = records
+        return records
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if call.when == "teardown":
+            records = item.stash.get(_records_key, None)
+            if records is not None:
+                del item.stash[_records_key]
+                setattr(report, _REPORT_ATTRIBUTE, [r.to_dict() for r in records])
+        return report
+
+    # -- module / class / package / session fixtures --------------------------------------------
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
+        if fixturedef.scope == "function":
+            return (yield)
+        before = self.recorder.snapshot()
+        try:
+            return (yield)
+        finally:
+            key = id(fixturedef)
+            nodeid = fixture_nodeid(fixturedef, self.config.rootpath)
+            self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
+            # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
+            fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))
+
+    def pytest_fixture_post_finalizer(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> None:
+        if fixturedef.scope != "function":
+            self.recorder.fixture_torn_down(id(fixturedef))
+
+    # -- collecting records (controller, or the only process) -----------------------------------
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, _REPORT_ATTRIBUTE, None)
+        if data and not self.is_worker:
+            self.records.extend(Record.from_dict(d) for d in data)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        output = getattr(node, "workeroutput", {}).get("isolint")
+        if output:
+            self._add_process_output(output)
+
+    def _add_process_output(self, output: dict[str, Any]) -> None:
+        self.records.extend(Record.from_dict(d) for d in output.pop("records", ()))
+        self.worker_outputs[output["worker"]] = output
+
+    @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        output = {
+            "worker": self.worker,
+            "peak_rss": self.memory.peak_rss(),
+            "peak_vms": self.memory.peak_vms,
+            "records": [r.to_dict() for r in self.recorder.drain_fixture_records()],
+        }
+        if self.is_worker:
+            self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
+            return
+        if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
+            self._add_process_output(output)
+        self.report = build_report(
+            str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
+        )
+        if self.report_path:
+            path = Path(self.config.invocation_params.dir, self.report_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(to_json(self.report), encoding="utf-8")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        report = getattr(self, "report", None)
+        if report is None:
+            return
+        terminalreporter.write_sep("=", "isolint runtime report")
+        for line in render_summary(report, self.top, verbose=self.config.getoption("verbose") > 0):
+            terminalreporter.write_line(line)
+        if self.report_path:
+            terminalreporter.write_line(f"isolint: report written to {self.report_path}")
+
+    def pytest_unconfigure(self) -> None:
+        self.mocks.uninstall()

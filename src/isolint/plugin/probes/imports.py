@@ -1,0 +1,41 @@
+"""The import system: ``sys.modules`` entries removed or replaced, and ``sys.path``."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections import Counter
+from typing import Any, Hashable
+
+from isolint.plugin.probes.base import MISSING, Probe
+
+
+def _modules() -> dict[Hashable, Any]:
+    return dict(sys.modules)
+
+
+def _describe_module(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
+    if after is MISSING:
+        return str(key), f"`sys.modules[{key!r}]` removed (the next import re-executes the module)"
+    kind = type(after).__name__
+    if before is MISSING:
+        if isinstance(after, types.ModuleType):
+            return None  # an ordinary first import
+        return str(key), f"`sys.modules[{key!r}]` set to a {kind} and not removed"
+    return str(key), f"`sys.modules[{key!r}]` replaced by a {kind} and not restored"
+
+
+def _path() -> dict[Hashable, Any]:
+    # One key per entry (with its count): a fixture's own entry and a test's entry stay apart.
+    return dict(Counter(sys.path))
+
+
+def _describe_path(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    old = 0 if before is MISSING else before
+    new = 0 if after is MISSING else after
+    verb = "added to" if new > old else "removed from"
+    return str(key), f"`{key}` {verb} `sys.path` and not restored"
+
+
+MODULES = Probe("sys.modules", _modules, _describe_module)
+PATH = Probe("sys.path", _path, _describe_path)

@@ -1,0 +1,66 @@
+"""Global configuration in the standard library: root logger, warnings filters, socket timeout."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import warnings
+from typing import Any, Hashable
+
+from isolint.plugin.probes.base import MISSING, Probe
+
+
+# Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
+_ROOT = logging.root
+_getdefaulttimeout = socket.getdefaulttimeout
+
+
+def _logging() -> dict[Hashable, Any]:
+    state: dict[Hashable, Any] = {"level": _ROOT.level, "disable": _ROOT.manager.disable}
+    for handler in _ROOT.handlers:
+        state[("handler", id(handler))] = handler
+    return state
+
+
+def _describe_logging(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    if key == "level":
+        old, new = logging.getLevelName(before), logging.getLevelName(after)
+        return "root.level", f"root logger level changed from {old} to {new} and not restored"
+    if key == "disable":
+        old, new = logging.getLevelName(before), logging.getLevelName(after)
+        return "logging.disable", f"`logging.disable` changed from {old} to {new} and not restored"
+    handler = after if before is MISSING else before
+    name = type(handler).__name__
+    if before is MISSING:
+        return f"handler:{name}", f"{name} added to the root logger and not removed"
+    return f"handler:{name}", f"{name} removed from the root logger and not restored"
+
+
+def _warnings() -> dict[Hashable, Any]:
+    # Read each time: catch_warnings() assigns a new list to warnings.filters.
+    return {"filters": tuple(warnings.filters)}
+
+
+def _describe_warnings(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    old = () if before is MISSING else before
+    new = () if after is MISSING else after
+    added = sum(1 for f in new if f not in old)
+    removed = sum(1 for f in old if f not in new)
+    return "warnings.filters", (
+        f"`warnings.filters` changed ({added} added, {removed} removed) and not restored"
+    )
+
+
+def _socket() -> dict[Hashable, Any]:
+    return {"timeout": _getdefaulttimeout()}
+
+
+def _describe_socket(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    return "socket.defaulttimeout", (
+        f"`socket.setdefaulttimeout` changed from {before} to {after} and not restored"
+    )
+
+
+LOGGING = Probe("logging", _logging, _describe_logging)
+WARNINGS = Probe("warnings", _warnings, _describe_warnings)
+SOCKET = Probe("socket", _socket, _describe_socket)

@@ -1,0 +1,66 @@
+"""Threads still running after a test, and signal handlers."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any, Hashable
+
+from isolint.plugin.probes.base import MISSING, Probe
+
+
+# Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
+_enumerate = threading.enumerate
+_getsignal = signal.getsignal
+
+
+def _threads() -> dict[Hashable, Any]:
+    # Keyed by the Thread object itself: idents are reused once a thread ends.
+    return {t: t.daemon for t in _enumerate()}
+
+
+def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
+    if after is MISSING or after is True or before is not MISSING:
+        return None  # ended, daemonic, or already running before
+    assert isinstance(key, threading.Thread)
+    return key.name, f"non-daemon thread `{key.name}` started and still running"
+
+
+_SIGNALS = tuple(sorted(signal.valid_signals()))
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _signals() -> dict[Hashable, Any]:
+    handlers: dict[Hashable, Any] = {}
+    for signum in _SIGNALS:
+        try:
+            handlers[signum] = _getsignal(signum)
+        except (OSError, ValueError):  # pragma: no cover - platform specific
+            continue
+    return handlers
+
+
+def _handler_name(handler: Any) -> str:
+    if handler is MISSING or handler is None:
+        return "none"
+    if isinstance(handler, int):
+        return signal.Handlers(handler).name if handler in (0, 1) else str(handler)
+    return getattr(handler, "__qualname__", type(handler).__name__)
+
+
+def _describe_signal(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    name = _signal_name(int(key))  # type: ignore[call-overload]
+    return name, (
+        f"handler of {name} changed from `{_handler_name(before)}` to `{_handler_name(after)}` "
+        "and not restored"
+    )
+
+
+THREADS = Probe("thread", _threads, _describe_thread)
+SIGNALS = Probe("signal", _signals, _describe_signal)

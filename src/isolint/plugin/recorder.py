@@ -1,0 +1,132 @@
+"""The bookkeeping behind the plugin, kept free of pytest hooks so it can be read (and tested) alone.
+
+Per test: a snapshot of every probe before its setup (the *baseline*) and one after its teardown;
+the differences are the test's leaks.
+
+Module-, class-, package- and session-scoped fixtures run inside the setup of the first test of
+their scope and inside the teardown of the last one. Their effects are taken out of the test's
+comparison: around each such fixture's set-up and tear-down the recorder snapshots again, and the
+keys the fixture changed are copied into the current test's baseline (*rebased*). The fixture
+gets its own record: what its set-up changed that its tear-down did not restore, and what its
+tear-down changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Sequence
+
+from isolint.plugin.probes import MISSING, Probe, changed_keys
+from isolint.runtime import RULE_BY_KIND, Leak, Memory, Record
+
+State = dict[str, dict[Hashable, Any]]
+Changes = dict[str, set[Hashable]]
+
+
+@dataclass
+class _FixtureState:
+    nodeid: str
+    scope: str
+    #: Per probe: the values, before the fixture's set-up, of the keys that set-up changed.
+    setup_before: dict[str, dict[Hashable, Any]]
+    teardown_before: State | None = None
+
+
+@dataclass
+class Recorder:
+    probes: Sequence[Probe]
+    worker: str
+    #: ``() -> (rss, vms)``; ``() -> peak rss``; ``() -> live mocks`` (-1 when not counted).
+    sample_memory: Callable[[], tuple[int, int]]
+    peak_rss: Callable[[], int]
+    mocks_alive: Callable[[], int]
+    #: Fixture records finished since the last :meth:`drain_fixture_records`.
+    _fixture_records: list[Record] = field(default_factory=list)
+    _fixtures: dict[Hashable, _FixtureState] = field(default_factory=dict)
+    _baseline: State | None = None
+    _memory_before: tuple[int, int] = (0, 0)
+    tests_started: int = 0
+
+    def snapshot(self) -> State:
+        return {probe.kind: probe.snapshot() for probe in self.probes}
+
+    # -- tests ---------------------------------------------------------------------------------
+    def start_test(self) -> None:
+        self.tests_started += 1
+        self._baseline = self.snapshot()
+        self._memory_before = self.sample_memory()
+
+    def finish_test(
+        self, nodeid: str, instance_leaks: Sequence[tuple[str, str]] = (), xdist_group: str | None = None
+    ) -> Record:
+        after = self.snapshot()
+        rss, vms = self.sample_memory()
+        baseline, self._baseline = self._baseline or after, None
+        leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
+        kind = "instance_mock"
+        leaks += [Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks]
+        rss_before, vms_before = self._memory_before
+        return Record(
+            nodeid=nodeid,
+            worker=self.worker,
+            leaks=tuple(leaks),
+            memory=Memory(rss_before, rss, vms_before, vms, self.peak_rss()),
+            mocks_alive=self.mocks_alive(),
+            xdist_group=xdist_group,
+        )
+
+    # -- module / class / package / session fixtures --------------------------------------------
+    def fixture_set_up(self, key: Hashable, nodeid: str, scope: str, before: State) -> None:
+        """Called after a fixture's set-up, with the snapshot taken before it."""
+        after = self.snapshot()
+        changes = self._changes(before, after)
+        self._rebase(changes, after)
+        setup_before = {kind: {k: before[kind].get(k, MISSING) for k in keys} for kind, keys in changes.items()}
+        self._fixtures[key] = _FixtureState(nodeid, scope, setup_before)
+
+    def fixture_teardown_starting(self, key: Hashable) -> None:
+        state = self._fixtures.get(key)
+        if state is not None:
+            state.teardown_before = self.snapshot()
+
+    def fixture_torn_down(self, key: Hashable) -> None:
+        state = self._fixtures.pop(key, None)
+        if state is None:
+            return
+        after = self.snapshot()
+        teardown_before = state.teardown_before or after
+        changes = self._changes(teardown_before, after)
+        self._rebase(changes, after)
+        leaks: list[Leak] = []
+        for probe in self.probes:
+            setup_keys = state.setup_before.get(probe.kind, {})
+            teardown_keys = changes.get(probe.kind, set())
+            # Keys the set-up changed are judged against their value before the set-up; keys only
+            # the tear-down touched, against their value just before the tear-down.
+            before = {k: teardown_before[probe.kind].get(k, MISSING) for k in teardown_keys}
+            before.update(setup_keys)
+            leaks += probe.leaks(before, after[probe.kind], set(setup_keys) | teardown_keys)
+        record = Record(nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks))
+        self._fixture_records.append(record)
+
+    def drain_fixture_records(self) -> list[Record]:
+        records, self._fixture_records = self._fixture_records, []
+        return records
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _changes(self, before: State, after: State) -> Changes:
+        changes = {kind: changed_keys(before[kind], after[kind]) for kind in before}
+        return {kind: keys for kind, keys in changes.items() if keys}
+
+    def _rebase(self, changes: Changes, after: State) -> None:
+        """Give the current test's baseline the values a fixture left, so the test is not blamed."""
+        if self._baseline is None:
+            return
+        for kind, keys in changes.items():
+            baseline = self._baseline[kind]
+            for key in keys:
+                value = after[kind].get(key, MISSING)
+                if value is MISSING:
+                    baseline.pop(key, None)
+                else:
+                    baseline[key] = value

@@ -1,0 +1,126 @@
+"""Assembling the :class:`~isolint.runtime.RuntimeReport` and rendering the terminal summary.
+
+Pure functions over records; the hook module does the writing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any, Iterable, Mapping
+
+from isolint.runtime import Record, RuntimeReport, SplitGroup, WorkerStats
+
+#: Leaking tests listed in the terminal summary before "... and N more" (all of them with -v).
+MAX_LISTED = 20
+
+
+def build_report(
+    rootdir: str,
+    records: Iterable[Record],
+    worker_outputs: Mapping[str, Mapping[str, Any]],
+    probes: Iterable[str],
+) -> RuntimeReport:
+    """One report from every record and the end-of-run figures each process sent.
+
+    ``worker_outputs`` maps a worker id to ``{"peak_rss", "peak_vms"}``; a worker that ran
+    tests but is missing there died early, and its figures come from its records alone.
+    """
+    records = sorted(records, key=lambda r: (r.kind != "test", r.nodeid))
+    return RuntimeReport(
+        rootdir=rootdir,
+        records=tuple(records),
+        workers=_worker_stats(records, worker_outputs),
+        split_groups=_split_groups(records),
+        probes=tuple(probes),
+    )
+
+
+def _worker_stats(records: list[Record], outputs: Mapping[str, Mapping[str, Any]]) -> tuple[WorkerStats, ...]:
+    by_worker: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.kind == "test":
+            by_worker[record.worker].append(record)
+    stats = []
+    for worker in sorted(set(by_worker) | set(outputs)):
+        tests = by_worker.get(worker, [])
+        memories = [r.memory for r in tests if r.memory]
+        output = outputs.get(worker, {})
+        stats.append(
+            WorkerStats(
+                worker=worker,
+                tests=len(tests),
+                peak_rss=max([int(output.get("peak_rss", 0))] + [m.peak_rss for m in memories]),
+                peak_vms=max([int(output.get("peak_vms", 0))] + [max(m.vms_before, m.vms_after) for m in memories]),
+                max_mocks_alive=max([-1] + [r.mocks_alive for r in tests]),
+                finished=worker in outputs,
+            )
+        )
+    return tuple(stats)
+
+
+def _split_groups(records: list[Record]) -> tuple[SplitGroup, ...]:
+    workers: dict[str, set[str]] = defaultdict(set)
+    tests: dict[str, int] = defaultdict(int)
+    for record in records:
+        if record.xdist_group is not None:
+            workers[record.xdist_group].add(record.worker)
+            tests[record.xdist_group] += 1
+    return tuple(
+        SplitGroup(group, tuple(sorted(workers[group])), tests[group])
+        for group in sorted(workers)
+        if len(workers[group]) > 1
+    )
+
+
+def to_json(report: RuntimeReport) -> str:
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def _signed_size(size: int) -> str:
+    sign = "+" if size >= 0 else "-"
+    if abs(size) < 2**20:
+        return f"{sign}{abs(size) / 2**10:.0f} KiB"
+    return f"{sign}{abs(size) / 2**20:.1f} MiB"
+
+
+def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> list[str]:
+    """The terminal summary: who leaked what, the largest memory growth, per-worker peaks."""
+    lines: list[str] = []
+    tests = [r for r in report.records if r.kind == "test"]
+    leaking = report.leaking
+    leaking_tests = sum(1 for r in leaking if r.kind == "test")
+    head = f"{leaking_tests} of {len(tests)} tests leaked state"
+    fixtures = len(leaking) - leaking_tests
+    lines.append(head + (f"; {fixtures} fixtures leaked state" if fixtures else ""))
+    limit = len(leaking) if verbose else MAX_LISTED
+    for record in leaking[:limit]:
+        what = record.nodeid if record.kind == "test" else f"fixture {record.nodeid} ({record.scope} scope)"
+        lines.append(f"{what} [{record.worker}]")
+        lines.extend(f"    {leak.rule}: {leak.detail}" for leak in record.leaks)
+    if len(leaking) > limit:
+        lines.append(f"... and {len(leaking) - limit} more (-v lists all, --isolint-report has all)")
+
+    measured = [r for r in tests if r.memory and r.memory.rss_growth > 0]
+    if top > 0 and measured:
+        lines.append("largest resident memory growth (after teardown minus before setup):")
+        largest = sorted(measured, key=lambda r: (-r.memory.rss_growth, r.nodeid))[:top]  # type: ignore[union-attr]
+        for r in largest:
+            mocks = f", {r.mocks_alive} mocks alive" if r.mocks_alive >= 0 else ""
+            lines.append(f"    {_signed_size(r.memory.rss_growth):>12}  {r.nodeid} [{r.worker}]{mocks}")  # type: ignore[union-attr]
+    for w in report.workers:
+        note = "" if w.finished else " (did not finish)"
+        lines.append(
+            f"worker {w.worker}: {w.tests} tests, peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, "
+            f"at most {w.max_mocks_alive} mocks alive{note}"
+        )
+    for group in report.split_groups:
+        lines.append(
+            f"xdist_group {group.group!r}: {group.tests} tests ran on {len(group.workers)} workers "
+            f"({', '.join(group.workers)}); run with --dist loadgroup to keep a group on one worker"
+        )
+    return lines
