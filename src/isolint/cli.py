@@ -121,12 +121,7 @@ def scan_paths_for(args: argparse.Namespace, settings):
     from isolint.model import FileResult, ScanResult
 
     cwd = Path.cwd()
-    if args.paths:
-        paths = [Path(p) for p in args.paths]
-    elif hasattr(discovery, "default_paths"):
-        paths = discovery.default_paths(settings, cwd)
-    else:
-        paths = [cwd]
+    paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
     files, errors = discovery.discover(paths, settings, cwd)
     results = scan_files(files, settings)
     results.extend(FileResult(e.path, (), (e,)) for e in errors)
@@ -201,7 +196,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from isolint.rules import ALL_RULES, rule_by_key
+    from isolint.rules import rule_by_key
 
     rule = rule_by_key(args.rule)
     if rule is None:

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from isolint.config import Settings, load_settings
 from isolint.context import ConftestFacts, FileContext
-from isolint.discovery import SourceFile, conftest_chain, discover, display_path
+from isolint.discovery import SourceFile, conftest_chain, default_paths, discover, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
 from isolint.rules import ALL_RULES
 from isolint.rules.base import Rule
@@ -261,7 +261,7 @@ def scan_paths(
     path_list = [Path(p) for p in paths]
     settings = settings or load_settings(path_list or None, cwd_path)
     if not path_list:
-        path_list = [cwd_path]
+        path_list = default_paths(settings, cwd_path)
     files, errors = discover(path_list, settings, cwd_path)
     results = scan_files(files, settings)
     results.extend(FileResult(e.path, (), (e,)) for e in errors)
