@@ -61,6 +61,15 @@ def _xdist_group(item: pytest.Item) -> str | None:
     return None if name is None else str(name)
 
 
+def _test_nodeid(item: pytest.Item, group: str | None) -> str:
+    """The node id without the ``@group`` suffix ``--dist loadgroup`` appends (on pytest < 9.2)."""
+    nodeid = item.nodeid
+    at = nodeid.rfind("@")
+    if group is not None and at > nodeid.rfind("]") and at > nodeid.rfind("::"):
+        return nodeid[:at]
+    return nodeid
+
+
 def _strict_message(records: list[Record]) -> str:
     lines = ["isolint --isolint-strict: state leaked past this test's teardown:"]
     for record in records:
@@ -111,7 +120,8 @@ class IsolintPlugin:
 
     def _finish_test(self, item: pytest.Item) -> list[Record]:
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
-        record = self.recorder.finish_test(item.nodeid, instance_mocks(instance), _xdist_group(item))
+        group = _xdist_group(item)
+        record = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
         records = [record, *self.recorder.drain_fixture_records()]
         item.stash[_records_key] = records
         return records
