@@ -55,7 +55,9 @@ def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"bad encoding declaration: {exc.msg}") from None
+        if "unknown encoding" in str(exc) or "encoding problem" in str(exc):
+            raise SourceError(f"bad encoding declaration: {exc}") from None
+        encoding = "utf-8"  # no usable declaration: decoding says precisely what is wrong
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

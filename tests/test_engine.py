@@ -1,0 +1,175 @@
+"""The engine on bad input, suppressions, conftest facts and crashing rules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from isolint import engine
+from isolint.config import PytestConfig, Settings
+from isolint.engine import scan_paths, scan_source
+
+POLLUTING = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"\n'
+
+
+def write_bytes(root: Path, rel: str, data: bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def settings_for(root: Path) -> Settings:
+    return Settings(pytest=PytestConfig(rootdir=str(root)))
+
+
+def scan_dir(root: Path):
+    return scan_paths([root], settings_for(root), cwd=root)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"def test_x(:\n    pass\n", "syntax error at line 1"),
+        (b"x = '\xff\xfe caf\xe9'\n", "not valid UTF-8: byte 0xff at offset 5"),
+        (b"x = 1\x00\n", "contains a NUL byte at offset 5"),
+        (b"# -*- coding: klingon -*-\nx = 1\n", "unknown encoding"),
+    ],
+)
+def test_bad_file_becomes_an_error_and_the_scan_goes_on(tmp_path, data, reason):
+    write_bytes(tmp_path, "tests/test_bad.py", data)
+    write_bytes(tmp_path, "tests/test_good.py", POLLUTING.encode())
+    result = scan_dir(tmp_path)
+    assert [(e.path, reason in e.message) for e in result.errors] == [("tests/test_bad.py", True)], result.errors
+    assert [f.path for f in result.findings] == ["tests/test_good.py"]
+    assert result.summary.files_scanned == 2
+
+
+def test_declared_encoding_and_bom_are_honoured(tmp_path):
+    write_bytes(tmp_path, "test_latin.py",
+                b"# -*- coding: latin-1 -*-\nimport os\n\ndef test_e():\n    os.environ['\xe9'] = '1'\n")
+    write_bytes(tmp_path, "test_bom.py", b"\xef\xbb\xbf" + POLLUTING.encode())
+    result = scan_dir(tmp_path)
+    assert not result.errors
+    assert sorted(f.path for f in result.findings) == ["test_bom.py", "test_latin.py"]
+
+
+def test_huge_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_FILE_BYTES", 100)
+    write_bytes(tmp_path, "test_huge.py", b"x = 1\n" * 50)
+    result = scan_dir(tmp_path)
+    assert len(result.errors) == 1 and "file too large (300 bytes; limit 100)" in result.errors[0].message
+
+
+def test_broken_symlink_named_explicitly(tmp_path):
+    link = tmp_path / "test_link.py"
+    link.symlink_to(tmp_path / "gone.py")
+    result = scan_paths([link], settings_for(tmp_path), cwd=tmp_path)
+    assert [(e.path, e.message) for e in result.errors] == [("test_link.py", "broken symbolic link")]
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    target = write_bytes(tmp_path, "test_secret.py", POLLUTING.encode())
+    real_open = open
+
+    def deny(path, *args, **kwargs):
+        if os.fspath(path) == str(target):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", deny)
+    result = scan_dir(tmp_path)
+    assert [(e.path, e.message) for e in result.errors] == [("test_secret.py", "permission denied")]
+
+
+def test_deeply_nested_expression_is_an_error_not_a_crash(tmp_path):
+    write_bytes(tmp_path, "test_deep.py", b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n")
+    result = scan_dir(tmp_path)
+    assert len(result.errors) == 1 and result.errors[0].path == "test_deep.py"
+
+
+def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
+    from isolint.rules.environment import EnvVarPollution
+
+    def boom(self, node, ctx):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(EnvVarPollution, "visit_Assign", boom)
+    source = "import os\nclass TestA:\n    def test_a(self):\n        os.environ['A'] = '1'\n"
+    result = scan_source(source, "test_a.py")
+    assert [f.name for f in result.findings] == ["missing_xdist_group"]
+    assert result.errors[0].message.startswith("rule env_var_pollution crashed at line 4: ZeroDivisionError")
+
+
+# ------------------------------------------------------------------ suppressions
+@pytest.mark.parametrize(
+    ("comment", "suppressed"),
+    [
+        ("# isolint: ignore[env_var_pollution]", True),
+        ("# isolint: ignore[ISO003]", True),
+        ("# isolint: ignore[iso003]", True),
+        ("# isolint: ignore[patch_without_context, env_var_pollution]", True),
+        ("# isolint: ignore", True),
+        ("# isolint: ignore[patch_without_context]", False),
+        ("# noqa", False),
+    ],
+)
+def test_inline_suppression(comment, suppressed):
+    source = f'import os\n\ndef test_env():\n    os.environ["A"] = "1"  {comment}\n'
+    findings = scan_source(source, "test_s.py").findings
+    assert (not findings) is suppressed
+
+
+def test_suppression_text_inside_a_string_does_not_count():
+    source = 'import os\n\ndef test_env():\n    os.environ["A"] = "# isolint: ignore"\n'
+    assert len(scan_source(source, "test_s.py").findings) == 1
+
+
+def test_suppression_only_covers_its_own_line():
+    source = 'import os\n# isolint: ignore\ndef test_env():\n    os.environ["A"] = "1"\n'
+    assert len(scan_source(source, "test_s.py").findings) == 1
+
+
+# ------------------------------------------------------------------ conftest facts
+MOCK_CLASS = (
+    "from unittest.mock import MagicMock\n\n"
+    "class TestM:\n    def test_a(self):\n        MagicMock()\n"
+)
+GC_CONFTEST = (
+    "import gc\nimport pytest\n\n"
+    "@pytest.fixture(autouse=True)\ndef _collect():\n    yield\n    gc.collect()\n"
+)
+
+
+def teardown_findings(result):
+    return sorted(f.path for f in result.findings if f.name == "missing_teardown_method")
+
+
+def test_autouse_conftest_fixture_covers_the_files_below_it(tmp_path):
+    write_bytes(tmp_path, "tests/unit/conftest.py", GC_CONFTEST.encode())
+    write_bytes(tmp_path, "tests/unit/deep/test_a.py", MOCK_CLASS.encode())
+    write_bytes(tmp_path, "tests/other/test_b.py", MOCK_CLASS.encode())
+    assert teardown_findings(scan_dir(tmp_path)) == ["tests/other/test_b.py"]
+
+
+def test_conftest_is_used_when_only_the_test_file_is_named(tmp_path):
+    write_bytes(tmp_path, "tests/conftest.py", GC_CONFTEST.encode())
+    target = write_bytes(tmp_path, "tests/test_a.py", MOCK_CLASS.encode())
+    result = scan_paths([target], settings_for(tmp_path), cwd=tmp_path)
+    assert teardown_findings(result) == []
+
+
+def test_conftest_fixture_that_collects_before_yield_does_not_count(tmp_path):
+    before = GC_CONFTEST.replace("    yield\n    gc.collect()\n", "    gc.collect()\n    yield\n")
+    write_bytes(tmp_path, "tests/conftest.py", before.encode())
+    write_bytes(tmp_path, "tests/test_a.py", MOCK_CLASS.encode())
+    assert teardown_findings(scan_dir(tmp_path)) == ["tests/test_a.py"]
+
+
+def test_skipped_directories(tmp_path):
+    for rel in (".git/test_a.py", ".venv/test_b.py", "build/test_c.py", "node_modules/test_d.py",
+                "tests/test_e.py"):
+        write_bytes(tmp_path, rel, POLLUTING.encode())
+    assert [f.path for f in scan_dir(tmp_path).findings] == ["tests/test_e.py"]
