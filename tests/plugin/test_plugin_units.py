@@ -1,0 +1,74 @@
+"""Pure pieces of the plugin, tested in-process: patch targets, report assembly and rendering."""
+
+from __future__ import annotations
+
+import gc
+import os
+from unittest import mock
+
+from isolint.plugin.probes.mocks import MockCounter, patch_target
+from isolint.plugin.report import build_report, render_summary
+from isolint.runtime import Leak, Memory, Record
+
+
+class Config:
+    def load(self):
+        return 1
+
+
+def test_patch_target_names_every_kind_of_patch():
+    assert patch_target(mock.patch("os.path.exists")) == "os.path.exists"
+    assert patch_target(mock.patch.object(Config, "load")) == "Config.load"
+    assert patch_target(mock.patch.object(os, "getcwd")) == "os.getcwd"
+    assert patch_target(mock.patch.dict(os.environ, {"A": "1"})) == "os.environ"
+    assert patch_target(mock.patch.dict("sys.modules", {})) == "sys.modules"
+    assert patch_target(mock.patch.dict({}, {})) == "a dict"
+
+
+def test_mock_counter_counts_live_mocks_and_uninstalls():
+    counter = MockCounter()
+    assert counter.alive == -1
+    counter.install()
+    try:
+        mocks = [mock.MagicMock() for _ in range(3)]
+        assert counter.alive == 3
+        del mocks
+        gc.collect()  # MagicMocks sit in reference cycles: only the cycle collector frees them
+        assert counter.alive == 0
+    finally:
+        counter.uninstall()
+    assert "__new__" in vars(mock.NonCallableMock)
+    mock.Mock()
+    assert counter.alive == -1
+
+
+def _test(nodeid: str, worker: str, rss: int, *, group: str | None = None, leaks: tuple[Leak, ...] = ()) -> Record:
+    return Record(
+        nodeid=nodeid,
+        worker=worker,
+        leaks=leaks,
+        memory=Memory(100, 100 + rss, 1000, 1000 + rss, 100 + rss),
+        mocks_alive=rss // 10,
+        xdist_group=group,
+    )
+
+
+def test_report_and_summary_for_a_worker_that_died():
+    leak = Leak("environment", "env_var_pollution", "A", "environment variable `A` set and not removed")
+    records = [
+        _test("t.py::test_a", "gw0", 2**21, group="g", leaks=(leak,)),
+        _test("t.py::test_b", "gw1", 2**22, group="g"),
+        _test("t.py::test_c", "gw1", 10, group="h"),
+    ]
+    # gw1 never sent its end-of-run figures: it died (the OOM killer, a segfault ...).
+    report = build_report("/root", records, {"gw0": {"peak_rss": 5 * 2**20, "peak_vms": 9 * 2**20}}, ["environment"])
+    gw0, gw1 = report.workers
+    assert (gw0.finished, gw1.finished) == (True, False)
+    assert gw0.peak_rss == 5 * 2**20 and gw1.peak_rss == 100 + 2**22 and gw1.tests == 2
+    assert [(g.group, g.workers, g.tests) for g in report.split_groups] == [("g", ("gw0", "gw1"), 2)]
+    lines = render_summary(report, top=2)
+    assert lines[0] == "1 of 3 tests leaked state"
+    assert lines[1:3] == ["t.py::test_a [gw0]", "    env_var_pollution: environment variable `A` set and not removed"]
+    assert "+4.0 MiB  t.py::test_b [gw1], 419430 mocks alive" in lines[4]
+    assert any("worker gw1: 2 tests" in line and "(did not finish)" in line for line in lines)
+    assert lines[-1].startswith("xdist_group 'g': 2 tests ran on 2 workers (gw0, gw1)")
