@@ -12,13 +12,14 @@ from __future__ import annotations
 from isolint.rules.base import Rule
 from isolint.rules.environment import EnvVarPollution
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
-from isolint.rules.xdist import MissingXdistGroup
+from isolint.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MissingTeardownMethod,
     MissingXdistGroup,
     EnvVarPollution,
     PatchWithoutContext,
+    InertXdistGroup,
 )
 
 

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext
+from isolint.config import Settings
+from isolint.context import SETUP_METHODS, FileContext, FunctionNode
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
 XDIST_GROUP = "pytest.mark.xdist_group"
+USEFIXTURES = "pytest.mark.usefixtures"
+#: Dist modes under which isolint does not call a marker inert: "" (not configured: CI may pass
+#: `--dist` on its command line), "no" (not distributed as configured; `-n 0` in addopts is
+#: often overridden by `-n auto` in CI) and "loadgroup" (the marker works).
+NOT_INERT_MODES = frozenset({"", "no", "loadgroup"})
+
+
+def inert_dist_mode(settings: Settings) -> str:
+    """The configured dist mode under which `xdist_group` markers do nothing, or ""."""
+    mode = settings.pytest.dist_mode
+    return "" if mode in NOT_INERT_MODES else mode
+
+
+def describe_dist(settings: Settings) -> str:
+    """``"`--dist loadscope` (from pytest.ini [pytest] addopts)"``."""
+    source = settings.pytest.dist_source
+    return f"`--dist {settings.pytest.dist_mode}`" + (f" (from {source})" if source else "")
 
 
 def _mark_expressions(ctx: FileContext, value: ast.AST, marker_names: set[str]) -> bool:
@@ -59,12 +77,227 @@ def module_has_xdist_group(ctx: FileContext, marker_names: set[str]) -> bool:
     return any(_mark_expressions(ctx, v, marker_names) for v in _pytestmark_values(ctx.tree.body))
 
 
+def first_xdist_group_marker(ctx: FileContext) -> ast.AST | None:
+    """The first place (in source order) where the module applies an `xdist_group` mark: a
+    decorator, a class or module `pytestmark`, `pytest.param(marks=...)`, `add_marker(...)`.
+    The definition of a named mark (`group = pytest.mark.xdist_group("db")`) is not itself an
+    application; its uses are."""
+    names = module_marker_names(ctx)
+    definitions = {
+        id(sub)
+        for stmt in ctx.tree.body
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in names for t in stmt.targets
+        )
+        for sub in ast.walk(stmt.value)
+    }
+    found = [
+        node
+        for node in ast.walk(ctx.tree)
+        if id(node) not in definitions
+        and (
+            ctx.qualified_name(node) == XDIST_GROUP
+            or ctx.call_name(node) == XDIST_GROUP
+            or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names)
+        )
+    ]
+    return min(found, key=lambda n: (n.lineno, n.col_offset), default=None)
+
+
 LIBRARY_BASE_PREFIXES = ("unittest.", "django.", "twisted.", "asynctest.", "typing.", "abc.")
 
 
 def is_library_base(qualified: str) -> bool:
     """A base class from a library, which carries no ``xdist_group`` marker of the project's."""
     return qualified.startswith(LIBRARY_BASE_PREFIXES)
+
+
+# ------------------------------------------------------------------ the shared-state policy
+#: Fixture scopes whose value the tests of one class share.
+SHARED_SCOPES = frozenset({"class", "module"})
+CLASS_SETUPS = frozenset({"setup_class", "setUpClass"})
+#: Methods that change a list, dict, set or deque in place.
+MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+     "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+     "symmetric_difference_update", "appendleft", "extendleft", "popleft", "rotate",
+     "__setitem__", "__delitem__"}
+)
+MUTABLE_FACTORIES = frozenset(
+    {"list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
+     "collections.Counter", "collections.deque"}
+)
+MUTABLE_LITERALS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
+    deco = ctx.fixture_decorator(func)
+    for kw in deco.keywords if isinstance(deco, ast.Call) else ():
+        if kw.arg == "name" and isinstance(kw.value, ast.Constant):
+            return str(kw.value.value)
+    return func.name
+
+
+def _params(func: ast.AST) -> set[str]:
+    args = func.args  # type: ignore[attr-defined]
+    return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+
+
+def _usefixtures(ctx: FileContext, exprs: list[ast.expr]) -> set[str]:
+    """Fixture names in `@pytest.mark.usefixtures("a", "b")` marks among ``exprs``."""
+    return {
+        arg.value
+        for expr in exprs
+        for node in ast.walk(expr)
+        if ctx.call_name(node) == USEFIXTURES
+        for arg in node.args  # type: ignore[attr-defined]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    }
+
+
+def _container(node: ast.expr) -> ast.expr:
+    """``self.items`` for ``self.items[k][j]``: the object whose contents an item write changes."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return node
+
+
+class SharedState:
+    """Why the tests of a class share state (the ``shared-state`` policy), or None."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.module_fixtures = {
+            _fixture_name(ctx, f): f for f in ctx.module_functions.values() if ctx.is_fixture(f)
+        }
+
+    def reason(self, cls: ast.ClassDef) -> str | None:
+        ctx = self.ctx
+        classes = [cls, *ctx.base_classes(cls)]
+        methods = ctx.class_methods(cls)
+        for method in methods:
+            if method.name in CLASS_SETUPS:
+                return f"`{method.name}`"
+        for klass in classes:
+            for stmt in klass.body:
+                if ctx.is_fixture(stmt) and ctx.fixture_scope(stmt) in SHARED_SCOPES:
+                    return f"{ctx.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
+        for name in sorted(self._requested(classes, methods)):
+            fixture = self.module_fixtures.get(name)
+            if fixture is not None and ctx.fixture_scope(fixture) in SHARED_SCOPES:
+                return f"{ctx.fixture_scope(fixture)}-scoped fixture `{name}`"
+        return self._mutated_class_attribute(classes, methods)
+
+    def _requested(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
+        """Fixtures the tests of the class request, directly or through other fixtures."""
+        ctx = self.ctx
+        wanted = _usefixtures(ctx, [d for k in classes for d in k.decorator_list])
+        wanted |= _usefixtures(ctx, [v for k in classes for v in _pytestmark_values(k.body)])
+        wanted |= _usefixtures(ctx, _pytestmark_values(ctx.tree.body))
+        wanted |= {name for name, f in self.module_fixtures.items() if ctx.is_autouse_fixture(f)}
+        for method in methods:
+            if ctx.is_test_function_name(method.name) or ctx.is_fixture(method):
+                wanted |= _params(method) | _usefixtures(ctx, method.decorator_list)
+        pending = list(wanted)
+        while pending:
+            fixture = self.module_fixtures.get(pending.pop())
+            for name in _params(fixture) - wanted if fixture is not None else ():
+                wanted.add(name)
+                pending.append(name)
+        return wanted
+
+    def _mutated_class_attribute(
+        self, classes: list[ast.ClassDef], methods: list[FunctionNode]
+    ) -> str | None:
+        class_names = {k.name for k in classes}
+        mutable = {
+            target.id
+            for klass in classes
+            for stmt in klass.body
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and self._is_mutable(stmt.value)
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            if isinstance(target, ast.Name)
+        }
+        mutable -= self._rebound_per_test(classes, methods)
+        for method in methods:
+            class_refs = self._class_refs(method, class_names)
+            for node in ast.walk(method):
+                target = self._mutation_target(node)
+                if target is None or not isinstance(target, ast.Attribute):
+                    continue
+                owner = target.value
+                if self._is_class_ref(owner, class_refs) or (
+                    target.attr in mutable and self._is_instance_or_class(owner, class_refs)
+                    and not self._is_rebinding(node, target)
+                ):
+                    return f"class attribute changed by `{self.ctx.source_segment(node)}`"
+        return None
+
+    def _is_mutable(self, value: ast.expr | None) -> bool:
+        if isinstance(value, MUTABLE_LITERALS):
+            return True
+        return self.ctx.call_name(value) in MUTABLE_FACTORIES if value is not None else False
+
+    def _rebound_per_test(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
+        """Attributes that each test's setup rebinds on the instance (`self.items = []`)."""
+        setups = [m for m in methods if m.name in SETUP_METHODS - CLASS_SETUPS]
+        setups += [
+            f for k in classes for f in self.ctx.autouse_fixtures(k.body)
+            if self.ctx.fixture_scope(f) == "function"
+        ]
+        return {
+            target.attr
+            for setup in setups
+            for node in ast.walk(setup)
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+            and target.value.id == "self"
+        }
+
+    def _class_refs(self, method: FunctionNode, class_names: set[str]) -> set[str]:
+        """Names that stand for the class in ``method``: its name, and `cls` in a classmethod."""
+        refs = set(class_names)
+        if "classmethod" in self.ctx.decorator_names(method) and method.args.args:
+            refs.add(method.args.args[0].arg)
+        return refs
+
+    @staticmethod
+    def _is_class_ref(node: ast.expr, class_refs: set[str]) -> bool:
+        """`Cls`, `cls` (classmethod), `type(self)`, `self.__class__`."""
+        if isinstance(node, ast.Name):
+            return node.id in class_refs
+        if isinstance(node, ast.Attribute):
+            return node.attr == "__class__" and isinstance(node.value, ast.Name) and node.value.id == "self"
+        return (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
+        )
+
+    def _is_instance_or_class(self, node: ast.expr, class_refs: set[str]) -> bool:
+        return (isinstance(node, ast.Name) and node.id == "self") or self._is_class_ref(node, class_refs)
+
+    @staticmethod
+    def _mutation_target(node: ast.AST) -> ast.expr | None:
+        """What ``node`` changes: the attribute assigned, or the object mutated in place."""
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript):
+                    return _container(target)  # `self.items[k] = v`: mutates self.items
+                if isinstance(target, ast.Attribute):
+                    return target
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in MUTATORS:
+                return _container(node.func.value)  # `self.seen[k].append(v)` too
+        return None
+
+    @staticmethod
+    def _is_rebinding(node: ast.AST, target: ast.Attribute) -> bool:
+        """`self.items = [...]` binds an instance attribute; it does not change the class's."""
+        return isinstance(node, (ast.Assign, ast.AnnAssign, ast.Delete)) and any(
+            t is target for t in (node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target])
+        )
 
 
 class MissingXdistGroup(Rule):
@@ -111,7 +344,7 @@ class MissingXdistGroup(Rule):
     code = "ISO002"
     name = "missing_xdist_group"
     severity = Severity.HIGH
-    message = "test class `{cls}` has no `xdist_group` marker"
+    message = "test class `{cls}` has no `xdist_group` marker{why}{note}"
     fix = "decorate `{cls}` with `@pytest.mark.xdist_group(name=...)`"
     fix_safety = FixSafety.SAFE
     fix_availability = "always"
@@ -120,6 +353,8 @@ class MissingXdistGroup(Rule):
     def __init__(self) -> None:
         self._module_marked: bool | None = None
         self._marker_names: set[str] = set()
+        self._shared_state: SharedState | None = None
+        self._why = ""
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         if self._module_marked is None:
@@ -135,8 +370,94 @@ class MissingXdistGroup(Rule):
         for cls in [node, *outer]:
             if class_has_xdist_group(ctx, cls, self._marker_names):
                 return
-        ctx.report(self, node, cls=node.name)
+        note = ""
+        if inert_dist_mode(ctx.settings):
+            note = f"; note: under {describe_dist(ctx.settings)} the marker would have no effect"
+        ctx.report(self, node, cls=node.name, why=self._why, note=note)
 
     def applies(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
-        """Whether the configured policy asks for a marker on ``cls`` (policy ``all``: always)."""
-        return True
+        """Whether the configured policy asks for a marker on ``cls``: policy ``all`` always;
+        ``shared-state`` when its tests share state (see :class:`SharedState`)."""
+        self._why = ""
+        if ctx.settings.xdist_group_policy != "shared-state":
+            return True
+        if self._shared_state is None:
+            self._shared_state = SharedState(ctx)
+        reason = self._shared_state.reason(cls)
+        self._why = f" but its tests share state ({reason})" if reason else ""
+        return reason is not None
+
+
+class InertXdistGroup(Rule):
+    """
+    ## What it does
+    Flags a module that applies `xdist_group` markers (as a decorator of a class or test, in a
+    class or module `pytestmark`, in `pytest.param(marks=...)`, through any import form or a
+    named mark) while the suite's configured pytest-xdist mode is not `loadgroup`. It is
+    reported once per module, at the module's first such marker, and says which mode was found
+    and where (`pytest.ini [pytest] addopts`, `[tool.isolint] dist`, the `--dist` option).
+
+    The mode is read from pytest's `addopts` (see docs/configuration.md); `[tool.isolint]
+    dist = "..."` or `isolint check --dist MODE` overrides it. Nothing is reported when no mode
+    is configured at all (CI may pass `--dist loadgroup` on its command line, which isolint
+    cannot see: say `dist = "loadgroup"` in `[tool.isolint]` to tell it), nor under mode `no`
+    (the suite is not distributed as configured, and an `-n 0` default in `addopts` is often
+    overridden by `-n auto` in CI, which would bring back the `--dist` that `-n 0` hides).
+
+    ## Why is this bad?
+    pytest-xdist reads `xdist_group` only under `--dist loadgroup`: there, all tests of one group
+    run on the same worker, in order. Under `load`, `worksteal`, `loadscope`, `loadfile` and
+    `each` the marker is silently ignored, so tests that were grouped because they share state
+    (a class-scoped fixture, `setup_class`, a class attribute, a database row) are split across
+    workers anyway. The suite looks protected and is not; it fails only when the scheduler
+    happens to separate the group.
+
+    ## Example
+    ```ini
+    [pytest]
+    addopts = -n auto --dist loadscope
+    ```
+    ```python
+    import pytest
+
+    @pytest.mark.xdist_group(name="db")
+    class TestOrders:
+        def test_create(self):
+            assert True
+    ```
+
+    ## Use instead
+    ```ini
+    [pytest]
+    addopts = -n auto --dist loadgroup
+    ```
+    ```python
+    import pytest
+
+    @pytest.mark.xdist_group(name="db")
+    class TestOrders:
+        def test_create(self):
+            assert True
+    ```
+    Or drop the markers if the chosen mode already keeps the tests together (`loadscope` keeps
+    a class's tests on one worker, `loadfile` a module's).
+
+    ## Fix safety
+    No automatic fix: whether to change the dist mode or the markers is the project's choice.
+    """
+
+    code = "ISO005"
+    name = "inert_xdist_group"
+    severity = Severity.MEDIUM
+    message = (
+        "`xdist_group` marker has no effect: the suite runs with {dist}, "
+        "and only `--dist loadgroup` honours it"
+    )
+    fix = "run pytest-xdist with `--dist loadgroup`, or remove the `xdist_group` markers"
+
+    def finish(self, ctx: FileContext) -> None:
+        if not inert_dist_mode(ctx.settings):
+            return
+        marker = first_xdist_group_marker(ctx)
+        if marker is not None:
+            ctx.report(self, marker, dist=describe_dist(ctx.settings))

@@ -1,0 +1,168 @@
+"""The configured pytest-xdist mode: inert_xdist_group, the missing_xdist_group note, the
+xdist-group policy, and the mode read end to end from each kind of pytest configuration file."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from isolint import cli
+from isolint.config import DIST_MODES, PytestConfig, Settings
+from isolint.engine import scan_source
+
+GROUPED = textwrap.dedent(
+    """\
+    import pytest
+
+    class TestPlain:
+        def test_a(self):
+            pass
+
+    @pytest.mark.xdist_group(name="db")
+    class TestGrouped:
+        def test_a(self):
+            pass
+    """
+)
+SHARED = textwrap.dedent(
+    """\
+    class TestShared:
+        def setup_class(cls):
+            cls.rows = []
+
+        def test_a(self):
+            pass
+
+    class TestIndependent:
+        def test_a(self):
+            pass
+    """
+)
+INERT_MODES = ("each", "load", "loadscope", "loadfile", "worksteal")
+
+
+def settings(mode: str, source: str = "pytest.ini [pytest] addopts", **fields: object) -> Settings:
+    pytest_config = PytestConfig(dist_mode=mode, dist_source=source if mode else "")
+    return replace(Settings(**fields), pytest=pytest_config)  # type: ignore[arg-type]
+
+
+def messages(source: str, config: Settings, rule: str) -> list[tuple[int, str]]:
+    result = scan_source(source, "test_x.py", replace(config, select=(rule,)))
+    assert not result.errors
+    return [(f.line, f.message) for f in result.findings]
+
+
+def test_the_modes_cover_every_xdist_mode() -> None:
+    assert set(INERT_MODES) | {"no", "loadgroup"} == set(DIST_MODES)
+
+
+@pytest.mark.parametrize("mode", INERT_MODES)
+def test_inert_under_every_mode_but_loadgroup(mode: str) -> None:
+    [(line, message)] = messages(GROUPED, settings(mode), "inert_xdist_group")
+    assert line == 7
+    assert f"`--dist {mode}` (from pytest.ini [pytest] addopts)" in message
+
+
+@pytest.mark.parametrize("mode", ["", "no", "loadgroup"])
+def test_not_inert_when_unconfigured_not_distributed_or_loadgroup(mode: str) -> None:
+    assert messages(GROUPED, settings(mode), "inert_xdist_group") == []
+
+
+@pytest.mark.parametrize("mode", INERT_MODES)
+def test_missing_xdist_group_notes_an_inert_mode(mode: str) -> None:
+    [(line, message)] = messages(GROUPED, settings(mode), "missing_xdist_group")
+    assert line == 3
+    assert message == (
+        "test class `TestPlain` has no `xdist_group` marker; note: under "
+        f"`--dist {mode}` (from pytest.ini [pytest] addopts) the marker would have no effect"
+    )
+
+
+@pytest.mark.parametrize("mode", ["", "no", "loadgroup"])
+def test_missing_xdist_group_without_note(mode: str) -> None:
+    [(_, message)] = messages(GROUPED, settings(mode), "missing_xdist_group")
+    assert message == "test class `TestPlain` has no `xdist_group` marker"
+
+
+def test_policy_all_reports_every_class() -> None:
+    found = messages(SHARED, settings(""), "missing_xdist_group")
+    assert [line for line, _ in found] == [1, 8]
+
+
+def test_policy_shared_state_reports_only_classes_sharing_state() -> None:
+    found = messages(SHARED, settings("", xdist_group_policy="shared-state"), "missing_xdist_group")
+    assert found == [
+        (1, "test class `TestShared` has no `xdist_group` marker but its tests share state "
+            "(`setup_class`)")
+    ]
+
+
+def test_policy_and_note_together() -> None:
+    config = settings("load", "[tool.isolint] dist", xdist_group_policy="shared-state")
+    [(_, message)] = messages(SHARED, config, "missing_xdist_group")
+    assert message.endswith(
+        "(`setup_class`); note: under `--dist load` (from [tool.isolint] dist) the marker "
+        "would have no effect"
+    )
+
+
+# --------------------------------------------------------------------------- end to end
+CONFIG_FILES = {
+    "pytest.ini": ("[pytest]\naddopts = -n auto --dist loadscope\n", "pytest.ini [pytest] addopts"),
+    "pyproject.toml": (
+        '[tool.pytest.ini_options]\naddopts = "-n auto --dist loadscope"\n',
+        "pyproject.toml [tool.pytest.ini_options] addopts",
+    ),
+    "tox.ini": ("[pytest]\naddopts = --dist=loadscope\n", "tox.ini [pytest] addopts"),
+    "setup.cfg": ("[tool:pytest]\naddopts = -n 4 --dist loadscope\n", "setup.cfg [tool:pytest] addopts"),
+}
+
+
+def run_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, *args: str) -> dict:
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["check", "--format", "json", *args])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1, out
+    return out
+
+
+@pytest.mark.parametrize("filename", sorted(CONFIG_FILES))
+def test_cli_reports_inert_markers_with_the_config_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, filename: str
+) -> None:
+    text, source = CONFIG_FILES[filename]
+    (tmp_path / filename).write_text(text)
+    (tmp_path / "test_orders.py").write_text(GROUPED)
+    out = run_check(tmp_path, monkeypatch, capsys, "--select", "inert_xdist_group")
+    [finding] = out["findings"]
+    assert (finding["name"], finding["rule"], finding["severity"]) == (
+        "inert_xdist_group", "ISO005", "MEDIUM"
+    )
+    assert (finding["path"], finding["line"]) == ("test_orders.py", 7)
+    assert f"`--dist loadscope` (from {source})" in finding["message"]
+
+
+def test_cli_dist_option_overrides_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --dist loadgroup\n")
+    (tmp_path / "test_orders.py").write_text(GROUPED)
+    out = run_check(tmp_path, monkeypatch, capsys, "--dist", "worksteal", "--select", "ISO002,ISO005")
+    by_name = {f["name"]: f["message"] for f in out["findings"]}
+    assert "`--dist worksteal` (from --dist option)" in by_name["inert_xdist_group"]
+    assert by_name["missing_xdist_group"].endswith("the marker would have no effect")
+
+
+def test_cli_tool_isolint_dist_silences_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "--dist load"\n\n[tool.isolint]\ndist = "loadgroup"\n'
+    )
+    (tmp_path / "test_orders.py").write_text(GROUPED)
+    out = run_check(tmp_path, monkeypatch, capsys, "--select", "ISO002,ISO005")
+    assert [f["name"] for f in out["findings"]] == ["missing_xdist_group"]
