@@ -12,7 +12,7 @@ import ast
 import fnmatch
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from isolint.config import Settings
 from isolint.model import Finding, Severity
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from isolint.rules.base import Rule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+Change = TypeVar("Change")
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 #: Methods pytest or unittest run after each test (or class, or module) whatever happened.
@@ -453,6 +454,113 @@ class FileContext:
                     return True
         return False
 
+    def unrestored(
+        self,
+        changes: Iterable[Change],
+        restores: Callable[[ast.AST, Change], bool],
+        managed: Callable[[ast.expr], bool] | None = None,
+    ) -> list[Change]:
+        """The ``changes`` the current node makes that nothing is guaranteed to undo.
+
+        None when the node is itself cleanup code or runs under a ``with`` item or decorator for
+        which ``managed`` holds; otherwise each change for which no node of :meth:`cleanup_code`
+        satisfies ``restores(node, change)``.
+        """
+        changes = list(changes)
+        if not changes or self.in_cleanup_code():
+            return []
+        if managed is not None and self.managed_by(managed):
+            return []
+        return [c for c in changes if not self.restored(lambda n, c=c: restores(n, c))]
+
+    def binds_locally(self, name: str) -> bool:
+        """Whether ``name`` is a parameter or a local variable of a function (or lambda) that
+        encloses the current node, rather than the module-level (or imported) name."""
+        for node in reversed(self.stack[:-1]):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                if name in self._local_names(node):
+                    return True
+                if name in self._global_names(node):
+                    return False
+        return False
+
+    def _local_names(self, func: ast.AST) -> frozenset[str]:
+        key = ("locals", id(func))
+        if key not in self._memo:
+            args = func.args  # type: ignore[attr-defined]
+            names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+            names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+            if not isinstance(func, ast.Lambda):
+                for node in _walk_own(func):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                        names.add(node.id)
+                    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        names.add(node.name)
+                    elif isinstance(node, ast.ExceptHandler) and node.name:
+                        names.add(node.name)
+                names -= self._global_names(func)
+            self._memo[key] = frozenset(names)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _global_names(self, func: ast.AST) -> frozenset[str]:
+        key = ("globals", id(func))
+        if key not in self._memo:
+            names: set[str] = set()
+            if not isinstance(func, ast.Lambda):
+                for node in _walk_own(func):
+                    if isinstance(node, ast.Global):
+                        names.update(node.names)
+            self._memo[key] = frozenset(names)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def declares_global(self, name: str) -> bool:
+        """Whether the innermost enclosing function declares ``global name``."""
+        func = self.enclosing_function()
+        return func is not None and name in self._global_names(func)
+
+    @cached_property
+    def module_bindings(self) -> dict[str, list[ast.expr | None]]:
+        """What each name bound at module level (class and function bodies excluded) is bound
+        to: the value of ``name = value`` / ``name: T = value``; None for any other binding
+        (an import, a ``def``, a loop target, tuple unpacking, ``+=``...)."""
+        out: dict[str, list[ast.expr | None]] = {}
+        for stmt in _module_statements(self.tree.body):
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        out.setdefault(target.id, []).append(stmt.value)
+                    else:
+                        for name in _stored_names(target):
+                            out.setdefault(name, []).append(None)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.setdefault(stmt.name, []).append(None)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    out.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
+            else:
+                stores = [getattr(stmt, "target", None)]
+                stores += [item.optional_vars for item in getattr(stmt, "items", ())]
+                for store in stores:
+                    for name in _stored_names(store):
+                        out.setdefault(name, []).append(None)
+        return out
+
+    @cached_property
+    def module_imports(self) -> frozenset[str]:
+        """Names bound to a module object by ``import x`` / ``import x.y`` / ``import x as y``."""
+        return frozenset(
+            alias.asname or alias.name.split(".")[0]
+            for stmt in ast.walk(self.tree)
+            if isinstance(stmt, ast.Import)
+            for alias in stmt.names
+        )
+
+    def module_constant(self, name: str) -> ast.expr | None:
+        """The value of ``name`` when the module binds it exactly once, by ``name = value``."""
+        values = self.module_bindings.get(name, [])
+        return values[0] if len(values) == 1 else None
+
 
 def expr_key(node: ast.AST) -> str:
     """A comparable spelling of an expression, the same whether it is read or assigned."""
@@ -469,6 +577,26 @@ def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
     for case in getattr(node, "cases", ()) or ():
         yield case.body
 
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run in the module's own scope: ``body`` and the blocks of its ``if``,
+    ``try``, ``with`` and loops, not the bodies of functions and classes."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for nested in _bodies(stmt):
+            yield from _module_statements(nested)
+
+def _stored_names(target: ast.AST | None) -> list[str]:
+    """The names a binding target (``a``, ``a, *b``, ``(a, b)``) binds; not ``x.a`` or ``x[a]``."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _stored_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for elt in target.elts for name in _stored_names(elt)]
+    return []
 
 def _walk_own(func: ast.AST) -> Iterator[ast.AST]:
     """Every node inside ``func``'s body, not descending into nested functions or classes."""

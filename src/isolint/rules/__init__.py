@@ -12,6 +12,7 @@ from __future__ import annotations
 from isolint.rules.base import Rule
 from isolint.rules.environment import EnvVarPollution
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
+from isolint.rules.module_state import ModuleStatePollution
 from isolint.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -20,6 +21,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnvVarPollution,
     PatchWithoutContext,
     InertXdistGroup,
+    ModuleStatePollution,
 )
 
 

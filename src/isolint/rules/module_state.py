@@ -1,0 +1,350 @@
+"""Rules about state that lives in modules: attributes of imported modules and classes, and the
+module-level containers of the test module itself."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from isolint.context import FileContext, expr_key
+from isolint.model import FixSafety, Severity
+from isolint.rules.base import Rule
+from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
+
+#: Methods that change a list, dict, set or deque in place.
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault",
+     "add", "discard", "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse",
+     "difference_update", "intersection_update", "symmetric_difference_update",
+     "__setitem__", "__delitem__"}
+)
+#: Calls that build a mutable container.
+MUTABLE_FACTORIES = frozenset(
+    {"list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
+     "collections.Counter", "collections.deque", "collections.ChainMap", "weakref.WeakSet",
+     "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"}
+)
+MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+#: Imported mutable globals whose in-place changes count even though their names are not
+#: spelled like constants.
+KNOWN_MUTABLE_GLOBALS = frozenset(
+    {"sys.argv", "sys.warnoptions", "warnings.filters", "logging.root.handlers",
+     "logging.Logger.manager.loggerDict", "mimetypes.types_map", "copyreg.dispatch_table",
+     "codecs._cache", "atexit._exithandlers"}
+)
+#: State that has a rule of its own (env_var_pollution, sys_path_pollution, sys_modules_pollution).
+OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta_path",
+               "sys.path_hooks", "sys.path_importer_cache")
+#: Context managers and decorators that restore every setting of Django's settings object.
+SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
+RELOAD = frozenset({"importlib.reload", "imp.reload"})
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """A change of module state. ``spellings`` name what changed (as written and qualified);
+    ``prefix`` writes change everything below them (``importlib.reload(mod)``)."""
+
+    target: str
+    spellings: frozenset[str]
+    prefix: bool = False
+
+    def covered_by(self, other: "StateWrite") -> bool:
+        """Whether ``other`` (a restore, or a patch) touches what this write changed."""
+        if self.spellings & other.spellings:
+            return True
+        if other.prefix:
+            return any(s.startswith(p + ".") for s in self.spellings for p in other.spellings)
+        return False
+
+
+def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
+    """How ``expr`` may be written elsewhere in the file: as written and fully qualified."""
+    out = {expr_key(expr) + suffix}
+    qualified = ctx.qualified_name(expr)
+    if qualified:
+        out.add(qualified + suffix)
+    return frozenset(out)
+
+
+def _root_name(expr: ast.AST) -> ast.Name | None:
+    while isinstance(expr, (ast.Attribute, ast.Subscript)):
+        expr = expr.value
+    return expr if isinstance(expr, ast.Name) else None
+
+
+def _const_str(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        roots = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        roots = [node.target] if not (isinstance(node, ast.AnnAssign) and node.value is None) else []
+    else:
+        return []
+    out: list[ast.expr] = []
+    while roots:
+        target = roots.pop(0)
+        if isinstance(target, (ast.Tuple, ast.List)):
+            roots.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            roots.append(target.value)
+        else:
+            out.append(target)
+    return out
+
+
+def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str, str]]:
+    """What statement or call ``node`` changes, whatever its scope, as ``(object, suffix,
+    how)``: ``settings.DEBUG = 1`` -> ``(settings, ".DEBUG", "attribute")``; ``R[k] = v`` ->
+    ``(R, "", "item")``; ``R.append(x)`` -> ``(R, "", "method")``; ``X = 1`` -> ``(X, "",
+    "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a", "attribute")``; ``importlib.reload(m)``
+    and ``setattr(o, name, v)`` -> ``(m, "", "all")``."""
+    out: list[tuple[ast.expr, str, str]] = []
+    for target in _targets(node):
+        if isinstance(target, ast.Attribute):
+            out.append((target.value, "." + target.attr, "attribute"))
+        elif isinstance(target, ast.Subscript):
+            out.append((target.value, "", "item"))
+        elif isinstance(target, ast.Name):
+            out.append((target, "", "name"))
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node)
+        func, args = node.func, node.args
+        if name in ("setattr", "delattr") and len(args) >= 2:
+            attr = _const_str(args[1])
+            out.append((args[0], "." + attr, "attribute") if attr else (args[0], "", "all"))
+        elif name in RELOAD and args:
+            out.append((args[0], "", "all"))
+        elif isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+            out.append((func.value, "", "method"))
+    return out
+
+
+def _is_module_name(ctx: FileContext, expr: ast.AST) -> bool:
+    """``os`` after ``import os``: a module object, whose methods are functions."""
+    return isinstance(expr, ast.Name) and expr.id in ctx.module_imports
+
+
+def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
+    """The qualified name of ``expr`` when it is (an attribute of) an imported name that no
+    enclosing function rebinds: ``settings`` after ``from django.conf import settings``."""
+    root = _root_name(expr)
+    if root is None or not isinstance(expr, (ast.Name, ast.Attribute)) or ctx.binds_locally(root.id):
+        return None
+    qualified = ctx.qualified_name(expr)
+    if qualified is None:
+        return None
+    if not ctx.imports.binds(root.id) and "." not in qualified:
+        return None  # a builtin
+    return qualified
+
+
+def _in_function(ctx: FileContext) -> bool:
+    return any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in ctx.stack[:-1]
+    )
+
+
+def own_mutable(ctx: FileContext, expr: ast.AST) -> bool:
+    """``expr`` is a name of a mutable container the module binds once at module level."""
+    if not isinstance(expr, ast.Name) or ctx.binds_locally(expr.id):
+        return False
+    value = ctx.module_constant(expr.id)
+    if isinstance(value, MUTABLE_DISPLAYS):
+        return True
+    return isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
+
+
+def _constant_style(qualified: str) -> bool:
+    last = qualified.rsplit(".", 1)[-1].lstrip("_")
+    return bool(last) and last.upper() == last and any(ch.isalpha() for ch in last)
+
+
+def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
+    """The module-state changes the current ``node`` makes that this rule reports."""
+    inside = _in_function(ctx)
+    in_configuration = ctx.kind != "test" and (not inside or _in_hook(ctx))
+    out: list[StateWrite] = []
+    for obj, suffix, how in written_objects(ctx, node):
+        target = expr_key(obj) + suffix
+        if how == "name":
+            if inside and isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
+                out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
+            continue
+        if inside and own_mutable(ctx, obj) and how in ("item", "method"):
+            out.append(StateWrite(target, spellings(ctx, obj)))
+            continue
+        qualified = imported_object(ctx, obj)
+        if qualified is None or in_configuration or _is_other_rules(qualified):
+            continue
+        if how == "method":
+            if _is_module_name(ctx, obj) or not (
+                qualified in KNOWN_MUTABLE_GLOBALS or _constant_style(qualified)
+            ):
+                continue
+        out.append(StateWrite(target, spellings(ctx, obj, suffix), prefix=how == "all"))
+    return out
+
+
+def _is_other_rules(qualified: str) -> bool:
+    return any(qualified == p or qualified.startswith(p + ".") for p in OTHER_RULES)
+
+
+def _in_hook(ctx: FileContext) -> bool:
+    """Inside a pytest hook (``pytest_configure``...): session-wide configuration by design."""
+    return any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("pytest_")
+        for n in ctx.stack[:-1]
+    )
+
+
+def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
+    """Whether cleanup code ``node`` writes (back) what ``write`` changed."""
+    return any(
+        write.covered_by(StateWrite("", spellings(ctx, obj, suffix), prefix=how == "all"))
+        for obj, suffix, how in written_objects(ctx, node)
+    )
+
+
+def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
+    """What a patching call undoes when it ends: ``patch.object(o, "a")``, ``patch("m.a")``,
+    ``patch.dict(o)``, ``patch.multiple(o, ...)``, ``monkeypatch.setattr/setitem/delattr``,
+    ``mocker.patch...``, Django's ``override_settings``."""
+    if not isinstance(expr, ast.Call):
+        return []
+    func = expr.func
+    name = ctx.call_name(expr) or ""
+    dotted = expr_key(func)
+    args = expr.args
+    if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
+        return [StateWrite("", frozenset({"django.conf.settings", "settings"}), prefix=True)]
+    kind = name if name in (PATCH, PATCH_OBJECT, PATCH_DICT, PATCH_MULTIPLE) else ""
+    if not kind and isinstance(func, ast.Attribute):
+        if dotted.endswith((".patch.object", ".patch.dict", ".patch.multiple")):
+            kind = "unittest.mock.patch." + func.attr
+        elif dotted.endswith(".patch"):
+            kind = PATCH
+        elif func.attr in ("setattr", "delattr"):
+            kind = PATCH_OBJECT if len(args) >= 2 and _const_str(args[1]) else PATCH
+        elif func.attr in ("setitem", "delitem"):
+            kind = PATCH_DICT
+    if not kind or not args:
+        return []
+    first = args[0]
+    text = _const_str(first)
+    if text is not None:
+        return [StateWrite("", frozenset({text}), prefix=kind in (PATCH_DICT, PATCH_MULTIPLE))]
+    if kind == PATCH_OBJECT and len(args) >= 2 and _const_str(args[1]):
+        return [StateWrite("", spellings(ctx, first, "." + str(_const_str(args[1]))))]
+    return [StateWrite("", spellings(ctx, first), prefix=kind != PATCH_DICT)]
+
+
+class ModuleStatePollution(Rule):
+    """
+    ## What it does
+    Flags test code that changes state owned by a module without a guaranteed restore:
+
+    - an attribute of an imported module, class or object: `settings.DEBUG = True`,
+      `logging.raiseExceptions = False`, `SomeImportedClass.attr = 1`, `setattr(module, "x",
+      v)`, `del module.attr`, `delattr(...)`, an item of one (`app.config["TESTING"] = True`,
+      `matplotlib.rcParams["x"] = 1`), and in-place changes (`.append`, `.update`...) of an
+      imported constant-style container (`REGISTRY.append(x)`, `sys.argv.extend(...)`,
+      `warnings.filters.insert(...)`). In a test module these count anywhere, module level too;
+      in a `conftest.py` only inside fixtures and helpers (its module level and its
+      `pytest_*` hooks configure the whole session on purpose).
+    - from inside a function or method: an in-place change of a mutable container that the
+      module itself binds at module level (`_CACHE.append(x)`, `REGISTRY[k] = v`, `del
+      REGISTRY[k]`, `.update/.clear/.pop/.add/.extend/.insert/.remove/.setdefault...`), and
+      rebinding a module-level name through `global X`. Building those containers at import
+      time is not a finding.
+
+    Not flagged: `monkeypatch.setattr/setitem`, `patch.object`/`patch`/`patch.dict` (with
+    blocks, decorators, or `mocker.patch...` and `monkeypatch` calls made earlier in the same
+    function for the same target), Django's `override_settings`; attributes of `self`, `cls`
+    and local objects; changes that are themselves cleanup (a `finally:`, a teardown, after a
+    fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
+    saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
+    `sys.modules` are left to their own rules.
+
+    Severity is MEDIUM: the change outlives the test like an environment variable does, but
+    usually only tests that read the same attribute notice it, and isolint cannot see whether
+    any does (env_var_pollution, whose changes reach every subprocess and library, is HIGH).
+
+    ## Why is this bad?
+    A module is imported once per process, so its attributes and containers are shared by every
+    test that runs in the same pytest-xdist worker. A value set by one test is still set when the
+    next test on that worker runs; which tests those are depends on how xdist distributed them.
+    The suite passes serially and fails under `-n auto` (or the other way round), and a test
+    that fails in CI passes when run alone.
+
+    ## Example
+    ```python
+    import logging
+
+    _SEEN = []
+
+    def test_quiet_logging():
+        logging.raiseExceptions = False
+        _SEEN.append("quiet")
+        assert run_job()
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    def test_quiet_logging(monkeypatch):
+        monkeypatch.setattr(logging, "raiseExceptions", False)
+        seen = []
+        seen.append("quiet")
+        assert run_job()
+    ```
+
+    ## Fix safety
+    No automatic fix: whether the test meant to change the state for later tests, and which
+    value to restore, is not something a rewrite can know.
+    """
+
+    code = "ISO009"
+    name = "module_state_pollution"
+    severity = Severity.MEDIUM
+    message = "`{target}` changes module state that later tests in this worker still see"
+    fix = ("use `monkeypatch.setattr()` / `monkeypatch.setitem()` or `patch.object()`, "
+           "or restore the value in a `finally:` / teardown")
+    fix_safety = FixSafety.NONE
+
+    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
+        for write in state_writes(ctx, node):
+            left = ctx.unrestored(
+                [write],
+                lambda n, w: restores(ctx, n, w),
+                managed=lambda expr, w=write: any(w.covered_by(p) for p in patched_targets(ctx, expr)),
+            )
+            if left and not self._patched_earlier(ctx, write):
+                ctx.report(self, node, target=_short(write.target))
+
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+
+    def _patched_earlier(self, ctx: FileContext, write: StateWrite) -> bool:
+        """``monkeypatch.setattr(o, "a", v)`` / ``mocker.patch.object(o, "a")`` earlier in the
+        same function: the original is put back at teardown, whatever is written after it."""
+        func = ctx.enclosing_function()
+        if func is None:
+            return False
+        line = getattr(ctx.stack[-1], "lineno", 0)
+        return any(
+            write.covered_by(p)
+            for n in ast.walk(func)
+            if isinstance(n, ast.Call) and n.lineno <= line
+            for p in patched_targets(ctx, n)
+        )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["ModuleStatePollution", "state_writes", "StateWrite"]
