@@ -13,6 +13,7 @@ from isolint.rules.base import Rule
 from isolint.rules.environment import EnvVarPollution
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
 from isolint.rules.module_state import ModuleStatePollution
+from isolint.rules.network import HardcodedPort
 from isolint.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -22,6 +23,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PatchWithoutContext,
     InertXdistGroup,
     ModuleStatePollution,
+    HardcodedPort,
 )
 
 

@@ -80,8 +80,8 @@ def _const_str(node: ast.AST | None) -> str | None:
 def _targets(node: ast.AST) -> list[ast.expr]:
     if isinstance(node, (ast.Assign, ast.Delete)):
         roots = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-        roots = [node.target] if not (isinstance(node, ast.AnnAssign) and node.value is None) else []
+    elif isinstance(node, ast.AugAssign) or (isinstance(node, ast.AnnAssign) and node.value):
+        roots = [node.target]
     else:
         return []
     out: list[ast.expr] = []
@@ -132,7 +132,9 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     """The qualified name of ``expr`` when it is (an attribute of) an imported name that no
     enclosing function rebinds: ``settings`` after ``from django.conf import settings``."""
     root = _root_name(expr)
-    if root is None or not isinstance(expr, (ast.Name, ast.Attribute)) or ctx.binds_locally(root.id):
+    if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
+        return None
+    if ctx.binds_locally(root.id):
         return None
     qualified = ctx.qualified_name(expr)
     if qualified is None:
@@ -321,7 +323,7 @@ class ModuleStatePollution(Rule):
             left = ctx.unrestored(
                 [write],
                 lambda n, w: restores(ctx, n, w),
-                managed=lambda expr, w=write: any(w.covered_by(p) for p in patched_targets(ctx, expr)),
+                managed=lambda expr, w=write: _patches(ctx, expr, w),
             )
             if left and not self._patched_earlier(ctx, write):
                 ctx.report(self, node, target=_short(write.target))
@@ -336,11 +338,14 @@ class ModuleStatePollution(Rule):
             return False
         line = getattr(ctx.stack[-1], "lineno", 0)
         return any(
-            write.covered_by(p)
+            _patches(ctx, n, write)
             for n in ast.walk(func)
             if isinstance(n, ast.Call) and n.lineno <= line
-            for p in patched_targets(ctx, n)
         )
+
+
+def _patches(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
+    return any(write.covered_by(p) for p in patched_targets(ctx, expr))
 
 
 def _short(text: str) -> str:

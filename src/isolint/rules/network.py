@@ -1,0 +1,174 @@
+"""Rules about network resources that parallel test processes share: TCP and UDP ports."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from isolint.context import FileContext
+from isolint.model import FixSafety, Severity
+from isolint.rules.base import Rule
+
+_IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
+
+#: Calls whose first argument is a ``(host, port)`` address to listen on.
+ADDRESS_CALLS = frozenset(
+    {"socket.create_server", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
+     "socketserver.TCPServer", "socketserver.UDPServer", "socketserver.ThreadingTCPServer",
+     "socketserver.ThreadingUDPServer", "socketserver.ForkingTCPServer",
+     "socketserver.ForkingUDPServer", "xmlrpc.server.SimpleXMLRPCServer",
+     "xmlrpc.server.DocXMLRPCServer", "wsgiref.simple_server.WSGIServer", "smtpd.SMTPServer",
+     "smtpd.DebuggingServer", "gevent.pywsgi.WSGIServer", "gevent.server.StreamServer"}
+)
+#: Calls that listen on a port given positionally at this index (or as ``port=``).
+PORT_CALLS = {
+    "asyncio.start_server": 2,
+    "werkzeug.serving.run_simple": 1,
+    "werkzeug.serving.make_server": 1,
+    "wsgiref.simple_server.make_server": 1,
+    "aiohttp.web.TCPSite": 2,
+    "aiohttp.web.run_app": None,
+    "uvicorn.run": None,
+    "uvicorn.Config": None,
+    "waitress.serve": None,
+    "aiosmtpd.controller.Controller": None,
+}
+#: Methods that listen on a port given as ``port=`` (or positionally at this index).
+PORT_METHODS = {
+    "create_server": 2,  # loop.create_server(factory, host, port)
+    "start_server": None,
+    "run": None,  # app.run(port=5000): Flask, Sanic, Quart...
+    "run_app": None,
+    "run_server": None,
+    "serve": None,
+    "listen": None,
+}
+
+
+def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
+    """The fixed, non-zero port ``expr`` stands for: a literal, or a name the module binds once
+    to one (``PORT = 8080``). None for 0, variables and expressions (``8000 + worker``)."""
+    if isinstance(expr, ast.Name) and not ctx.binds_locally(expr.id):
+        expr = ctx.module_constant(expr.id)
+    if isinstance(expr, ast.Constant) and type(expr.value) is int and 0 < expr.value < 65536:
+        return expr.value
+    return None
+
+
+def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
+    """The fixed port of an address tuple ``(host, port, ...)`` (or a module constant bound to
+    one)."""
+    if isinstance(expr, ast.Name) and not ctx.binds_locally(expr.id):
+        expr = ctx.module_constant(expr.id)
+    if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
+        return port_number(ctx, expr.elts[1])
+    return None
+
+
+def _argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if index is not None and len(call.args) > index:
+        arg = call.args[index]
+        return None if isinstance(arg, ast.Starred) else arg
+    return None
+
+
+def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
+    """The fixed port that ``call`` binds or serves on, or None."""
+    name = ctx.call_name(call)
+    func = call.func
+    if name in ADDRESS_CALLS:
+        address = _argument(call, 0, "server_address") or _argument(call, 0, "address")
+        return address_port(ctx, address)
+    if name in PORT_CALLS:
+        return port_number(ctx, _argument(call, PORT_CALLS[name], "port"))
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr == "bind" and len(call.args) == 1:
+        return address_port(ctx, call.args[0])
+    if func.attr == "create_datagram_endpoint":
+        return address_port(ctx, _argument(call, None, "local_addr"))
+    if func.attr in PORT_METHODS:
+        port = port_number(ctx, _argument(call, PORT_METHODS[func.attr], "port"))
+        if port is None and len(call.args) >= 2 and _is_host(call.args[0]):
+            port = port_number(ctx, call.args[1])  # app.run("0.0.0.0", 5000)
+        return port
+    return None
+
+
+def _is_host(expr: ast.AST) -> bool:
+    """A string literal that names a host to listen on: ``""``, ``"localhost"``, an IP address."""
+    if not (isinstance(expr, ast.Constant) and isinstance(expr.value, str)):
+        return False
+    return expr.value in ("", "localhost", "::", "::1") or bool(_IPV4.fullmatch(expr.value))
+
+
+class HardcodedPort(Rule):
+    """
+    ## What it does
+    Flags test code that binds or serves on a fixed, non-zero port: `sock.bind(("127.0.0.1",
+    8080))`, `socket.create_server(("", 8000))`, `HTTPServer(("", 8000), Handler)` and the other
+    `http.server` / `socketserver` / `xmlrpc.server` / `wsgiref` servers, `app.run(port=5000)`,
+    `app.run("0.0.0.0", 5000)`, `uvicorn.run(app, port=8000)`, `web.run_app(app, port=8080)`,
+    `asyncio.start_server(cb, host, 8888)`, `loop.create_server(factory, host, 8888)`,
+    `werkzeug.serving.run_simple(host, 5000, app)`. A port written as a name that the module binds once to an int literal (`PORT =
+    8080`, `ADDRESS = ("", 8080)`) counts as fixed.
+
+    Not flagged: port 0 (the OS picks a free port); a port held in a variable or computed
+    (`8000 + worker_number`, from `worker_id`, `os.getpid()` or `PYTEST_XDIST_WORKER`);
+    connecting to a fixed port (`sock.connect(...)`, a client for a database service).
+
+    Severity is HIGH: unlike most isolation hazards this one does not wait for an unlucky
+    order; two workers that reach such tests at the same time fail with `EADDRINUSE`.
+
+    ## Why is this bad?
+    A port belongs to the machine, not to a process. Under `pytest -n auto` every worker runs
+    the same fixtures (a session-scoped server fixture runs once per worker) and tests of one
+    module run at the same time on different workers, so the second worker to bind the port
+    fails with `OSError: [Errno 98] Address already in use`, or, worse, its client talks to the
+    other worker's server. Two CI jobs on one machine, or a server left in `TIME_WAIT` by the
+    previous run, collide the same way.
+
+    ## Example
+    ```python
+    import socket
+
+    def test_echo_server():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 8080))
+        server.listen()
+    ```
+
+    ## Use instead
+    ```python
+    import socket
+
+    def test_echo_server():
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+    ```
+
+    ## Fix safety
+    No automatic fix: the code that connects to the server has to learn the chosen port.
+    """
+
+    code = "ISO010"
+    name = "hardcoded_port"
+    severity = Severity.HIGH
+    message = "`{call}` listens on the fixed port {port}, which parallel workers collide on"
+    fix = ("bind to port 0 and read the port back (`sock.getsockname()[1]`), "
+           "or derive the port from `worker_id`")
+    fix_safety = FixSafety.NONE
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        port = fixed_port(ctx, node)
+        if port is not None:
+            call = ctx.source_segment(node.func)
+            ctx.report(self, node, call=call, port=port)
+
+
+__all__ = ["HardcodedPort", "fixed_port"]
