@@ -556,6 +556,29 @@ class FileContext:
             for alias in stmt.names
         )
 
+    def constant_value(self, name: str) -> ast.expr | None:
+        """What ``name`` holds at the current node when it is bound exactly once, by ``name =
+        value``: in the innermost enclosing function if it binds ``name`` there (a parameter
+        or a loop variable is not a constant), else at module level."""
+        func = self.enclosing_function()
+        if func is not None and name in self._local_names(func):
+            values = [
+                n.value
+                for n in _walk_own(func)
+                if isinstance(n, ast.Assign)
+                and len(n.targets) == 1
+                and isinstance(n.targets[0], ast.Name)
+                and n.targets[0].id == name
+            ]
+            stores = [
+                n for n in _walk_own(func)
+                if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+            ]
+            return values[0] if len(values) == 1 and len(stores) == 1 else None
+        if self.binds_locally(name):
+            return None
+        return self.module_constant(name)
+
     def module_constant(self, name: str) -> ast.expr | None:
         """The value of ``name`` when the module binds it exactly once, by ``name = value``."""
         values = self.module_bindings.get(name, [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from isolint.rules.base import Rule
 from isolint.rules.environment import EnvVarPollution
+from isolint.rules.filesystem_paths import SharedTmpPath
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
 from isolint.rules.module_state import ModuleStatePollution
 from isolint.rules.network import HardcodedPort
@@ -24,6 +25,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InertXdistGroup,
     ModuleStatePollution,
     HardcodedPort,
+    SharedTmpPath,
 )
 
 

@@ -46,10 +46,10 @@ PORT_METHODS = {
 
 
 def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
-    """The fixed, non-zero port ``expr`` stands for: a literal, or a name the module binds once
-    to one (``PORT = 8080``). None for 0, variables and expressions (``8000 + worker``)."""
-    if isinstance(expr, ast.Name) and not ctx.binds_locally(expr.id):
-        expr = ctx.module_constant(expr.id)
+    """The fixed, non-zero port ``expr`` stands for: a literal, or a name bound once to one
+    (``PORT = 8080``). None for 0, parameters, and computed ports (``8000 + worker``)."""
+    if isinstance(expr, ast.Name):
+        expr = ctx.constant_value(expr.id)
     if isinstance(expr, ast.Constant) and type(expr.value) is int and 0 < expr.value < 65536:
         return expr.value
     return None
@@ -58,8 +58,8 @@ def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
 def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed port of an address tuple ``(host, port, ...)`` (or a module constant bound to
     one)."""
-    if isinstance(expr, ast.Name) and not ctx.binds_locally(expr.id):
-        expr = ctx.module_constant(expr.id)
+    if isinstance(expr, ast.Name):
+        expr = ctx.constant_value(expr.id)
     if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
         return port_number(ctx, expr.elts[1])
     return None

@@ -80,6 +80,12 @@ def test_port_zero():
     assert port
 
 
+def test_port_tried_in_a_loop():
+    for port in range(8000, 8100):
+        socket.socket().bind(("", port))
+        break
+
+
 def test_worker_derived_ports(worker_id):
     number = int(worker_id.lstrip("gw") or 0)
     sock = socket.socket()
@@ -92,6 +98,11 @@ def test_worker_derived_ports(worker_id):
 def test_port_from_a_fixture(unused_tcp_port):
     HTTPServer(("", unused_tcp_port), None)
     app.run(port=unused_tcp_port)
+
+
+def test_local_constant():
+    port = 8081
+    socket.socket().bind(("", port))  # expect: hardcoded_port
 
 
 def test_local_name_shadows_the_constant():
