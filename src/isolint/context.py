@@ -159,6 +159,17 @@ class FileContext:
         """The class whose method (or body) the current node is in."""
         return self.enclosing(ast.ClassDef)  # type: ignore[return-value]
 
+    def configures_session(self) -> bool:
+        """Whether the current node configures the whole session on purpose: the module level
+        of a ``conftest.py`` (or other non-test module), or a ``pytest_*`` hook in one."""
+        if self.kind == "test":
+            return False
+        functions = [
+            n for n in self.stack[:-1]
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        ]
+        return not functions or any(getattr(n, "name", "").startswith("pytest_") for n in functions)
+
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
         if func not in self.stack:

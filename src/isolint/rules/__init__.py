@@ -12,6 +12,8 @@ from __future__ import annotations
 from isolint.rules.base import Rule
 from isolint.rules.environment import EnvVarPollution
 from isolint.rules.filesystem_paths import SharedTmpPath
+from isolint.rules.filesystem import CwdPollution
+from isolint.rules.interpreter import SysModulesPollution, SysPathPollution
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
 from isolint.rules.module_state import ModuleStatePollution
 from isolint.rules.network import HardcodedPort
@@ -23,6 +25,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnvVarPollution,
     PatchWithoutContext,
     InertXdistGroup,
+    SysPathPollution,
+    SysModulesPollution,
+    CwdPollution,
     ModuleStatePollution,
     HardcodedPort,
     SharedTmpPath,

@@ -1,0 +1,84 @@
+"""Rules about the file system state of the worker process: the working directory."""
+
+from __future__ import annotations
+
+import ast
+
+from isolint.context import FileContext
+from isolint.model import Severity
+from isolint.rules.base import Rule
+from isolint.rules.state import StateKind, fixture_method, report_unrestored
+
+CWD = StateKind(
+    functions=frozenset({"os.chdir", "os.fchdir"}), bare_methods=frozenset({"chdir"}), keyed=False
+)
+#: Context managers that change the working directory and put it back on exit.
+CHDIR_CONTEXTS = frozenset({"contextlib.chdir"})
+
+
+class CwdPollution(Rule):
+    """
+    ## What it does
+    Flags each change of the working directory that is not guaranteed to be undone: `os.chdir`
+    and `os.fchdir` (through any import form or alias), and py.path's `tmpdir.chdir()`.
+
+    Not flagged: `monkeypatch.chdir(path)` (also a direct change after it in the same function:
+    monkeypatch puts back the directory it saw first); changes inside `with
+    contextlib.chdir(path):` or `with tmpdir.as_cwd():`; statements that are themselves cleanup
+    (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
+    cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); and the module
+    level and `pytest_*` hooks of a `conftest.py`.
+
+    ## Why is this bad?
+    The working directory belongs to the worker process. After one test changes it, every later
+    test on the same pytest-xdist worker resolves relative paths (`open("data.json")`,
+    `Path("out")`, subprocesses, config discovery) against a directory that may not exist any
+    more (a removed `tmp_path`), so tests fail or write files in the wrong place depending on
+    which test ran before them on that worker.
+
+    ## Example
+    ```python
+    import os
+
+    def test_writes_report(tmp_path):
+        os.chdir(tmp_path)
+        write_report()
+        assert (tmp_path / "report.txt").exists()
+    ```
+
+    ## Use instead
+    ```python
+    def test_writes_report(tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        write_report()
+        assert (tmp_path / "report.txt").exists()
+    ```
+    Or `with contextlib.chdir(tmp_path):` (Python 3.11+).
+
+    ## Fix safety
+    No automatic fix: `monkeypatch.chdir` restores the directory at teardown, which moves the
+    end of the change; a rewrite cannot prove that equivalent.
+    """
+
+    code = "ISO008"
+    name = "cwd_pollution"
+    severity = Severity.HIGH
+    message = "`{target}` changes the working directory for every later test in this worker"
+    fix = "use `monkeypatch.chdir()` or `with contextlib.chdir(...):`"
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.configures_session():
+            return
+        report_unrestored(
+            self, node, ctx, CWD,
+            managed=lambda expr: self._restoring_context(expr, ctx),
+            earlier=lambda call: fixture_method(call, "monkeypatch", "chdir"),
+        )
+
+    @staticmethod
+    def _restoring_context(expr: ast.AST, ctx: FileContext) -> bool:
+        """``contextlib.chdir(path)`` / ``tmpdir.as_cwd()`` as a ``with`` item."""
+        if ctx.call_name(expr) in CHDIR_CONTEXTS:
+            return True
+        func = getattr(expr, "func", None)
+        return isinstance(func, ast.Attribute) and func.attr == "as_cwd"

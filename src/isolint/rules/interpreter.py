@@ -1,0 +1,162 @@
+"""Rules about the interpreter's import state: ``sys.path`` and ``sys.modules``."""
+
+from __future__ import annotations
+
+import ast
+
+from isolint.context import FileContext
+from isolint.model import Severity
+from isolint.rules.base import Rule
+from isolint.rules.state import (
+    LIST_METHODS,
+    MAPPING_METHODS,
+    StateKind,
+    fixture_method,
+    patches,
+    report_unrestored,
+)
+
+SYS_PATH = StateKind(
+    names=frozenset({"sys.path", "sys.meta_path", "sys.path_hooks"}),
+    methods=LIST_METHODS,
+    keyed=False,
+)
+SYS_MODULES = StateKind(names=frozenset({"sys.modules"}), methods=MAPPING_METHODS)
+
+
+class SysPathPollution(Rule):
+    """
+    ## What it does
+    Flags each change of the import path that is not guaranteed to be undone: `sys.path.insert/
+    append/extend/remove/pop/clear(...)`, item and slice assignment or deletion
+    (`sys.path[0] = p`, `sys.path[:] = [...]`), `sys.path += [...]`, `sys.path = [...]`, and
+    the same on `sys.meta_path` and `sys.path_hooks`, through any import form
+    (`from sys import path`, `import sys as s`).
+
+    Not flagged: `monkeypatch.syspath_prepend(p)` (it saves `sys.path` on first use; a later
+    direct change in the same function is undone with it); changes inside
+    `with patch.object(sys, "path", [...])` / `with patch("sys.path", [...])` or under such a
+    decorator, or after `mocker.patch.object(sys, "path", ...)` / `monkeypatch.setattr(sys,
+    "path", ...)`; statements that are themselves cleanup (a `finally:`, a teardown, after a
+    fixture's `yield`, a cleanup callback); a change that such cleanup undoes (`sys.path.remove(p)`,
+    `sys.path[:] = saved`, `sys.path = saved`); and the module level and `pytest_*` hooks of a
+    `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
+    ini option there).
+
+    ## Why is this bad?
+    `sys.path` belongs to the worker process. A directory one test puts in front of it stays
+    there for every later test on the same pytest-xdist worker, so a later `import` can find a
+    different module (a fixture project's `app.py` instead of the real one), or find a module
+    only because an earlier test happened to run first on that worker. Whether the suite passes
+    then depends on how xdist distributed the tests.
+
+    ## Example
+    ```python
+    import sys
+
+    def test_plugin_loads(tmp_path):
+        sys.path.insert(0, str(tmp_path))
+        (tmp_path / "myplugin.py").write_text("VALUE = 1")
+        import myplugin
+        assert myplugin.VALUE == 1
+    ```
+
+    ## Use instead
+    ```python
+    def test_plugin_loads(tmp_path, monkeypatch):
+        monkeypatch.syspath_prepend(str(tmp_path))
+        (tmp_path / "myplugin.py").write_text("VALUE = 1")
+        import myplugin
+        assert myplugin.VALUE == 1
+    ```
+
+    ## Fix safety
+    No automatic fix: `monkeypatch.syspath_prepend` also invalidates import caches and only
+    prepends, so whether it is equivalent depends on the change.
+    """
+
+    code = "ISO006"
+    name = "sys_path_pollution"
+    severity = Severity.HIGH
+    message = "`{target}` changes the import path for every later test in this worker"
+    fix = "use `monkeypatch.syspath_prepend()`, or restore `sys.path` in a `finally:` / teardown"
+
+    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
+        if ctx.configures_session():
+            return
+        report_unrestored(
+            self, node, ctx, SYS_PATH,
+            managed=lambda expr: patches(ctx, expr, SYS_PATH.names),
+            earlier=lambda call: patches(ctx, call, SYS_PATH.names)
+            or fixture_method(call, "monkeypatch", "syspath_prepend"),
+        )
+
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+
+
+class SysModulesPollution(Rule):
+    """
+    ## What it does
+    Flags each change of `sys.modules` that is not guaranteed to be undone: an entry set
+    (`sys.modules["requests"] = fake`), deleted (`del sys.modules["app.config"]`) or changed
+    through `.pop/.popitem/.update/.setdefault/.clear(...)` or `|=`, through any import form.
+
+    Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`;
+    changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
+    `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
+    cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
+    whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
+    `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.
+
+    ## Why is this bad?
+    `sys.modules` is the import cache of the worker process. A fake module one test puts there
+    is what every later `import` on the same pytest-xdist worker gets; an entry one test deletes
+    makes the next import execute the module again, so objects created before and after have
+    different classes (`isinstance` fails, module-level registries are reset). Which tests see
+    that depends on how xdist distributed them.
+
+    ## Example
+    ```python
+    import sys
+    from unittest.mock import MagicMock
+
+    def test_without_network():
+        sys.modules["requests"] = MagicMock()
+        assert fetch_status() == "offline"
+    ```
+
+    ## Use instead
+    ```python
+    import sys
+    from unittest.mock import MagicMock, patch
+
+    def test_without_network():
+        with patch.dict(sys.modules, {"requests": MagicMock()}):
+            assert fetch_status() == "offline"
+    ```
+    Or `monkeypatch.setitem(sys.modules, "requests", MagicMock())`.
+
+    ## Fix safety
+    No automatic fix: turning the change into `monkeypatch.setitem` moves its end to the test's
+    teardown, which a rewrite cannot prove equivalent.
+    """
+
+    code = "ISO007"
+    name = "sys_modules_pollution"
+    severity = Severity.HIGH
+    message = "`{target}` changes `sys.modules` for every later test in this worker"
+    fix = "use `patch.dict(sys.modules, {{...}})` or `monkeypatch.setitem(sys.modules, ...)`"
+
+    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
+        if ctx.configures_session():
+            return
+        report_unrestored(
+            self, node, ctx, SYS_MODULES,
+            managed=lambda expr: patches(ctx, expr, SYS_MODULES.names),
+            # `monkeypatch.setitem(sys.modules, k, v)` restores only its own key.
+            earlier=lambda call: patches(ctx, call, SYS_MODULES.names)
+            and not fixture_method(call, "monkeypatch", "setitem")
+            and not fixture_method(call, "monkeypatch", "delitem"),
+        )
+
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign

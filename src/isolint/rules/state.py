@@ -1,0 +1,184 @@
+"""Process-wide state that a test can change and must put back: what counts as a change, which
+patchers manage it, and which cleanup restores it.
+
+``os.environ``, ``sys.modules``, ``sys.path`` and the working directory are all "a container (or
+value) of the whole worker process". One description of each (:class:`StateKind`) feeds one
+check (:func:`report_unrestored`), so every rule about such state treats ``finally:``,
+teardowns, code after a fixture's ``yield``, cleanup callbacks, saved copies put back and
+patchers (``patch.dict``, ``patch.object``, ``mocker``, ``monkeypatch``) the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from isolint.context import FileContext, expr_key
+from isolint.rules.module_state import patched_targets
+
+if TYPE_CHECKING:
+    from isolint.rules.base import Rule
+
+#: Methods of a mapping that change it; those in KEYED_METHODS take the key first.
+MAPPING_METHODS = frozenset(
+    {"update", "pop", "popitem", "clear", "setdefault", "__setitem__", "__delitem__", "__ior__"}
+)
+KEYED_METHODS = frozenset({"pop", "setdefault", "__setitem__", "__delitem__"})
+MERGE_METHODS = frozenset({"update", "__ior__"})
+#: Methods of a list that change it.
+LIST_METHODS = frozenset(
+    {"insert", "append", "extend", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
+     "__delitem__", "__iadd__", "__imul__"}
+)
+
+
+@dataclass(frozen=True)
+class StateKind:
+    """One kind of process-wide state and the ways test code changes it."""
+
+    #: Qualified names of the objects that hold it (``"os.environ"``, ``"sys.path"``).
+    names: frozenset[str] = frozenset()
+    #: Methods of those objects that change them.
+    methods: frozenset[str] = frozenset()
+    #: Functions that change it, key (if any) first: ``os.putenv``, ``os.chdir``.
+    functions: frozenset[str] = frozenset()
+    #: Whether changes are told apart by key (mappings): then a restore must cover the key.
+    #: Otherwise any change of the same object (``sys.path``) made by cleanup code counts as
+    #: the restore, and for functions (``os.chdir``) any call made by cleanup code.
+    keyed: bool = True
+    #: Method names that change it whatever the receiver, called without arguments
+    #: (``tmpdir.chdir()`` of py.path).
+    bare_methods: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """A change of process-wide state: the keys it touches (expression keys), None for all."""
+
+    node: ast.AST
+    target: str
+    keys: frozenset[str] | None
+
+
+def _dict_keys(node: ast.AST) -> frozenset[str] | None:
+    if isinstance(node, ast.Dict) and all(k is not None for k in node.keys):
+        return frozenset(expr_key(k) for k in node.keys if k is not None)
+    return None
+
+
+def _method_keys(call: ast.Call, method: str) -> frozenset[str] | None:
+    if method in KEYED_METHODS and call.args:
+        return frozenset({expr_key(call.args[0])})
+    if method in MERGE_METHODS:
+        if len(call.args) > 1 or any(kw.arg is None for kw in call.keywords):
+            return None  # `update(**saved)`: any key
+        names = frozenset(expr_key(ast.Constant(kw.arg)) for kw in call.keywords)
+        keys = _dict_keys(call.args[0]) if call.args else frozenset()
+        return None if keys is None else keys | names
+    return None
+
+
+def state_writes(node: ast.AST, ctx: FileContext, kind: StateKind) -> list[StateWrite]:
+    """The changes of ``kind`` that statement or call ``node`` makes (empty when none)."""
+
+    def holds_state(expr: ast.AST) -> bool:
+        return ctx.qualified_name(expr) in kind.names
+
+    def write(target: str, keys: frozenset[str] | None, container: ast.AST | None = None) -> StateWrite:
+        if not kind.keyed:  # a list or a value: any restore of the same object counts
+            name = ctx.qualified_name(container) if container is not None else None
+            keys = frozenset({name}) if name else None
+        return StateWrite(node, target, keys)
+
+    out: list[StateWrite] = []
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+        targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Subscript) and holds_state(sub.value):
+                    out.append(write(ctx.source_segment(sub.value), frozenset({expr_key(sub.slice)}), sub.value))
+                elif sub is target and holds_state(sub) and (
+                    isinstance(node, ast.AugAssign) or isinstance(sub, ast.Attribute)
+                ):
+                    # `os.environ = {...}` or `os.environ |= {...}` (binding an alias is no change)
+                    keys = _dict_keys(node.value) if isinstance(node, ast.AugAssign) else None
+                    out.append(write(ctx.source_segment(sub), keys, sub))
+    elif isinstance(node, ast.Call):
+        func = node.func
+        if ctx.qualified_name(func) in kind.functions:
+            keys = frozenset({expr_key(node.args[0])}) if node.args else None
+            out.append(write(ctx.source_segment(func), keys))
+        elif isinstance(func, ast.Attribute):
+            if func.attr in kind.methods and holds_state(func.value):
+                out.append(write(ctx.source_segment(func), _method_keys(node, func.attr), func.value))
+            elif func.attr in kind.bare_methods and not node.args and not node.keywords:
+                out.append(write(ctx.source_segment(func), None))
+    return out
+
+
+# --------------------------------------------------------------------------- patchers
+def patches(ctx: FileContext, expr: ast.AST, names: frozenset[str]) -> bool:
+    """Whether ``expr`` is a patcher call that puts one of ``names`` back when it ends:
+    ``patch.dict(os.environ)``, ``patch.object(sys, "path", ...)``, ``patch("sys.path")``,
+    ``monkeypatch.setattr(sys, "path", ...)``, the same through ``mocker``."""
+    return any(p.spellings & names for p in patched_targets(ctx, expr))
+
+
+def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Call], bool]) -> bool:
+    """Whether the enclosing function, before ``node``, makes a call for which ``predicate``
+    holds (``mocker.patch.dict(os.environ)``, ``monkeypatch.chdir(d)``: they save the state
+    when first called and put it back after the test, whatever was changed in between)."""
+    func = ctx.enclosing_function()
+    line = getattr(node, "lineno", 0)
+    return func is not None and any(
+        isinstance(n, ast.Call) and n.lineno <= line and predicate(n) for n in ast.walk(func)
+    )
+
+
+def fixture_method(call: ast.Call, fixture: str, method: str) -> bool:
+    """``monkeypatch.chdir(...)`` for ``("monkeypatch", "chdir")`` (any receiver whose name
+    ends with the fixture's: ``monkeypatch``, ``class_monkeypatch``)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and func.attr == method
+        and isinstance(func.value, ast.Name) and func.value.id.endswith(fixture)
+    )
+
+
+# --------------------------------------------------------------------------- the check
+def restores(node: ast.AST, write: StateWrite, ctx: FileContext, kind: StateKind) -> bool:
+    """Whether ``node`` (cleanup code) puts back what ``write`` changed."""
+    for restore in state_writes(node, ctx, kind):
+        if restore.keys is None:
+            return True  # os.environ.clear() / .update(saved) / os.chdir(old)
+        if write.keys is not None and write.keys <= restore.keys:
+            return True
+    return False
+
+
+def describe(ctx: FileContext, node: ast.AST, limit: int = 60) -> str:
+    """The first line of ``node``'s source, shortened to ``limit`` characters."""
+    text = ctx.source_segment(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def report_unrestored(
+    rule: "Rule",
+    node: ast.AST,
+    ctx: FileContext,
+    kind: StateKind,
+    managed: Callable[[ast.AST], bool],
+    earlier: Callable[[ast.Call], bool] | None = None,
+) -> None:
+    """Report ``node`` when it changes ``kind`` and nothing is guaranteed to undo the change.
+
+    Not reported: ``node`` is itself cleanup code; it runs inside a ``with`` item or under a
+    decorator for which ``managed`` holds; the enclosing function first makes a call for which
+    ``earlier`` (default: ``managed``) holds; or cleanup code restores what it changed.
+    """
+    writes = state_writes(node, ctx, kind)
+    if not writes or called_earlier(ctx, node, earlier or managed):
+        return
+    if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
+        ctx.report(rule, node, target=describe(ctx, node))
