@@ -14,6 +14,7 @@ from isolint.rules.environment import EnvVarPollution
 from isolint.rules.filesystem_paths import SharedTmpPath
 from isolint.rules.filesystem import CwdPollution
 from isolint.rules.interpreter import SysModulesPollution, SysPathPollution
+from isolint.rules.mock_retention import MockRetainedOnInstance
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
 from isolint.rules.module_state import ModuleStatePollution
 from isolint.rules.network import HardcodedPort
@@ -31,6 +32,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ModuleStatePollution,
     HardcodedPort,
     SharedTmpPath,
+    MockRetainedOnInstance,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext
+from isolint.context import FileContext, expr_key
 
 MOCK_FACTORIES = frozenset(
     "unittest.mock." + n
@@ -66,3 +66,77 @@ def requests_mocker(func: ast.AST) -> bool:
         return False
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     return any(a.arg in MOCKER_FIXTURES for a in params)
+
+
+def _fixture_method_path(func: ast.expr) -> tuple[str, str] | None:
+    """``("mocker", "patch.object")`` for ``mocker.patch.object``: the fixture a method is
+    called on (any name ending in ``mocker``) and the dotted method path."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name) and func.id.endswith("mocker") and parts:
+        return func.id, ".".join(reversed(parts))
+    return None
+
+
+#: pytest-mock methods that return a new mock (the patchers unless given ``new``).
+MOCKER_MOCK_METHODS = frozenset(
+    {"patch", "patch.object", "patch.multiple", "Mock", "MagicMock", "AsyncMock",
+     "NonCallableMock", "NonCallableMagicMock", "PropertyMock", "create_autospec", "spy",
+     "stub", "async_stub"}
+)
+
+
+def mocker_creates_mock(call: ast.AST) -> bool:
+    """``mocker.patch(...)``, ``mocker.patch.object(o, "a")``, ``mocker.MagicMock()``,
+    ``mocker.spy(...)``...: a pytest-mock call that returns a new mock."""
+    if not isinstance(call, ast.Call):
+        return False
+    found = _fixture_method_path(call.func)
+    if found is None or found[1] not in MOCKER_MOCK_METHODS:
+        return False
+    positional_new = {"patch": 1, "patch.object": 2}.get(found[1])
+    if positional_new is not None:
+        return len(call.args) <= positional_new and _keyword(call, "new") is None
+    return True
+
+
+def assigned_patcher(ctx: FileContext, target: ast.expr) -> ast.Call | None:
+    """The patcher call that name or ``self.attr`` ``target`` is assigned in its scope (the
+    enclosing function, or every method of the enclosing class for ``self.attr``; and the
+    module body), or None."""
+    wanted = expr_key(target)
+    if isinstance(target, ast.Attribute):
+        cls = ctx.enclosing_class()
+        scopes: list[ast.AST] = list(ctx.class_methods(cls)) if cls else []
+    else:
+        func = ctx.enclosing_function()
+        scopes = [func] if func else []
+    candidates = [n for scope in scopes for n in ast.walk(scope)] + list(ctx.tree.body)
+    for node in candidates:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(expr_key(t) == wanted for t in targets) and patcher_kind(ctx, node.value):
+                return node.value  # type: ignore[return-value]
+    return None
+
+
+def returns_mock(ctx: FileContext, value: ast.AST | None, depth: int = 0) -> bool:
+    """Whether expression ``value`` evaluates to a mock: ``MagicMock()`` and the other mock
+    classes, ``create_autospec(...)``, ``patcher.start()`` of a patcher that makes a mock,
+    pytest-mock's ``mocker.patch(...)`` / ``mocker.MagicMock()``, or a name bound once to one
+    of these."""
+    if isinstance(value, ast.Name) and depth < 3:
+        return returns_mock(ctx, ctx.constant_value(value.id), depth + 1)
+    if not isinstance(value, ast.Call):
+        return False
+    if ctx.call_name(value) in MOCK_FACTORIES or mocker_creates_mock(value):
+        return True
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr == "start" and not value.args:
+        patcher = func.value
+        if not patcher_kind(ctx, patcher) and isinstance(patcher, (ast.Name, ast.Attribute)):
+            patcher = assigned_patcher(ctx, patcher)  # type: ignore[assignment]
+        return isinstance(patcher, ast.Call) and patcher_creates_mock(ctx, patcher)
+    return False

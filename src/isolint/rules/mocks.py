@@ -10,6 +10,7 @@ from isolint.rules.base import Rule
 from isolint.rules.mock_api import (
     PATCHERS,
     STOPALL,
+    assigned_patcher,
     creates_mock,
     patcher_kind,
     requests_mocker,
@@ -227,20 +228,7 @@ class PatchWithoutContext(Rule):
 
     def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
         """Whether ``target`` (a name or ``self.attr``) is assigned a patcher in its scope."""
-        wanted = expr_key(target)
-        if isinstance(target, ast.Attribute):
-            cls = ctx.enclosing_class()
-            scopes: list[ast.AST] = list(ctx.class_methods(cls)) if cls else []
-        else:
-            func = ctx.enclosing_function()
-            scopes = [func] if func else []
-        candidates = [n for scope in scopes for n in ast.walk(scope)] + list(ctx.tree.body)
-        for node in candidates:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(expr_key(t) == wanted for t in targets) and patcher_kind(ctx, node.value):
-                    return True
-        return False
+        return assigned_patcher(ctx, target) is not None
 
 
 __all__ = ["MissingTeardownMethod", "PatchWithoutContext", "PATCHERS"]
