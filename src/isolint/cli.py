@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 0 even when there are findings (errors still exit 2)")
     check.add_argument("--runtime-report", metavar="FILE",
                        help="mark findings confirmed by the pytest plugin's JSON report")
+    check.add_argument("--fix", action="store_true",
+                       help="rewrite the fixable hazards into the safe idioms (safe fixes only)")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff: also apply fixes that can change behaviour")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes as unified diffs, write nothing (exit 1 if any)")
+    check.add_argument("--xdist-group-name", metavar="TEMPLATE",
+                       help="xdist_group name the fix adds: {stem}, {dir}, {module}, {cls} "
+                            "(default: {stem}, the file name without test_)")
     check.set_defaults(handler=run_check)
 
     rules = commands.add_parser("rules", help="list every rule with code, name and severity")
@@ -158,6 +167,12 @@ def run_check(args: argparse.Namespace) -> int:
     from isolint.reporters import renderer
 
     settings = load_settings_for(args)
+    if args.fix or args.diff:
+        from isolint.fixes.command import run_fix
+
+        return run_fix(args, settings)
+    if args.unsafe_fixes:
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
     result = scan_paths_for(args, settings)
     if args.runtime_report:
         result = _mark_confirmed(result, args.runtime_report)

@@ -81,6 +81,8 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     xdist_group_policy: str = "all"
+    #: Template of the ``xdist_group`` name ``--fix`` adds: {stem}, {dir}, {module}, {cls}.
+    xdist_group_name: str = "{stem}"
     #: Severity name at or above which findings fail the run; "" means any finding.
     fail_on: str = ""
     pytest: PytestConfig = field(default_factory=PytestConfig)
@@ -385,6 +387,7 @@ ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
     "per-file-ignores": ("per-file-ignores", "per_file_ignores"),
     "exclude": ("exclude",),
     "xdist-group-policy": ("xdist-group-policy", "xdist_group_policy"),
+    "xdist-group-name": ("xdist-group-name", "xdist_group_name"),
     "fail-on": ("fail-on", "fail_on"),
     "dist": ("dist",),
 }
@@ -438,6 +441,8 @@ def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Setti
         )
     if got := check("xdist-group-policy"):
         changes["xdist_group_policy"] = _choice(*got, XDIST_GROUP_POLICIES)
+    if got := check("xdist-group-name"):
+        changes["xdist_group_name"] = _group_name_template(*got)
     if got := check("fail-on"):
         changes["fail_on"] = _severity(*got)
     if got := check("dist"):
@@ -446,6 +451,27 @@ def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Setti
             settings.pytest, dist_mode=mode, dist_source="[tool.isolint] dist"
         )
     return replace(settings, **changes)
+
+
+GROUP_NAME_FIELDS = ("stem", "dir", "module", "cls")
+
+
+def group_name_template_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable ``xdist-group-name`` template, or None when it is."""
+    fields = ", ".join("{" + f + "}" for f in GROUP_NAME_FIELDS)
+    try:
+        if isinstance(value, str) and value.format(**{f: "x" for f in GROUP_NAME_FIELDS}).strip():
+            return None
+    except (KeyError, IndexError, ValueError):
+        pass
+    return f"expected a non-empty template using {fields}, got {value!r}"
+
+
+def _group_name_template(value: object, error: Callable[[str], ConfigError]) -> str:
+    problem = group_name_template_problem(value)
+    if problem:
+        raise error(problem)
+    return value  # type: ignore[return-value]
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

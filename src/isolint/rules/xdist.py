@@ -311,6 +311,19 @@ class MissingXdistGroup(Rule):
     A class with a base class imported from another module (other than the `TestCase` classes of
     unittest, Django and Twisted) is not flagged: the marker may come from that base.
 
+    Which classes need a marker is the `xdist-group-policy` setting (`[tool.isolint]` or
+    `--xdist-group-policy`): `all` (the default) asks it of every test class; `shared-state`
+    only of classes whose tests share state, and the message says which: a `setup_class` /
+    `setUpClass`; a class- or module-scoped fixture defined in the class (or an in-module base)
+    or requested by one of its tests (as a parameter, through another fixture of the module,
+    `usefixtures`, or autouse); or a class attribute changed by its code (`self.__class__.x =`,
+    `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
+    mutable class attribute such as `self.items.append(...)` where `items = []` is a class
+    attribute that no per-test setup rebinds).
+
+    When the configured dist mode (see `inert_xdist_group`) is one under which the marker does
+    nothing, the message adds a note saying so and where the mode came from.
+
     ## Why is this bad?
     Under `pytest -n N --dist loadgroup`, pytest-xdist sends all tests of one `xdist_group` to
     the same worker. Tests of a class that share state (class-scoped fixtures, `setup_class`,

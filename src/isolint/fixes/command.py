@@ -1,0 +1,67 @@
+"""``isolint check --fix / --diff``: the command-line side of the fixes (output and exit code).
+
+``cli.run_check`` hands over here only when ``--fix`` or ``--diff`` is given, so LibCST is
+imported only then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from isolint.model import FileResult, ScanResult
+
+
+def fix_options(args: argparse.Namespace, settings):
+    from isolint.config import group_name_template_problem
+    from isolint.fixes.base import FixOptions
+
+    template = args.xdist_group_name or settings.xdist_group_name
+    problem = group_name_template_problem(template)
+    if problem:
+        from isolint.cli import UsageError
+
+        raise UsageError(f"--xdist-group-name: {problem}")
+    return FixOptions(unsafe=bool(args.unsafe_fixes), xdist_group_name=template)
+
+
+def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) -> str:
+    verb = "Would fix" if dry_run else "Fixed"
+    noun = "finding" if fixed == 1 else "findings"
+    files = "file" if changed_files == 1 else "files"
+    return f"{verb} {fixed} {noun} in {changed_files} {files} ({remaining} remaining)."
+
+
+def run_fix(args: argparse.Namespace, settings) -> int:
+    """Fix (or with ``--diff`` only show) what ``args.paths`` names; the exit code."""
+    from isolint import discovery
+    from isolint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code, report_errors, write_output
+    from isolint.fixes.apply import fix_files
+    from isolint.reporters import renderer
+
+    options = fix_options(args, settings)
+    cwd = Path.cwd()
+    paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
+    files, errors = discovery.discover(paths, settings, cwd)
+    fixes = fix_files(files, settings, options, write=not args.diff)
+    results = [f.result for f in fixes] + [FileResult(e.path, (), (e,)) for e in errors]
+    result = ScanResult.build(results)
+    changed = [f for f in fixes if f.changed]
+    line = summary_line(sum(f.fixed_count for f in fixes), result.summary.total, len(changed),
+                        dry_run=args.diff)
+    if args.diff:
+        write_output("".join(f.diff() for f in changed), args.output)
+        print(line, file=sys.stderr)
+        report_errors(result)
+        if result.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if changed else EXIT_OK
+    write_output(renderer(args.format)(result), args.output)
+    to_stdout = args.format == "text" and not args.output
+    print(line, file=sys.stdout if to_stdout else sys.stderr)
+    report_errors(result)
+    return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+__all__ = ["run_fix", "summary_line", "fix_options"]

@@ -1,0 +1,11 @@
+import gc as garbage
+
+import pytest as pt
+from unittest.mock import MagicMock
+
+from helpers import SomeBase
+
+
+class TestExternalBase(SomeBase):
+    def test_a(self):
+        MagicMock()

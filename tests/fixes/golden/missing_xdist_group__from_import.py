@@ -1,0 +1,6 @@
+from pytest import mark as m
+
+
+class TestWithMarkImported:
+    def test_a(self):
+        pass
