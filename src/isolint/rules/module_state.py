@@ -38,6 +38,8 @@ OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta
 #: Context managers and decorators that restore every setting of Django's settings object.
 SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: Words in the name of a decorator or context manager that saves and restores state.
+RESTORER_WORDS = ("conserve", "preserve", "restore", "save", "keep", "protect", "isolate")
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def _constant_style(qualified: str) -> bool:
 def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     """The module-state changes the current ``node`` makes that this rule reports."""
     inside = _in_function(ctx)
-    in_configuration = ctx.kind != "test" and (not inside or _in_hook(ctx))
+    in_configuration = ctx.configures_session()
     out: list[StateWrite] = []
     for obj, suffix, how in written_objects(ctx, node):
         target = expr_key(obj) + suffix
@@ -193,14 +195,6 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
 
 def _is_other_rules(qualified: str) -> bool:
     return any(qualified == p or qualified.startswith(p + ".") for p in OTHER_RULES)
-
-
-def _in_hook(ctx: FileContext) -> bool:
-    """Inside a pytest hook (``pytest_configure``...): session-wide configuration by design."""
-    return any(
-        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("pytest_")
-        for n in ctx.stack[:-1]
-    )
 
 
 def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
@@ -270,6 +264,10 @@ class ModuleStatePollution(Rule):
     fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
     saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
     `sys.modules` are left to their own rules.
+    A project's own decorator or context manager named for saving and restoring the target
+    (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
+    value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
+    reported once per function.
 
     Severity is MEDIUM: the change outlives the test like an environment variable does, but
     usually only tests that read the same attribute notice it, and isolint cannot see whether
@@ -318,34 +316,63 @@ class ModuleStatePollution(Rule):
            "or restore the value in a `finally:` / teardown")
     fix_safety = FixSafety.NONE
 
+    def __init__(self) -> None:
+        #: (enclosing function, what changed): each target is reported once per function.
+        self._seen: set[tuple[int, frozenset[str]]] = set()
+
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
+            seen = (id(ctx.enclosing_function()), write.spellings)
+            if seen in self._seen or _puts_back(ctx, node, write):
+                continue
             left = ctx.unrestored(
                 [write],
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w),
             )
-            if left and not self._patched_earlier(ctx, write):
+            if left and not _patched_earlier(ctx, node, write):
+                self._seen.add(seen)
                 ctx.report(self, node, target=_short(write.target))
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
 
-    def _patched_earlier(self, ctx: FileContext, write: StateWrite) -> bool:
-        """``monkeypatch.setattr(o, "a", v)`` / ``mocker.patch.object(o, "a")`` earlier in the
-        same function: the original is put back at teardown, whatever is written after it."""
-        func = ctx.enclosing_function()
-        if func is None:
-            return False
-        line = getattr(ctx.stack[-1], "lineno", 0)
-        return any(
-            _patches(ctx, n, write)
-            for n in ast.walk(func)
-            if isinstance(n, ast.Call) and n.lineno <= line
-        )
+
+def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
+    """``monkeypatch.setattr(o, "a", v)`` / ``mocker.patch.object(o, "a")`` earlier in the same
+    function: the original is put back at teardown, whatever is written after it."""
+    func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
+    calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)] if func else []
+    return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
+
+
+def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
+    """``obj.attr = saved`` where ``saved = obj.attr`` earlier: a restore (not guaranteed to
+    run, which is reported at the change itself), not a change of its own."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
+        return False
+    saved = ctx.constant_value(node.value.id)
+    if saved is None:
+        return False
+    if any(expr_key(t) == expr_key(saved) for t in node.targets):
+        return True
+    return bool(spellings(ctx, saved) & write.spellings)
+
+
+def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
+    """A project's own decorator or context manager named for saving and restoring what
+    ``write`` changes: ``@conserve_mpmath_dps`` for ``mpmath.mp.dps``."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    name = (ctx.qualified_name(target) or expr_key(target)).rsplit(".", 1)[-1].lower()
+    if not any(word in name for word in RESTORER_WORDS):
+        return False
+    parts = {p.lower() for s in write.spellings for p in s.split(".")[-2:] if len(p) > 1}
+    return any(part.strip("_") in name for part in parts)
 
 
 def _patches(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
-    return any(write.covered_by(p) for p in patched_targets(ctx, expr))
+    if any(write.covered_by(p) for p in patched_targets(ctx, expr)):
+        return True
+    return _restorer_named_for(ctx, expr, write)
 
 
 def _short(text: str) -> str:

@@ -55,6 +55,10 @@ def test_setattr_delattr_and_del():
 
 def test_item_of_imported_object():
     app.config["TESTING"] = True  # expect: module_state_pollution
+    del app.config["SECRET"]  # the same object again in the same function: reported once
+
+
+def test_item_deleted():
     del app.config["SECRET"]  # expect: module_state_pollution
 
 
@@ -66,16 +70,50 @@ def test_imported_containers_changed_in_place():
 
 def test_own_containers_changed_in_place():
     _CACHE.append(1)  # expect: module_state_pollution
+    _CACHE.extend([1, 2])  # the same container again: reported once
+
+
+def test_own_container_0():
     REGISTRY["k"] = "v"  # expect: module_state_pollution
+
+
+def test_own_container_1():
     del REGISTRY["default"]  # expect: module_state_pollution
+
+
+def test_own_container_2():
     REGISTRY.update(a=1)  # expect: module_state_pollution
+
+
+def test_own_container_3():
     SEEN.add(3)  # expect: module_state_pollution
+
+
+def test_own_container_4():
     COUNTS["x"] += 1  # expect: module_state_pollution
+
+
+def test_own_container_5():
     CALLS.clear()  # expect: module_state_pollution
+
+
+def test_own_container_6():
     REGISTRY.setdefault("b", 2)  # expect: module_state_pollution
+
+
+def test_own_container_7():
     _CACHE.extend([1, 2])  # expect: module_state_pollution
+
+
+def test_own_container_8():
     _CACHE.insert(0, 1)  # expect: module_state_pollution
+
+
+def test_own_container_9():
     _CACHE.remove(1)  # expect: module_state_pollution
+
+
+def test_own_container_10():
     REGISTRY.pop("a")  # expect: module_state_pollution
 
 

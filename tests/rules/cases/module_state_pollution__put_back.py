@@ -1,0 +1,43 @@
+# Regressions from scanning sympy's test suite.
+import mpmath
+from app.testing import conserve_mpmath_dps, preserve_settings, warns_deprecated
+from sympy.combinatorics import Permutation
+from sympy.ntheory.factor_ import factor_cache
+
+
+def test_put_back_of_a_saved_value_is_not_a_change_of_its_own():
+    old_print_cyclic = Permutation.print_cyclic
+    Permutation.print_cyclic = False  # expect: module_state_pollution
+    assert True
+    Permutation.print_cyclic = old_print_cyclic
+
+
+def test_put_back_inside_a_with_block():
+    with warns_deprecated():
+        old = Permutation.print_cyclic
+        Permutation.print_cyclic = False  # expect: module_state_pollution
+        Permutation.print_cyclic = old
+
+
+def test_many_writes_to_one_target_are_reported_once():
+    factor_cache.maxsize = 3  # expect: module_state_pollution
+    for i in range(2, 10):
+        factor_cache[5 * i] = 5  # expect: module_state_pollution
+    factor_cache.maxsize = 5
+    del factor_cache[40]
+    factor_cache.maxsize = 1000
+
+
+@conserve_mpmath_dps
+def test_a_decorator_named_for_restoring_the_target():
+    mpmath.mp.dps = 100
+
+
+def test_a_context_manager_named_for_restoring_the_target():
+    with conserve_mpmath_dps():
+        mpmath.mp.dps = 50
+
+
+@preserve_settings
+def test_a_restoring_decorator_named_for_something_else():
+    mpmath.mp.dps = 100  # expect: module_state_pollution
