@@ -70,10 +70,11 @@ class EnvVarPollution(Rule):
     ```
 
     ## Fix safety
-    In test functions, methods and function-scoped fixtures the fix rewrites the change into a
-    `monkeypatch.setenv` / `monkeypatch.delenv(..., raising=False)` call and adds the
-    `monkeypatch` parameter; it is safe there. In `setup_method` it moves to an autouse fixture
-    (unsafe: the order of set-up steps can change).
+    In test functions, methods and function-scoped fixtures the fix rewrites `os.environ[k] = v`,
+    `+=`, `del`, `.pop`, `.setdefault` and `.update({...})` statements into `monkeypatch.setenv`
+    / `monkeypatch.delenv` calls (`raising=False` for `pop(k, default)`; `del` and `pop(k)` still
+    raise for a missing key) and adds the `monkeypatch` parameter; it is safe there. In
+    `setup_method` it moves to an autouse fixture (unsafe: the order of set-up steps can change).
     """
 
     code = "ISO003"

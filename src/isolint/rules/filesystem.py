@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from isolint.context import FileContext
-from isolint.model import Severity
+from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.state import StateKind, fixture_method, report_unrestored
 
@@ -56,8 +56,10 @@ class CwdPollution(Rule):
     Or `with contextlib.chdir(tmp_path):` (Python 3.11+).
 
     ## Fix safety
-    No automatic fix: `monkeypatch.chdir` restores the directory at teardown, which moves the
-    end of the change; a rewrite cannot prove that equivalent.
+    In a test function or method and a function-scoped fixture, `os.chdir(p)` becomes
+    `monkeypatch.chdir(p)` and the function gets the `monkeypatch` parameter. It is safe: the
+    test runs in the same directory; only the later tests of the worker no longer inherit it.
+    `os.fchdir` and `tmpdir.chdir()` are not rewritten.
     """
 
     code = "ISO008"
@@ -65,6 +67,8 @@ class CwdPollution(Rule):
     severity = Severity.HIGH
     message = "`{target}` changes the working directory for every later test in this worker"
     fix = "use `monkeypatch.chdir()` or `with contextlib.chdir(...):`"
+    fix_safety = FixSafety.SAFE
+    fix_availability = "sometimes"
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.configures_session():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from isolint.context import FileContext
-from isolint.model import Severity
+from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.state import (
     LIST_METHODS,
@@ -71,8 +71,10 @@ class SysPathPollution(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: `monkeypatch.syspath_prepend` also invalidates import caches and only
-    prepends, so whether it is equivalent depends on the change.
+    In a test function or method and a function-scoped fixture, `--unsafe-fixes` rewrites
+    `sys.path.insert(0, p)` and `sys.path.append(p)` into `monkeypatch.syspath_prepend(p)` and
+    adds the `monkeypatch` parameter. It is unsafe: `syspath_prepend` also invalidates import
+    caches, an `append` becomes a prepend, and the path is restored at teardown.
     """
 
     code = "ISO006"
@@ -80,6 +82,8 @@ class SysPathPollution(Rule):
     severity = Severity.HIGH
     message = "`{target}` changes the import path for every later test in this worker"
     fix = "use `monkeypatch.syspath_prepend()`, or restore `sys.path` in a `finally:` / teardown"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = "sometimes"
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         if ctx.configures_session():
@@ -137,8 +141,12 @@ class SysModulesPollution(Rule):
     Or `monkeypatch.setitem(sys.modules, "requests", MagicMock())`.
 
     ## Fix safety
-    No automatic fix: turning the change into `monkeypatch.setitem` moves its end to the test's
-    teardown, which a rewrite cannot prove equivalent.
+    In a test function or method and a function-scoped fixture, `--unsafe-fixes` rewrites
+    `sys.modules[k] = m`, `del sys.modules[k]`, `.pop(k[, default])`, `.setdefault` and
+    `.update({...})` into `monkeypatch.setitem(sys.modules, ...)` /
+    `monkeypatch.delitem(sys.modules, ...)` and adds the `monkeypatch` parameter. It is unsafe:
+    the old entry comes back at teardown while modules imported meanwhile keep referring to the
+    new one, which a rewrite cannot prove harmless.
     """
 
     code = "ISO007"
@@ -146,6 +154,8 @@ class SysModulesPollution(Rule):
     severity = Severity.HIGH
     message = "`{target}` changes `sys.modules` for every later test in this worker"
     fix = "use `patch.dict(sys.modules, {{...}})` or `monkeypatch.setitem(sys.modules, ...)`"
+    fix_safety = FixSafety.UNSAFE
+    fix_availability = "sometimes"
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         if ctx.configures_session():

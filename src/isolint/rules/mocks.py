@@ -185,9 +185,11 @@ class PatchWithoutContext(Rule):
     `mocker.patch(...)`, which is undone after the test.
 
     ## Fix safety
-    The fix registers the stop (`self.addCleanup(p.stop)` in unittest classes, a stop in
-    `teardown_method` otherwise). It is unsafe: the patch now ends at teardown instead of where
-    the explicit `.stop()` stood.
+    The fix registers the stop: `self.addCleanup(p.stop)` in unittest classes, a stop in
+    `teardown_method` for `self.p` started in `setup_method`, `request.addfinalizer(p.stop)` in
+    test functions and function-scoped fixtures; a chained `patch(...).start()` becomes
+    `mocker.patch(...)` where pytest-mock's `mocker` is used. It is unsafe: the patch now ends at
+    teardown instead of where the explicit `.stop()` stood.
     """
 
     code = "ISO004"
