@@ -182,3 +182,34 @@ def report_unrestored(
         return
     if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node))
+
+
+class UnrestoredState:
+    """Mixin for a rule that reports changes of one :class:`StateKind` nothing undoes.
+
+    Subclasses set ``kind`` and may override :meth:`managed` (a ``with`` item or decorator that
+    restores the state; default: a patcher of ``kind.names``) and :meth:`earlier` (a call made
+    earlier in the same function after which the change is undone at teardown; default: the
+    same as ``managed``). With ``session_configuration_allowed`` the module level and the
+    ``pytest_*`` hooks of a ``conftest.py`` are not reported.
+    """
+
+    kind: StateKind
+    session_configuration_allowed = True
+
+    def managed(self, expr: ast.AST, ctx: FileContext) -> bool:
+        return patches(ctx, expr, self.kind.names)
+
+    def earlier(self, call: ast.Call, ctx: FileContext) -> bool:
+        return self.managed(call, ctx)
+
+    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
+        if self.session_configuration_allowed and ctx.configures_session():
+            return
+        report_unrestored(
+            self, node, ctx, self.kind,  # type: ignore[arg-type]
+            managed=lambda expr: self.managed(expr, ctx),
+            earlier=lambda call: self.earlier(call, ctx),
+        )
+
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
