@@ -11,8 +11,8 @@ from isolint.rules.state import (
     MAPPING_METHODS,
     StateKind,
     StateWrite,
+    UnrestoredState,
     patches,
-    report_unrestored,
     state_writes,
 )
 
@@ -34,7 +34,7 @@ def patches_environ(ctx: FileContext, expr: ast.AST) -> bool:
     return patches(ctx, expr, ENVIRON)
 
 
-class EnvVarPollution(Rule):
+class EnvVarPollution(UnrestoredState, Rule):
     """
     ## What it does
     Flags each direct change of the process environment that is not guaranteed to be undone:
@@ -85,10 +85,6 @@ class EnvVarPollution(Rule):
     fix_safety = FixSafety.SAFE
     fix_availability = "sometimes"
 
-    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        self._check(node, ctx)
-
-    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
-
-    def _check(self, node: ast.AST, ctx: FileContext) -> None:
-        report_unrestored(self, node, ctx, ENVIRONMENT, managed=lambda e: patches_environ(ctx, e))
+    kind = ENVIRONMENT
+    #: A conftest's module-level environment change is reported too (its own documented scope).
+    session_configuration_allowed = False

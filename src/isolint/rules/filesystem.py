@@ -7,7 +7,7 @@ import ast
 from isolint.context import FileContext
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
-from isolint.rules.state import StateKind, fixture_method, report_unrestored
+from isolint.rules.state import StateKind, UnrestoredState, fixture_method
 
 CWD = StateKind(
     functions=frozenset({"os.chdir", "os.fchdir"}), bare_methods=frozenset({"chdir"}), keyed=False
@@ -16,7 +16,7 @@ CWD = StateKind(
 CHDIR_CONTEXTS = frozenset({"contextlib.chdir"})
 
 
-class CwdPollution(Rule):
+class CwdPollution(UnrestoredState, Rule):
     """
     ## What it does
     Flags each change of the working directory that is not guaranteed to be undone: `os.chdir`
@@ -70,19 +70,14 @@ class CwdPollution(Rule):
     fix_safety = FixSafety.SAFE
     fix_availability = "sometimes"
 
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.configures_session():
-            return
-        report_unrestored(
-            self, node, ctx, CWD,
-            managed=lambda expr: self._restoring_context(expr, ctx),
-            earlier=lambda call: fixture_method(call, "monkeypatch", "chdir"),
-        )
+    kind = CWD
 
-    @staticmethod
-    def _restoring_context(expr: ast.AST, ctx: FileContext) -> bool:
+    def managed(self, expr: ast.AST, ctx: FileContext) -> bool:
         """``contextlib.chdir(path)`` / ``tmpdir.as_cwd()`` as a ``with`` item."""
         if ctx.call_name(expr) in CHDIR_CONTEXTS:
             return True
         func = getattr(expr, "func", None)
         return isinstance(func, ast.Attribute) and func.attr == "as_cwd"
+
+    def earlier(self, call: ast.Call, ctx: FileContext) -> bool:
+        return fixture_method(call, "monkeypatch", "chdir")

@@ -11,9 +11,8 @@ from isolint.rules.state import (
     LIST_METHODS,
     MAPPING_METHODS,
     StateKind,
+    UnrestoredState,
     fixture_method,
-    patches,
-    report_unrestored,
 )
 
 SYS_PATH = StateKind(
@@ -24,7 +23,7 @@ SYS_PATH = StateKind(
 SYS_MODULES = StateKind(names=frozenset({"sys.modules"}), methods=MAPPING_METHODS)
 
 
-class SysPathPollution(Rule):
+class SysPathPollution(UnrestoredState, Rule):
     """
     ## What it does
     Flags each change of the import path that is not guaranteed to be undone: `sys.path.insert/
@@ -85,20 +84,13 @@ class SysPathPollution(Rule):
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
 
-    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        if ctx.configures_session():
-            return
-        report_unrestored(
-            self, node, ctx, SYS_PATH,
-            managed=lambda expr: patches(ctx, expr, SYS_PATH.names),
-            earlier=lambda call: patches(ctx, call, SYS_PATH.names)
-            or fixture_method(call, "monkeypatch", "syspath_prepend"),
-        )
+    kind = SYS_PATH
 
-    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+    def earlier(self, call: ast.Call, ctx: FileContext) -> bool:
+        return self.managed(call, ctx) or fixture_method(call, "monkeypatch", "syspath_prepend")
 
 
-class SysModulesPollution(Rule):
+class SysModulesPollution(UnrestoredState, Rule):
     """
     ## What it does
     Flags each change of `sys.modules` that is not guaranteed to be undone: an entry set
@@ -157,16 +149,10 @@ class SysModulesPollution(Rule):
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
 
-    def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        if ctx.configures_session():
-            return
-        report_unrestored(
-            self, node, ctx, SYS_MODULES,
-            managed=lambda expr: patches(ctx, expr, SYS_MODULES.names),
-            # `monkeypatch.setitem(sys.modules, k, v)` restores only its own key.
-            earlier=lambda call: patches(ctx, call, SYS_MODULES.names)
-            and not fixture_method(call, "monkeypatch", "setitem")
-            and not fixture_method(call, "monkeypatch", "delitem"),
-        )
+    kind = SYS_MODULES
 
-    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+    def earlier(self, call: ast.Call, ctx: FileContext) -> bool:
+        # `monkeypatch.setitem(sys.modules, k, v)` restores only its own key.
+        return self.managed(call, ctx) and not any(
+            fixture_method(call, "monkeypatch", method) for method in ("setitem", "delitem")
+        )
