@@ -8,6 +8,7 @@ from isolint.config import Settings
 from isolint.context import SETUP_METHODS, FileContext, FunctionNode
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
+from isolint.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
 
 XDIST_GROUP = "pytest.mark.xdist_group"
 USEFIXTURES = "pytest.mark.usefixtures"
@@ -116,18 +117,6 @@ def is_library_base(qualified: str) -> bool:
 #: Fixture scopes whose value the tests of one class share.
 SHARED_SCOPES = frozenset({"class", "module"})
 CLASS_SETUPS = frozenset({"setup_class", "setUpClass"})
-#: Methods that change a list, dict, set or deque in place.
-MUTATORS = frozenset(
-    {"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
-     "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
-     "symmetric_difference_update", "appendleft", "extendleft", "popleft", "rotate",
-     "__setitem__", "__delitem__"}
-)
-MUTABLE_FACTORIES = frozenset(
-    {"list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
-     "collections.Counter", "collections.deque"}
-)
-MUTABLE_LITERALS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 
 
 def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
@@ -234,7 +223,7 @@ class SharedState:
         return None
 
     def _is_mutable(self, value: ast.expr | None) -> bool:
-        if isinstance(value, MUTABLE_LITERALS):
+        if isinstance(value, MUTABLE_DISPLAYS):
             return True
         return self.ctx.call_name(value) in MUTABLE_FACTORIES if value is not None else False
 
@@ -288,7 +277,7 @@ class SharedState:
                 if isinstance(target, ast.Attribute):
                     return target
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in MUTATORS:
+            if node.func.attr in MUTATING_METHODS:
                 return _container(node.func.value)  # `self.seen[k].append(v)` too
         return None
 
