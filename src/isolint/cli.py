@@ -40,6 +40,11 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by every command that scans (check, report, baseline)."""
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories (default: pytest's testpaths, else .)")
+    add_rule_arguments(parser)
+
+
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options that change what a scan reports (check, report, baseline, trend)."""
     parser.add_argument("--select", action="append", metavar="RULES",
                         help="only these rules (names or codes, comma-separated)")
     parser.add_argument("--ignore", action="append", metavar="RULES",
@@ -73,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 0 even when there are findings (errors still exit 2)")
     check.add_argument("--runtime-report", metavar="FILE",
                        help="mark findings confirmed by the pytest plugin's JSON report")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report and fail only on findings not in this baseline "
+                            "(see `isolint baseline`)")
+    check.add_argument("--test-files-only", action="store_true",
+                       help="of the files named, scan only test modules and conftest.py "
+                            "(for pre-commit, which passes every staged Python file)")
     check.add_argument("--fix", action="store_true",
                        help="rewrite the fixable hazards into the safe idioms (safe fixes only)")
     check.add_argument("--unsafe-fixes", action="store_true",
@@ -83,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="xdist_group name the fix adds: {stem}, {dir}, {module}, {cls} "
                             "(default: {stem}, the file name without test_)")
     check.set_defaults(handler=run_check)
+
+    add_report_commands(commands)
 
     rules = commands.add_parser("rules", help="list every rule with code, name and severity")
     rules.set_defaults(handler=run_rules)
@@ -104,6 +117,12 @@ def load_settings_for(args: argparse.Namespace):
         settings = load_settings(paths or None, Path.cwd())
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    return apply_overrides(args, settings)
+
+
+def apply_overrides(args: argparse.Namespace, settings):
+    """``settings`` with the command line's rule options applied on top."""
+    select, ignore = _csv(args.select), _csv(args.ignore)
     exclude = settings.exclude + tuple(args.exclude or ())
     changes: dict[str, object] = {
         "select": select,
@@ -173,11 +192,17 @@ def run_check(args: argparse.Namespace) -> int:
         return run_fix(args, settings)
     if args.unsafe_fixes:
         raise UsageError("--unsafe-fixes needs --fix or --diff")
-    result = scan_paths_for(args, settings)
+    if args.test_files_only:
+        args.paths = _test_files_only(args.paths, settings)
+    result = scan_paths_for(args, settings) if args.paths is not None else _empty_result()
     if args.runtime_report:
         result = _mark_confirmed(result, args.runtime_report)
+    stale = ()
+    if args.baseline:
+        result, stale = _apply_baseline(result, args.baseline)
     write_output(renderer(args.format)(result), args.output)
     report_errors(result)
+    _report_stale(stale, args.baseline)
     return exit_code(result, settings.fail_on, args.exit_zero)
 
 
@@ -236,3 +261,137 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
+
+
+# ------------------------------------------------------------------------------------------
+# reports, baseline, trend
+
+
+def add_report_commands(commands) -> None:
+    report = commands.add_parser("report", help="write a Markdown report for a team")
+    add_scan_arguments(report)
+    report.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    report.set_defaults(handler=run_report)
+
+    baseline = commands.add_parser(
+        "baseline", help="record the current findings, so that `check --baseline` fails only on new ones")
+    baseline.add_argument("baseline_file", metavar="FILE", help="the baseline to write (JSON)")
+    add_scan_arguments(baseline)
+    baseline.set_defaults(handler=run_baseline)
+
+    trend = commands.add_parser("trend", help="findings per commit over the git history")
+    trend.add_argument("rev_range", nargs="?", metavar="REV_RANGE",
+                       help="commits to scan, e.g. v1.0..HEAD (default: the last 10 of HEAD)")
+    trend.add_argument("--last", type=int, metavar="N",
+                       help="only the last N commits (of REV_RANGE; default 10 without it)")
+    trend.add_argument("--path", action="append", dest="paths", default=[], metavar="PATH",
+                       help="scan only PATH in each commit (repeatable; default: testpaths, else .)")
+    add_rule_arguments(trend)
+    trend.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                       help="table format (default: text)")
+    trend.add_argument("-o", "--output", metavar="FILE", help="write the table to FILE")
+    trend.add_argument("--chart", metavar="FILE", help="also draw an SVG bar chart to FILE")
+    trend.set_defaults(handler=run_trend)
+
+
+def _empty_result():
+    from isolint.model import ScanResult
+
+    return ScanResult.build([])
+
+
+def _test_files_only(paths: list[str], settings) -> list[str] | None:
+    """The named files pytest would collect (test modules, conftest.py) and every directory;
+    None when files were named and none of them is one."""
+    from isolint.discovery import is_test_module
+
+    kept = [
+        p for p in paths
+        if Path(p).is_dir() or Path(p).name == "conftest.py"
+        or is_test_module(Path(os.path.abspath(p)).as_posix(), settings)
+    ]
+    return kept if kept or not paths else None
+
+
+def _apply_baseline(result, baseline_path: str):
+    """``result`` with only the findings not in the baseline, and the stale baseline entries."""
+    from dataclasses import replace
+
+    from isolint.baseline import BaselineError, compare, loads
+    from isolint.model import Summary
+
+    try:
+        text = Path(baseline_path).read_text(encoding="utf-8")
+        entries = loads(text, baseline_path)
+    except OSError as exc:
+        raise UsageError(f"--baseline: {baseline_path}: {exc.strerror or exc}") from None
+    except (BaselineError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--baseline: {exc}") from None
+    directory = os.path.dirname(os.path.abspath(baseline_path))
+    comparison = compare(result.findings, entries, directory)
+    summary = Summary.build(result.summary.files_scanned, comparison.new, len(result.errors))
+    return replace(result, findings=comparison.new, summary=summary), comparison.stale
+
+
+def _report_stale(stale, baseline_path: str | None) -> None:
+    """Baseline entries that no longer match a finding: fixed (or moved), so remove them."""
+    for entry in stale:
+        where = f" in `{entry.scope}`" if entry.scope else ""
+        print(f"{entry.path}: stale baseline entry: {entry.rule} {entry.name}{where}: "
+              f"{entry.snippet}", file=sys.stderr)
+    if stale:
+        print(f"isolint: {len(stale)} baseline entries no longer match a finding (fixed?); "
+              f"refresh with `isolint baseline {baseline_path}`", file=sys.stderr)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    import datetime
+
+    from isolint.reporters.markdown import render
+
+    settings = load_settings_for(args)
+    result = scan_paths_for(args, settings)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    generated = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        if epoch.isdigit() else datetime.date.today()
+    )
+    write_output(render(result, settings, generated), args.output)
+    report_errors(result)
+    return exit_code(result, settings.fail_on, exit_zero=True)
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    from isolint.baseline import build, dumps
+
+    settings = load_settings_for(args)
+    result = scan_paths_for(args, settings)
+    directory = os.path.dirname(os.path.abspath(args.baseline_file))
+    write_output(dumps(build(result.findings, directory)), args.baseline_file)
+    report_errors(result)
+    count = len(result.findings)
+    print(f"isolint: wrote {count} finding{'' if count == 1 else 's'} to {args.baseline_file}",
+          file=sys.stderr)
+    return exit_code(result, settings.fail_on, exit_zero=True)
+
+
+def run_trend(args: argparse.Namespace) -> int:
+    from isolint import trend
+
+    _check_rule_keys(_csv(args.select), "--select")
+    _check_rule_keys(_csv(args.ignore), "--ignore")
+    if args.last is not None and args.last < 1:
+        raise UsageError(f"--last: must be at least 1, not {args.last}")
+    cwd = Path.cwd().resolve()
+    try:
+        root = trend.repo_root(cwd)
+        paths = [trend.relative_to_root(root, p, cwd) for p in args.paths]
+        history = trend.commits(root, args.rev_range, args.last or (None if args.rev_range else 10))
+        points = trend.collect(root, history, paths, trend.relative_to_root(root, ".", cwd),
+                               lambda settings: apply_overrides(args, settings))
+    except trend.GitError as exc:
+        raise UsageError(str(exc)) from None
+    write_output(trend.FORMATS[args.format](points), args.output)
+    if args.chart:
+        write_output(trend.render_svg(points), args.chart)
+    return EXIT_OK

@@ -11,7 +11,10 @@ from isolint.model import ScanResult
 FORMATS: dict[str, str] = {
     "text": "isolint.reporters.text",
     "json": "isolint.reporters.json",
+    "sarif": "isolint.reporters.sarif",
+    "github": "isolint.reporters.github",
 }
+#: ``isolint report``'s Markdown is not a ``check --format``: it needs the settings (dist mode).
 
 
 def renderer(fmt: str) -> Callable[[ScanResult], str]:

@@ -1,0 +1,183 @@
+"""Baselines: fingerprints that survive line shifts, and new / known / stale matching.
+
+A finding's fingerprint hashes what identifies it independently of line numbers: the rule, the
+file, the enclosing scope (``TestApi.test_get``) and the reported source line with its
+whitespace normalised and its comment removed. Findings that share all four (the same line
+copied twice in one function) are told apart by their order in the file, an occurrence index.
+
+Pure functions only; the CLI reads and writes the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tokenize
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from isolint import __version__
+from isolint.model import Finding
+
+BASELINE_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or does not have the baseline format."""
+
+
+def normalise_snippet(snippet: str) -> str:
+    """``snippet`` without its trailing comment and with runs of whitespace collapsed."""
+    cut = len(snippet)
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(snippet).readline):
+            if token.type == tokenize.COMMENT:
+                cut = token.start[1]
+                break
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # an unclosed bracket: the comment, if any, was already seen
+    return " ".join(snippet[:cut].split())
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def fingerprints(
+    findings: Sequence[Finding], path_of: Callable[[str], str] = lambda p: p
+) -> list[str]:
+    """One fingerprint per finding, in the order given.
+
+    ``path_of`` maps a finding's path to the form stored in the fingerprint (the baseline uses
+    paths relative to the baseline file, so that it works from any directory).
+    """
+    keys = [(f.name, path_of(f.path), f.scope, normalise_snippet(f.snippet)) for f in findings]
+    # The occurrence index counts equal keys in file order, whatever order we were given.
+    order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].col, i))
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    out = [""] * len(findings)
+    for i in order:
+        out[i] = _digest(*keys[i], str(seen[keys[i]]))
+        seen[keys[i]] += 1
+    return out
+
+
+def relative_to(directory: str) -> Callable[[str], str]:
+    """A ``path_of`` for :func:`fingerprints`: paths relative to ``directory``, with ``/``."""
+    base = os.path.abspath(directory)
+
+    def path_of(path: str) -> str:
+        return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+
+    return path_of
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One baselined finding."""
+
+    fingerprint: str
+    rule: str
+    name: str
+    path: str
+    scope: str
+    snippet: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule": self.rule,
+            "name": self.name,
+            "path": self.path,
+            "scope": self.scope,
+            "snippet": self.snippet,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a scan looks like against a baseline."""
+
+    new: tuple[Finding, ...]
+    known: tuple[Finding, ...]
+    #: Baseline entries no finding matched any more: fixed, or moved to another file.
+    stale: tuple[Entry, ...]
+
+
+def build(findings: Sequence[Finding], directory: str) -> dict[str, Any]:
+    """The baseline document for ``findings``, with paths relative to ``directory``."""
+    path_of = relative_to(directory)
+    entries = [
+        Entry(fp, f.code, f.name, path_of(f.path), f.scope, f.snippet, f.line)
+        for fp, f in zip(fingerprints(findings, path_of), findings)
+    ]
+    entries.sort(key=lambda e: (e.path, e.line, e.rule, e.fingerprint))
+    return {
+        "version": BASELINE_VERSION,
+        "tool": "isolint",
+        "isolint_version": __version__,
+        "findings": [e.to_dict() for e in entries],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
+    """Parse a baseline document; :class:`BaselineError` says what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{source}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or data.get("tool") != "isolint":
+        raise BaselineError(f"{source}: not an isolint baseline (no \"tool\": \"isolint\")")
+    if data.get("version") != BASELINE_VERSION:
+        raise BaselineError(
+            f"{source}: baseline version {data.get('version')!r} is not supported "
+            f"(expected {BASELINE_VERSION}); write a new one with `isolint baseline`"
+        )
+    items = data.get("findings")
+    if not isinstance(items, list):
+        raise BaselineError(f"{source}: \"findings\" must be a list")
+    entries = []
+    for index, item in enumerate(items):
+        try:
+            entries.append(
+                Entry(
+                    fingerprint=str(item["fingerprint"]),
+                    rule=str(item.get("rule", "")),
+                    name=str(item.get("name", "")),
+                    path=str(item.get("path", "")),
+                    scope=str(item.get("scope", "")),
+                    snippet=str(item.get("snippet", "")),
+                    line=int(item.get("line", 0)),
+                )
+            )
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise BaselineError(f"{source}: findings[{index}] is not a baseline entry") from None
+    return tuple(entries)
+
+
+def compare(findings: Sequence[Finding], entries: Iterable[Entry], directory: str) -> Comparison:
+    """Split ``findings`` into new and known, and find the stale baseline entries."""
+    entries = tuple(entries)
+    remaining = Counter(e.fingerprint for e in entries)
+    new, known = [], []
+    for fp, finding in zip(fingerprints(findings, relative_to(directory)), findings):
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+            known.append(finding)
+        else:
+            new.append(finding)
+    stale = []
+    for entry in entries:
+        if remaining[entry.fingerprint] > 0:
+            remaining[entry.fingerprint] -= 1
+            stale.append(entry)
+    return Comparison(tuple(new), tuple(known), tuple(stale))
