@@ -60,7 +60,10 @@ def module_marker_names(ctx: FileContext) -> set[str]:
     for stmt in ctx.tree.body:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
             if ctx.qualified_name(stmt.value.func) == XDIST_GROUP:
-                names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+                # `pytestmark = ...` applies the mark to the module; it names no reusable mark.
+                names.update(
+                    t.id for t in stmt.targets if isinstance(t, ast.Name) and t.id != "pytestmark"
+                )
     return names
 
 

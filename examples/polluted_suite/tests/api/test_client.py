@@ -6,7 +6,7 @@ import pytest
 from inventory import Client
 
 
-class TestStock:  # missing_teardown_method + missing_xdist_group
+class TestStock:  # expect: missing_teardown_method, missing_xdist_group
     def test_stock_count(self, sku):
         transport = MagicMock()
         transport.get.return_value = {"count": 3}
@@ -19,7 +19,7 @@ class TestStock:  # missing_teardown_method + missing_xdist_group
         transport.get.assert_called_once()
 
 
-@pytest.mark.xdist_group(name="api_client")
+@pytest.mark.xdist_group(name="api_client")  # expect: inert_xdist_group
 class TestStockCollected:  # safe: grouped, and a teardown collects
     def teardown_method(self):
         gc.collect()

@@ -6,16 +6,16 @@ import pytest
 
 import inventory
 
-pytestmark = pytest.mark.xdist_group(name="api_config")
+pytestmark = pytest.mark.xdist_group(name="api_config")  # expect: inert_xdist_group
 
 
 def test_debug_leaks():
-    os.environ["INVENTORY_DEBUG"] = "1"  # env_var_pollution
+    os.environ["INVENTORY_DEBUG"] = "1"  # expect: env_var_pollution
     assert inventory.debug_enabled()
 
 
 def test_url_leaks():
-    environ.update({"INVENTORY_API_URL": "http://localhost"})  # env_var_pollution (alias)
+    environ.update({"INVENTORY_API_URL": "http://localhost"})  # expect: env_var_pollution
     assert inventory.api_url() == "http://localhost"
 
 

@@ -3,7 +3,7 @@ import threading
 import pytest
 from pytest import mark
 
-pytestmark = [mark.xdist_group(name="core_marked"), pytest.mark.filterwarnings("error")]
+pytestmark = [mark.xdist_group(name="core_marked"), pytest.mark.filterwarnings("error")]  # expect: inert_xdist_group
 
 
 class TestGroupedByModule:  # safe: the module-level pytestmark groups it

@@ -5,12 +5,12 @@ import pytest
 
 import inventory
 
-pytestmark = [pytest.mark.xdist_group(name="core_patching")]
+pytestmark = [pytest.mark.xdist_group(name="core_patching")]  # expect: inert_xdist_group
 
 
 def test_patch_started_never_stopped():
     patcher = patch("inventory.api_url", return_value="http://fake")
-    patcher.start()  # patch_without_context: still active if the assert fails
+    patcher.start()  # expect: patch_without_context (still active if the assert fails)
     assert inventory.api_url() == "http://fake"
     patcher.stop()
 
