@@ -157,7 +157,8 @@ def written_paths(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
         func.attr == "open" and _writes_mode(_argument(call, 0, "mode"), "r")
     ):
         out.append(func.value)
-    if (func.attr in RENAMES or func.attr in SAVE_METHODS) and call.args:
+    # One positional argument: `str.replace("/", ".")` and `bytes.replace` take two.
+    if (func.attr in RENAMES or func.attr in SAVE_METHODS) and len(call.args) == 1:
         out.append(call.args[0])
     return out
 
@@ -225,7 +226,7 @@ class SharedTmpPath(Rule):
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         for arg in written_paths(ctx, node):
             path = fixed_path(ctx, arg)
-            if path is not None and path != TEMPDIR and not path.startswith(HARMLESS_PREFIXES):
+            if path not in (None, TEMPDIR, "/") and not path.startswith(HARMLESS_PREFIXES):
                 ctx.report(self, node, call=_short(ctx.source_segment(node.func)), path=path)
                 return
 

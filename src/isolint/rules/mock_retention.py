@@ -11,6 +11,7 @@ from isolint.rules.mock_api import returns_mock
 
 #: Methods that pytest calls on the class, not on an instance.
 CLASS_LEVEL_METHODS = frozenset({"setup_class", "teardown_class", "setUpClass", "tearDownClass"})
+SKIP = "pytest.mark.skip"
 #: Calls on ``vars(self)`` / ``self.__dict__`` that drop every attribute.
 CLEARS = frozenset({"clear"})
 
@@ -99,7 +100,8 @@ class MockRetainedOnInstance(Rule):
     `teardown_method` (or another teardown), after the `yield` of a fixture method, or in a
     cleanup callback. Each attribute is reported once per class, at its first assignment.
 
-    Not flagged: locals of a test; mocks on `cls` in `setup_class` (one per class, not one per
+    Not flagged: locals of a test; classes under an unconditional `@pytest.mark.skip` (pytest
+    never creates their instances); mocks on `cls` in `setup_class` (one per class, not one per
     test); `unittest.TestCase` subclasses: since pytest 3.0.4 (pytest-dev/pytest#1649, fixed
     again in 8.2.2 by #12368 after a regression in 8.2.0) pytest drops its references to a
     `TestCase` instance when the test's teardown ends, so its attributes are freed like locals.
@@ -191,6 +193,7 @@ class MockRetainedOnInstance(Rule):
             self._retaining[id(cls)] = any(
                 ctx.is_test_class(c)
                 and not ctx.is_unittest_class(c)
+                and not any(SKIP in ctx.decorator_names(k) for k in [c, *ctx.base_classes(c)])
                 and (c is cls or cls in ctx.base_classes(c))
                 for c in classes
             )

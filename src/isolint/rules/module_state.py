@@ -32,32 +32,41 @@ KNOWN_MUTABLE_GLOBALS = frozenset(
      "logging.Logger.manager.loggerDict", "mimetypes.types_map", "copyreg.dispatch_table",
      "codecs._cache", "atexit._exithandlers"}
 )
+#: Request- or context-local proxies: a write lasts for one request or one app context.
+CONTEXT_LOCALS = ("cherrypy.request", "cherrypy.response", "cherrypy.serving", "cherrypy.session",
+                  "flask.g", "flask.request", "flask.session", "quart.g", "quart.request",
+                  "quart.session", "bottle.request", "bottle.response", "bottle.local")
 #: State that has a rule of its own (env_var_pollution, sys_path_pollution, sys_modules_pollution).
 OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta_path",
                "sys.path_hooks", "sys.path_importer_cache")
 #: Context managers and decorators that restore every setting of Django's settings object.
 SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: Attributes that only a mock has: whatever holds them was replaced by a mock already.
+MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
+#: Methods of a context manager class; what ``__enter__`` changes, ``__exit__`` puts back.
+ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
+EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
 #: Words in the name of a decorator or context manager that saves and restores state.
 RESTORER_WORDS = ("conserve", "preserve", "restore", "save", "keep", "protect", "isolate")
 
 
 @dataclass(frozen=True)
 class StateWrite:
-    """A change of module state. ``spellings`` name what changed (as written and qualified);
-    ``prefix`` writes change everything below them (``importlib.reload(mod)``)."""
+    """A change of module state; ``spellings`` name what changed (as written and qualified)."""
 
     target: str
     spellings: frozenset[str]
-    prefix: bool = False
 
     def covered_by(self, other: "StateWrite") -> bool:
-        """Whether ``other`` (a restore, or a patch) touches what this write changed."""
-        if self.spellings & other.spellings:
-            return True
-        if other.prefix:
-            return any(s.startswith(p + ".") for s in self.spellings for p in other.spellings)
-        return False
+        """Whether ``other`` (a restore, or a patch) puts back what this write changed: the same
+        target, or an object that holds it (``mod.obj = saved`` undoes ``mod.obj.attr = 1``;
+        a patched ``mod.obj`` takes every write into the replacement away with it)."""
+        return any(
+            mine == theirs or mine.startswith(theirs + ".")
+            for mine in self.spellings
+            for theirs in other.spellings
+        )
 
 
 def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
@@ -182,25 +191,30 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             out.append(StateWrite(target, spellings(ctx, obj)))
             continue
         qualified = imported_object(ctx, obj)
-        if qualified is None or in_configuration or _is_other_rules(qualified):
+        if qualified is None or in_configuration or _is_other_rules(qualified + suffix):
             continue
+        if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
+            continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
         if how == "method":
             if _is_module_name(ctx, obj) or not (
                 qualified in KNOWN_MUTABLE_GLOBALS or _constant_style(qualified)
             ):
                 continue
-        out.append(StateWrite(target, spellings(ctx, obj, suffix), prefix=how == "all"))
+        out.append(StateWrite(target, spellings(ctx, obj, suffix)))
     return out
 
 
 def _is_other_rules(qualified: str) -> bool:
-    return any(qualified == p or qualified.startswith(p + ".") for p in OTHER_RULES)
+    """State that another rule reports, or that is not module state at all (context-locals)."""
+    return any(
+        qualified == p or qualified.startswith(p + ".") for p in (*OTHER_RULES, *CONTEXT_LOCALS)
+    )
 
 
 def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """Whether cleanup code ``node`` writes (back) what ``write`` changed."""
     return any(
-        write.covered_by(StateWrite("", spellings(ctx, obj, suffix), prefix=how == "all"))
+        write.covered_by(StateWrite("", spellings(ctx, obj, suffix)))
         for obj, suffix, how in written_objects(ctx, node)
     )
 
@@ -216,7 +230,7 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     dotted = expr_key(func)
     args = expr.args
     if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
-        return [StateWrite("", frozenset({"django.conf.settings", "settings"}), prefix=True)]
+        return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
     kind = name if name in (PATCH, PATCH_OBJECT, PATCH_DICT, PATCH_MULTIPLE) else ""
     if not kind and isinstance(func, ast.Attribute):
         if dotted.endswith((".patch.object", ".patch.dict", ".patch.multiple")):
@@ -232,10 +246,10 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     first = args[0]
     text = _const_str(first)
     if text is not None:
-        return [StateWrite("", frozenset({text}), prefix=kind in (PATCH_DICT, PATCH_MULTIPLE))]
+        return [StateWrite("", frozenset({text}))]
     if kind == PATCH_OBJECT and len(args) >= 2 and _const_str(args[1]):
         return [StateWrite("", spellings(ctx, first, "." + str(_const_str(args[1]))))]
-    return [StateWrite("", spellings(ctx, first), prefix=kind != PATCH_DICT)]
+    return [StateWrite("", spellings(ctx, first))]
 
 
 class ModuleStatePollution(Rule):
@@ -263,7 +277,8 @@ class ModuleStatePollution(Rule):
     and local objects; changes that are themselves cleanup (a `finally:`, a teardown, after a
     fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
     saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
-    `sys.modules` are left to their own rules.
+    `sys.modules` are left to their own rules; request- and context-locals
+    (`cherrypy.request`, `cherrypy.response`, `flask.g`, `flask.session`...) are not module state.
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
     value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
@@ -330,7 +345,7 @@ class ModuleStatePollution(Rule):
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w),
             )
-            if left and not _patched_earlier(ctx, node, write):
+            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
                 self._seen.add(seen)
                 ctx.report(self, node, target=_short(write.target))
 
@@ -343,6 +358,19 @@ def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool
     func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
     calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)] if func else []
     return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
+
+
+def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
+    """In a context manager class: ``__exit__`` is cleanup itself, and it restores what
+    ``__enter__`` changed (``AltArgs.__enter__`` sets ``sys.argv``, ``__exit__`` puts it back)."""
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None or func is None or func.name not in ENTER_METHODS | EXIT_METHODS:
+        return False
+    if func.name in EXIT_METHODS:
+        return True
+    exits = [m for m in ctx.class_methods(cls) if m.name in EXIT_METHODS]
+    return any(restores(ctx, n, write) for m in exits for n in ast.walk(m))
 
 
 def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

@@ -9,6 +9,7 @@ from isolint.context import FileContext
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
+_FAKE = re.compile(r"dummy|fake|mock|stub", re.IGNORECASE)
 _IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 
 #: Calls whose first argument is a ``(host, port)`` address to listen on.
@@ -86,7 +87,7 @@ def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
         return port_number(ctx, _argument(call, PORT_CALLS[name], "port"))
     if not isinstance(func, ast.Attribute):
         return None
-    if func.attr == "bind" and len(call.args) == 1:
+    if func.attr == "bind" and len(call.args) == 1 and not _is_fake(ctx, func.value):
         return address_port(ctx, call.args[0])
     if func.attr == "create_datagram_endpoint":
         return address_port(ctx, _argument(call, None, "local_addr"))
@@ -96,6 +97,21 @@ def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
             port = port_number(ctx, call.args[1])  # app.run("0.0.0.0", 5000)
         return port
     return None
+
+
+def _is_fake(ctx: FileContext, receiver: ast.AST) -> bool:
+    """A test double standing in for a socket or server: ``DummySock()``, ``FakeServer()``,
+    ``Mock()``, or a name or ``[...]`` element bound to one (nothing is bound for real)."""
+    if isinstance(receiver, ast.Subscript):
+        receiver = receiver.value
+    if isinstance(receiver, ast.Name):
+        receiver = ctx.constant_value(receiver.id)  # type: ignore[assignment]
+    if isinstance(receiver, (ast.List, ast.Tuple)) and receiver.elts:
+        receiver = receiver.elts[0]
+    if not isinstance(receiver, ast.Call):
+        return False
+    name = (ctx.qualified_name(receiver.func) or ast.unparse(receiver.func)).rsplit(".", 1)[-1]
+    return bool(_FAKE.search(name))
 
 
 def _is_host(expr: ast.AST) -> bool:
@@ -118,7 +134,8 @@ class HardcodedPort(Rule):
 
     Not flagged: port 0 (the OS picks a free port); a port held in a variable or computed
     (`8000 + worker_number`, from `worker_id`, `os.getpid()` or `PYTEST_XDIST_WORKER`);
-    connecting to a fixed port (`sock.connect(...)`, a client for a database service).
+    connecting to a fixed port (`sock.connect(...)`, a client for a database service);
+    `bind` on a test double (`DummySock()`, `FakeServer()`, `Mock()`), which binds nothing.
 
     Severity is HIGH: unlike most isolation hazards this one does not wait for an unlucky
     order; two workers that reach such tests at the same time fail with `EADDRINUSE`.

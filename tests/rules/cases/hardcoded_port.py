@@ -129,3 +129,16 @@ def test_unrelated_methods_named_like_servers(tmp_path):
 def test_unix_socket():
     sock = socket.socket(socket.AF_UNIX)
     sock.bind("/tmp/app.sock")
+
+
+class DummySock:
+    def bind(self, address):
+        self.bound = address
+
+
+def test_binding_a_test_double():
+    # regression (waitress): a fake socket binds nothing
+    sockets = [DummySock()]
+    sockets[0].bind(("127.0.0.1", 80))
+    fake = DummySock()
+    fake.bind(("127.0.0.1", 80))

@@ -286,3 +286,5 @@ def test_environ_and_sys_path_belong_to_other_rules():
     os.environ["A"] = "1"
     sys.path.insert(0, "/x")
     sys.modules["fake"] = None
+    sys.path = []
+    os.environ = {}

@@ -41,3 +41,61 @@ def test_a_context_manager_named_for_restoring_the_target():
 @preserve_settings
 def test_a_restoring_decorator_named_for_something_else():
     mpmath.mp.dps = 100  # expect: module_state_pollution
+
+
+# Regressions from scanning gunicorn's and celery's/kombu's test suites.
+import logging
+import sys
+from unittest import mock
+
+from celery.backends import cassandra as backend
+
+
+class AltArgs:
+    def __init__(self, args):
+        self.args = args
+        self.orig = sys.argv
+
+    def __enter__(self):
+        sys.argv = self.args
+
+    def __exit__(self, *exc):
+        sys.argv = self.orig
+
+
+class AltArgsWithoutRestore:
+    def __enter__(self):
+        sys.argv = ["x"]  # expect: module_state_pollution
+
+    def __exit__(self, *exc):
+        pass
+
+
+def test_writes_into_a_replacement_go_away_with_it(monkeypatch):
+    monkeypatch.setattr(backend, "cassandra", mock.Mock())
+    backend.cassandra.cluster = mock.Mock()
+    backend.cassandra.cluster.Cluster = object
+
+
+@mock.patch("logging.getLogger")
+def test_configuring_a_patched_function(get_logger):
+    logging.getLogger.return_value = mock.Mock()
+
+
+def test_configuring_a_mock_patched_in_elsewhere():
+    backend.connect.return_value = 1
+    backend.connect.side_effect = None
+
+
+# Regressions from scanning CherryPy's test suite: request-locals are not module state.
+import cherrypy
+import flask
+
+
+class Root:
+    def index(self):
+        cherrypy.response.headers["Content-Type"] = "text/plain"
+        cherrypy.request.login = "user"
+        flask.g.user = "user"
+        del cherrypy.session
+        cherrypy.config["tools.params.error"] = 422  # expect: module_state_pollution

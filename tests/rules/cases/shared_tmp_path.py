@@ -161,3 +161,9 @@ def test_unrelated_methods(items, sock):
     items.remove("/tmp/x")
     items.save()
     sock.bind(("", 0))
+
+
+def test_string_methods_named_like_path_methods(dist_name, dirpath):
+    # regression (celery, kombu): str.replace is not Path.replace
+    package = (dist_name + dirpath).replace("/", ".")
+    assert package.replace("/", "\\")
