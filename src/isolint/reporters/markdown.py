@@ -51,6 +51,14 @@ RUNTIME_CHECKS = {
         "pytest -n 2 --dist loadgroup -v {files}",
         "every test of a fixed class reports the same worker (`[gw0]`, `[gw1]`, ...) in each run",
     ),
+    "mock_retained_on_instance": (
+        "pytest -n 2 --isolint --isolint-top 10 {files}",
+        "the tests of the fixed classes no longer lead the memory-growth list",
+    ),
+    "hardcoded_port": (
+        "pytest -n 4 {files}",
+        "no test fails with `Address already in use`",
+    ),
     "inert_xdist_group": (
         "pytest -n 2 --dist loadgroup -v {files}",
         "the tests of one group report the same worker in each run",
@@ -402,10 +410,19 @@ class _Report:
 
 
 def _short(text: str) -> str:
-    """The first sentence of a rule description without its parentheses and lists."""
+    """The first sentence of a rule description without its asides in parentheses and without
+    what follows a colon (lists of spellings)."""
     text = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    text = re.sub(r"\s+\([^()]*\)", "", text)  # "(`Mock`, ...)", not the "()" of a call
-    return text.split(": ")[0].rstrip(".")
+    out, depth = [], 0
+    for i, char in enumerate(text):
+        if char == "(" and (depth or (i and text[i - 1] == " ")):
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    text = re.sub(r" +", " ", "".join(out)).replace(" ,", ",")
+    return re.split(r":(?:\s|$)", text, maxsplit=1)[0].rstrip(" .")
 
 
 def _scopes(findings: list[Finding]) -> str:
