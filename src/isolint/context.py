@@ -601,6 +601,18 @@ def expr_key(node: ast.AST) -> str:
     return ast.unparse(node)
 
 
+def call_argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
+    """The argument of ``call`` given as ``keyword=`` or at position ``index`` (None: keyword
+    only), or None when it is not given or hidden in ``*args``."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if index is not None and len(call.args) > index:
+        arg = call.args[index]
+        return None if isinstance(arg, ast.Starred) else arg
+    return None
+
+
 def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
     for name in ("body", "orelse", "finalbody"):
         body = getattr(node, name, None)

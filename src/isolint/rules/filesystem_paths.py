@@ -7,7 +7,7 @@ import ntpath
 import posixpath
 import re
 
-from isolint.context import FileContext
+from isolint.context import FileContext, call_argument
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
@@ -76,7 +76,9 @@ def fixed_path(ctx: FileContext, expr: ast.AST | None, depth: int = 0) -> str | 
     if depth and ctx.call_name(expr) in TEMPDIR_FUNCTIONS:
         return TEMPDIR  # only a base: `os.path.join(tempfile.gettempdir(), "x")`
     if isinstance(expr, ast.Constant):
-        value = expr.value.decode("utf-8", "replace") if isinstance(expr.value, bytes) else expr.value
+        value = expr.value
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
         if isinstance(value, str) and (value.startswith("/") or _DRIVE.match(value)):
             return value
         return None
@@ -112,15 +114,6 @@ def _literal(ctx: FileContext, expr: ast.AST, depth: int) -> str | None:
     return fixed_path(ctx, expr, depth)
 
 
-def _argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if index is not None and len(call.args) > index and not isinstance(call.args[index], ast.Starred):
-        return call.args[index]
-    return None
-
-
 def _writes_mode(mode: ast.AST | None, default: str) -> bool:
     """Whether an open mode (``"w"``, ``"a+"``, tarfile's ``"w:gz"``) writes; unknown: no."""
     if mode is None:
@@ -138,23 +131,24 @@ def written_paths(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
     func = call.func
     if name in OPENERS:
         index, default = OPENERS[name]
-        if _writes_mode(_argument(call, index, "mode"), default):
-            return [p for p in (_argument(call, 0, "file") or _argument(call, 0, "name"),) if p]
+        if _writes_mode(call_argument(call, index, "mode"), default):
+            path = call_argument(call, 0, "file") or call_argument(call, 0, "name")
+            return [path] if path is not None else []
         return []
     if name == "os.open":
-        flags = _argument(call, 1, "flags")
+        flags = call_argument(call, 1, "flags")
         written = flags is not None and any(
             isinstance(n, ast.Attribute) and n.attr in WRITE_FLAGS for n in ast.walk(flags)
         )
         return [call.args[0]] if written and call.args else []
     if name in WRITERS:
-        found = (_argument(call, index, keyword) for index, keyword in WRITERS[name])
+        found = (call_argument(call, index, keyword) for index, keyword in WRITERS[name])
         return [p for p in found if p is not None]
     if not isinstance(func, ast.Attribute):
         return []
     out: list[ast.expr] = []
     if func.attr in PATH_WRITE_METHODS or (
-        func.attr == "open" and _writes_mode(_argument(call, 0, "mode"), "r")
+        func.attr == "open" and _writes_mode(call_argument(call, 0, "mode"), "r")
     ):
         out.append(func.value)
     # One positional argument: `str.replace("/", ".")` and `bytes.replace` take two.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from isolint.context import FileContext
+from isolint.context import FileContext, call_argument
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
@@ -66,33 +66,23 @@ def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
     return None
 
 
-def _argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if index is not None and len(call.args) > index:
-        arg = call.args[index]
-        return None if isinstance(arg, ast.Starred) else arg
-    return None
-
-
 def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
     """The fixed port that ``call`` binds or serves on, or None."""
     name = ctx.call_name(call)
     func = call.func
     if name in ADDRESS_CALLS:
-        address = _argument(call, 0, "server_address") or _argument(call, 0, "address")
+        address = call_argument(call, 0, "server_address") or call_argument(call, 0, "address")
         return address_port(ctx, address)
     if name in PORT_CALLS:
-        return port_number(ctx, _argument(call, PORT_CALLS[name], "port"))
+        return port_number(ctx, call_argument(call, PORT_CALLS[name], "port"))
     if not isinstance(func, ast.Attribute):
         return None
     if func.attr == "bind" and len(call.args) == 1 and not _is_fake(ctx, func.value):
         return address_port(ctx, call.args[0])
     if func.attr == "create_datagram_endpoint":
-        return address_port(ctx, _argument(call, None, "local_addr"))
+        return address_port(ctx, call_argument(call, None, "local_addr"))
     if func.attr in PORT_METHODS:
-        port = port_number(ctx, _argument(call, PORT_METHODS[func.attr], "port"))
+        port = port_number(ctx, call_argument(call, PORT_METHODS[func.attr], "port"))
         if port is None and len(call.args) >= 2 and _is_host(call.args[0]):
             port = port_number(ctx, call.args[1])  # app.run("0.0.0.0", 5000)
         return port
@@ -129,8 +119,9 @@ class HardcodedPort(Rule):
     `http.server` / `socketserver` / `xmlrpc.server` / `wsgiref` servers, `app.run(port=5000)`,
     `app.run("0.0.0.0", 5000)`, `uvicorn.run(app, port=8000)`, `web.run_app(app, port=8080)`,
     `asyncio.start_server(cb, host, 8888)`, `loop.create_server(factory, host, 8888)`,
-    `werkzeug.serving.run_simple(host, 5000, app)`. A port written as a name that the module binds once to an int literal (`PORT =
-    8080`, `ADDRESS = ("", 8080)`) counts as fixed.
+    `werkzeug.serving.run_simple(host, 5000, app)`. A port written as a name bound once, in
+    the function or at module level, to an int literal (`PORT = 8080`, `ADDRESS = ("", 8080)`)
+    counts as fixed.
 
     Not flagged: port 0 (the OS picks a free port); a port held in a variable or computed
     (`8000 + worker_number`, from `worker_id`, `os.getpid()` or `PYTEST_XDIST_WORKER`);
