@@ -16,7 +16,7 @@ import json
 import os
 import tokenize
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from isolint import __version__
@@ -88,15 +88,7 @@ class Entry:
     line: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "fingerprint": self.fingerprint,
-            "rule": self.rule,
-            "name": self.name,
-            "path": self.path,
-            "scope": self.scope,
-            "snippet": self.snippet,
-            "line": self.line,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

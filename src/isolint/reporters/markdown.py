@@ -14,7 +14,7 @@ import datetime
 import posixpath
 import re
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from isolint import __version__
 from isolint.model import Finding, ScanResult, Severity
@@ -22,23 +22,26 @@ from isolint.reporters.rule_docs import code_block, doc_sections, first_paragrap
 
 TITLE = "pytest-xdist Test Isolation Report"
 
-PRIORITY = {
-    Severity.CRITICAL: "immediate action required",
-    Severity.HIGH: "address soon",
-    Severity.MEDIUM: "plan to fix",
-    Severity.LOW: "fix when convenient",
-}
-MEANING = {
-    Severity.CRITICAL: "can exhaust a worker's memory or break every later test on it",
-    Severity.HIGH: "state leaks into later tests on the same worker: order-dependent, flaky runs",
-    Severity.MEDIUM: "cleanup that does not run on every path (a failing assertion, an exception)",
-    Severity.LOW: "hygiene: unlikely to break a run on its own",
-}
-HORIZON = {
-    Severity.CRITICAL: "Immediately",
-    Severity.HIGH: "Short term",
-    Severity.MEDIUM: "Medium term",
-    Severity.LOW: "When convenient",
+class _Wording(NamedTuple):
+    priority: str  # the section heading's
+    meaning: str
+    horizon: str  # when the recommendations say to act
+
+
+WORDING = {
+    Severity.CRITICAL: _Wording(
+        "immediate action required",
+        "can exhaust a worker's memory or break every later test on it", "Immediately"),
+    Severity.HIGH: _Wording(
+        "address soon",
+        "state leaks into later tests on the same worker: order-dependent, flaky runs",
+        "Short term"),
+    Severity.MEDIUM: _Wording(
+        "plan to fix",
+        "cleanup that does not run on every path (a failing assertion, an exception)",
+        "Medium term"),
+    Severity.LOW: _Wording(
+        "fix when convenient", "hygiene: unlikely to break a run on its own", "When convenient"),
 }
 
 #: How to confirm a fix at runtime, per rule name; other rules get the generic check.
@@ -238,7 +241,7 @@ class _Report:
             findings = self.by_severity[severity]
             out.append(
                 f"| {severity.name} | {len(findings)} | {len(_files(findings))} | "
-                f"{PRIORITY[severity]} | {MEANING[severity]} |"
+                f"{WORDING[severity].priority} | {WORDING[severity].meaning} |"
             )
         out += ["", "### Issue type breakdown", ""]
         if not s.total:
@@ -260,7 +263,7 @@ class _Report:
 
     def _severity_section(self, severity: Severity) -> list[str]:
         findings = self.by_severity[severity]
-        out = [f"## {severity.name} priority: {PRIORITY[severity]}", ""]
+        out = [f"## {severity.name} priority: {WORDING[severity].priority}", ""]
         if not findings:
             return out + [
                 f"No {severity.name} findings in the {_plural(self.summary.files_scanned, 'file')} "
@@ -337,7 +340,7 @@ class _Report:
             if not findings:
                 continue
             number += 1
-            out.append(f"{number}. **{HORIZON[severity]} ({severity.name}):**")
+            out.append(f"{number}. **{WORDING[severity].horizon} ({severity.name}):**")
             for code in self._codes(findings):
                 mine = [f for f in findings if f.code == code]
                 files = _files(mine)
