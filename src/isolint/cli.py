@@ -41,6 +41,13 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories (default: pytest's testpaths, else .)")
     add_rule_arguments(parser)
+    parser.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                        help="scan with N processes (default: the number of CPUs)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="where to keep the result cache (default: .isolint_cache in the "
+                             "project root)")
 
 
 def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +62,16 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which test classes need an xdist_group marker")
     parser.add_argument("--dist", metavar="MODE",
                         help="the --dist mode pytest-xdist runs with (overrides the config)")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,13 +162,28 @@ def apply_overrides(args: argparse.Namespace, settings):
 def scan_paths_for(args: argparse.Namespace, settings):
     """Scan what ``args.paths`` names (default: testpaths, else the current directory)."""
     from isolint import discovery
-    from isolint.engine import scan_files
     from isolint.model import FileResult, ScanResult
+    from isolint.parallel import default_jobs, scan_files
 
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
     files, errors = discovery.discover(paths, settings, cwd)
-    results = scan_files(files, settings)
+    cache = None
+    if not getattr(args, "no_cache", False):
+        from isolint.cache import ResultCache, default_cache_dir
+
+        cache_dir = getattr(args, "cache_dir", None)
+        cache = ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
+    jobs = getattr(args, "jobs", None) or default_jobs()
+    from isolint.progress import Progress, wants_progress
+
+    fmt = getattr(args, "format", "text")
+    progress = Progress(len(files), sys.stderr) if wants_progress(len(files), sys.stderr, fmt) else None
+    try:
+        results = scan_files(files, settings, jobs=jobs, cache=cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     results.extend(FileResult(e.path, (), (e,)) for e in errors)
     return ScanResult.build(results)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
@@ -447,7 +448,7 @@ class FileContext:
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
         """Whether any node of :meth:`cleanup_code` satisfies ``predicate``."""
         for root in self.cleanup_code():
-            for node in ast.walk(root):
+            for node in walk(root):
                 if predicate(node):
                     return True
         return False
@@ -517,7 +518,8 @@ class FileContext:
         key = ("globals", id(func))
         if key not in self._memo:
             names: set[str] = set()
-            if not isinstance(func, ast.Lambda):
+            # No `global` statement anywhere without the keyword in the text: skip the walk.
+            if not isinstance(func, ast.Lambda) and ("global" in self.source or not self.source):
                 for node in _walk_own(func):
                     if isinstance(node, ast.Global):
                         names.update(node.names)
@@ -644,6 +646,55 @@ def _stored_names(target: ast.AST | None) -> list[str]:
         return [name for elt in target.elts for name in _stored_names(elt)]
     return []
 
+#: Fields that only ever hold names, numbers or flags, never a node.
+_LEAF_FIELDS = frozenset(
+    {"id", "attr", "arg", "name", "module", "level", "asname", "kind", "type_comment",
+     "is_async", "conversion", "simple", "tag", "kwd_attrs"}
+)
+#: Fields that only hold the childless singletons ``Load()``, ``Store()``, ``Add()``, ``Eq()``...
+#: (expression contexts and operators): no question a rule asks is about them as nodes.
+MARKER_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of node class ``cls`` that can hold child nodes, markers excluded."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        skip = _LEAF_FIELDS | MARKER_FIELDS
+        if cls.__name__ == "TypeAlias":  # `type X = ...` (3.12): its name is a Name node
+            skip = skip - {"name"}
+        fields = () if cls is ast.Constant else tuple(f for f in cls._fields if f not in skip)
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def iter_children(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.iter_child_nodes`` without the marker nodes of :data:`MARKER_FIELDS`, and faster."""
+    for name in child_fields(type(node)):
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST):
+            yield value
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` (breadth-first, in the same order) without marker nodes, and faster."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        for name in child_fields(type(node)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+        yield node
+
+
 def _walk_own(func: ast.AST) -> Iterator[ast.AST]:
     """Every node inside ``func``'s body, not descending into nested functions or classes."""
     stack = list(reversed(getattr(func, "body", [])))
@@ -652,7 +703,7 @@ def _walk_own(func: ast.AST) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(list(iter_children(node))))
 
 
 def _registered_callee(node: ast.AST, ctx: FileContext) -> tuple[ast.expr, list[ast.expr]] | None:

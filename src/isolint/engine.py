@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from isolint.config import Settings, load_settings
-from isolint.context import ConftestFacts, FileContext
+from isolint.context import ConftestFacts, FileContext, child_fields
+
+#: Node classes without children that the fast walk skips unless a rule visits them.
+_MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.discovery import SourceFile, conftest_chain, default_paths, discover, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
 from isolint.rules import ALL_RULES
@@ -29,6 +32,11 @@ class SourceError(Exception):
 
 def read_source(path: str) -> str:
     """The decoded text of a Python file, or :class:`SourceError` with a clear reason."""
+    return decode_source(read_bytes(path))
+
+
+def read_bytes(path: str) -> bytes:
+    """The raw content of a Python file, or :class:`SourceError` with a clear reason."""
     try:
         if os.path.islink(path) and not os.path.exists(path):
             raise SourceError("broken symbolic link")
@@ -45,7 +53,7 @@ def read_source(path: str) -> str:
         raise SourceError("permission denied") from None
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc)) from None
-    return decode_source(data)
+    return data
 
 
 def decode_source(data: bytes) -> str:
@@ -144,13 +152,39 @@ class _Dispatcher:
             )
 
     def walk(self, node: ast.AST) -> None:
+        handled = {getattr(ast, name, None) for name in (*self.visit, *self.leave)}
+        if any(isinstance(t, type) and issubclass(t, _MARKERS) for t in handled):
+            self._walk_all(node)  # some rule looks at Load()/Add()... nodes: visit those too
+        else:
+            self._walk(node)
+
+    def _walk(self, node: ast.AST) -> None:
+        # The hot loop: child fields precomputed per node class, marker nodes skipped.
+        stack = self.ctx.stack
+        stack.append(node)
+        kind = type(node).__name__
+        for rule, method in self.visit.get(kind, ()):
+            self._call(rule, method, node)
+        for name in child_fields(type(node)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self._walk(item)
+            elif isinstance(value, ast.AST):
+                self._walk(value)
+        for rule, method in self.leave.get(kind, ()):
+            self._call(rule, method, node)
+        stack.pop()
+
+    def _walk_all(self, node: ast.AST) -> None:
         stack = self.ctx.stack
         stack.append(node)
         kind = type(node).__name__
         for rule, method in self.visit.get(kind, ()):
             self._call(rule, method, node)
         for child in ast.iter_child_nodes(node):
-            self.walk(child)
+            self._walk_all(child)
         for rule, method in self.leave.get(kind, ()):
             self._call(rule, method, node)
         stack.pop()
@@ -236,7 +270,18 @@ def scan_source(
 
 def scan_file(source: SourceFile, settings: Settings, conftests: ConftestCache) -> FileResult:
     try:
-        text = read_source(source.path)
+        data = read_bytes(source.path)
+    except SourceError as exc:
+        return FileResult(source.display, (), (FileError(source.display, str(exc)),))
+    return scan_data(source, data, settings, conftests)
+
+
+def scan_data(
+    source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
+) -> FileResult:
+    """Scan the content ``data`` already read from ``source``."""
+    try:
+        text = decode_source(data)
         tree = parse_source(text, source.display)
     except SourceError as exc:
         return FileResult(source.display, (), (FileError(source.display, str(exc)),))

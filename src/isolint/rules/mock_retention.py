@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, FunctionNode
+from isolint.context import FileContext, FunctionNode, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import returns_mock
@@ -163,6 +163,7 @@ class MockRetainedOnInstance(Rule):
     def __init__(self) -> None:
         self._reported: set[tuple[int, str]] = set()
         self._retaining: dict[int, bool] = {}
+        self._classes: list[ast.ClassDef] | None = None
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         func = ctx.enclosing_function()
@@ -189,7 +190,9 @@ class MockRetainedOnInstance(Rule):
     def _retains(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
         """Whether pytest keeps instances of ``cls`` (or of a test class built on it) alive."""
         if id(cls) not in self._retaining:
-            classes = [c for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)]
+            if self._classes is None:  # once per file, not once per class
+                self._classes = [c for c in walk(ctx.tree) if isinstance(c, ast.ClassDef)]
+            classes = self._classes
             self._retaining[id(cls)] = any(
                 ctx.is_test_class(c)
                 and not ctx.is_unittest_class(c)

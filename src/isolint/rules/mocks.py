@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import TEARDOWN_METHODS, FileContext, expr_key
+from isolint.context import TEARDOWN_METHODS, FileContext, expr_key, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import (
@@ -96,7 +96,7 @@ class MissingTeardownMethod(Rule):
         for method in ctx.class_methods(cls):
             if requests_mocker(method):
                 return f"the `mocker` fixture at line {method.lineno}"
-            for node in ast.walk(method):
+            for node in walk(method):
                 if creates_mock(ctx, node):
                     callee = ctx.source_segment(node.func)  # type: ignore[attr-defined]
                     return f"`{callee}()` at line {node.lineno}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, expr_key
+from isolint.context import FileContext, expr_key, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
@@ -356,7 +356,7 @@ def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool
     """``monkeypatch.setattr(o, "a", v)`` / ``mocker.patch.object(o, "a")`` earlier in the same
     function: the original is put back at teardown, whatever is written after it."""
     func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
-    calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)] if func else []
+    calls = [n for n in walk(func) if isinstance(n, ast.Call)] if func else []
     return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
 
 
@@ -370,7 +370,7 @@ def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
     if func.name in EXIT_METHODS:
         return True
     exits = [m for m in ctx.class_methods(cls) if m.name in EXIT_METHODS]
-    return any(restores(ctx, n, write) for m in exits for n in ast.walk(m))
+    return any(restores(ctx, n, write) for m in exits for n in walk(m))
 
 
 def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

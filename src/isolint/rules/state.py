@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from isolint.context import FileContext, expr_key
+from isolint.context import FileContext, expr_key, walk
 from isolint.rules.module_state import patched_targets
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def state_writes(node: ast.AST, ctx: FileContext, kind: StateKind) -> list[State
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
         for target in targets:
-            for sub in ast.walk(target):
+            for sub in walk(target):
                 if isinstance(sub, ast.Subscript) and holds_state(sub.value):
                     out.append(write(ctx.source_segment(sub.value), frozenset({expr_key(sub.slice)}), sub.value))
                 elif sub is target and holds_state(sub) and (
@@ -132,7 +132,7 @@ def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Cal
     func = ctx.enclosing_function()
     line = getattr(node, "lineno", 0)
     return func is not None and any(
-        isinstance(n, ast.Call) and n.lineno <= line and predicate(n) for n in ast.walk(func)
+        isinstance(n, ast.Call) and n.lineno <= line and predicate(n) for n in walk(func)
     )
 
 

@@ -1,0 +1,222 @@
+"""Scanning many files: the result cache first, then what is left over worker processes.
+
+The parent reads and hashes each file and looks its key up in the cache (a hit is not even
+parsed). The misses are scanned in this process when they are few, else in chunks by a pool
+of ``jobs`` worker processes, which store their results in the cache themselves. Results come
+back sorted by path, so the output does not depend on ``jobs`` or on which worker was faster.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from isolint.cache import ResultCache, digest
+from isolint.config import Settings
+from isolint.discovery import SourceFile
+from isolint.engine import ConftestCache, SourceError, read_bytes, scan_data
+from isolint.model import FileError, FileResult
+
+#: Below this many files per worker, starting a process costs more than it saves.
+MIN_FILES_PER_JOB = 24
+#: A chunk is the unit a worker is given: big enough to amortise the round trip, small
+#: enough to balance the load and to keep progress moving.
+MAX_CHUNK = 48
+
+
+class Progress(Protocol):
+    def advance(self, count: int = 1) -> None: ...
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+class ConftestDigests:
+    """The content hashes of the ``conftest.py`` files that apply to a file, outermost first
+    (the chain :func:`isolint.discovery.conftest_chain` finds), memoised per directory."""
+
+    def __init__(self, rootdir: str) -> None:
+        self.rootdir = os.path.abspath(rootdir)
+        self._chains: dict[str, tuple[tuple[str, bytes], ...]] = {}
+
+    def _chain(self, directory: str) -> tuple[tuple[str, bytes], ...]:
+        if directory in self._chains:
+            return self._chains[directory]
+        parent = os.path.dirname(directory)
+        outer = () if directory == self.rootdir or parent == directory else self._chain(parent)
+        candidate = os.path.join(directory, "conftest.py")
+        try:
+            own = ((candidate, digest(read_bytes(candidate))),) if os.path.isfile(candidate) else ()
+        except SourceError:
+            own = ((candidate, b"unreadable"),)
+        self._chains[directory] = chain = outer + own
+        return chain
+
+    def for_file(self, path: str) -> tuple[bytes, ...]:
+        return tuple(h for p, h in self._chain(os.path.dirname(path)) if p != path)
+
+
+class _Scanner:
+    """Scans files and stores what it finds in the cache; one per process."""
+
+    def __init__(self, settings: Settings, cache: ResultCache | None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.conftests = ConftestCache(settings)
+
+    def scan(self, source: SourceFile, data: bytes, key: str | None) -> FileResult:
+        result = scan_data(source, data, self.settings, self.conftests)
+        if key is not None and self.cache is not None:
+            self.cache.store(key, result)
+        return result
+
+    def scan_chunk(self, chunk: list[tuple[SourceFile, str | None, bytes | None]]) -> list[FileResult]:
+        results = []
+        for source, key, content in chunk:
+            try:
+                data = read_bytes(source.path)
+            except SourceError as exc:
+                results.append(_error(source, exc))
+                continue
+            if content is not None and digest(data) != content:
+                key = None  # changed since it was hashed: scan what is there, cache nothing
+            results.append(self.scan(source, data, key))
+        return results
+
+
+def _error(source: SourceFile, exc: Exception) -> FileResult:
+    return FileResult(source.display, (), (FileError(source.display, str(exc)),))
+
+
+_worker: _Scanner | None = None
+
+
+def _init_worker(settings: Settings, cache: ResultCache | None) -> None:
+    global _worker
+    _worker = _Scanner(settings, cache)
+
+
+def _scan_in_worker(chunk: list[tuple[SourceFile, str | None, bytes | None]]) -> list[FileResult]:
+    assert _worker is not None
+    return _worker.scan_chunk(chunk)
+
+
+def scan_files(
+    files: Iterable[SourceFile],
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """Scan ``files`` with up to ``jobs`` processes, through ``cache`` when given.
+
+    The result is the same, in the same order (sorted by path), whatever ``jobs`` is.
+    """
+    # Conftests first: in one process, each conftest is then parsed once, for its own scan.
+    ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+    scanner = _Scanner(settings, cache)
+    serial = jobs <= 1 or len(ordered) < 2 * MIN_FILES_PER_JOB
+    digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None
+    results: list[FileResult] = []
+    misses: list[tuple[SourceFile, str | None, bytes | None]] = []
+    for source in ordered:
+        if cache is None or digests is None:
+            if serial:
+                results.extend(scanner.scan_chunk([(source, None, None)]))
+                _advance(progress)
+            else:
+                misses.append((source, None, None))
+            continue
+        try:
+            data = read_bytes(source.path)
+        except SourceError as exc:
+            results.append(_error(source, exc))
+            _advance(progress)
+            continue
+        content = digest(data)
+        key = cache.key(source, content, digests.for_file(source.path))
+        hit = cache.load(key)
+        if hit is not None:
+            results.append(hit)
+        elif serial:
+            results.append(scanner.scan(source, data, key))
+        else:
+            misses.append((source, key, content))
+            continue
+        _advance(progress)
+    if misses:
+        results.extend(_scan_misses(misses, scanner, jobs, progress))
+    results.sort(key=lambda r: r.path)
+    return results
+
+
+def _advance(progress: Progress | None, count: int = 1) -> None:
+    if progress is not None:
+        progress.advance(count)
+
+
+def _scan_misses(
+    misses: list[tuple[SourceFile, str | None, bytes | None]],
+    scanner: _Scanner,
+    jobs: int,
+    progress: Progress | None,
+) -> list[FileResult]:
+    workers = min(jobs, len(misses) // MIN_FILES_PER_JOB)
+    if workers < 2:
+        results = scanner.scan_chunk(misses)
+        _advance(progress, len(results))
+        return results
+    size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (workers * 8))))
+    chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+    results: list[FileResult] = []
+    pool = ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=_init_worker,
+        initargs=(scanner.settings, scanner.cache),
+    )
+    try:
+        futures = {pool.submit(_scan_in_worker, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            try:
+                done = future.result()
+            except Exception:  # a worker died (out of memory, a crash in C): redo it here
+                done = scanner.scan_chunk(futures[future])
+            results.extend(done)
+            _advance(progress, len(done))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _context() -> multiprocessing.context.BaseContext | None:
+    """``fork`` where it is available and safe (no other threads): a worker then starts in
+    milliseconds with isolint already imported."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def scan_with_cache_dir(
+    files: Iterable[SourceFile],
+    settings: Settings,
+    cache_dir: Path | None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """:func:`scan_files` with a cache in ``cache_dir`` (None: no cache)."""
+    cache = ResultCache(cache_dir, settings) if cache_dir is not None else None
+    return scan_files(files, settings, jobs=jobs, cache=cache, progress=progress)

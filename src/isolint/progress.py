@@ -1,0 +1,65 @@
+"""A one-line progress counter on an interactive terminal: ``[  812/10234] scanning...``.
+
+Shown only for a scan of many files, only when the stream is a terminal and the output format
+is text; never in machine-readable output or in a log.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+#: Scans of fewer files finish before a counter would be worth reading.
+MIN_FILES = 200
+#: Seconds between redraws.
+INTERVAL = 0.1
+
+
+def wants_progress(total: int, stream: TextIO, fmt: str) -> bool:
+    """Whether a scan of ``total`` files in format ``fmt`` shows progress on ``stream``."""
+    if fmt != "text" or total <= MIN_FILES:
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+class Progress:
+    """Redraws ``\\r[done/total] scanning...`` at most every :data:`INTERVAL` seconds; the
+    line is erased by :meth:`close`."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self._last = 0.0
+        self._width = len(str(total))
+        self._shown = False
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self._last >= INTERVAL or self.done >= self.total:
+            self._last = now
+            self._draw()
+
+    def _line(self) -> str:
+        return f"[{self.done:>{self._width}}/{self.total}] scanning..."
+
+    def _draw(self) -> None:
+        self.stream.write("\r" + self._line())
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r" + " " * len(self._line()) + "\r")
+            self.stream.flush()
+            self._shown = False
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

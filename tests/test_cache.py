@@ -1,0 +1,264 @@
+"""The per-file result cache: keys, invalidation, hits that skip parsing, safe writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from isolint import cache as cache_module
+from isolint import engine, parallel
+from isolint.cache import CACHE_DIR_NAME, ResultCache, default_cache_dir, digest
+from isolint.cli import main
+from isolint.config import PytestConfig, Settings
+from isolint.discovery import SourceFile, discover
+from isolint.model import FileError, FileResult, Finding, Severity
+
+MOCK_CLASS = (
+    "from unittest.mock import MagicMock\n\n"
+    "class TestM:\n    def test_a(self):\n        MagicMock()\n"
+)
+GC_CONFTEST = (
+    "import gc\nimport pytest\n\n"
+    "@pytest.fixture(autouse=True)\ndef _collect():\n    yield\n    gc.collect()\n"
+)
+POLLUTING = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"\n'
+SOURCE = SourceFile("tests/test_a.py", "/p/tests/test_a.py", "test")
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def settings_for(root: Path, **changes) -> Settings:
+    return Settings(pytest=PytestConfig(rootdir=str(root)), **changes)
+
+
+def scan(root: Path, settings: Settings | None = None, jobs: int = 1):
+    settings = settings or settings_for(root)
+    files, _ = discover([root], settings, root)
+    cache = ResultCache(root / CACHE_DIR_NAME, settings)
+    return parallel.scan_files(files, settings, jobs=jobs, cache=cache)
+
+
+def names(results) -> list[tuple[str, str]]:
+    return sorted((f.path, f.name) for r in results for f in r.findings)
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR_NAME).rglob("*.json"))
+
+
+# ----------------------------------------------------------------------------- keys
+def key(settings: Settings = Settings(), content: bytes = b"x = 1\n", conftests=(),
+        source: SourceFile = SOURCE, tmp: Path = Path("/nonexistent")) -> str:
+    return ResultCache(tmp, settings).key(source, digest(content), conftests)
+
+
+def test_key_is_stable():
+    assert key() == key()
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param(lambda: key(content=b"x = 2\n"), id="content"),
+        pytest.param(lambda: key(settings=Settings(select=("ISO003",))), id="select"),
+        pytest.param(lambda: key(settings=Settings(ignore=("ISO003",))), id="ignore"),
+        pytest.param(lambda: key(settings=Settings(xdist_group_policy="shared-state")),
+                     id="xdist-policy"),
+        pytest.param(lambda: key(settings=Settings(pytest=PytestConfig(dist_mode="loadgroup"))),
+                     id="dist-mode"),
+        pytest.param(lambda: key(settings=Settings(pytest=PytestConfig(python_classes=("Check",)))),
+                     id="python-classes"),
+        pytest.param(lambda: key(settings=Settings(severity_overrides=(("ISO003", "LOW"),))),
+                     id="severity"),
+        pytest.param(lambda: key(conftests=(digest(b"a"),)), id="conftest-added"),
+        pytest.param(lambda: key(source=replace(SOURCE, display="tests/test_b.py")), id="path"),
+        pytest.param(lambda: key(source=replace(SOURCE, kind="conftest")), id="kind"),
+    ],
+)
+def test_key_changes_with_what_changes_the_result(other):
+    assert other() != key()
+
+
+def test_key_changes_with_the_conftest_content():
+    assert key(conftests=(digest(b"a"),)) != key(conftests=(digest(b"b"),))
+
+
+def test_key_changes_with_the_version(monkeypatch):
+    before = key()
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert key() != before
+
+
+def test_key_ignores_settings_that_only_choose_files_or_exit_codes():
+    assert key(settings=Settings(exclude=("legacy/*",), fail_on="high")) == key()
+
+
+def test_entries_live_under_the_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "__version__", "9.8.7")
+    store = ResultCache(tmp_path / CACHE_DIR_NAME, Settings())
+    store.store("ab" + "0" * 62, FileResult("t.py"))
+    assert [p.relative_to(tmp_path).as_posix() for p in entries(tmp_path)] == [
+        f"{CACHE_DIR_NAME}/9.8.7/ab/{'ab' + '0' * 62}.json"
+    ]
+
+
+# ----------------------------------------------------------------------------- round trip
+def test_a_result_round_trips(tmp_path):
+    result = FileResult(
+        "tests/test_a.py",
+        (Finding("tests/test_a.py", 4, 5, "ISO003", "env_var_pollution", Severity.HIGH,
+                 "`x` msg", fix="use monkeypatch", scope="test_env", snippet="x", end_line=4,
+                 end_col=9),),
+        (FileError("tests/test_a.py", "rule x crashed"),),
+    )
+    store = ResultCache(tmp_path, Settings())
+    store.store("cd" + "1" * 62, result)
+    assert store.load("cd" + "1" * 62) == result
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{", b'{"path": "x"}', b"[1, 2]", b"\xff\xfe"])
+def test_a_corrupt_entry_is_a_miss(tmp_path, garbage):
+    store = ResultCache(tmp_path, Settings())
+    store.store("ef" + "2" * 62, FileResult("t.py"))
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_bytes(garbage)
+    assert store.load("ef" + "2" * 62) is None
+
+
+def test_the_cache_directory_ignores_itself(tmp_path):
+    write(tmp_path, "tests/test_a.py", POLLUTING)
+    scan(tmp_path)
+    assert (tmp_path / CACHE_DIR_NAME / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (tmp_path / CACHE_DIR_NAME / "CACHEDIR.TAG").read_text().startswith("Signature: ")
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    (tmp_path / "blocker").write_text("a file where the cache directory would go")
+    store = ResultCache(tmp_path / "blocker" / CACHE_DIR_NAME, Settings())
+    store.store("ab" + "3" * 62, FileResult("t.py"))  # no exception
+    assert store.load("ab" + "3" * 62) is None
+
+
+def test_default_cache_dir_is_the_project_root(tmp_path):
+    ini = write(tmp_path, "pytest.ini", "[pytest]\n")
+    settings = Settings(pytest=PytestConfig(rootdir=str(tmp_path), inifile=str(ini)))
+    assert default_cache_dir(settings, tmp_path / "tests") == tmp_path / CACHE_DIR_NAME
+    assert default_cache_dir(Settings(), tmp_path / "x") == tmp_path / "x" / CACHE_DIR_NAME
+
+
+# ----------------------------------------------------------------------------- invalidation
+def test_a_hit_is_not_parsed(tmp_path, monkeypatch):
+    write(tmp_path, "tests/test_a.py", POLLUTING)
+    first = scan(tmp_path)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a cached file was parsed")
+
+    monkeypatch.setattr(engine, "parse_source", no_parsing)
+    monkeypatch.setattr(parallel, "scan_data", no_parsing)
+    assert scan(tmp_path) == first
+    assert names(first) == [("tests/test_a.py", "env_var_pollution")]
+
+
+def test_changed_content_is_scanned_again(tmp_path):
+    path = write(tmp_path, "tests/test_a.py", POLLUTING)
+    assert names(scan(tmp_path)) == [("tests/test_a.py", "env_var_pollution")]
+    path.write_text("def test_ok():\n    pass\n", encoding="utf-8")
+    assert names(scan(tmp_path)) == []
+
+
+def test_a_new_or_changed_conftest_invalidates_the_files_below_it(tmp_path):
+    settings = settings_for(tmp_path, select=("missing_teardown_method",))
+    write(tmp_path, "tests/unit/test_a.py", MOCK_CLASS)
+    write(tmp_path, "tests/other/test_b.py", MOCK_CLASS)
+    both = [("tests/other/test_b.py", "missing_teardown_method"),
+            ("tests/unit/test_a.py", "missing_teardown_method")]
+    assert names(scan(tmp_path, settings)) == both
+    conftest = write(tmp_path, "tests/unit/conftest.py", GC_CONFTEST)
+    assert names(scan(tmp_path, settings)) == both[:1]
+    conftest.write_text(GC_CONFTEST.replace("    yield\n    gc.collect()\n",
+                                            "    gc.collect()\n    yield\n"), encoding="utf-8")
+    assert names(scan(tmp_path, settings)) == both
+    conftest.unlink()
+    write(tmp_path, "tests/conftest.py", GC_CONFTEST)  # an outer one covers both
+    assert names(scan(tmp_path, settings)) == []
+
+
+def test_changed_settings_are_scanned_again(tmp_path):
+    write(tmp_path, "tests/test_a.py", POLLUTING)
+    assert names(scan(tmp_path)) == [("tests/test_a.py", "env_var_pollution")]
+    assert names(scan(tmp_path, settings_for(tmp_path, ignore=("env_var_pollution",)))) == []
+    assert names(scan(tmp_path)) == [("tests/test_a.py", "env_var_pollution")]
+
+
+def test_a_new_version_is_scanned_again(tmp_path, monkeypatch):
+    write(tmp_path, "tests/test_a.py", POLLUTING)
+    scan(tmp_path)
+    calls = []
+    real = parallel.scan_data
+    monkeypatch.setattr(parallel, "scan_data", lambda *a: calls.append(a) or real(*a))
+    scan(tmp_path)
+    assert calls == []
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    scan(tmp_path)
+    assert len(calls) == 1
+
+
+def test_files_that_cannot_be_read_are_errors_every_time(tmp_path):
+    write(tmp_path, "tests/test_a.py", "def broken(:\n")
+    (tmp_path / "tests" / "test_b.py").write_bytes(b"x = 1\x00\n")
+    for _ in range(2):
+        errors = [e for r in scan(tmp_path) for e in r.errors]
+        assert [e.path for e in errors] == ["tests/test_a.py", "tests/test_b.py"]
+
+
+# ----------------------------------------------------------------------------- the command
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "pytest.ini", "[pytest]\n")
+    write(tmp_path, "tests/test_env.py", POLLUTING)
+    return tmp_path
+
+
+def test_check_uses_the_cache_and_no_cache_bypasses_it(project, capsys):
+    assert main(["check", "tests", "--no-cache"]) == 1
+    assert not (project / CACHE_DIR_NAME).exists()
+    first = capsys.readouterr().out
+    assert main(["check", "tests"]) == 1
+    assert len(entries(project)) == 1
+    assert capsys.readouterr().out == first
+    assert main(["check", "tests"]) == 1
+    assert capsys.readouterr().out == first
+
+
+def test_cache_dir_option(project, capsys):
+    assert main(["check", "tests", "--cache-dir", "elsewhere"]) == 1
+    assert not (project / CACHE_DIR_NAME).exists()
+    assert len(list((project / "elsewhere").rglob("*.json"))) == 1
+
+
+def test_two_runs_writing_at_once(project):
+    for index in range(60):
+        write(project, f"tests/pkg{index % 6}/test_{index}.py", POLLUTING if index % 2 else MOCK_CLASS)
+    command = [sys.executable, "-m", "isolint", "check", "tests", "--format", "json", "-j", "2"]
+    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert len(set(outputs)) == 1
+    assert json.loads(outputs[0])["summary"]["files_scanned"] == 61
+    assert len(entries(project)) == 61
+    for entry in entries(project):
+        json.loads(entry.read_bytes())  # complete, valid entries only
+    assert not list((project / CACHE_DIR_NAME).rglob("*.tmp"))
+    warm = subprocess.run(command, cwd=project, stdout=subprocess.PIPE, check=False).stdout
+    assert warm == outputs[0]
