@@ -98,6 +98,7 @@ class IsolintPlugin:
             self.probes, self.worker, self.memory.sample, self.memory.peak_rss, lambda: self.mocks.alive
         )
         self.records: list[Record] = []
+        self._local: dict[str, list[Record]] = {}
         self.worker_outputs: dict[str, dict[str, Any]] = {}
 
     # -- tests ----------------------------------------------------------------------------------
@@ -124,6 +125,8 @@ class IsolintPlugin:
         record = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
         records = [record, *self.recorder.drain_fixture_records()]
         item.stash[_records_key] = records
+        if not self.is_worker:  # no need to read back the dicts put on the report
+            self._local[item.nodeid] = records
         return records
 
     @pytest.hookimpl(wrapper=True)
@@ -157,9 +160,13 @@ class IsolintPlugin:
 
     # -- collecting records (controller, or the only process) -----------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        data = getattr(report, _REPORT_ATTRIBUTE, None)
-        if data and not self.is_worker:
-            self.records.extend(Record.from_dict(d) for d in data)
+        if self.is_worker or report.when != "teardown":
+            return
+        local = self._local.pop(report.nodeid, None)
+        if local is not None:
+            self.records.extend(local)
+        else:  # from an xdist worker
+            self.records.extend(Record.from_dict(d) for d in getattr(report, _REPORT_ATTRIBUTE, ()))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -204,3 +211,4 @@ class IsolintPlugin:
 
     def pytest_unconfigure(self) -> None:
         self.mocks.uninstall()
+        self.memory.close()

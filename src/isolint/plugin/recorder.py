@@ -23,6 +23,13 @@ State = dict[str, dict[Hashable, Any]]
 Changes = dict[str, set[Hashable]]
 
 
+def _equal(before: State, after: State) -> bool:
+    try:
+        return bool(before == after)
+    except Exception:  # a value whose __eq__ raises: let each probe compare key by key
+        return False
+
+
 @dataclass
 class _FixtureState:
     nodeid: str
@@ -62,7 +69,9 @@ class Recorder:
         after = self.snapshot()
         rss, vms = self.sample_memory()
         baseline, self._baseline = self._baseline or after, None
-        leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
+        leaks: list[Leak] = []
+        if not _equal(baseline, after):  # one C-level comparison of every probe's state first
+            leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
         kind = "instance_mock"
         leaks += [Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks]
         rss_before, vms_before = self._memory_before

@@ -11,18 +11,29 @@ from isolint.plugin.probes.base import MISSING, Probe
 _PYTEST_OWN = frozenset({"PYTEST_CURRENT_TEST"})
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
+# ``os.environ._data`` is the encoded mapping behind ``os.environ`` (CPython, every version):
+# copying it is a C-level dict copy, where ``dict(os.environ)`` decodes every key and value.
 _ENVIRON = os.environ
+_RAW = getattr(os.environ, "_data", None)
+_decode = getattr(os.environ, "decodekey", str)
+_PYTEST_OWN_RAW = frozenset(getattr(os.environ, "encodekey", str)(name) for name in _PYTEST_OWN)
 _getcwd = os.getcwd
 
 
 def _environ() -> dict[Hashable, Any]:
-    env = dict(_ENVIRON)
-    for name in _PYTEST_OWN:
+    if _RAW is None:  # pragma: no cover - not CPython
+        env = dict(_ENVIRON)
+        names = _PYTEST_OWN
+    else:
+        env = _RAW.copy()
+        names = _PYTEST_OWN_RAW
+    for name in names:
         env.pop(name, None)
     return env
 
 
-def _describe_environ(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+def _describe_environ(raw_key: Hashable, before: Any, after: Any) -> tuple[str, str]:
+    key = raw_key if isinstance(raw_key, str) else _decode(raw_key)
     if before is MISSING:
         return str(key), f"environment variable `{key}` set and not removed"
     if after is MISSING:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 class MemorySampler:
-    """Reads this process's memory; psutil is imported only when the plugin is enabled."""
+    """Reads this process's memory; psutil is imported only when the plugin is enabled.
+
+    On Linux the sizes come from ``/proc/self/statm`` (what psutil reads too) through a file
+    descriptor kept open, so a sample costs one ``pread``: a few microseconds instead of psutil's
+    ~12 per call, which matters at two samples per test.
+    """
 
     def __init__(self) -> None:
         import psutil
@@ -14,13 +20,36 @@ class MemorySampler:
         self._process = psutil.Process()
         self.peak_vms = 0
         self._peak_rss_sampled = 0
+        self._statm: int | None = None
+        self._page = 0
+        if sys.platform.startswith("linux"):
+            try:
+                self._statm = os.open(f"/proc/{os.getpid()}/statm", os.O_RDONLY)
+                self._page = os.sysconf("SC_PAGE_SIZE")
+                self._read_statm()
+            except (OSError, ValueError):  # pragma: no cover - no procfs
+                self.close()
+
+    def _read_statm(self) -> tuple[int, int]:
+        assert self._statm is not None
+        vms_pages, rss_pages = os.pread(self._statm, 128, 0).split()[:2]
+        return int(rss_pages) * self._page, int(vms_pages) * self._page
 
     def sample(self) -> tuple[int, int]:
         """``(rss, vms)`` in bytes; remembers the largest sizes seen."""
-        info = self._process.memory_info()
-        self.peak_vms = max(self.peak_vms, info.vms)
-        self._peak_rss_sampled = max(self._peak_rss_sampled, info.rss)
-        return info.rss, info.vms
+        if self._statm is not None:
+            rss, vms = self._read_statm()
+        else:
+            info = self._process.memory_info()
+            rss, vms = info.rss, info.vms
+        self.peak_vms = max(self.peak_vms, vms)
+        self._peak_rss_sampled = max(self._peak_rss_sampled, rss)
+        return rss, vms
+
+    def close(self) -> None:
+        if self._statm is not None:
+            os.close(self._statm)
+            self._statm = None
 
     def peak_rss(self) -> int:
         """The process's peak resident size in bytes: the kernel's high-water mark (which also

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _signal
 import signal
 import threading
 from typing import Any, Hashable
@@ -11,7 +12,8 @@ from isolint.plugin.probes.base import MISSING, Probe
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
 _enumerate = threading.enumerate
-_getsignal = signal.getsignal
+# The C function: ``signal.getsignal`` wraps every result in an enum, four times slower.
+_getsignal = getattr(_signal, "getsignal", signal.getsignal)
 
 
 def _threads() -> dict[Hashable, Any]:
@@ -26,7 +28,7 @@ def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] 
     return key.name, f"non-daemon thread `{key.name}` started and still running"
 
 
-_SIGNALS = tuple(sorted(signal.valid_signals()))
+_SIGNALS = tuple(sorted(int(s) for s in signal.valid_signals()))  # ints: enums convert slowly
 
 
 def _signal_name(signum: int) -> str:
