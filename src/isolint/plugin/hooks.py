@@ -30,7 +30,6 @@ from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
-_records_key = pytest.StashKey[list]()
 
 _XUNIT_NAMES = {"_xunit_setup_module_fixture_": "setup_module", "_xunit_setup_class_fixture_": "setup_class"}
 
@@ -98,14 +97,22 @@ class IsolintPlugin:
             self.probes, self.worker, self.memory.sample, self.memory.peak_rss, lambda: self.mocks.alive
         )
         self.records: list[Record] = []
-        self._local: dict[str, list[Record]] = {}
+        self.runs_tests = True
+        #: Records of a test finished here, until its teardown report is logged.
+        self._pending: dict[str, list[Record]] = {}
         self.worker_outputs: dict[str, dict[str, Any]] = {}
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # An xdist controller only receives reports; its workers run the tests.
+        self.runs_tests = self.is_worker or not self.config.pluginmanager.has_plugin("dsession")
+
     # -- tests ----------------------------------------------------------------------------------
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, object]:
-        self.recorder.start_test()
-        return (yield)
+    def pytest_runtest_logstart(self, nodeid: str, location: object) -> None:
+        # Called right before the setup phase, outside every phase's wrappers (pytest's logging
+        # plugin attaches its capture handlers inside them); a plain hook is cheaper than one more
+        # wrapper, and this runs for every test.
+        if self.runs_tests:
+            self.recorder.start_test()
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
@@ -124,20 +131,8 @@ class IsolintPlugin:
         group = _xdist_group(item)
         record = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
         records = [record, *self.recorder.drain_fixture_records()]
-        item.stash[_records_key] = records
-        if not self.is_worker:  # no need to read back the dicts put on the report
-            self._local[item.nodeid] = records
+        self._pending[item.nodeid] = records
         return records
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        report = yield
-        if call.when == "teardown":
-            records = item.stash.get(_records_key, None)
-            if records is not None:
-                del item.stash[_records_key]
-                setattr(report, _REPORT_ATTRIBUTE, [r.to_dict() for r in records])
-        return report
 
     # -- module / class / package / session fixtures --------------------------------------------
     @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -159,14 +154,18 @@ class IsolintPlugin:
             self.recorder.fixture_torn_down(id(fixturedef))
 
     # -- collecting records (controller, or the only process) -----------------------------------
+    @pytest.hookimpl(tryfirst=True)  # on a worker: before xdist serialises the report
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.is_worker or report.when != "teardown":
+        if report.when != "teardown":
             return
-        local = self._local.pop(report.nodeid, None)
-        if local is not None:
-            self.records.extend(local)
-        else:  # from an xdist worker
-            self.records.extend(Record.from_dict(d) for d in getattr(report, _REPORT_ATTRIBUTE, ()))
+        pending = self._pending.pop(report.nodeid, None)
+        if self.is_worker:
+            if pending is not None:
+                setattr(report, _REPORT_ATTRIBUTE, [r.to_dict() for r in pending])
+            return
+        if pending is None:  # from an xdist worker
+            pending = [Record.from_dict(d) for d in getattr(report, _REPORT_ATTRIBUTE, ())]
+        self.records.extend(pending)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
