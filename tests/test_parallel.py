@@ -57,13 +57,13 @@ class Pools:
 
     def __init__(self, monkeypatch) -> None:
         self.started: list[int] = []
-        real = parallel.ProcessPoolExecutor
+        real = parallel._start_pool
 
-        def counting(workers, *args, **kwargs):
+        def counting(workers, scanner):
             self.started.append(workers)
-            return real(workers, *args, **kwargs)
+            return real(workers, scanner)
 
-        monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting)
+        monkeypatch.setattr(parallel, "_start_pool", counting)
 
 
 @pytest.fixture()

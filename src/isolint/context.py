@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import io
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -93,9 +94,27 @@ class FileContext:
         return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
 
     def source_segment(self, node: ast.AST) -> str:
-        """The source text of ``node`` (first line only for multi-line nodes)."""
-        text = ast.get_source_segment(self.source, node) or ""
+        """The source text of ``node`` (first line only for multi-line nodes).
+
+        ``ast.get_source_segment`` without splitting the whole source again on every call."""
+        lineno, end_lineno = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if lineno is None or end_lineno is None or col is None or end_col is None:
+            return ""
+        lines = self._segment_lines
+        if not 0 < lineno <= len(lines):
+            return ""
+        if end_lineno == lineno:
+            text = lines[lineno - 1].encode()[col:end_col].decode()
+        else:
+            text = "".join([lines[lineno - 1].encode()[col:].decode(), *lines[lineno:end_lineno - 1],
+                            lines[end_lineno - 1].encode()[:end_col].decode()])
         return text.split("\n", 1)[0]
+
+    @cached_property
+    def _segment_lines(self) -> list[str]:
+        """The source's lines split the way ``ast`` counts them (``\r\n``, ``\n``, ``\r`` only)."""
+        return io.StringIO(self.source, newline="").readlines()
 
     # ----------------------------------------------------------------- reporting
     def report(self, rule: "Rule", node: ast.AST, **fields: object) -> None:
@@ -684,9 +703,11 @@ def iter_children(node: ast.AST) -> Iterator[ast.AST]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """``ast.walk`` (breadth-first, in the same order) without marker nodes, and faster."""
     todo = deque([node])
+    fields = _CHILD_FIELDS
     while todo:
         node = todo.popleft()
-        for name in child_fields(type(node)):
+        names = fields.get(type(node))
+        for name in child_fields(type(node)) if names is None else names:
             value = getattr(node, name, None)
             if type(value) is list:
                 todo.extend(item for item in value if isinstance(item, ast.AST))

@@ -138,6 +138,9 @@ class _Dispatcher:
                     self.visit[attr[6:]].append((rule, getattr(rule, attr)))
                 elif attr.startswith("leave_"):
                     self.leave[attr[6:]].append((rule, getattr(rule, attr)))
+        # The same tables keyed by node class, for the hot loop.
+        self._visit = _by_class(self.visit)
+        self._leave = _by_class(self.leave)
 
     def _call(self, rule: Rule, method: Callable, node: ast.AST) -> None:
         if id(rule) in self.failed:
@@ -145,37 +148,64 @@ class _Dispatcher:
         try:
             method(node, self.ctx)
         except Exception as exc:  # a crashing rule must not lose the file
-            self.failed.add(id(rule))
-            self.errors.append(
-                FileError(self.ctx.path, f"rule {rule.name} crashed at line "
-                          f"{getattr(node, 'lineno', '?')}: {type(exc).__name__}: {exc}")
-            )
+            self._crashed(rule, exc, node)
+
+    def _crashed(self, rule: Rule, exc: Exception, node: ast.AST) -> None:
+        """Report the crash and call the rule no more on this file."""
+        if id(rule) in self.failed:
+            return
+        self.failed.add(id(rule))
+        self.errors.append(
+            FileError(self.ctx.path, f"rule {rule.name} crashed at line "
+                      f"{getattr(node, 'lineno', '?')}: {type(exc).__name__}: {exc}")
+        )
+        for table in (self._visit, self._leave):
+            for cls, methods in list(table.items()):
+                table[cls] = [(r, m) for r, m in methods if r is not rule]
 
     def walk(self, node: ast.AST) -> None:
-        handled = {getattr(ast, name, None) for name in (*self.visit, *self.leave)}
-        if any(isinstance(t, type) and issubclass(t, _MARKERS) for t in handled):
+        if any(issubclass(cls, _MARKERS) for cls in (*self._visit, *self._leave)):
             self._walk_all(node)  # some rule looks at Load()/Add()... nodes: visit those too
-        else:
-            self._walk(node)
+            return
+        # The hot loop. Child fields are precomputed per node class; marker nodes and childless
+        # nodes no rule visits (most Name and Constant nodes) are not even entered.
+        ctx, stack, visit, leave = self.ctx, self.ctx.stack, self._visit, self._leave
+        skip = _skippable(frozenset(visit) | frozenset(leave))
+        crashed = self._crashed
+        AST = ast.AST
+        fields: dict[type, tuple[str, ...]] = {}
 
-    def _walk(self, node: ast.AST) -> None:
-        # The hot loop: child fields precomputed per node class, marker nodes skipped.
-        stack = self.ctx.stack
-        stack.append(node)
-        kind = type(node).__name__
-        for rule, method in self.visit.get(kind, ()):
-            self._call(rule, method, node)
-        for name in child_fields(type(node)):
-            value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        self._walk(item)
-            elif isinstance(value, ast.AST):
-                self._walk(value)
-        for rule, method in self.leave.get(kind, ()):
-            self._call(rule, method, node)
-        stack.pop()
+        def enter(node: ast.AST) -> None:
+            cls = type(node)
+            stack.append(node)
+            methods = visit.get(cls)
+            if methods:
+                for rule, method in methods:
+                    try:
+                        method(node, ctx)
+                    except Exception as exc:  # a crashing rule must not lose the file
+                        crashed(rule, exc, node)
+            names = fields.get(cls)
+            if names is None:
+                names = fields[cls] = child_fields(cls)
+            for name in names:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, AST) and type(item) not in skip:
+                            enter(item)
+                elif isinstance(value, AST) and type(value) not in skip:
+                    enter(value)
+            methods = leave.get(cls)
+            if methods:
+                for rule, method in methods:
+                    try:
+                        method(node, ctx)
+                    except Exception as exc:
+                        crashed(rule, exc, node)
+            stack.pop()
+
+        enter(node)
 
     def _walk_all(self, node: ast.AST) -> None:
         stack = self.ctx.stack
@@ -188,6 +218,30 @@ class _Dispatcher:
         for rule, method in self.leave.get(kind, ()):
             self._call(rule, method, node)
         stack.pop()
+
+
+def _by_class(table: dict[str, list[tuple[Rule, Callable]]]) -> dict[type, list[tuple[Rule, Callable]]]:
+    out = {}
+    for name, methods in table.items():
+        cls = getattr(ast, name, None)
+        if isinstance(cls, type) and issubclass(cls, ast.AST):
+            out[cls] = list(methods)
+    return out
+
+
+_NODE_CLASSES = tuple(
+    c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST) and c._fields is not None
+)
+_SKIPPABLE: dict[frozenset[type], frozenset[type]] = {}
+
+
+def _skippable(handled: frozenset[type]) -> frozenset[type]:
+    """Node classes the walk need not enter: no rule visits them and they have no children."""
+    if handled not in _SKIPPABLE:
+        _SKIPPABLE[handled] = frozenset(
+            c for c in _NODE_CLASSES if not child_fields(c) and not any(issubclass(c, h) for h in handled)
+        )
+    return _SKIPPABLE[handled]
 
 
 def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestFacts:

@@ -9,18 +9,17 @@ back sorted by path, so the output does not depend on ``jobs`` or on which worke
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
-from typing import Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
 from isolint.cache import ResultCache, digest
 from isolint.config import Settings
 from isolint.discovery import SourceFile
 from isolint.engine import ConftestCache, SourceError, read_bytes, scan_data
 from isolint.model import FileError, FileResult
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Below this many files per worker, starting a process costs more than it saves.
 MIN_FILES_PER_JOB = 24
@@ -181,11 +180,10 @@ def _scan_misses(
         return results
     size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (workers * 8))))
     chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+    from concurrent.futures import as_completed
+
     results: list[FileResult] = []
-    pool = ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_init_worker,
-        initargs=(scanner.settings, scanner.cache),
-    )
+    pool = _start_pool(workers, scanner)
     try:
         futures = {pool.submit(_scan_in_worker, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
@@ -202,21 +200,16 @@ def _scan_misses(
     return results
 
 
-def _context() -> multiprocessing.context.BaseContext | None:
-    """``fork`` where it is available and safe (no other threads): a worker then starts in
-    milliseconds with isolint already imported."""
+def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each with its own scanner. It forks where that is
+    available and safe (no other threads): a worker then starts in milliseconds with isolint
+    already imported. (Imported here: a small scan never pays for multiprocessing.)"""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = None
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return None
-
-
-def scan_with_cache_dir(
-    files: Iterable[SourceFile],
-    settings: Settings,
-    cache_dir: Path | None,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> list[FileResult]:
-    """:func:`scan_files` with a cache in ``cache_dir`` (None: no cache)."""
-    cache = ResultCache(cache_dir, settings) if cache_dir is not None else None
-    return scan_files(files, settings, jobs=jobs, cache=cache, progress=progress)
+        context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(scanner.settings, scanner.cache))
