@@ -485,6 +485,18 @@ class FileContext:
                     return True
         return False
 
+    def expected_to_raise(self) -> bool:
+        """Whether the current node is in the last statement of a ``with pytest.raises(...)``
+        (or ``self.assertRaises(...)``) block: that statement is expected to raise, so the state
+        change it spells out does not happen (``pd.options.mode.x = "bad"`` to test validation)."""
+        for index, ancestor in enumerate(self.stack[:-1]):
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)) and ancestor.body:
+                if self.stack[index + 1] is ancestor.body[-1] and any(
+                    _is_raises_context(self, item.context_expr) for item in ancestor.items
+                ):
+                    return True
+        return False
+
     def unrestored(
         self,
         changes: Iterable[Change],
@@ -498,7 +510,7 @@ class FileContext:
         satisfies ``restores(node, change)``.
         """
         changes = list(changes)
-        if not changes or self.in_cleanup_code():
+        if not changes or self.in_cleanup_code() or self.expected_to_raise():
             return []
         if managed is not None and self.managed_by(managed):
             return []
@@ -615,6 +627,18 @@ class FileContext:
         """The value of ``name`` when the module binds it exactly once, by ``name = value``."""
         values = self.module_bindings.get(name, [])
         return values[0] if len(values) == 1 else None
+
+
+#: unittest methods whose ``with`` block is expected to raise.
+RAISES_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
+
+
+def _is_raises_context(ctx: "FileContext", expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Call):
+        return False
+    if ctx.qualified_name(expr.func) == "pytest.raises":
+        return True
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
 
 
 def expr_key(node: ast.AST) -> str:

@@ -343,7 +343,7 @@ class ModuleStatePollution(Rule):
             left = ctx.unrestored(
                 [write],
                 lambda n, w: restores(ctx, n, w),
-                managed=lambda expr, w=write: _patches(ctx, expr, w),
+                managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
             )
             if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
                 self._seen.add(seen)
@@ -395,6 +395,15 @@ def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> b
         return False
     parts = {p.lower() for s in write.spellings for p in s.split(".")[-2:] if len(p) > 1}
     return any(part.strip("_") in name for part in parts)
+
+
+def _manages(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
+    """A ``with`` item (or decorator) handed the very object and attribute that ``write``
+    changes, ``with ensure_removed(pd.Series, "fake"):``: a helper that manages that attribute."""
+    if not (isinstance(expr, ast.Call) and len(expr.args) >= 2):
+        return False
+    attr = _const_str(expr.args[1])
+    return bool(attr) and bool(spellings(ctx, expr.args[0], "." + str(attr)) & write.spellings)
 
 
 def _patches(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:

@@ -1,5 +1,6 @@
 import os
 import os as operating_system
+import unittest
 from os import environ, environb, putenv, unsetenv
 from os import environ as ENV
 from unittest import mock
@@ -222,3 +223,20 @@ def test_string_mentions_are_not_code():
     text = 'os.environ["A"] = "1"'
     """del os.environ["B"]"""
     assert text
+
+
+class TestExpectedToRaise(unittest.TestCase):
+    def test_assert_raises(self):
+        with self.assertRaises(TypeError):
+            os.environ["A"] = 1
+
+
+def test_pytest_raises_last_statement():
+    with pytest.raises(TypeError):
+        os.environ["A"] = 1
+
+
+def test_pytest_raises_earlier_statement_counts():
+    with pytest.raises(TypeError):
+        os.environ["B"] = "1"  # expect: env_var_pollution
+        os.environ["A"] = 1

@@ -288,3 +288,13 @@ def test_environ_and_sys_path_belong_to_other_rules():
     sys.modules["fake"] = None
     sys.path = []
     os.environ = {}
+
+
+def test_with_helper_given_object_and_attribute():
+    with ensure_removed(logging.Logger, "fake"):
+        setattr(logging.Logger, "fake", 123)
+
+
+def test_helper_given_another_attribute_does_not_count():
+    with ensure_removed(logging.Logger, "other"):
+        setattr(logging.Logger, "fake", 123)  # expect: module_state_pollution

@@ -153,3 +153,8 @@ def test_other_start_methods():
 
 def test_mocker_is_undone_by_pytest_mock(mocker):
     mocker.patch("app.fetch")
+
+
+def test_start_expected_to_fail():
+    with pytest.raises(AttributeError):
+        patch.object(threading, "no_such_attribute").start()

@@ -167,3 +167,14 @@ def test_string_methods_named_like_path_methods(dist_name, dirpath):
     # regression (celery, kombu): str.replace is not Path.replace
     package = (dist_name + dirpath).replace("/", ".")
     assert package.replace("/", "\\")
+
+
+def test_write_expected_to_raise(df):
+    with pytest.raises(ValueError, match="storage_options"):
+        df.to_parquet("/tmp/junk.parquet", storage_options={})
+
+
+def test_write_before_the_raising_call_still_counts():
+    with pytest.raises(ValueError):
+        open("/tmp/written-first.txt", "w")  # expect: shared_tmp_path
+        int("not a number")
