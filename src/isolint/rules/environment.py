@@ -18,7 +18,12 @@ from isolint.rules.state import (
 
 ENVIRON = frozenset({"os.environ", "os.environb"})
 ENV_FUNCTIONS = frozenset({"os.putenv", "os.unsetenv"})
-ENVIRONMENT = StateKind(names=ENVIRON, methods=MAPPING_METHODS, functions=ENV_FUNCTIONS)
+ENVIRONMENT = StateKind(
+    names=ENVIRON,
+    methods=MAPPING_METHODS,
+    functions=ENV_FUNCTIONS,
+    readers=frozenset({"os.getenv", "os.getenvb"}),
+)
 #: A change of the process environment: the keys it touches (expression keys), None for all.
 EnvWrite = StateWrite
 

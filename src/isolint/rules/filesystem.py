@@ -10,7 +10,10 @@ from isolint.rules.base import Rule
 from isolint.rules.state import StateKind, UnrestoredState, fixture_method
 
 CWD = StateKind(
-    functions=frozenset({"os.chdir", "os.fchdir"}), bare_methods=frozenset({"chdir"}), keyed=False
+    functions=frozenset({"os.chdir", "os.fchdir"}),
+    bare_methods=frozenset({"chdir"}),
+    keyed=False,
+    readers=frozenset({"os.getcwd", "os.getcwdb", "pathlib.Path.cwd"}),
 )
 #: Context managers that change the working directory and put it back on exit.
 CHDIR_CONTEXTS = frozenset({"contextlib.chdir"})

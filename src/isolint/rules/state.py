@@ -50,6 +50,8 @@ class StateKind:
     #: Method names that change it whatever the receiver, called without arguments
     #: (``tmpdir.chdir()`` of py.path).
     bare_methods: frozenset[str] = frozenset()
+    #: Functions that read it (``os.getcwd``, ``os.getenv``): what they return is a saved value.
+    readers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,48 @@ def state_writes(node: ast.AST, ctx: FileContext, kind: StateKind) -> list[State
     return out
 
 
+#: Calls that copy what they are given: ``list(sys.path)``, ``dict(os.environ)``.
+COPIERS = frozenset({"list", "dict", "tuple", "copy.copy", "copy.deepcopy"})
+
+
+def _reads_state(ctx: FileContext, expr: ast.AST, kind: StateKind) -> bool:
+    """``expr`` is a plain read or copy of ``kind``: ``os.getcwd()``, ``os.environ.get("A")``,
+    ``os.environ["A"]``, ``sys.path[:]``, ``list(sys.path)``, ``sys.modules.copy()``."""
+    if ctx.qualified_name(expr) in kind.names:
+        return True
+    if isinstance(expr, ast.Subscript):
+        return ctx.qualified_name(expr.value) in kind.names
+    if not isinstance(expr, ast.Call):
+        return False
+    callee = ctx.qualified_name(expr.func)
+    if callee in kind.readers:
+        return True
+    if callee in COPIERS and len(expr.args) == 1:
+        return _reads_state(ctx, expr.args[0], kind)
+    func = expr.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("get", "copy")
+        and ctx.qualified_name(func.value) in kind.names
+    )
+
+
+def puts_back(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
+    """``node`` writes back a value saved from the state earlier (``old = os.getcwd()`` ...
+    ``os.chdir(old)``): a restore, reported (when not guaranteed to run) at the change it undoes,
+    not a change of its own."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        value = node.value
+    elif isinstance(node, ast.Call) and node.args:
+        value = node.args[-1]
+    else:
+        return False
+    if not isinstance(value, ast.Name):
+        return False
+    saved = ctx.constant_value(value.id)
+    return saved is not None and _reads_state(ctx, saved, kind)
+
+
 # --------------------------------------------------------------------------- patchers
 def patches(ctx: FileContext, expr: ast.AST, names: frozenset[str]) -> bool:
     """Whether ``expr`` is a patcher call that puts one of ``names`` back when it ends:
@@ -178,7 +222,7 @@ def report_unrestored(
     ``earlier`` (default: ``managed``) holds; or cleanup code restores what it changed.
     """
     writes = state_writes(node, ctx, kind)
-    if not writes or called_earlier(ctx, node, earlier or managed):
+    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
         return
     if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node))

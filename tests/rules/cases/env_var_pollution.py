@@ -240,3 +240,15 @@ def test_pytest_raises_earlier_statement_counts():
     with pytest.raises(TypeError):
         os.environ["B"] = "1"  # expect: env_var_pollution
         os.environ["A"] = 1
+
+
+def test_put_back_in_the_body_is_reported_once():
+    saved = os.environ.get("A")
+    os.environ["A"] = "1"  # expect: env_var_pollution
+    assert True
+    os.environ["A"] = saved
+
+
+def test_a_computed_value_is_no_put_back():
+    extended = os.environ["PATH"] + ":/opt/bin"
+    os.environ["PATH"] = extended  # expect: env_var_pollution

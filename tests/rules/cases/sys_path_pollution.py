@@ -178,3 +178,10 @@ class TestUnittestCleanup:
 def test_string_mentions_are_not_code():
     text = 'sys.path.insert(0, "/a")'
     assert text
+
+
+def test_put_back_in_the_body_is_reported_once():
+    saved = list(sys.path)
+    sys.path.insert(0, "/opt/plugins")  # expect: sys_path_pollution
+    assert True
+    sys.path[:] = saved
