@@ -17,16 +17,8 @@ from isolint.cli import main
 from isolint.config import PytestConfig, Settings
 from isolint.discovery import SourceFile, discover
 from isolint.model import FileError, FileResult, Finding, Severity
+from test_engine import GC_CONFTEST, MOCK_CLASS, POLLUTING
 
-MOCK_CLASS = (
-    "from unittest.mock import MagicMock\n\n"
-    "class TestM:\n    def test_a(self):\n        MagicMock()\n"
-)
-GC_CONFTEST = (
-    "import gc\nimport pytest\n\n"
-    "@pytest.fixture(autouse=True)\ndef _collect():\n    yield\n    gc.collect()\n"
-)
-POLLUTING = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"\n'
 SOURCE = SourceFile("tests/test_a.py", "/p/tests/test_a.py", "test")
 
 

@@ -19,6 +19,7 @@ from isolint.config import PytestConfig, Settings
 from isolint.discovery import discover
 from isolint.model import ScanResult
 from isolint.progress import Progress, wants_progress
+from test_engine import GC_CONFTEST
 
 KINDS = (
     'import os\n\ndef test_env():\n    os.environ["A"] = "{i}"\n',
@@ -27,10 +28,6 @@ KINDS = (
     "from unittest.mock import patch\n\ndef test_p():\n    patch('x.y{i}').start()\n",
     "def test_ok_{i}():\n    assert True\n",
     "def broken_{i}(:\n",
-)
-GC_CONFTEST = (
-    "import gc\nimport pytest\n\n"
-    "@pytest.fixture(autouse=True)\ndef _collect():\n    yield\n    gc.collect()\n"
 )
 
 

@@ -90,6 +90,14 @@ class ImportTable:
         """Whether ``name`` is bound by an import in this module."""
         return name in self._bound
 
+    def may_resolve_under(self, qualified: str) -> bool:
+        """Whether any name in this module can resolve to ``qualified`` or below it: only when
+        an import binds it, a parent or a child of it (aliases resolve through imports)."""
+        return any(
+            qualified == target or qualified.startswith(target + ".") or target.startswith(qualified + ".")
+            for target in self._bound.values()
+        )
+
 
 def _statements(body: list[ast.stmt]):
     """Every statement in ``body`` and in the bodies nested in it (not expressions)."""

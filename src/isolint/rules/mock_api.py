@@ -51,6 +51,12 @@ def patcher_creates_mock(ctx: FileContext, call: ast.Call) -> bool:
     return False
 
 
+def may_create_mocks(ctx: FileContext) -> bool:
+    """False when :func:`creates_mock` is False for every node of the file: all it looks for
+    is in ``unittest.mock``, and no name in the file can resolve there. (Keep the two in step.)"""
+    return ctx.imports.may_resolve_under("unittest.mock")
+
+
 def creates_mock(ctx: FileContext, node: ast.AST) -> bool:
     """``node`` is a call that builds a mock object (directly or through a patcher)."""
     if not isinstance(node, ast.Call):

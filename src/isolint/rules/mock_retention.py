@@ -162,8 +162,8 @@ class MockRetainedOnInstance(Rule):
 
     def __init__(self) -> None:
         self._reported: set[tuple[int, str]] = set()
-        self._retaining: dict[int, bool] = {}
-        self._classes: list[ast.ClassDef] | None = None
+        #: ids of the classes whose instances pytest keeps alive (None: not computed yet).
+        self._retained: set[int] | None = None
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         func = ctx.enclosing_function()
@@ -189,18 +189,17 @@ class MockRetainedOnInstance(Rule):
 
     def _retains(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
         """Whether pytest keeps instances of ``cls`` (or of a test class built on it) alive."""
-        if id(cls) not in self._retaining:
-            if self._classes is None:  # once per file, not once per class
-                self._classes = [c for c in walk(ctx.tree) if isinstance(c, ast.ClassDef)]
-            classes = self._classes
-            self._retaining[id(cls)] = any(
-                ctx.is_test_class(c)
-                and not ctx.is_unittest_class(c)
-                and not any(SKIP in ctx.decorator_names(k) for k in [c, *ctx.base_classes(c)])
-                and (c is cls or cls in ctx.base_classes(c))
-                for c in classes
-            )
-        return self._retaining[id(cls)]
+        if self._retained is None:  # once per file: the retained classes and their bases
+            self._retained = set()
+            for c in walk(ctx.tree):
+                if (
+                    isinstance(c, ast.ClassDef)
+                    and ctx.is_test_class(c)
+                    and not ctx.is_unittest_class(c)
+                    and not any(SKIP in ctx.decorator_names(k) for k in [c, *ctx.base_classes(c)])
+                ):
+                    self._retained.update(id(k) for k in [c, *ctx.base_classes(c)])
+        return id(cls) in self._retained
 
 
 __all__ = ["MockRetainedOnInstance", "releases"]

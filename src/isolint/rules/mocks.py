@@ -12,6 +12,7 @@ from isolint.rules.mock_api import (
     STOPALL,
     assigned_patcher,
     creates_mock,
+    may_create_mocks,
     patcher_kind,
     requests_mocker,
 )
@@ -93,10 +94,11 @@ class MissingTeardownMethod(Rule):
 
     def _mock_source(self, cls: ast.ClassDef, ctx: FileContext) -> str:
         """What in the class creates mocks, e.g. "`MagicMock()` at line 12", or ""."""
+        importable = may_create_mocks(ctx)  # else no method needs a walk
         for method in ctx.class_methods(cls):
             if requests_mocker(method):
                 return f"the `mocker` fixture at line {method.lineno}"
-            for node in walk(method):
+            for node in walk(method) if importable else ():
                 if creates_mock(ctx, node):
                     callee = ctx.source_segment(node.func)  # type: ignore[attr-defined]
                     return f"`{callee}()` at line {node.lineno}"

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""Measure isolint's static scan against the ``ast.parse`` floor, ruff and flake8.
+
+One command, from a fresh clone (needs Python 3.10+ and network access to PyPI; Linux or
+macOS, for ``os.wait4``):
+
+    python3 benchmarks/run.py
+
+It creates ``benchmarks/.work/`` (git-ignored) with
+
+* ``venv/``: ruff, flake8 and flake8-pytest-style at pinned versions, and isolint from this
+  repository (a regular, non-editable install);
+* ``sdists/``: pinned source distributions from PyPI that ship large test suites;
+* ``corpus/``: their test modules and conftest files (``test_*.py``, ``*_test.py``,
+  ``conftest.py``), with an empty ``pytest.ini`` so that the corpus is its own project, and
+  ``corpus-x4/``: four copies of it, to see whether memory grows with the number of files;
+
+then measures wall time, CPU time (user + system) and peak memory (the largest process's
+maximum resident set size) of each command and writes the table into ``docs/benchmarks.md``
+under ``## Static scan speed`` (``--no-docs`` to only print it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / ".work"
+VENV = WORK / "venv"
+SDISTS = WORK / "sdists"
+CORPUS = WORK / "corpus"
+CORPUS_X4 = WORK / "corpus-x4"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Static scan speed"
+
+#: The tools compared, pinned.
+TOOLS = ("ruff==0.17.6", "flake8==7.5.0", "flake8-pytest-style==2.2.0")
+#: Source distributions with large test suites whose metadata builds without compiling
+#: anything (pandas' meson build would compile the whole library just to download it).
+SDIST_PINS = ("sympy==1.13.3", "Django==5.1.4", "networkx==3.4.2")
+TEST_FILE = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$")
+
+FLOOR = """\
+import ast, sys
+paths = open(sys.argv[1], encoding="utf-8").read().split("\\n")
+for path in paths:
+    with open(path, "rb") as handle:
+        ast.parse(handle.read(), path)
+"""
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def bin_(name: str) -> str:
+    return str(VENV / "bin" / name)
+
+
+# ----------------------------------------------------------------------------------- set-up
+def make_venv(refresh: bool) -> None:
+    if refresh and VENV.exists():
+        shutil.rmtree(VENV)
+    if not (VENV / "bin" / "python").exists():
+        log("creating the tools' virtual environment")
+        run([sys.executable, "-m", "venv", str(VENV)])
+    log(f"installing {', '.join(TOOLS)} and isolint from {ROOT}")
+    run([bin_("python"), "-m", "pip", "install", "-q", "--upgrade", *TOOLS, str(ROOT)])
+
+
+def make_corpus() -> list[str]:
+    SDISTS.mkdir(parents=True, exist_ok=True)
+    missing = [pin for pin in SDIST_PINS if not _sdist(pin)]
+    if missing:
+        log(f"downloading {', '.join(missing)}")
+        run([bin_("python"), "-m", "pip", "download", "-q", "--no-deps",
+             "--no-binary", ",".join(p.split("==")[0] for p in missing),
+             "-d", str(SDISTS), *missing])
+    if not (CORPUS / "files.txt").exists():
+        if CORPUS.exists():
+            shutil.rmtree(CORPUS)
+        for pin in SDIST_PINS:
+            archive = _sdist(pin)
+            assert archive is not None, f"{pin} was not downloaded"
+            _extract_tests(archive, CORPUS / pin.split("==")[0].lower())
+        (CORPUS / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.py"))
+        (CORPUS / "files.txt").write_text("\n".join(files), encoding="utf-8")
+    if not (CORPUS_X4 / "files.txt").exists():
+        if CORPUS_X4.exists():
+            shutil.rmtree(CORPUS_X4)
+        CORPUS_X4.mkdir(parents=True)
+        for copy in range(4):
+            for name in SDIST_PINS:
+                project = name.split("==")[0].lower()
+                shutil.copytree(CORPUS / project, CORPUS_X4 / f"copy{copy}" / project)
+        (CORPUS_X4 / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        files = sorted(p.relative_to(CORPUS_X4).as_posix() for p in CORPUS_X4.rglob("*.py"))
+        (CORPUS_X4 / "files.txt").write_text("\n".join(files), encoding="utf-8")
+    return (CORPUS / "files.txt").read_text(encoding="utf-8").split("\n")
+
+
+def _sdist(pin: str) -> Path | None:
+    name, version = pin.split("==")
+    for path in SDISTS.glob("*.tar.gz"):
+        if path.name.lower() == f"{name}-{version}.tar.gz".lower():
+            return path
+    return None
+
+
+def _extract_tests(archive: Path, target: Path) -> None:
+    """The test modules and conftests of ``archive``, without its top directory."""
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            inner = member.name.split("/", 1)[-1]
+            if not member.isfile() or not TEST_FILE.search(inner):
+                continue
+            handle = tar.extractfile(member)
+            assert handle is not None
+            destination = target / inner
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(handle.read())
+
+
+# ------------------------------------------------------------------------------- measuring
+@dataclass
+class Measure:
+    label: str
+    wall: float  # seconds, median
+    wall_sd: float
+    cpu: float  # user + system seconds of the process and its children, median
+    rss_mb: float  # peak resident set size of the largest process, median
+    runs: int
+
+
+def measure(label: str, cmd: list[str], cwd: Path, runs: int, cold: bool = False,
+            warmup: int = 0) -> Measure:
+    """Run ``cmd`` ``warmup + runs`` times; ``cold`` removes ``.isolint_cache`` before each
+    run. Wall time from a monotonic clock, CPU time and peak memory from ``wait4``."""
+    log(f"{label}: {' '.join(cmd)} ({runs} runs)")
+    walls, cpus, peaks = [], [], []
+    for index in range(warmup + runs):
+        if cold:
+            shutil.rmtree(cwd / ".isolint_cache", ignore_errors=True)
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(f"{label}: exit code {process.returncode}")
+        if index >= warmup:
+            walls.append(elapsed)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+            peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    sd = statistics.stdev(walls) if len(walls) > 1 else 0.0
+    return Measure(label, statistics.median(walls), sd, statistics.median(cpus),
+                   statistics.median(peaks), runs)
+
+
+# ---------------------------------------------------------------------------------- report
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    version = subprocess.run([bin_("python"), "-c", "import sys; print(sys.version.split()[0])"],
+                             capture_output=True, text=True).stdout.strip()
+    tools = subprocess.run([bin_("python"), "-m", "pip", "freeze"], capture_output=True,
+                           text=True).stdout
+    pins = [line for line in tools.splitlines()
+            if line.split("==")[0].lower() in ("ruff", "flake8", "flake8-pytest-style")]
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": version,
+        "tools": ", ".join(pins),
+    }
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def render(results: dict[str, Measure], info: dict[str, str], files: int, size_mb: float,
+           files_x4: int, load_before: str, load_after: str, commit: str) -> str:
+    floor, floor_cpu = results["floor"].wall, results["floor"].cpu
+    ruff_warm = results["ruff_warm"].wall
+    flake8 = results["flake8"].wall
+    lines = [
+        SECTION,
+        "",
+        f"Measured by `python3 benchmarks/run.py` at commit `{commit}` on {time.strftime('%Y-%m-%d')}.",
+        "",
+        f"**Corpus:** the test modules and conftest files ({files} files, {size_mb:.1f} MB) of "
+        + ", ".join(f"`{p}`" for p in SDIST_PINS)
+        + f" (sdists from PyPI); the memory-scaling row uses four copies ({files_x4} files) "
+        "and is compared with four times the floor.",
+        "",
+        f"**Machine:** {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, {info['os']}, "
+        f"Python {info['python']}; {info['tools']}. "
+        f"Load average (1/5/15 min) {load_before} before and {load_after} after the runs "
+        "(other work shares this machine).",
+        "",
+        "Wall time is the median of the runs (± standard deviation); CPU is the median user + "
+        "system time of all processes; memory is the peak resident set size of the largest "
+        "process. On a shared machine CPU time is the steadier measure of work done. "
+        "*Cold* starts with no `.isolint_cache`; *warm* runs again over the same, unchanged files. "
+        "ruff and flake8 run with their defaults for parallelism (ruff: threads; flake8: "
+        "`--jobs auto` processes).",
+        "",
+        "| command | wall (s) | CPU (s) | peak memory (MB) | wall / floor | CPU / floor | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, m in results.items():
+        scale = 4 if key == "cold_1_x4" else 1  # against the floor of as many files
+        lines.append(
+            f"| {m.label} | {m.wall:.3f} ± {m.wall_sd:.3f} | {m.cpu:.2f} | {m.rss_mb:.0f} | "
+            f"{m.wall / (scale * floor):.2f}x | {m.cpu / (scale * floor_cpu):.2f}x | {m.runs} |"
+        )
+    one, every, warm = results["cold_1"], results["cold_n"], results["warm"]
+    five = results["five"]
+    targets = [
+        ("cold, 1 job, within 1.5x the parse floor", one.wall <= 1.5 * floor,
+         f"{one.wall / floor:.2f}x wall, {one.cpu / floor_cpu:.2f}x CPU"),
+        ("cold, all jobs, below the one-process floor", every.wall < floor,
+         f"{every.wall / floor:.2f}x"),
+        ("warm under 10 % of cold (1 job)", warm.wall < 0.1 * one.wall,
+         f"{100 * warm.wall / one.wall:.1f} %"),
+        ("warm faster than ruff's warm run", warm.wall < ruff_warm,
+         f"{warm.wall:.3f} s vs {ruff_warm:.3f} s"),
+        ("5 files under 0.3 s wall", five.wall < 0.3, f"{five.wall:.3f} s"),
+        ("peak memory does not grow with the number of files (x4 files, 1 job)",
+         results["cold_1_x4"].rss_mb <= 1.25 * one.rss_mb,
+         f"{one.rss_mb:.0f} MB -> {results['cold_1_x4'].rss_mb:.0f} MB"),
+    ]
+    lines += [
+        "",
+        "Against the other tools: isolint cold with all jobs takes "
+        f"{every.wall / results['ruff_cold'].wall:.1f}x ruff's cold time and "
+        f"{every.wall / flake8:.2f}x flake8's; warm, {warm.wall / ruff_warm:.2f}x ruff's warm time.",
+        "",
+        "| target | met | measured |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in targets]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(section: str) -> None:
+    """Replace (or append) our section of docs/benchmarks.md; other sections are left alone."""
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    start = text.find(SECTION + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        following = text.find("\n## ", start + len(SECTION))
+        end = len(text) if following < 0 else following + 1
+        text = text[:start] + section + ("\n" + text[end:] if following >= 0 else "")
+    DOCS.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10,
+                        help="runs of each fast command (default 10)")
+    parser.add_argument("--slow-runs", type=int, default=3,
+                        help="runs of each cold isolint scan and of flake8 (default 3)")
+    parser.add_argument("--skip-install", action="store_true",
+                        help="reuse the tools' venv as it is (do not reinstall isolint)")
+    parser.add_argument("--no-docs", action="store_true", help="print the table only")
+    args = parser.parse_args()
+
+    if not (args.skip_install and (VENV / "bin" / "isolint").exists()):
+        make_venv(refresh=False)
+    files = make_corpus()
+    size_mb = sum((CORPUS / f).stat().st_size for f in files) / 1e6
+    files_x4 = len((CORPUS_X4 / "files.txt").read_text(encoding="utf-8").split("\n"))
+    (WORK / "floor.py").write_text(FLOOR, encoding="utf-8")
+    five = files[len(files) // 2 : len(files) // 2 + 5]
+    jobs = os.cpu_count() or 1
+    isolint, python = bin_("isolint"), bin_("python")
+    check = [isolint, "check", "--exit-zero"]
+    load_before = _load()
+    r, s = args.runs, args.slow_runs
+    results = {
+        "floor": measure("`ast.parse` floor (1 process)", [python, str(WORK / "floor.py"), "files.txt"],
+                         CORPUS, r, warmup=1),
+        "cold_1": measure("isolint cold, `-j 1`", [*check, "-j", "1", "."], CORPUS, s, cold=True),
+        "cold_n": measure(f"isolint cold, `-j {jobs}`", [*check, "-j", str(jobs), "."], CORPUS, s,
+                          cold=True),
+        "warm": measure("isolint warm cache", [*check, "."], CORPUS, r, warmup=1),
+        "five": measure("isolint, 5 files (pre-commit, cold)", [*check, *five], CORPUS, r,
+                        cold=True, warmup=1),
+        "cold_1_x4": measure(f"isolint cold, `-j 1`, x4 files ({files_x4})",
+                             [*check, "-j", "1", "."], CORPUS_X4, 1, cold=True),
+        "ruff_cold": measure("ruff `--select PT`, no cache",
+                             [bin_("ruff"), "check", "--isolated", "--select", "PT", "--exit-zero",
+                              "--no-cache", "."], CORPUS, r, warmup=1),
+        "ruff_warm": measure("ruff `--select PT`, warm cache",
+                             [bin_("ruff"), "check", "--isolated", "--select", "PT", "--exit-zero",
+                              "."], CORPUS, r, warmup=1),
+        "flake8": measure("flake8 + flake8-pytest-style `--select PT`",
+                          [bin_("flake8"), "--select", "PT", "--exit-zero", "."], CORPUS, s),
+    }
+    load_after = _load()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip() or "?"
+    section = render(results, machine(), len(files), size_mb, files_x4, load_before,
+                     load_after, commit)
+    print(section)
+    if not args.no_docs:
+        write_docs(section)
+        log(f"wrote {DOCS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
