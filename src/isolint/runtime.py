@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
 from isolint.model import Finding
@@ -89,13 +89,7 @@ class Memory:
         return self.vms_after - self.vms_before
 
     def to_dict(self) -> dict[str, int]:
-        return {
-            "rss_before": self.rss_before,
-            "rss_after": self.rss_after,
-            "vms_before": self.vms_before,
-            "vms_after": self.vms_after,
-            "peak_rss": self.peak_rss,
-        }
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Memory":
@@ -175,14 +169,7 @@ class WorkerStats:
     finished: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "worker": self.worker,
-            "tests": self.tests,
-            "peak_rss": self.peak_rss,
-            "peak_vms": self.peak_vms,
-            "max_mocks_alive": self.max_mocks_alive,
-            "finished": self.finished,
-        }
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "WorkerStats":
