@@ -296,9 +296,22 @@ def _same_file(finding_path: str, record_path: str, rootdir: str) -> bool:
     return _normalise(finding_path) == _normalise(record_path)
 
 
+def _test_scope(scope: str) -> str:
+    """The part of a finding's scope that names tests: ``TestA.setup_method`` -> ``TestA`` and a
+    fixture or helper ``make_env`` -> ``""`` (the whole file), since the runtime blames what a
+    setup method or function-scoped fixture leaks on the test it ran for."""
+    parts = scope.split(".") if scope else []
+    for index, part in enumerate(parts):
+        if not (part.startswith("test") or part.startswith("Test")):
+            return ".".join(parts[:index])
+    return scope
+
+
 def _scope_matches(scope: str, dotted: str) -> bool:
     """Module-level scope matches everything in the file; a class matches its tests; a finding
-    inside a function nested in a test matches that test."""
+    inside a function nested in a test matches that test; a finding in a setup method, fixture
+    or helper matches the tests of its class (or file)."""
+    scope = _test_scope(scope)
     if not scope or scope == dotted:
         return True
     return dotted.startswith(scope + ".") or scope.startswith(dotted + ".")

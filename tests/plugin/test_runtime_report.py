@@ -63,6 +63,10 @@ def report(tmp_path) -> RuntimeReport:
         ("tests/test_api.py", "sys_modules_pollution", "TestApi.setup_class", True),  # xunit set-up
         ("tests/test_api.py", "sys_modules_pollution", "TestApi", True),
         ("tests/test_api.py", "env_var_pollution", "TestApiX", False),  # a prefix is not a class
+        # set-up methods and function-scoped fixtures leak on behalf of the test they ran for
+        ("tests/test_api.py", "env_var_pollution", "TestApi.setup_method", True),
+        ("tests/test_api.py", "cwd_pollution", "make_workdir", True),
+        ("tests/test_api.py", "patch_without_context", "TestOther.setup_method", False),
     ],
 )
 def test_is_confirmed(report, monkeypatch, tmp_path, path, name, scope, expected):
