@@ -186,3 +186,9 @@ def test_console_script_and_module_entry_points(project):
         )
         assert proc.returncode == 1, proc.stderr
         assert json.loads(proc.stdout)["summary"]["by_name"]["env_var_pollution"] == 1
+
+
+def test_output_into_a_missing_directory_is_a_usage_error(project, capsys):
+    assert main(["check", "tests", "-o", "no/such/dir/out.txt"]) == 2
+    assert "cannot write no/such/dir/out.txt" in capsys.readouterr().err
+    assert not list(project.glob("no*"))

@@ -126,9 +126,6 @@ def load_settings_for(args: argparse.Namespace):
     """The project's settings with the command line's options applied on top."""
     from isolint.config import ConfigError, load_settings
 
-    select, ignore = _csv(args.select), _csv(args.ignore)
-    _check_rule_keys(select, "--select")
-    _check_rule_keys(ignore, "--ignore")
     paths = [Path(p) for p in args.paths]
     try:
         settings = load_settings(paths or None, Path.cwd())
@@ -140,6 +137,8 @@ def load_settings_for(args: argparse.Namespace):
 def apply_overrides(args: argparse.Namespace, settings):
     """``settings`` with the command line's rule options applied on top."""
     select, ignore = _csv(args.select), _csv(args.ignore)
+    _check_rule_keys(select, "--select")
+    _check_rule_keys(ignore, "--ignore")
     exclude = settings.exclude + tuple(args.exclude or ())
     changes: dict[str, object] = {
         "select": select,
@@ -203,8 +202,12 @@ def write_output(text: str, output: str | None) -> None:
     if output:
         target = Path(output)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
 
