@@ -1,8 +1,10 @@
 """Shared set-up for the plugin benchmarks: a scratch virtualenv and pinned sdists from PyPI.
 
-Everything lives under ``benchmarks/.work/`` (git-ignored). The virtualenv gets pinned pytest,
-pytest-xdist and psutil and an editable install of this checkout, so the benchmarks measure the
-code in the working tree. Only PyPI is contacted, through pip.
+Everything lives under ``benchmarks/.work/`` (git-ignored). The virtualenv
+(``benchmarks/.work/plugin-venv``, not the ``venv`` ``benchmarks/run.py`` fills with a regular,
+non-editable install) gets pinned pytest, pytest-xdist and psutil and an editable install of this
+checkout, so the benchmarks measure the code in the working tree. Only PyPI is contacted, through
+pip.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).resolve().parent
 REPO = BENCHMARKS.parent
 WORK = BENCHMARKS / ".work"
-VENV = WORK / "venv"
+VENV = WORK / "plugin-venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 PINS = (

@@ -89,7 +89,7 @@ class Memory:
         return self.vms_after - self.vms_before
 
     def to_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return dict(self.__dict__)  # the fields, in order (asdict() is ten times slower)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Memory":

@@ -72,3 +72,34 @@ def test_report_and_summary_for_a_worker_that_died():
     assert "+4.0 MiB  t.py::test_b [gw1], 419430 mocks alive" in lines[4]
     assert any("worker gw1: 2 tests" in line and "(did not finish)" in line for line in lines)
     assert lines[-1].startswith("xdist_group 'g': 2 tests ran on 2 workers (gw0, gw1)")
+
+
+def test_probes_see_a_change_to_a_snapshot_they_found_unchanged(monkeypatch):
+    # sys.modules and the environment are compared with a snapshot without a copy, and without
+    # a comparison while neither dict was modified: every modification must still be seen.
+    import sys
+
+    from isolint.plugin.probes.environment import ENVIRONMENT
+    from isolint.plugin.probes.imports import MODULES
+
+    modules = MODULES.snapshot()
+    assert MODULES.unchanged(modules) and MODULES.unchanged(modules)
+    name = next(iter(sys.modules))
+    original = sys.modules[name]
+    sys.modules[name] = mock.Mock()
+    try:
+        assert not MODULES.unchanged(modules)
+    finally:
+        sys.modules[name] = original
+    assert MODULES.unchanged(modules)
+    modules["isolint.test.extra"] = original  # the snapshot itself modified (a rebase)
+    assert not MODULES.unchanged(modules)
+    del modules["isolint.test.extra"]
+    assert MODULES.unchanged(modules)
+
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # set during a test; the probe's snapshot omits it
+    env = ENVIRONMENT.snapshot()
+    assert ENVIRONMENT.unchanged(env) and ENVIRONMENT.unchanged(env)
+    with mock.patch.dict(os.environ, {"ISOLINT_UNIT": "1"}):
+        assert not ENVIRONMENT.unchanged(env)
+    assert ENVIRONMENT.unchanged(env)

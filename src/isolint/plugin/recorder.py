@@ -1,7 +1,11 @@
 """The bookkeeping behind the plugin, kept free of pytest hooks so it can be read (and tested) alone.
 
 Per test: a snapshot of every probe before its setup (the *baseline*) and one after its teardown;
-the differences are the test's leaks.
+the differences are the test's leaks. Most tests change nothing, so both ends first ask each probe
+whether the live state still equals the snapshot at hand (:meth:`Probe.unchanged`, no copy): at
+the end of a test, the baseline; at the start of the next, the previous test's end state. Only a
+probe that says no costs a new snapshot (and then every probe is snapshotted and compared key by
+key). The result is the same as snapshotting both ends of every test.
 
 Module-, class-, package- and session-scoped fixtures run inside the setup of the first test of
 their scope and inside the teardown of the last one. Their effects are taken out of the test's
@@ -30,6 +34,13 @@ def _equal(before: State, after: State) -> bool:
         return False
 
 
+def _unchanged(probes: Sequence[Probe], state: State) -> bool:
+    for probe in probes:
+        if not probe.unchanged(state[probe.kind]):
+            return False
+    return True
+
+
 @dataclass
 class _FixtureState:
     nodeid: str
@@ -51,6 +62,8 @@ class Recorder:
     _fixture_records: list[Record] = field(default_factory=list)
     _fixtures: dict[Hashable, _FixtureState] = field(default_factory=dict)
     _baseline: State | None = None
+    #: The state at the end of the last test, the next test's baseline if nothing changed since.
+    _last: State | None = None
     _memory_before: tuple[int, int] = (0, 0)
     tests_started: int = 0
 
@@ -60,18 +73,24 @@ class Recorder:
     # -- tests ---------------------------------------------------------------------------------
     def start_test(self) -> None:
         self.tests_started += 1
-        self._baseline = self.snapshot()
+        last, self._last = self._last, None
+        self._baseline = last if last is not None and _unchanged(self.probes, last) else self.snapshot()
         self._memory_before = self.sample_memory()
 
     def finish_test(
         self, nodeid: str, instance_leaks: Sequence[tuple[str, str]] = (), xdist_group: str | None = None
     ) -> Record:
-        after = self.snapshot()
-        rss, vms = self.sample_memory()
-        baseline, self._baseline = self._baseline or after, None
+        baseline, self._baseline = self._baseline, None
         leaks: list[Leak] = []
-        if not _equal(baseline, after):  # one C-level comparison of every probe's state first
-            leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
+        if baseline is not None and _unchanged(self.probes, baseline):
+            after = baseline  # the usual test: nothing changed, no snapshot taken
+        else:
+            after = self.snapshot()
+            baseline = baseline or after
+            if not _equal(baseline, after):
+                leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
+        self._last = after
+        rss, vms = self.sample_memory()
         kind = "instance_mock"
         leaks += [Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks]
         rss_before, vms_before = self._memory_before

@@ -5,6 +5,10 @@ A probe turns one piece of process-wide state into a snapshot: a flat ``dict`` f
 ``==``. Flat snapshots let the recorder compare, and *rebase*, every probe the same way: when a
 module- or session-scoped fixture changes some keys during a test, the test's baseline takes the
 fixture's values for those keys, so the test is not blamed for them.
+
+Most tests change nothing, so a probe can also say whether the live state still equals an earlier
+snapshot (:meth:`Probe.unchanged`) without taking a new one: for ``sys.modules`` and the
+environment that compares the live mapping with the snapshot, with no copy.
 """
 
 from __future__ import annotations
@@ -32,10 +36,21 @@ class Probe:
     #: is not a leak (a module imported for the first time, a thread that was daemonic ...).
     #: ``before`` / ``after`` may be :data:`MISSING`.
     describe: Callable[[Hashable, Any, Any], "tuple[str, str] | None"]
+    #: ``matches(snapshot)`` -> whether the live state equals ``snapshot`` (what
+    #: ``snapshot() == snapshot`` says), cheaper than taking a snapshot. None: take one and compare.
+    matches: "Callable[[dict[Hashable, Any]], bool] | None" = None
 
     @property
     def rule(self) -> str:
         return RULE_BY_KIND[self.kind]
+
+    def unchanged(self, old: dict[Hashable, Any]) -> bool:
+        """Whether the live state equals the snapshot ``old``; False when in doubt (a value whose
+        ``__eq__`` raises), so the caller takes a snapshot and compares key by key."""
+        try:
+            return bool(self.matches(old) if self.matches is not None else self.snapshot() == old)
+        except Exception:
+            return False
 
     def leaks(self, before: Snapshot, after: Snapshot, keys: Iterable[Hashable] | None = None) -> list[Leak]:
         """The leaks between two snapshots (restricted to ``keys`` when given)."""

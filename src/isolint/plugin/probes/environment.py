@@ -6,6 +6,7 @@ import os
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
+from isolint.plugin.probes.dictstamp import SeenEqual
 
 #: Set and removed by pytest itself around every test phase.
 _PYTEST_OWN = frozenset({"PYTEST_CURRENT_TEST"})
@@ -32,6 +33,16 @@ def _environ() -> dict[Hashable, Any]:
     return env
 
 
+_environ_seen = SeenEqual()
+
+
+def _environ_matches(old: dict[Hashable, Any]) -> bool:
+    # The live mapping, no copy (and no comparison while neither dict was modified). When pytest's
+    # own variable is set the two differ, and the caller falls back to a snapshot (which leaves
+    # it out).
+    return _environ_seen.equal(_RAW, old) if _RAW is not None else _environ() == old
+
+
 def _describe_environ(raw_key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     key = raw_key if isinstance(raw_key, str) else _decode(raw_key)
     if before is MISSING:
@@ -52,5 +63,5 @@ def _describe_cwd(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return str(after), f"working directory changed from `{before}` to `{after}`"
 
 
-ENVIRONMENT = Probe("environment", _environ, _describe_environ)
+ENVIRONMENT = Probe("environment", _environ, _describe_environ, _environ_matches)
 CWD = Probe("cwd", _cwd, _describe_cwd)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Any
@@ -22,6 +23,12 @@ class MemorySampler:
         self._peak_rss_sampled = 0
         self._statm: int | None = None
         self._page = 0
+        try:
+            import resource
+
+            self._getrusage: Any = functools.partial(resource.getrusage, resource.RUSAGE_SELF)
+        except ImportError:  # pragma: no cover - Windows
+            self._getrusage = None
         if sys.platform.startswith("linux"):
             try:
                 self._statm = os.open(f"/proc/{os.getpid()}/statm", os.O_RDONLY)
@@ -58,10 +65,8 @@ class MemorySampler:
     def peak_rss(self) -> int:
         """The process's peak resident size in bytes: the kernel's high-water mark (which also
         sees peaks between samples, but is updated lazily) or the largest sample, if larger."""
-        try:
-            import resource
-        except ImportError:  # pragma: no cover - Windows
+        if self._getrusage is None:  # pragma: no cover - Windows
             return self._peak_rss_sampled
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = self._getrusage().ru_maxrss
         peak = peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
         return max(peak, self._peak_rss_sampled)

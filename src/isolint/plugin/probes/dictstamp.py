@@ -1,0 +1,83 @@
+"""Is a dict still equal to a snapshot it was equal to before? In O(1) when neither changed.
+
+CPython stamps every dict with a version (``ma_version_tag``, PEP 509) that takes a new,
+process-wide unique value whenever the dict is modified (an item set to another value, added,
+deleted, the dict cleared). The stamp is not visible from Python; it is read through ``ctypes``
+at its place right after the object header and ``ma_used``. A self-test at import proves the
+place right (modifying a test dict three times gives three new stamps; reading again without a
+change gives the same one). Where it fails (another interpreter, a free-threaded build, a version
+that no longer stamps dicts) :class:`SeenEqual` compares the dicts every time, as before.
+
+Both dicts' stamps are checked, so the answer stays exact when the snapshot itself is modified
+(the recorder *rebases* snapshots in place) or when ``sys.modules`` is replaced by another dict.
+"""
+
+from __future__ import annotations
+
+import sys
+import sysconfig
+from typing import Any, Callable
+
+
+def _stamp_view_factory() -> Callable[[dict[Any, Any]], Any] | None:
+    """``view(d)`` -> an object whose ``.value`` is ``d``'s current stamp, or None if unavailable."""
+    if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return None  # pragma: no cover - other interpreters
+    try:
+        import ctypes
+    except ImportError:  # pragma: no cover - a build without ctypes
+        return None
+    offset = object.__basicsize__ + ctypes.sizeof(ctypes.c_ssize_t)  # PyObject_HEAD, ma_used
+
+    def view(d: dict[Any, Any]) -> Any:
+        return ctypes.c_uint64.from_address(id(d) + offset)
+
+    probe: dict[str, int] = {}
+    stamp = view(probe)
+    seen = [stamp.value]
+    probe["a"] = 1
+    seen.append(stamp.value)
+    probe["a"] = 2
+    seen.append(stamp.value)
+    del probe["a"]
+    seen.append(stamp.value)
+    if len(set(seen)) != 4 or stamp.value != seen[-1]:
+        return None  # pragma: no cover - the version tag is not where 3.10 - 3.13 keep it
+    return view
+
+
+_view = _stamp_view_factory()
+
+
+class SeenEqual:
+    """Remembers the last (live dict, snapshot) pair found equal, and both their stamps."""
+
+    __slots__ = ("_live", "_snapshot", "_live_stamp", "_snapshot_stamp", "_live_view", "_snapshot_view")
+
+    def __init__(self) -> None:
+        self._live: Any = None
+        self._snapshot: Any = None
+
+    def equal(self, live: dict[Any, Any], snapshot: dict[Any, Any]) -> bool:
+        """``live == snapshot``; without comparing when both are the pair last found equal and
+        neither was modified since. May raise what a value's ``__eq__`` raises."""
+        if _view is None:
+            return live == snapshot
+        if (
+            live is self._live
+            and snapshot is self._snapshot
+            and self._live_view.value == self._live_stamp
+            and self._snapshot_view.value == self._snapshot_stamp
+        ):
+            return True
+        # The stamps are read before comparing: a modification after that changes them, and the
+        # next call compares again.
+        live_view, snapshot_view = _view(live), _view(snapshot)
+        live_stamp, snapshot_stamp = live_view.value, snapshot_view.value
+        if live != snapshot:
+            return False
+        # The views read these two dicts' memory: they are kept alive with them.
+        self._live, self._snapshot = live, snapshot
+        self._live_view, self._snapshot_view = live_view, snapshot_view
+        self._live_stamp, self._snapshot_stamp = live_stamp, snapshot_stamp
+        return True
