@@ -192,3 +192,20 @@ def test_report_path_is_relative_to_the_invocation_directory(pytester, run_isoli
     result = pytester.runpytest_subprocess("--isolint", "--isolint-report", "out/sub/r.json")
     result.assert_outcomes(passed=1)
     assert os.path.exists(pytester.path / "out" / "sub" / "r.json")
+
+
+def test_a_leak_reaches_the_controller_before_its_worker_dies(pytester, run_isolint):
+    # Leak-free records travel in batches (at most a second late); a record with leaks is sent
+    # with its own teardown report, so a worker that then dies does not take it along.
+    pytester.makepyfile(
+        """
+        import os
+        def test_a_leaks():
+            os.environ["ISOLINT_BEFORE_CRASH"] = "1"
+        def test_b_kills_the_worker():
+            os._exit(1)
+        """
+    )
+    run = run_isolint("-n", "1", "-p", "no:randomly", "--max-worker-restart", "0")
+    assert run.leaking["test_a_leaks"] == ["env_var_pollution"]
+    assert not any(w.finished for w in run.report.workers if w.worker == "gw0")

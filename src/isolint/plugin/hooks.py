@@ -2,21 +2,26 @@
 
 Where the records go:
 
-* a test's record (and the records of module/session fixtures torn down during its teardown)
-  rides on its teardown ``TestReport`` as the attribute ``isolint_records`` (a list of dicts).
-  pytest serialises extra report attributes and xdist ships them to the controller with the
-  report, so records arrive as tests finish, even from a worker that later dies;
-* at the end of a worker's session its peaks (and fixtures finished after the last test) go into
-  ``config.workeroutput["isolint"]``, which the controller reads in ``pytest_testnodedown``;
-* the controller (or the single process without xdist) collects them in
-  ``pytest_runtest_logreport``, prints the summary and writes ``--isolint-report``.
+* without xdist, straight into the list the report is built from;
+* on an xdist worker, into an outbox sent to the controller in batches: a batch rides on a
+  teardown ``TestReport`` as the attribute ``isolint_records`` (one JSON string: pytest
+  serialises extra report attributes and xdist ships them with the report, and one string costs
+  execnet far less than nested dicts), at most every :data:`BATCH_SECONDS` and at once when a
+  record has leaks, so a worker that dies loses at most the last second of leak-free records;
+* at the end of a worker's session its peaks and the rest of its outbox (with fixtures finished
+  after its last test) go into ``config.workeroutput["isolint"]``, which the controller reads in
+  ``pytest_testnodedown``;
+* the controller (or the single process without xdist) prints the summary and writes
+  ``--isolint-report``.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
+import time
 from pathlib import Path
 from typing import Any, Generator
 
@@ -30,6 +35,17 @@ from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
+
+#: How long a worker keeps leak-free records before sending them with the next teardown report.
+BATCH_SECONDS = 1.0
+
+
+def encode_records(records: list[Record]) -> str:
+    return json.dumps([r.to_dict() for r in records], separators=(",", ":"))
+
+
+def decode_records(data: str) -> list[Record]:
+    return [Record.from_dict(d) for d in json.loads(data)]
 
 _XUNIT_NAMES = {"_xunit_setup_module_fixture_": "setup_module", "_xunit_setup_class_fixture_": "setup_class"}
 
@@ -52,19 +68,41 @@ def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     return f"{where}::{qualname.replace('.', '::')}"
 
 
-def _xdist_group(item: pytest.Item) -> str | None:
-    marker = item.get_closest_marker("xdist_group")
+def _group_name(marker: Any) -> str | None:
     if marker is None:
         return None
     name = marker.args[0] if marker.args else marker.kwargs.get("name")
     return None if name is None else str(name)
 
 
+class _XdistGroups:
+    """The ``xdist_group`` mark closest to a test: its own marks first, then its class, module
+    ... (what ``item.get_closest_marker`` returns), the parents' answer cached per parent node."""
+
+    def __init__(self) -> None:
+        self._by_parent: dict[int, tuple[Any, str | None]] = {}
+
+    def __call__(self, item: pytest.Item) -> str | None:
+        for marker in item.own_markers:
+            if marker.name == "xdist_group":
+                return _group_name(marker)
+        parent = item.parent
+        if parent is None:
+            return None
+        cached = self._by_parent.get(id(parent))
+        if cached is None or cached[0] is not parent:
+            cached = (parent, _group_name(parent.get_closest_marker("xdist_group")))
+            self._by_parent[id(parent)] = cached
+        return cached[1]
+
+
 def _test_nodeid(item: pytest.Item, group: str | None) -> str:
     """The node id without the ``@group`` suffix ``--dist loadgroup`` appends (on pytest < 9.2)."""
     nodeid = item.nodeid
+    if group is None:
+        return nodeid
     at = nodeid.rfind("@")
-    if group is not None and at > nodeid.rfind("]") and at > nodeid.rfind("::"):
+    if at > nodeid.rfind("]") and at > nodeid.rfind("::"):
         return nodeid[:at]
     return nodeid
 
@@ -96,11 +134,14 @@ class IsolintPlugin:
         self.recorder = Recorder(
             self.probes, self.worker, self.memory.sample, self.memory.peak_rss, lambda: self.mocks.alive
         )
+        #: Without xdist (and on the controller): every record. On a worker: the outbox.
         self.records: list[Record] = []
         self.runs_tests = True
-        #: Records of a test finished here, until its teardown report is logged.
-        self._pending: dict[str, list[Record]] = {}
+        #: On a worker: send the outbox with the next teardown report (a record has leaks).
+        self._send_now = False
+        self._sent_at = time.monotonic()
         self.worker_outputs: dict[str, dict[str, Any]] = {}
+        self._xdist_group = _XdistGroups()
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
@@ -128,10 +169,12 @@ class IsolintPlugin:
 
     def _finish_test(self, item: pytest.Item) -> list[Record]:
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
-        group = _xdist_group(item)
+        group = self._xdist_group(item)
         record = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
         records = [record, *self.recorder.drain_fixture_records()]
-        self._pending[item.nodeid] = records
+        self.records += records
+        if any(r.leaks for r in records):
+            self._send_now = True
         return records
 
     # -- module / class / package / session fixtures --------------------------------------------
@@ -153,19 +196,19 @@ class IsolintPlugin:
         if fixturedef.scope != "function":
             self.recorder.fixture_torn_down(id(fixturedef))
 
-    # -- collecting records (controller, or the only process) -----------------------------------
+    # -- shipping records to the xdist controller, and collecting them there ---------------------
     @pytest.hookimpl(tryfirst=True)  # on a worker: before xdist serialises the report
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "teardown":
             return
-        pending = self._pending.pop(report.nodeid, None)
         if self.is_worker:
-            if pending is not None:
-                setattr(report, _REPORT_ATTRIBUTE, [r.to_dict() for r in pending])
+            if self.records and (self._send_now or time.monotonic() - self._sent_at >= BATCH_SECONDS):
+                setattr(report, _REPORT_ATTRIBUTE, encode_records(self.records))
+                self.records, self._send_now, self._sent_at = [], False, time.monotonic()
             return
-        if pending is None:  # from an xdist worker
-            pending = [Record.from_dict(d) for d in getattr(report, _REPORT_ATTRIBUTE, ())]
-        self.records.extend(pending)
+        data = getattr(report, _REPORT_ATTRIBUTE, None)  # a batch from an xdist worker
+        if data:
+            self.records += decode_records(data)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -174,7 +217,7 @@ class IsolintPlugin:
             self._add_process_output(output)
 
     def _add_process_output(self, output: dict[str, Any]) -> None:
-        self.records.extend(Record.from_dict(d) for d in output.pop("records", ()))
+        self.records += decode_records(output.pop("records", "[]"))
         self.worker_outputs[output["worker"]] = output
 
     @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
@@ -183,13 +226,15 @@ class IsolintPlugin:
             "worker": self.worker,
             "peak_rss": self.memory.peak_rss(),
             "peak_vms": self.memory.peak_vms,
-            "records": [r.to_dict() for r in self.recorder.drain_fixture_records()],
         }
+        fixtures = self.recorder.drain_fixture_records()
         if self.is_worker:
+            output["records"] = encode_records(self.records + fixtures)
             self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
             return
+        self.records += fixtures
         if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
-            self._add_process_output(output)
+            self.worker_outputs[self.worker] = output
         self.report = build_report(
             str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
         )
