@@ -218,13 +218,13 @@ class SharedTmpPath(Rule):
     fix_safety = FixSafety.NONE
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.expected_to_raise():
-            return
         for arg in written_paths(ctx, node):
             path = fixed_path(ctx, arg)
-            if path not in (None, TEMPDIR, "/") and not path.startswith(HARMLESS_PREFIXES):
+            if path in (None, TEMPDIR, "/") or path.startswith(HARMLESS_PREFIXES):
+                continue
+            if not ctx.expected_to_raise():
                 ctx.report(self, node, call=_short(ctx.source_segment(node.func)), path=path)
-                return
+            return
 
 
 def _short(text: str) -> str:
