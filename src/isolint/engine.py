@@ -294,6 +294,8 @@ def scan_tree(
     ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
                       severity_overrides=severity_overrides(settings))
     rules = [rule() for rule in enabled_rules(settings, path, kind)]
+    # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
+    rules = [rule for rule in rules if rule.may_fire(ctx)]
     dispatcher = _Dispatcher(rules, ctx, errors)
     try:
         dispatcher.walk(tree)

@@ -90,6 +90,11 @@ class ImportTable:
         """Whether ``name`` is bound by an import in this module."""
         return name in self._bound
 
+    def renames(self, name: str) -> bool:
+        """Whether the bare name ``name`` may resolve to something not spelled ``name`` (an
+        import or an alias binds it): when not, ``resolve(Name(name))`` is ``name`` or None."""
+        return name in self._bound or name in self._aliases
+
     def may_resolve_under(self, qualified: str) -> bool:
         """Whether any name in this module can resolve to ``qualified`` or below it: only when
         an import binds it, a parent or a child of it (aliases resolve through imports)."""

@@ -71,5 +71,11 @@ class Rule:
         )
         return f"{head}\n{body}\n"
 
+    def may_fire(self, ctx: "FileContext") -> bool:
+        """Whether this rule can report anything on ``ctx``'s file at all; when not, the engine
+        does not dispatch to it. Only a true necessary condition (``os`` is imported, a word
+        occurs in the source): it saves time and must never change the findings."""
+        return True
+
     def finish(self, ctx: "FileContext") -> None:
         """Called once after the whole module has been walked."""

@@ -53,6 +53,23 @@ class StateKind:
     #: Functions that read it (``os.getcwd``, ``os.getenv``): what they return is a saved value.
     readers: frozenset[str] = frozenset()
 
+    def may_change(self, ctx: FileContext) -> bool:
+        """A necessary condition for any node of ``ctx``'s file to change this state: a name
+        resolves to one of :attr:`names` / :attr:`functions` only if its last part is spelled
+        in the source (as an attribute, an imported name or an alias's value) and an import
+        binds it, a parent or a child of it; a bare method only if its name is spelled."""
+        source = ctx.source
+        return any(
+            qualified.rsplit(".", 1)[-1] in source and ctx.imports.may_resolve_under(qualified)
+            for qualified in self.names | self.functions
+        ) or any(method in source for method in self.bare_methods)
+
+    @property
+    def function_words(self) -> frozenset[str]:
+        """The last parts of :attr:`functions`: a call can only resolve to one of them if its
+        callee is spelled with one (or is a name an import or alias binds)."""
+        return frozenset(q.rsplit(".", 1)[-1] for q in self.functions)
+
 
 @dataclass(frozen=True)
 class StateWrite:
@@ -246,6 +263,9 @@ class UnrestoredState:
 
     def earlier(self, call: ast.Call, ctx: FileContext) -> bool:
         return self.managed(call, ctx)
+
+    def may_fire(self, ctx: FileContext) -> bool:
+        return self.kind.may_change(ctx)
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         if self.session_configuration_allowed and ctx.configures_session():

@@ -1,0 +1,95 @@
+"""Per-file gating (``Rule.may_fire``) and call prefilters only save time: the findings of every
+rule are the same as when each rule runs on every file.
+
+Checked on every rule case file, whole and cut into pieces (the file's imports plus one
+top-level statement: most pieces lack what a rule needs, so gating drops rules there), and on
+edge cases that reach the state through aliases and other import forms.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from isolint.config import Settings
+from isolint.engine import scan_source
+from isolint.rules import ALL_RULES
+
+CASES = sorted((Path(__file__).parent / "rules" / "cases").glob("*.py"))
+
+
+def findings(source: str, kind: str = "test") -> set[tuple]:
+    result = scan_source(source, "test_case.py", Settings(), kind=kind)
+    assert not result.errors, result.errors
+    return {(f.line, f.col, f.name, f.message) for f in result.findings}
+
+
+def ungated(monkeypatch: pytest.MonkeyPatch, source: str, kind: str = "test") -> set[tuple]:
+    with monkeypatch.context() as patched:
+        for rule in ALL_RULES:
+            patched.setattr(rule, "may_fire", lambda self, ctx: True)
+        return findings(source, kind)
+
+
+def pieces(source: str) -> list[str]:
+    """The file's imports plus each other top-level statement on its own."""
+    tree = ast.parse(source)
+    imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    head = "\n".join(ast.unparse(s) for s in imports)
+    return [head + "\n" + ast.unparse(s) for s in tree.body if s not in imports]
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("kind", ["test", "conftest"])
+def test_gating_keeps_findings_on_case_files(path: Path, kind: str, monkeypatch) -> None:
+    source = path.read_text(encoding="utf-8")
+    for text in [source, *pieces(source)]:
+        assert findings(text, kind) == ungated(monkeypatch, text, kind), text
+
+
+EDGE_CASES = [
+    "import os\nenv = os.environ\ndef test_a():\n    env['A'] = '1'\n",
+    "from os import environ as e\ndef test_a():\n    e['A'] = '1'\n",
+    "import os as o\ndef test_a():\n    o.putenv('A', '1')\n",
+    "import os.path\ndef test_a():\n    os.environ.update({'A': '1'})\n",
+    "from os import chdir as cd\ndef test_a(p):\n    cd(p)\n",
+    "import os\ngo = os.chdir\ndef test_a(p):\n    go(p)\n",
+    "def test_a(tmpdir):\n    tmpdir.chdir()\n",
+    "from sys import path as p\ndef test_a(d):\n    p.insert(0, d)\n",
+    "import sys as s\nmods = s.modules\ndef test_a():\n    del mods['x']\n",
+    "from sys import modules\ndef test_a():\n    modules['x'] = 1\n",
+    "import importlib as il\nimport app\ndef test_a():\n    il.reload(app)\n",
+    "from importlib import reload as rl\nimport app\ndef test_a():\n    rl(app)\n",
+    "import app\nsa = setattr\ndef test_a():\n    sa(app, 'X', 1)\n",
+    "import app\ndef test_a():\n    delattr(app, 'X')\n",
+    "import socket\nPORT = 8080\ndef test_a():\n    socket.create_server(('', PORT))\n",
+    "from socket import create_server as cs\ndef test_a():\n    cs(('', 8080))\n",
+    "import socketserver as ss\ndef test_a():\n    ss.TCPServer(('', 8080), None)\n",
+    "def test_a(app):\n    app.run(port=5000)\n",
+    "P = '/tmp/x'\ndef test_a():\n    open(P, 'w')\n",
+    "import pathlib\ndef test_a():\n    pathlib.Path('/tmp') .joinpath('x').write_text('a')\n",
+    "from os import makedirs as md\ndef test_a():\n    md('/tmp/x')\n",
+    "import tempfile, os\ndef test_a():\n    os.mkdir(os.path.join(tempfile.gettempdir(), 'x'))\n",
+    "w = open\ndef test_a():\n    w('C:\\\\x', 'w')\n",
+    "from unittest import mock\ndef test_a():\n    p = mock.patch('a.b')\n    p.start()\n",
+    "import mock\ndef test_a():\n    mock.patch('a.b').start()\n",
+]
+
+
+@pytest.mark.parametrize("source", EDGE_CASES)
+def test_gating_keeps_findings_on_edge_cases(source: str, monkeypatch) -> None:
+    gated = findings(source)
+    assert gated == ungated(monkeypatch, source)
+    assert gated, "each edge case is a finding: gating must not hide it"
+
+
+def test_state_rules_do_not_run_where_they_cannot_fire() -> None:
+    from isolint.context import FileContext
+
+    source = "import math\ndef test_a():\n    assert math.pi\n"
+    ctx = FileContext("test_a.py", source, ast.parse(source), Settings())
+    gated = {rule.name for rule in ALL_RULES if not rule().may_fire(ctx)}
+    assert {"env_var_pollution", "sys_path_pollution", "sys_modules_pollution",
+            "cwd_pollution"} <= gated
