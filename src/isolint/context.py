@@ -93,6 +93,22 @@ class FileContext:
         """The qualified name of the function a call calls (None for non-calls)."""
         return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
 
+    def call_name_among(self, node: ast.Call, words: frozenset[str]) -> str | None:
+        """:meth:`call_name` of ``node`` when it may end with one of ``words`` (see
+        :func:`last_parts`), else None without resolving: a callee ``x.attr`` resolves to a
+        name ending in ``attr``; a bare name to itself unless an import or alias binds it."""
+        func = node.func
+        kind = type(func)
+        if kind is ast.Attribute:
+            if func.attr not in words:  # type: ignore[union-attr]
+                return None
+        elif kind is ast.Name:
+            if func.id not in words and not self.imports.renames(func.id):  # type: ignore[union-attr]
+                return None
+        else:
+            return None
+        return self.imports.resolve(func)
+
     def source_segment(self, node: ast.AST) -> str:
         """The source text of ``node`` (first line only for multi-line nodes).
 
@@ -639,6 +655,12 @@ def _is_raises_context(ctx: "FileContext", expr: ast.expr) -> bool:
     if ctx.qualified_name(expr.func) == "pytest.raises":
         return True
     return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
+
+
+def last_parts(qualified_names: Iterable[str]) -> frozenset[str]:
+    """The last dotted parts of ``qualified_names``: the ``words`` of
+    :meth:`FileContext.call_name_among` for calls that may resolve to one of them."""
+    return frozenset(name.rsplit(".", 1)[-1] for name in qualified_names)
 
 
 def expr_key(node: ast.AST) -> str:

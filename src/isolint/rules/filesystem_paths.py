@@ -7,7 +7,7 @@ import ntpath
 import posixpath
 import re
 
-from isolint.context import FileContext, call_argument
+from isolint.context import FileContext, call_argument, last_parts
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
@@ -58,6 +58,8 @@ SAVE_METHODS = frozenset(
     {"to_csv", "to_json", "to_parquet", "to_excel", "to_pickle", "to_hdf", "to_feather",
      "to_stata", "to_netcdf", "to_zarr", "savefig", "save", "dump_stats", "bind"}
 )
+#: The last parts of the functions ``written_paths`` resolves calls against.
+_CALL_WORDS = last_parts({*OPENERS, *WRITERS, "os.open"})
 WRITE_MODE_CHARS = frozenset("waxc+")
 WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
 
@@ -127,7 +129,7 @@ def _writes_mode(mode: ast.AST | None, default: str) -> bool:
 
 def written_paths(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
     """The path arguments (and receivers) that ``call`` writes to."""
-    name = ctx.call_name(call)
+    name = ctx.call_name_among(call, _CALL_WORDS)
     func = call.func
     if name in OPENERS:
         index, default = OPENERS[name]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, expr_key, walk
+from isolint.context import FileContext, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
@@ -42,6 +42,8 @@ OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta
 #: Context managers and decorators that restore every setting of Django's settings object.
 SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: The last parts of the functions ``written_objects`` resolves calls against.
+_WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
 MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
 #: Methods of a context manager class; what ``__enter__`` changes, ``__exit__`` puts back.
@@ -122,7 +124,7 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
         elif isinstance(target, ast.Name):
             out.append((target, "", "name"))
     if isinstance(node, ast.Call):
-        name = ctx.call_name(node)
+        name = ctx.call_name_among(node, _WRITER_WORDS)
         func, args = node.func, node.args
         if name in ("setattr", "delattr") and len(args) >= 2:
             attr = _const_str(args[1])
@@ -178,10 +180,13 @@ def _constant_style(qualified: str) -> bool:
 
 def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     """The module-state changes the current ``node`` makes that this rule reports."""
+    objects = written_objects(ctx, node)
+    if not objects:
+        return []
     inside = _in_function(ctx)
     in_configuration = ctx.configures_session()
     out: list[StateWrite] = []
-    for obj, suffix, how in written_objects(ctx, node):
+    for obj, suffix, how in objects:
         target = expr_key(obj) + suffix
         if how == "name":
             if inside and isinstance(obj, ast.Name) and ctx.declares_global(obj.id):

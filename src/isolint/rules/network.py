@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from isolint.context import FileContext, call_argument
+from isolint.context import FileContext, call_argument, last_parts
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 
@@ -46,6 +46,10 @@ PORT_METHODS = {
 }
 
 
+#: The last parts of the functions ``fixed_port`` resolves calls against.
+_CALL_WORDS = last_parts({*ADDRESS_CALLS, *PORT_CALLS})
+
+
 def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed, non-zero port ``expr`` stands for: a literal, or a name bound once to one
     (``PORT = 8080``). None for 0, parameters, and computed ports (``8000 + worker``)."""
@@ -68,7 +72,7 @@ def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
 
 def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
     """The fixed port that ``call`` binds or serves on, or None."""
-    name = ctx.call_name(call)
+    name = ctx.call_name_among(call, _CALL_WORDS)
     func = call.func
     if name in ADDRESS_CALLS:
         address = call_argument(call, 0, "server_address") or call_argument(call, 0, "address")

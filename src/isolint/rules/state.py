@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
-from isolint.context import FileContext, expr_key, walk
+from isolint.context import FileContext, expr_key, last_parts, walk
 from isolint.rules.module_state import patched_targets
 
 if TYPE_CHECKING:
@@ -64,11 +65,10 @@ class StateKind:
             for qualified in self.names | self.functions
         ) or any(method in source for method in self.bare_methods)
 
-    @property
+    @cached_property
     def function_words(self) -> frozenset[str]:
-        """The last parts of :attr:`functions`: a call can only resolve to one of them if its
-        callee is spelled with one (or is a name an import or alias binds)."""
-        return frozenset(q.rsplit(".", 1)[-1] for q in self.functions)
+        """The last parts of :attr:`functions`, for :meth:`FileContext.call_name_among`."""
+        return last_parts(self.functions)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def state_writes(node: ast.AST, ctx: FileContext, kind: StateKind) -> list[State
                     out.append(write(ctx.source_segment(sub), keys, sub))
     elif isinstance(node, ast.Call):
         func = node.func
-        if ctx.qualified_name(func) in kind.functions:
+        if kind.functions and ctx.call_name_among(node, kind.function_words) in kind.functions:
             keys = frozenset({expr_key(node.args[0])}) if node.args else None
             out.append(write(ctx.source_segment(func), keys))
         elif isinstance(func, ast.Attribute):
