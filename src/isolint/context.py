@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from isolint.config import Settings
 from isolint.model import Finding, Severity
-from isolint.names import ImportTable
+from isolint.names import ImportTable, statements
 
 if TYPE_CHECKING:
     from isolint.rules.base import Rule
@@ -567,7 +567,7 @@ class FileContext:
             names: set[str] = set()
             # No `global` statement anywhere without the keyword in the text: skip the walk.
             if not isinstance(func, ast.Lambda) and ("global" in self.source or not self.source):
-                for node in _walk_own(func):
+                for node in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
                     if isinstance(node, ast.Global):
                         names.update(node.names)
             self._memo[key] = frozenset(names)
@@ -611,7 +611,7 @@ class FileContext:
         """Names bound to a module object by ``import x`` / ``import x.y`` / ``import x as y``."""
         return frozenset(
             alias.asname or alias.name.split(".")[0]
-            for stmt in ast.walk(self.tree)
+            for stmt in statements(self.tree.body)
             if isinstance(stmt, ast.Import)
             for alias in stmt.names
         )

@@ -15,6 +15,7 @@ CANONICAL_MODULES = {
     "asynctest.mock": "unittest.mock",
 }
 _BUILTINS = frozenset(dir(builtins))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def canonical(qualified: str) -> str:
@@ -37,7 +38,7 @@ class ImportTable:
         self._aliases: dict[str, str | None] = {}
         self._locally_defined: set[str] = set()
         alias_candidates: list[tuple[str, ast.expr]] = []
-        for stmt in _statements(tree.body):
+        for stmt in statements(tree.body):
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
@@ -104,12 +105,15 @@ class ImportTable:
         )
 
 
-def _statements(body: list[ast.stmt]):
-    """Every statement in ``body`` and in the bodies nested in it (not expressions)."""
+def statements(body: list[ast.stmt], nested_scopes: bool = True):
+    """Every statement in ``body`` and in the bodies nested in it (not expressions), in
+    source order; without ``nested_scopes``, not those in nested functions and classes."""
     stack = list(reversed(body))
     while stack:
         stmt = stack.pop()
         yield stmt
+        if not nested_scopes and isinstance(stmt, _SCOPES):
+            continue
         nested: list[ast.stmt] = []
         for field in ("body", "orelse", "finalbody"):
             nested.extend(getattr(stmt, field, ()) or ())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, FunctionNode, walk
+from isolint.context import FileContext, FunctionNode
+from isolint.names import statements
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import returns_mock
@@ -191,7 +192,7 @@ class MockRetainedOnInstance(Rule):
         """Whether pytest keeps instances of ``cls`` (or of a test class built on it) alive."""
         if self._retained is None:  # once per file: the retained classes and their bases
             self._retained = set()
-            for c in walk(ctx.tree):
+            for c in statements(ctx.tree.body):  # classes are statements: no need to walk expressions
                 if (
                     isinstance(c, ast.ClassDef)
                     and ctx.is_test_class(c)
