@@ -2,11 +2,12 @@
 
     python3 benchmarks/plugin_overhead.py [--repeats N]
 
-Runs the test suites of two pinned PyPI sdists in a scratch virtualenv (``benchmarks/.work``):
+Runs the test suites of three pinned PyPI sdists in a scratch virtualenv (``benchmarks/.work``):
 
 * packaging 24.1: ~27,000 tests of well under a millisecond each, the worst case for a per-test
   cost (single process, and under ``-n 2``);
-* more-itertools 10.5.0: ~660 unittest-style tests with subtests.
+* more-itertools 10.5.0: ~660 unittest-style tests with subtests;
+* Jinja2 3.1.4: ~850 tests of a few milliseconds each, a typical suite.
 
 Each configuration runs ``--repeats`` times, interleaved (off, installed-but-not-enabled, on,
 off, ...) so that load from other processes hits every configuration alike; the table shows
@@ -31,6 +32,7 @@ KINDS = ("wall", "session", "cpu")
 def suites() -> list[dict]:
     packaging = fetch_sdist("packaging", "24.1")
     more = fetch_sdist("more-itertools", "10.5.0")
+    jinja = fetch_sdist("Jinja2", "3.1.4")
     # packaging's own tests run against its source tree; more-itertools' against its package dir.
     return [
         {"name": "packaging 24.1", "cwd": packaging, "args": ["-q", "tests"], "env": {"PYTHONPATH": "src"}},
@@ -43,6 +45,7 @@ def suites() -> list[dict]:
             "env": {"PYTHONPATH": "src", "PYTHONHASHSEED": "0"},
         },
         {"name": "more-itertools 10.5.0", "cwd": more, "args": ["-q", "tests"], "env": {"PYTHONPATH": "."}},
+        {"name": "Jinja2 3.1.4", "cwd": jinja, "args": ["-q", "tests"], "env": {"PYTHONPATH": "src"}},
     ]
 
 
@@ -50,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     options = parser.parse_args()
-    ensure_venv(extra=("pretend==1.0.9",))
+    ensure_venv(extra=("pretend==1.0.9", "MarkupSafe==2.1.5"))
     results = []
     for suite in suites():
         times: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in MODES}
