@@ -93,21 +93,24 @@ class FileContext:
         """The qualified name of the function a call calls (None for non-calls)."""
         return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
 
-    def call_name_among(self, node: ast.Call, words: frozenset[str]) -> str | None:
-        """:meth:`call_name` of ``node`` when it may end with one of ``words`` (see
-        :func:`last_parts`), else None without resolving: a callee ``x.attr`` resolves to a
-        name ending in ``attr``; a bare name to itself unless an import or alias binds it."""
+    def may_call(self, node: ast.Call, words: frozenset[str]) -> bool:
+        """Whether the callee of ``node`` may resolve to a name ending with one of ``words``
+        (see :func:`last_parts`), or be a method of that name: ``x.attr`` resolves to a name
+        ending in ``attr``; a bare name to what an import or alias binds it to, else to
+        itself (a builtin) or nothing."""
         func = node.func
         kind = type(func)
         if kind is ast.Attribute:
-            if func.attr not in words:  # type: ignore[union-attr]
-                return None
-        elif kind is ast.Name:
-            if func.id not in words and not self.imports.renames(func.id):  # type: ignore[union-attr]
-                return None
-        else:
-            return None
-        return self.imports.resolve(func)
+            return func.attr in words  # type: ignore[union-attr]
+        if kind is ast.Name:
+            name = func.id  # type: ignore[union-attr]
+            return self.imports.tails.get(name, name) in words
+        return False
+
+    def call_name_among(self, node: ast.Call, words: frozenset[str]) -> str | None:
+        """:meth:`call_name` of ``node`` when :meth:`may_call` says it may end with one of
+        ``words``, else None without resolving."""
+        return self.imports.resolve(node.func) if self.may_call(node, words) else None
 
     def source_segment(self, node: ast.AST) -> str:
         """The source text of ``node`` (first line only for multi-line nodes).
@@ -566,15 +569,23 @@ class FileContext:
         if key not in self._memo:
             names: set[str] = set()
             # No `global` statement anywhere without the keyword in the text: skip the walk.
-            if not isinstance(func, ast.Lambda) and ("global" in self.source or not self.source):
+            if not isinstance(func, ast.Lambda) and self._may_declare_global:
                 for node in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
                     if isinstance(node, ast.Global):
                         names.update(node.names)
             self._memo[key] = frozenset(names)
         return self._memo[key]  # type: ignore[return-value]
 
+    @cached_property
+    def _may_declare_global(self) -> bool:
+        """No ``global`` statement anywhere without the keyword in the text (a source-less
+        context, as in some tests, is walked)."""
+        return not self.source or "global" in self.source
+
     def declares_global(self, name: str) -> bool:
         """Whether the innermost enclosing function declares ``global name``."""
+        if not self._may_declare_global:
+            return False
         func = self.enclosing_function()
         return func is not None and name in self._global_names(func)
 

@@ -69,6 +69,12 @@ class ImportTable:
             previous = self._aliases.get(name, resolved)
             # A name bound to different things in different places is no alias.
             self._aliases[name] = resolved if previous == resolved else None
+        #: The last dotted part of what each imported or aliased name resolves to.
+        self.tails: dict[str, str] = {
+            name: target.rsplit(".", 1)[-1]
+            for name, target in [*self._aliases.items(), *self._bound.items()]
+            if target is not None
+        }
 
     def resolve(self, node: ast.AST) -> str | None:
         """The qualified name ``node`` refers to, or None when it is not an imported name."""
@@ -90,11 +96,6 @@ class ImportTable:
     def binds(self, name: str) -> bool:
         """Whether ``name`` is bound by an import in this module."""
         return name in self._bound
-
-    def renames(self, name: str) -> bool:
-        """Whether the bare name ``name`` may resolve to something not spelled ``name`` (an
-        import or an alias binds it): when not, ``resolve(Name(name))`` is ``name`` or None."""
-        return name in self._bound or name in self._aliases
 
     def may_resolve_under(self, qualified: str) -> bool:
         """Whether any name in this module can resolve to ``qualified`` or below it: only when

@@ -60,6 +60,8 @@ SAVE_METHODS = frozenset(
 )
 #: The last parts of the functions ``written_paths`` resolves calls against.
 _CALL_WORDS = last_parts({*OPENERS, *WRITERS, "os.open"})
+#: A call writes nothing unless its callee may end with one of these.
+_WRITING_WORDS = _CALL_WORDS | PATH_WRITE_METHODS | RENAMES | SAVE_METHODS | {"open"}
 WRITE_MODE_CHARS = frozenset("waxc+")
 WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
 
@@ -220,6 +222,8 @@ class SharedTmpPath(Rule):
     fix_safety = FixSafety.NONE
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not ctx.may_call(node, _WRITING_WORDS):  # else `written_paths` is empty
+            return
         for arg in written_paths(ctx, node):
             path = fixed_path(ctx, arg)
             if path in (None, TEMPDIR, "/") or path.startswith(HARMLESS_PREFIXES):

@@ -44,6 +44,8 @@ SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
 #: The last parts of the functions ``written_objects`` resolves calls against.
 _WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
+#: A call changes nothing here unless its callee may end with one of these.
+_CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
 MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
 #: Methods of a context manager class; what ``__enter__`` changes, ``__exit__`` puts back.
@@ -116,16 +118,12 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
     "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a", "attribute")``; ``importlib.reload(m)``
     and ``setattr(o, name, v)`` -> ``(m, "", "all")``."""
     out: list[tuple[ast.expr, str, str]] = []
-    for target in _targets(node):
-        if isinstance(target, ast.Attribute):
-            out.append((target.value, "." + target.attr, "attribute"))
-        elif isinstance(target, ast.Subscript):
-            out.append((target.value, "", "item"))
-        elif isinstance(target, ast.Name):
-            out.append((target, "", "name"))
     if isinstance(node, ast.Call):
-        name = ctx.call_name_among(node, _WRITER_WORDS)
         func, args = node.func, node.args
+        if type(func) is ast.Attribute and func.attr not in _WRITER_WORDS:
+            # The common case, without resolving: only a method call can change anything.
+            return [(func.value, "", "method")] if func.attr in MUTATING_METHODS else out
+        name = ctx.call_name_among(node, _WRITER_WORDS)
         if name in ("setattr", "delattr") and len(args) >= 2:
             attr = _const_str(args[1])
             out.append((args[0], "." + attr, "attribute") if attr else (args[0], "", "all"))
@@ -133,6 +131,14 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
             out.append((args[0], "", "all"))
         elif isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
             out.append((func.value, "", "method"))
+        return out
+    for target in _targets(node):
+        if isinstance(target, ast.Attribute):
+            out.append((target.value, "." + target.attr, "attribute"))
+        elif isinstance(target, ast.Subscript):
+            out.append((target.value, "", "item"))
+        elif isinstance(target, ast.Name):
+            out.append((target, "", "name"))
     return out
 
 
@@ -147,10 +153,8 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     root = _root_name(expr)
     if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
         return None
-    if ctx.binds_locally(root.id):
-        return None
     qualified = ctx.qualified_name(expr)
-    if qualified is None:
+    if qualified is None or ctx.binds_locally(root.id):
         return None
     if not ctx.imports.binds(root.id) and "." not in qualified:
         return None  # a builtin
@@ -165,12 +169,13 @@ def _in_function(ctx: FileContext) -> bool:
 
 def own_mutable(ctx: FileContext, expr: ast.AST) -> bool:
     """``expr`` is a name of a mutable container the module binds once at module level."""
-    if not isinstance(expr, ast.Name) or ctx.binds_locally(expr.id):
+    if not isinstance(expr, ast.Name):
         return False
     value = ctx.module_constant(expr.id)
-    if isinstance(value, MUTABLE_DISPLAYS):
-        return True
-    return isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
+    mutable = isinstance(value, MUTABLE_DISPLAYS) or (
+        isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
+    )
+    return mutable and not ctx.binds_locally(expr.id)
 
 
 def _constant_style(qualified: str) -> bool:
@@ -187,12 +192,12 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     in_configuration = ctx.configures_session()
     out: list[StateWrite] = []
     for obj, suffix, how in objects:
-        target = expr_key(obj) + suffix
         if how == "name":
             if inside and isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
-        if inside and own_mutable(ctx, obj) and how in ("item", "method"):
+        target = expr_key(obj) + suffix
+        if inside and how in ("item", "method") and own_mutable(ctx, obj):
             out.append(StateWrite(target, spellings(ctx, obj)))
             continue
         qualified = imported_object(ctx, obj)
@@ -354,7 +359,11 @@ class ModuleStatePollution(Rule):
                 self._seen.add(seen)
                 ctx.report(self, node, target=_short(write.target))
 
-    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Assign
+
+    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.may_call(node, _CALL_WORDS):  # else `written_objects` is empty
+            self.visit_Assign(node, ctx)
 
 
 def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

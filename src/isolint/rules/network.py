@@ -50,6 +50,10 @@ PORT_METHODS = {
 _CALL_WORDS = last_parts({*ADDRESS_CALLS, *PORT_CALLS})
 
 
+#: A call listens on nothing unless its callee may end with one of these.
+_LISTENING_WORDS = _CALL_WORDS | set(PORT_METHODS) | {"bind", "create_datagram_endpoint"}
+
+
 def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed, non-zero port ``expr`` stands for: a literal, or a name bound once to one
     (``PORT = 8080``). None for 0, parameters, and computed ports (``8000 + worker``)."""
@@ -177,6 +181,8 @@ class HardcodedPort(Rule):
     fix_safety = FixSafety.NONE
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not ctx.may_call(node, _LISTENING_WORDS):  # else `fixed_port` is None
+            return
         port = fixed_port(ctx, node)
         if port is not None and not ctx.expected_to_raise():
             call = ctx.source_segment(node.func)
