@@ -633,22 +633,29 @@ class FileContext:
         or a loop variable is not a constant), else at module level."""
         func = self.enclosing_function()
         if func is not None and name in self._local_names(func):
-            values = [
-                n.value
-                for n in _walk_own(func)
-                if isinstance(n, ast.Assign)
-                and len(n.targets) == 1
-                and isinstance(n.targets[0], ast.Name)
-                and n.targets[0].id == name
-            ]
-            stores = [
-                n for n in _walk_own(func)
-                if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
-            ]
-            return values[0] if len(values) == 1 and len(stores) == 1 else None
+            return self._function_constants(func).get(name)
         if self.binds_locally(name):
             return None
         return self.module_constant(name)
+
+    def _function_constants(self, func: ast.AST) -> dict[str, ast.expr]:
+        """The names ``func`` itself binds exactly once, by ``name = value`` (one target, and
+        no other store or ``del`` of the name): their values. One walk per function."""
+        key = ("constants", id(func))
+        if key not in self._memo:
+            values: dict[str, list[ast.expr]] = {}
+            stores: dict[str, int] = {}
+            for n in _walk_own(func):
+                if isinstance(n, ast.Assign):
+                    if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                        values.setdefault(n.targets[0].id, []).append(n.value)
+                elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+            self._memo[key] = {
+                name: found[0] for name, found in values.items()
+                if len(found) == 1 and stores.get(name) == 1
+            }
+        return self._memo[key]  # type: ignore[return-value]
 
     def module_constant(self, name: str) -> ast.expr | None:
         """The value of ``name`` when the module binds it exactly once, by ``name = value``."""
