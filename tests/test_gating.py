@@ -75,6 +75,10 @@ EDGE_CASES = [
     "w = open\ndef test_a():\n    w('C:\\\\x', 'w')\n",
     "from unittest import mock\ndef test_a():\n    p = mock.patch('a.b')\n    p.start()\n",
     "import mock\ndef test_a():\n    mock.patch('a.b').start()\n",
+    "class TestA:\n    def test_a(self, mocker):\n        pass\n",
+    "from unittest.mock import MagicMock as M\nclass TestA:\n    def test_a(self):\n        M()\n",
+    "class TestA:\n    def setup_method(self):\n        self.m = self.mocker.MagicMock()\n"
+    "    def test_a(self):\n        pass\n",
 ]
 
 
@@ -85,11 +89,12 @@ def test_gating_keeps_findings_on_edge_cases(source: str, monkeypatch) -> None:
     assert gated, "each edge case is a finding: gating must not hide it"
 
 
-def test_state_rules_do_not_run_where_they_cannot_fire() -> None:
+def test_rules_do_not_run_where_they_cannot_fire() -> None:
     from isolint.context import FileContext
 
     source = "import math\ndef test_a():\n    assert math.pi\n"
     ctx = FileContext("test_a.py", source, ast.parse(source), Settings())
     gated = {rule.name for rule in ALL_RULES if not rule().may_fire(ctx)}
     assert {"env_var_pollution", "sys_path_pollution", "sys_modules_pollution",
-            "cwd_pollution"} <= gated
+            "cwd_pollution", "missing_teardown_method", "patch_without_context",
+            "mock_retained_on_instance"} <= gated

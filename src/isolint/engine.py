@@ -265,6 +265,7 @@ class ConftestCache:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._facts: dict[str, ConftestFacts | None] = {}
+        self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
 
     def remember(self, path: str, tree: ast.Module) -> None:
         self._facts[path] = conftest_facts(tree, path, self.settings)
@@ -280,9 +281,16 @@ class ConftestCache:
         return self._facts[path]
 
     def for_file(self, path: str) -> tuple[ConftestFacts, ...]:
+        # Memoised per directory, except for a conftest itself (its chain may include itself).
+        directory = None if os.path.basename(path) == "conftest.py" else os.path.dirname(path)
+        if directory is not None and directory in self._chains:
+            return self._chains[directory]
         rootdir = Path(self.settings.pytest.rootdir)
         chain = conftest_chain(Path(path), rootdir)
-        return tuple(f for f in (self.get(str(p)) for p in chain) if f is not None)
+        facts = tuple(f for f in (self.get(str(p)) for p in chain) if f is not None)
+        if directory is not None:
+            self._chains[directory] = facts
+        return facts
 
 
 def scan_tree(

@@ -57,6 +57,14 @@ def may_create_mocks(ctx: FileContext) -> bool:
     return ctx.imports.may_resolve_under("unittest.mock")
 
 
+def may_make_mocks(ctx: FileContext) -> bool:
+    """False when nothing in the file can make a mock or a patcher: no name can resolve into
+    ``unittest.mock`` and no ``mocker`` (a parameter or a receiver ending with the word) is
+    spelled. A necessary condition for :func:`creates_mock`, :func:`returns_mock`,
+    :func:`patcher_kind` and :func:`requests_mocker` on any node of the file."""
+    return may_create_mocks(ctx) or "mocker" in ctx.source
+
+
 def creates_mock(ctx: FileContext, node: ast.AST) -> bool:
     """``node`` is a call that builds a mock object (directly or through a patcher)."""
     if not isinstance(node, ast.Call):

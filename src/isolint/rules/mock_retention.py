@@ -8,7 +8,7 @@ from isolint.context import FileContext, FunctionNode
 from isolint.names import statements
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
-from isolint.rules.mock_api import returns_mock
+from isolint.rules.mock_api import may_make_mocks, returns_mock
 
 #: Methods that pytest calls on the class, not on an instance.
 CLASS_LEVEL_METHODS = frozenset({"setup_class", "teardown_class", "setUpClass", "tearDownClass"})
@@ -160,6 +160,9 @@ class MockRetainedOnInstance(Rule):
     fix = "`del {owner}.{attr}` in `teardown_method`, or keep the mock in a fixture or a local"
     fix_safety = FixSafety.NONE
     test_modules_only = True
+
+    def may_fire(self, ctx: FileContext) -> bool:
+        return may_make_mocks(ctx)  # else `returns_mock` is False everywhere
 
     def __init__(self) -> None:
         self._reported: set[tuple[int, str]] = set()

@@ -13,6 +13,7 @@ from isolint.rules.mock_api import (
     assigned_patcher,
     creates_mock,
     may_create_mocks,
+    may_make_mocks,
     patcher_kind,
     requests_mocker,
 )
@@ -95,6 +96,9 @@ class MissingTeardownMethod(Rule):
     fix_safety = FixSafety.SAFE
     fix_availability = "always"
     test_modules_only = True
+
+    def may_fire(self, ctx: FileContext) -> bool:
+        return may_make_mocks(ctx)  # else `_mock_source` finds nothing
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         if not ctx.is_test_class(node):
@@ -212,6 +216,10 @@ class PatchWithoutContext(Rule):
     fix = "use `with {patcher}:` or register `addCleanup({patcher}.stop)` right after starting"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
+
+    def may_fire(self, ctx: FileContext) -> bool:
+        # A patcher is a call that resolves into `unittest.mock` (`patcher_kind`).
+        return may_create_mocks(ctx)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
