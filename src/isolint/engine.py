@@ -142,6 +142,8 @@ class _Dispatcher:
         # The same tables keyed by node class, for the hot loop.
         self._visit = _by_class(self.visit)
         self._leave = _by_class(self.leave)
+        #: Per node class: (visitors, child fields, leavers), filled by the walk.
+        self._plan: dict[type, tuple] = {}
 
     def _call(self, rule: Rule, method: Callable, node: ast.AST) -> None:
         if id(rule) in self.failed:
@@ -163,48 +165,50 @@ class _Dispatcher:
         for table in (self._visit, self._leave):
             for cls, methods in list(table.items()):
                 table[cls] = [(r, m) for r, m in methods if r is not rule]
+        self._plan.clear()  # the walk's per-class steps are rebuilt from the tables
 
     def walk(self, node: ast.AST) -> None:
         if any(issubclass(cls, _MARKERS) for cls in (*self._visit, *self._leave)):
             self._walk_all(node)  # some rule looks at Load()/Add()... nodes: visit those too
             return
-        # The hot loop. Child fields are precomputed per node class; marker nodes and childless
-        # nodes no rule visits (most Name and Constant nodes) are not even entered.
-        ctx, stack, visit, leave = self.ctx, self.ctx.stack, self._visit, self._leave
-        skip = _skippable(frozenset(visit) | frozenset(leave))
+        # The hot loop. Per node class, one lookup gives the rules' visitors, the child fields
+        # and the leavers; a child is entered only if its class is in `enterable`: marker
+        # nodes, childless nodes no rule visits (most Name and Constant nodes), None and the
+        # strings of fields such as Global.names are not.
+        ctx, stack = self.ctx, self.ctx.stack
+        visit, leave, plan = self._visit, self._leave, self._plan
+        enterable = _enterable(frozenset(visit) | frozenset(leave))
         crashed = self._crashed
-        AST = ast.AST
-        fields: dict[type, tuple[str, ...]] = {}
+        push, pop = stack.append, stack.pop
 
         def enter(node: ast.AST) -> None:
             cls = type(node)
-            stack.append(node)
-            methods = visit.get(cls)
-            if methods:
-                for rule, method in methods:
+            step = plan.get(cls)
+            if step is None:
+                step = plan[cls] = (visit.get(cls), child_fields(cls), leave.get(cls))
+            visits, names, leaves = step
+            push(node)
+            if visits:
+                for rule, method in visits:
                     try:
                         method(node, ctx)
                     except Exception as exc:  # a crashing rule must not lose the file
                         crashed(rule, exc, node)
-            names = fields.get(cls)
-            if names is None:
-                names = fields[cls] = child_fields(cls)
             for name in names:
                 value = getattr(node, name, None)
                 if type(value) is list:
                     for item in value:
-                        if isinstance(item, AST) and type(item) not in skip:
+                        if type(item) in enterable:
                             enter(item)
-                elif isinstance(value, AST) and type(value) not in skip:
+                elif type(value) in enterable:
                     enter(value)
-            methods = leave.get(cls)
-            if methods:
-                for rule, method in methods:
+            if leaves:
+                for rule, method in leaves:
                     try:
                         method(node, ctx)
                     except Exception as exc:
                         crashed(rule, exc, node)
-            stack.pop()
+            pop()
 
         try:
             enter(node)
@@ -236,16 +240,16 @@ def _by_class(table: dict[str, list[tuple[Rule, Callable]]]) -> dict[type, list[
 _NODE_CLASSES = tuple(
     c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST) and c._fields is not None
 )
-_SKIPPABLE: dict[frozenset[type], frozenset[type]] = {}
+_ENTERABLE: dict[frozenset[type], frozenset[type]] = {}
 
 
-def _skippable(handled: frozenset[type]) -> frozenset[type]:
-    """Node classes the walk need not enter: no rule visits them and they have no children."""
-    if handled not in _SKIPPABLE:
-        _SKIPPABLE[handled] = frozenset(
-            c for c in _NODE_CLASSES if not child_fields(c) and not any(issubclass(c, h) for h in handled)
+def _enterable(handled: frozenset[type]) -> frozenset[type]:
+    """Node classes the walk enters: those with children, and those a rule visits or leaves."""
+    if handled not in _ENTERABLE:
+        _ENTERABLE[handled] = frozenset(
+            c for c in _NODE_CLASSES if child_fields(c) or any(issubclass(c, h) for h in handled)
         )
-    return _SKIPPABLE[handled]
+    return _ENTERABLE[handled]
 
 
 def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestFacts:
