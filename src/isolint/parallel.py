@@ -179,6 +179,9 @@ def _scan_misses(
         _advance(progress, len(results))
         return results
     size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (workers * 8))))
+    # Largest files first: the last chunks, whose workers finish last, are the quickest ones,
+    # so no worker is left scanning a big file while the other idles (results are sorted).
+    misses = sorted(misses, key=_size, reverse=True)
     chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
     from concurrent.futures import as_completed
 
@@ -198,6 +201,13 @@ def _scan_misses(
         raise
     pool.shutdown()
     return results
+
+
+def _size(miss: tuple[SourceFile, str | None, bytes | None]) -> int:
+    try:
+        return os.path.getsize(miss[0].path)
+    except OSError:
+        return 0
 
 
 def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
