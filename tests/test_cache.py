@@ -44,8 +44,16 @@ def names(results) -> list[tuple[str, str]]:
     return sorted((f.path, f.name) for r in results for f in r.findings)
 
 
-def entries(root: Path) -> list[Path]:
-    return sorted((root / CACHE_DIR_NAME).rglob("*.json"))
+def packs(root: Path, name: str = CACHE_DIR_NAME) -> list[Path]:
+    return sorted((root / name).rglob("*.json"))
+
+
+def entries(root: Path, name: str = CACHE_DIR_NAME) -> set[str]:
+    """The keys held by all packs under ``root / name``."""
+    keys: set[str] = set()
+    for pack in packs(root, name):
+        keys.update(json.loads(pack.read_bytes())["entries"])
+    return keys
 
 
 # ----------------------------------------------------------------------------- keys
@@ -95,13 +103,18 @@ def test_key_ignores_settings_that_only_choose_files_or_exit_codes():
     assert key(settings=Settings(exclude=("legacy/*",), fail_on="high")) == key()
 
 
-def test_entries_live_under_the_version(tmp_path, monkeypatch):
+def test_entries_live_in_a_pack_under_the_version(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "__version__", "9.8.7")
     store = ResultCache(tmp_path / CACHE_DIR_NAME, Settings())
     store.store("ab" + "0" * 62, FileResult("t.py"))
-    assert [p.relative_to(tmp_path).as_posix() for p in entries(tmp_path)] == [
-        f"{CACHE_DIR_NAME}/9.8.7/ab/{'ab' + '0' * 62}.json"
-    ]
+    store.store("cd" + "0" * 62, FileResult("u.py"))
+    assert packs(tmp_path) == []  # written by flush only
+    store.flush()
+    [pack] = packs(tmp_path)
+    assert pack.parent.relative_to(tmp_path).as_posix() == f"{CACHE_DIR_NAME}/9.8.7/packs"
+    assert entries(tmp_path) == {"ab" + "0" * 62, "cd" + "0" * 62}
+    store.flush()  # nothing new: no new pack
+    assert packs(tmp_path) == [pack]
 
 
 # ----------------------------------------------------------------------------- round trip
@@ -116,15 +129,103 @@ def test_a_result_round_trips(tmp_path):
     store = ResultCache(tmp_path, Settings())
     store.store("cd" + "1" * 62, result)
     assert store.load("cd" + "1" * 62) == result
+    store.flush()
+    assert ResultCache(tmp_path, Settings()).load("cd" + "1" * 62) == result
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{", b'{"path": "x"}', b"[1, 2]", b"\xff\xfe"])
-def test_a_corrupt_entry_is_a_miss(tmp_path, garbage):
+@pytest.mark.parametrize("garbage", [b"", b"{", b'{"path": "x"}', b"[1, 2]", b"\xff\xfe",
+                                     b'{"format": 2, "entries": [1]}'])
+def test_a_corrupt_pack_is_a_miss(tmp_path, garbage):
     store = ResultCache(tmp_path, Settings())
     store.store("ef" + "2" * 62, FileResult("t.py"))
-    entry = next(tmp_path.rglob("*.json"))
-    entry.write_bytes(garbage)
-    assert store.load("ef" + "2" * 62) is None
+    store.flush()
+    pack = next(tmp_path.rglob("*.json"))
+    pack.write_bytes(garbage)
+    assert ResultCache(tmp_path, Settings()).load("ef" + "2" * 62) is None
+
+
+@pytest.mark.parametrize("entry", [None, 1, [1], {"path": "x"}, {"path": "x", "findings": [1],
+                                                               "errors": []}])
+def test_a_corrupt_entry_is_a_miss(tmp_path, entry):
+    store = ResultCache(tmp_path, Settings())
+    store.store("ef" + "2" * 62, FileResult("t.py"))
+    store.store("ef" + "3" * 62, FileResult("u.py"))
+    store.flush()
+    pack = next(tmp_path.rglob("*.json"))
+    data = json.loads(pack.read_bytes())
+    data["entries"]["ef" + "2" * 62] = entry
+    pack.write_text(json.dumps(data))
+    fresh = ResultCache(tmp_path, Settings())
+    assert fresh.load("ef" + "2" * 62) is None
+    assert fresh.load("ef" + "3" * 62) == FileResult("u.py")
+
+
+def test_a_pack_of_another_format_is_a_miss(tmp_path, monkeypatch):
+    store = ResultCache(tmp_path, Settings())
+    store.store("ef" + "2" * 62, FileResult("t.py"))
+    store.flush()
+    monkeypatch.setattr(cache_module, "FORMAT", cache_module.FORMAT + 1)
+    assert ResultCache(tmp_path, Settings()).load("ef" + "2" * 62) is None
+
+
+def fill(root: Path, count: int, start: int = 0) -> list[str]:
+    """``count`` runs, each writing one pack of one entry; their keys."""
+    keys = []
+    for index in range(start, start + count):
+        store = ResultCache(root, Settings())
+        keys.append(f"{index:064x}")
+        store.store(keys[-1], FileResult(f"t{index}.py"))
+        store.flush()
+    return keys
+
+
+def test_many_packs_are_merged_into_one(tmp_path):
+    keys = fill(tmp_path, cache_module.MAX_PACKS)
+    assert len(packs(tmp_path, "")) == cache_module.MAX_PACKS  # not more than the limit yet
+    keys += fill(tmp_path, 1, start=len(keys))
+    [merged] = packs(tmp_path, "")
+    assert entries(tmp_path, "") == set(keys)
+    fresh = ResultCache(tmp_path, Settings())
+    assert [fresh.load(k) for k in keys] == [FileResult(f"t{i}.py") for i in range(len(keys))]
+    keys += fill(tmp_path, 1, start=len(keys))
+    assert len(packs(tmp_path, "")) == 2 and merged in packs(tmp_path, "")
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_pack_that_vanishes_mid_run_is_a_miss(tmp_path, monkeypatch):
+    keys = fill(tmp_path, 3)
+    store = ResultCache(tmp_path, Settings())
+    real = store._read_pack
+    listed = store._pack_names()
+    assert len(listed) == 3
+
+    def vanish_first(name):
+        if name == listed[0]:  # another run merged and deleted it after this one listed it
+            (store.packs / name).unlink()
+        return real(name)
+
+    monkeypatch.setattr(store, "_read_pack", vanish_first)
+    hits = [store.load(k) for k in keys]
+    assert hits.count(None) == 1 and len([h for h in hits if h is not None]) == 2
+
+
+def test_a_pack_that_vanishes_while_merging_is_skipped(tmp_path, monkeypatch):
+    keys = fill(tmp_path, cache_module.MAX_PACKS)
+    store = ResultCache(tmp_path, Settings())
+    real = store._read_pack
+    doomed = store._pack_names()[0]
+
+    def vanish(name):
+        if name == doomed:
+            (store.packs / name).unlink(missing_ok=True)
+        return real(name)
+
+    monkeypatch.setattr(store, "_read_pack", vanish)
+    store.store("f" * 64, FileResult("new.py"))
+    store.flush()  # no exception
+    [merged] = packs(tmp_path, "")
+    assert len(entries(tmp_path, "")) == len(keys)  # all but the vanished one, plus the new one
+    assert "f" * 64 in entries(tmp_path, "")
 
 
 def test_the_cache_directory_ignores_itself(tmp_path):
@@ -137,8 +238,9 @@ def test_the_cache_directory_ignores_itself(tmp_path):
 def test_an_unwritable_cache_only_costs_time(tmp_path):
     (tmp_path / "blocker").write_text("a file where the cache directory would go")
     store = ResultCache(tmp_path / "blocker" / CACHE_DIR_NAME, Settings())
-    store.store("ab" + "3" * 62, FileResult("t.py"))  # no exception
-    assert store.load("ab" + "3" * 62) is None
+    store.store("ab" + "3" * 62, FileResult("t.py"))
+    store.flush()  # no exception
+    assert ResultCache(tmp_path / "blocker" / CACHE_DIR_NAME, Settings()).load("ab" + "3" * 62) is None
 
 
 def test_default_cache_dir_is_the_project_root(tmp_path):
@@ -229,15 +331,17 @@ def test_check_uses_the_cache_and_no_cache_bypasses_it(project, capsys):
     first = capsys.readouterr().out
     assert main(["check", "tests"]) == 1
     assert len(entries(project)) == 1
+    [pack] = packs(project)
     assert capsys.readouterr().out == first
     assert main(["check", "tests"]) == 1
     assert capsys.readouterr().out == first
+    assert packs(project) == [pack]  # a run of hits only writes nothing
 
 
 def test_cache_dir_option(project, capsys):
     assert main(["check", "tests", "--cache-dir", "elsewhere"]) == 1
     assert not (project / CACHE_DIR_NAME).exists()
-    assert len(list((project / "elsewhere").rglob("*.json"))) == 1
+    assert len(entries(project, "elsewhere")) == 1
 
 
 def test_two_runs_writing_at_once(project):
@@ -248,9 +352,8 @@ def test_two_runs_writing_at_once(project):
     outputs = [run.communicate()[0] for run in runs]
     assert len(set(outputs)) == 1
     assert json.loads(outputs[0])["summary"]["files_scanned"] == 61
-    assert len(entries(project)) == 61
-    for entry in entries(project):
-        json.loads(entry.read_bytes())  # complete, valid entries only
+    assert len(entries(project)) == 61  # complete, valid packs only
+    assert 1 <= len(packs(project)) <= 3
     assert not list((project / CACHE_DIR_NAME).rglob("*.tmp"))
     warm = subprocess.run(command, cwd=project, stdout=subprocess.PIPE, check=False).stdout
     assert warm == outputs[0]

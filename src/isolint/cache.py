@@ -1,8 +1,8 @@
 """The per-file result cache (ruff's idea): a file scanned before with the same content, the
 same isolint and the same settings is not even parsed again.
 
-A result is stored as one small JSON file, ``.isolint_cache/<version>/<key[:2]>/<key>.json``,
-where the key is the SHA-256 of
+Results live in packs, ``.isolint_cache/<version>/packs/<content-hash>.json``, each a JSON
+object mapping keys to serialized results. A key is the SHA-256 of
 
 * the isolint version and a fingerprint of its own source files (so an edited rule in a
   development install never serves stale results),
@@ -13,8 +13,13 @@ where the key is the SHA-256 of
   autouse fixture that collects garbage, change the file's findings), and
 * the file's own content.
 
-Entries are written to a temporary file and moved into place with ``os.replace``, so two runs
-writing at once never leave a torn entry; an unreadable or corrupt entry is a miss.
+The first lookup of a run reads all packs of the version into one dict; the run's new results
+are kept in memory and written by :meth:`ResultCache.flush` as one new pack (a temporary file
+moved into place with ``os.replace``). When there are more than :data:`MAX_PACKS` packs, the
+flush merges them into one new pack and then deletes the merged ones. Keys are content
+addressed, so runs writing or merging at once can only lose hits, never serve a wrong result:
+a pack that vanishes between listing and reading (another run merged it) or that is corrupt
+is skipped.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ from isolint.model import FileError, FileResult, Finding
 
 CACHE_DIR_NAME = ".isolint_cache"
 #: Bumped when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
+#: More packs than this are merged into one by the next run that writes.
+MAX_PACKS = 8
+PACKS = "packs"
 
 
 def default_cache_dir(settings: Settings, cwd: Path) -> Path:
@@ -69,14 +77,22 @@ def digest(data: bytes) -> bytes:
 
 
 class ResultCache:
-    """Read and write cached :class:`FileResult` values under ``directory``."""
+    """Read and write cached :class:`FileResult` values under ``directory``.
+
+    :meth:`load` looks a key up in the packs (read once, on the first lookup) and in this
+    run's own results; :meth:`store` keeps a result in memory; :meth:`flush` writes what was
+    stored as one new pack (and merges the packs when there are too many).
+    """
 
     def __init__(self, directory: Path | str, settings: Settings) -> None:
         self.root = Path(directory)
         self.directory = self.root / __version__
+        self.packs = self.directory / PACKS
         salt = f"{FORMAT}\0{__version__}\0{code_fingerprint()}\0{settings_fingerprint(settings)}"
         self._salt = hashlib.sha256(salt.encode("utf-8", "surrogateescape")).digest()
         self._prepared = False
+        self._known: dict[str, object] | None = None
+        self._new: dict[str, dict] = {}
 
     def key(self, source: SourceFile, content: bytes, conftests: tuple[bytes, ...] = ()) -> str:
         """The key of ``source`` whose content hashes to ``content`` (see :func:`digest`) under
@@ -88,55 +104,117 @@ class ResultCache:
         h.update(content)
         return h.hexdigest()
 
-    def _entry(self, key: str) -> str:
-        return os.path.join(self.directory, key[:2], key + ".json")
+    # ------------------------------------------------------------------------- reading
+    def _pack_names(self) -> list[str]:
+        try:
+            return sorted(n for n in os.listdir(self.packs) if n.endswith(".json"))
+        except OSError:
+            return []
+
+    def _read_pack(self, name: str) -> dict | None:
+        """The entries of pack ``name``, or None when it is gone (merged by another run),
+        unreadable or corrupt."""
+        try:
+            with open(os.path.join(self.packs, name), "rb") as handle:
+                data = json.loads(handle.read())
+            entries = data["entries"] if data.get("format") == FORMAT else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return entries if isinstance(entries, dict) else None
+
+    def _entries(self) -> dict[str, object]:
+        if self._known is None:
+            known: dict[str, object] = {}
+            for name in self._pack_names():
+                entries = self._read_pack(name)
+                if entries:
+                    known.update(entries)
+            self._known = known
+        return self._known
 
     def load(self, key: str) -> FileResult | None:
         """The stored result for ``key``, or None (absent, unreadable or corrupt)."""
+        data = self._new.get(key)
+        if data is None:
+            data = self._entries().get(key)
+            if data is None:
+                return None
         try:
-            with open(self._entry(key), "rb") as handle:
-                data = json.loads(handle.read())
             return FileResult(
                 data["path"],
                 tuple(Finding.from_dict(f) for f in data["findings"]),
                 tuple(FileError(e["path"], e["message"]) for e in data["errors"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
+    # ------------------------------------------------------------------------- writing
     def store(self, key: str, result: FileResult) -> None:
-        """Write ``result`` under ``key``; a failure to write only costs the next run time."""
-        entry = self._entry(key)
-        payload = json.dumps(
-            {
-                "path": result.path,
-                "findings": [f.to_dict() for f in result.findings],
-                "errors": [e.to_dict() for e in result.errors],
-            },
-            separators=(",", ":"),
-        )
-        tmp = f"{entry}.{os.getpid()}.tmp"
+        """Keep ``result`` under ``key``, to be written by :meth:`flush`."""
+        self._new[key] = {
+            "path": result.path,
+            "findings": [f.to_dict() for f in result.findings],
+            "errors": [e.to_dict() for e in result.errors],
+        }
+
+    def flush(self) -> None:
+        """Write the results stored since the last flush as one new pack, then merge the packs
+        if there are more than :data:`MAX_PACKS`. A failure to write only costs the next run
+        time."""
+        if not self._new:
+            return
+        new, self._new = self._new, {}
+        if self._known is not None:
+            self._known.update(new)
         try:
             self._prepare()
-            try:
-                handle = open(tmp, "w", encoding="utf-8")
-            except FileNotFoundError:
-                os.makedirs(os.path.dirname(entry), exist_ok=True)
-                handle = open(tmp, "w", encoding="utf-8")
-            with handle:
-                handle.write(payload)
-            os.replace(tmp, entry)
+            self._write_pack(new)
+            names = self._pack_names()
+            if len(names) > MAX_PACKS:
+                self._merge(names)
+        except OSError:
+            pass
+
+    def _write_pack(self, entries: dict) -> str:
+        """Write ``entries`` as a pack named after its content; its file name."""
+        payload = json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":"))
+        data = payload.encode("utf-8", "surrogateescape")
+        name = hashlib.sha256(data).hexdigest()[:32] + ".json"
+        tmp = os.path.join(self.packs, f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, os.path.join(self.packs, name))
         except OSError:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+            raise
+        return name
+
+    def _merge(self, names: list[str]) -> None:
+        """Merge the packs ``names`` into one new pack, then delete them. Another run merging
+        at the same time can only make this one lose entries, never corrupt one."""
+        merged: dict = {}
+        for name in names:
+            entries = self._read_pack(name)
+            if entries:
+                merged.update(entries)
+        kept = self._write_pack(merged)
+        for name in names:
+            if name != kept:
+                try:
+                    os.unlink(os.path.join(self.packs, name))
+                except OSError:
+                    pass
 
     def _prepare(self) -> None:
-        """Create the cache directory with a ``.gitignore`` that ignores all of it."""
+        """Create the pack directory, with a ``.gitignore`` that ignores all of the cache and
+        a ``CACHEDIR.TAG``."""
         if self._prepared:
             return
-        os.makedirs(self.directory, exist_ok=True)
+        os.makedirs(self.packs, exist_ok=True)
         ignore = self.root / ".gitignore"
         if not ignore.exists():
             tmp = self.root / f".gitignore.{os.getpid()}.tmp"

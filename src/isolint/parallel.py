@@ -2,8 +2,9 @@
 
 The parent reads and hashes each file and looks its key up in the cache (a hit is not even
 parsed). The misses are scanned in this process when they are few, else in chunks by a pool
-of ``jobs`` worker processes, which store their results in the cache themselves. Results come
-back sorted by path, so the output does not depend on ``jobs`` or on which worker was faster.
+of ``jobs`` worker processes, which return them to this process; it stores them in the cache
+and writes them as one pack at the end. Results come back sorted by path, so the output does
+not depend on ``jobs`` or on which worker was faster.
 """
 
 from __future__ import annotations
@@ -68,30 +69,29 @@ class ConftestDigests:
 
 
 class _Scanner:
-    """Scans files and stores what it finds in the cache; one per process."""
+    """Scans files; one per process."""
 
-    def __init__(self, settings: Settings, cache: ResultCache | None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.cache = cache
         self.conftests = ConftestCache(settings)
 
-    def scan(self, source: SourceFile, data: bytes, key: str | None) -> FileResult:
-        result = scan_data(source, data, self.settings, self.conftests)
-        if key is not None and self.cache is not None:
-            self.cache.store(key, result)
-        return result
+    def scan(self, source: SourceFile, data: bytes) -> FileResult:
+        return scan_data(source, data, self.settings, self.conftests)
 
-    def scan_chunk(self, chunk: list[tuple[SourceFile, str | None, bytes | None]]) -> list[FileResult]:
-        results = []
+    def scan_chunk(
+        self, chunk: list[tuple[SourceFile, str | None, bytes | None]]
+    ) -> list[tuple[str | None, FileResult]]:
+        """Each file's result, with the key to cache it under (None: do not cache it)."""
+        results: list[tuple[str | None, FileResult]] = []
         for source, key, content in chunk:
             try:
                 data = read_bytes(source.path)
             except SourceError as exc:
-                results.append(_error(source, exc))
+                results.append((None, _error(source, exc)))
                 continue
             if content is not None and digest(data) != content:
                 key = None  # changed since it was hashed: scan what is there, cache nothing
-            results.append(self.scan(source, data, key))
+            results.append((key, self.scan(source, data)))
         return results
 
 
@@ -102,12 +102,14 @@ def _error(source: SourceFile, exc: Exception) -> FileResult:
 _worker: _Scanner | None = None
 
 
-def _init_worker(settings: Settings, cache: ResultCache | None) -> None:
+def _init_worker(settings: Settings) -> None:
     global _worker
-    _worker = _Scanner(settings, cache)
+    _worker = _Scanner(settings)
 
 
-def _scan_in_worker(chunk: list[tuple[SourceFile, str | None, bytes | None]]) -> list[FileResult]:
+def _scan_in_worker(
+    chunk: list[tuple[SourceFile, str | None, bytes | None]]
+) -> list[tuple[str | None, FileResult]]:
     assert _worker is not None
     return _worker.scan_chunk(chunk)
 
@@ -126,7 +128,7 @@ def scan_files(
     """
     # Conftests first: in one process, each conftest is then parsed once, for its own scan.
     ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
-    scanner = _Scanner(settings, cache)
+    scanner = _Scanner(settings)
     serial = jobs <= 1 or len(ordered) < 2 * MIN_FILES_PER_JOB
     digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None
     results: list[FileResult] = []
@@ -134,7 +136,7 @@ def scan_files(
     for source in ordered:
         if cache is None or digests is None:
             if serial:
-                results.extend(scanner.scan_chunk([(source, None, None)]))
+                results.extend(r for _, r in scanner.scan_chunk([(source, None, None)]))
                 _advance(progress)
             else:
                 misses.append((source, None, None))
@@ -151,13 +153,20 @@ def scan_files(
         if hit is not None:
             results.append(hit)
         elif serial:
-            results.append(scanner.scan(source, data, key))
+            result = scanner.scan(source, data)
+            cache.store(key, result)
+            results.append(result)
         else:
             misses.append((source, key, content))
             continue
         _advance(progress)
     if misses:
-        results.extend(_scan_misses(misses, scanner, jobs, progress))
+        for key, result in _scan_misses(misses, scanner, jobs, progress):
+            if key is not None and cache is not None:
+                cache.store(key, result)
+            results.append(result)
+    if cache is not None:
+        cache.flush()
     results.sort(key=lambda r: r.path)
     return results
 
@@ -172,7 +181,7 @@ def _scan_misses(
     scanner: _Scanner,
     jobs: int,
     progress: Progress | None,
-) -> list[FileResult]:
+) -> list[tuple[str | None, FileResult]]:
     workers = min(jobs, len(misses) // MIN_FILES_PER_JOB)
     if workers < 2:
         results = scanner.scan_chunk(misses)
@@ -185,7 +194,7 @@ def _scan_misses(
     chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
     from concurrent.futures import as_completed
 
-    results: list[FileResult] = []
+    results: list[tuple[str | None, FileResult]] = []
     pool = _start_pool(workers, scanner)
     try:
         futures = {pool.submit(_scan_in_worker, chunk): chunk for chunk in chunks}
@@ -222,4 +231,4 @@ def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(scanner.settings, scanner.cache))
+                               initargs=(scanner.settings,))
