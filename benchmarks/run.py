@@ -285,11 +285,12 @@ def render(results: dict[str, Measure], info: dict[str, str], files: int, size_m
     lines += [
         "",
         "**Where the time goes.** A cold scan reads and parses each file once (the floor), then "
-        "walks its tree once, dispatching each node to the rules that can fire on that file, "
-        "and writes one cache entry per file. "
+        "walks its tree once, dispatching each node to the rules that can fire on that file; "
+        "at the end the parent process writes all the run's results as one cache pack "
+        "(`.isolint_cache/<version>/packs/<hash>.json`, a temporary file and a rename). "
         + (f"Without the cache writes (`--no-cache`) a one-job scan takes {scan_cpu:.1f} s CPU, "
-           f"{scan_cpu / floor_cpu:.2f}x the floor; writing the {files} entries (a temporary "
-           f"file and a rename each, mostly system time) adds {writes:.1f} s. "
+           f"{scan_cpu / floor_cpu:.2f}x the floor; hashing the files and writing the {files} "
+           f"results as one pack adds {writes:.1f} s. "
            + ("Those writes are what keeps the one-job cold run above 1.5x. "
               if bare.wall <= 1.5 * floor else
               "Even without them the one-job scan is above 1.5x: measured in-process, the "
@@ -326,8 +327,9 @@ def render(results: dict[str, Measure], info: dict[str, str], files: int, size_m
         f"per-file work under about {jobs}x the parse. The output is the same for every `-j` "
         "(tested).",
         "",
-        "**Warm runs and pre-commit.** A warm run reads and hashes every file and loads one small "
-        "JSON entry per file, without parsing; a few files on the command line are scanned "
+        "**Warm runs and pre-commit.** A warm run reads and hashes every file and loads the "
+        "cache's packs once (after one cold run, a single file; a run merges them when there are "
+        "more than 8), without parsing; a few files on the command line are scanned "
         "in-process, without starting workers, and `isolint check` imports neither LibCST, the "
         "pytest plugin, multiprocessing nor any reporter but the chosen one (tested).",
     ]
