@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from isolint.config import Settings
 from isolint.model import Finding, Severity
-from isolint.names import ImportTable, statements
+from isolint.names import ImportTable, blocks, statements
 
 if TYPE_CHECKING:
     from isolint.rules.base import Rule
@@ -455,7 +455,7 @@ class FileContext:
             if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child not in ancestor.finalbody:
                 out.extend(ancestor.finalbody)
             # A `try: ... finally:` that follows the statement in the same block.
-            for body in _bodies(ancestor):
+            for body in blocks(ancestor):
                 if child in body:
                     for later in body[body.index(child) + 1 :]:
                         if isinstance(later, (ast.Try, getattr(ast, "TryStar", ast.Try))):
@@ -595,7 +595,7 @@ class FileContext:
         to: the value of ``name = value`` / ``name: T = value``; None for any other binding
         (an import, a ``def``, a loop target, tuple unpacking, ``+=``...)."""
         out: dict[str, list[ast.expr | None]] = {}
-        for stmt in _module_statements(self.tree.body):
+        for stmt in statements(self.tree.body, nested_scopes=False):
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
@@ -698,26 +698,6 @@ def call_argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr |
     return None
 
 
-def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        body = getattr(node, name, None)
-        if isinstance(body, list):
-            yield body
-    for handler in getattr(node, "handlers", ()) or ():
-        yield handler.body
-    for case in getattr(node, "cases", ()) or ():
-        yield case.body
-
-
-def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements that run in the module's own scope: ``body`` and the blocks of its ``if``,
-    ``try``, ``with`` and loops, not the bodies of functions and classes."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for nested in _bodies(stmt):
-            yield from _module_statements(nested)
 
 def _stored_names(target: ast.AST | None) -> list[str]:
     """The names a binding target (``a``, ``a, *b``, ``(a, b)``) binds; not ``x.a`` or ``x[a]``."""

@@ -115,11 +115,16 @@ def statements(body: list[ast.stmt], nested_scopes: bool = True):
         yield stmt
         if not nested_scopes and isinstance(stmt, _SCOPES):
             continue
-        nested: list[ast.stmt] = []
-        for field in ("body", "orelse", "finalbody"):
-            nested.extend(getattr(stmt, field, ()) or ())
-        for handler in getattr(stmt, "handlers", ()) or ():
-            nested.extend(handler.body)
-        for case in getattr(stmt, "cases", ()) or ():
-            nested.extend(case.body)
-        stack.extend(reversed(nested))
+        stack.extend(reversed([s for block in blocks(stmt) for s in block]))
+
+
+def blocks(stmt: ast.AST):
+    """The statement lists nested in ``stmt``: its body, else, finally, handler and case blocks."""
+    for field in ("body", "orelse", "finalbody"):
+        body = getattr(stmt, field, None)
+        if isinstance(body, list):
+            yield body
+    for handler in getattr(stmt, "handlers", ()) or ():
+        yield handler.body
+    for case in getattr(stmt, "cases", ()) or ():
+        yield case.body
