@@ -161,12 +161,10 @@ def apply_overrides(args: argparse.Namespace, settings):
 def scan_paths_for(args: argparse.Namespace, settings):
     """Scan what ``args.paths`` names (default: testpaths, else the current directory)."""
     from isolint import discovery
-    from isolint.model import FileResult, ScanResult
-    from isolint.parallel import default_jobs, scan_files
+    from isolint.parallel import default_jobs, scan_paths
 
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
-    files, errors = discovery.discover(paths, settings, cwd)
     cache = None
     if not getattr(args, "no_cache", False):
         from isolint.cache import ResultCache, default_cache_dir
@@ -177,14 +175,11 @@ def scan_paths_for(args: argparse.Namespace, settings):
     from isolint.progress import Progress, wants_progress
 
     fmt = getattr(args, "format", "text")
-    progress = Progress(len(files), sys.stderr) if wants_progress(len(files), sys.stderr, fmt) else None
-    try:
-        results = scan_files(files, settings, jobs=jobs, cache=cache, progress=progress)
-    finally:
-        if progress is not None:
-            progress.close()
-    results.extend(FileResult(e.path, (), (e,)) for e in errors)
-    return ScanResult.build(results)
+
+    def progress_for(files: int):
+        return Progress(files, sys.stderr) if wants_progress(files, sys.stderr, fmt) else None
+
+    return scan_paths(paths, settings, cwd, jobs=jobs, cache=cache, progress_for=progress_for)
 
 
 def exit_code(result, fail_on: str, exit_zero: bool = False) -> int:

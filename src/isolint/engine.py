@@ -17,7 +17,7 @@ from isolint.context import ConftestFacts, FileContext, child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
-from isolint.discovery import SourceFile, conftest_chain, default_paths, discover, display_path
+from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
 from isolint.rules import ALL_RULES
 from isolint.rules.base import Rule
@@ -340,14 +340,6 @@ def scan_source(
     return scan_tree(tree, source, path, settings, kind, conftests)
 
 
-def scan_file(source: SourceFile, settings: Settings, conftests: ConftestCache) -> FileResult:
-    try:
-        data = read_bytes(source.path)
-    except SourceError as exc:
-        return FileResult(source.display, (), (FileError(source.display, str(exc)),))
-    return scan_data(source, data, settings, conftests)
-
-
 def scan_data(
     source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
 ) -> FileResult:
@@ -378,13 +370,6 @@ def _scan_data(
     return scan_tree(tree, text, source.display, settings, source.kind, facts)
 
 
-def scan_files(files: Iterable[SourceFile], settings: Settings) -> list[FileResult]:
-    conftests = ConftestCache(settings)
-    # Conftests first, so that each is parsed once and its facts are ready for the tests below it.
-    ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
-    return [scan_file(f, settings, conftests) for f in ordered]
-
-
 def scan_paths(
     paths: Iterable[str | os.PathLike[str]] = (),
     settings: Settings | None = None,
@@ -396,10 +381,9 @@ def scan_paths(
     settings = settings or load_settings(path_list or None, cwd_path)
     if not path_list:
         path_list = default_paths(settings, cwd_path)
-    files, errors = discover(path_list, settings, cwd_path)
-    results = scan_files(files, settings)
-    results.extend(FileResult(e.path, (), (e,)) for e in errors)
-    return ScanResult.build(results)
+    from isolint.parallel import scan_paths as scan_discovered
+
+    return scan_discovered(path_list, settings, cwd_path)
 
 
-__all__ = ["scan_paths", "scan_source", "scan_files", "scan_tree", "display_path"]
+__all__ = ["scan_paths", "scan_source", "scan_data", "scan_tree", "display_path"]

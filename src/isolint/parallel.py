@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import os
-from typing import TYPE_CHECKING, Iterable, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from isolint.cache import ResultCache, digest
 from isolint.config import Settings
-from isolint.discovery import SourceFile
+from isolint.discovery import SourceFile, discover
 from isolint.engine import ConftestCache, SourceError, read_bytes, scan_data
-from isolint.model import FileError, FileResult
+from isolint.model import FileError, FileResult, ScanResult
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -112,6 +113,28 @@ def _scan_in_worker(
 ) -> list[tuple[str | None, FileResult]]:
     assert _worker is not None
     return _worker.scan_chunk(chunk)
+
+
+def scan_paths(
+    paths: list[Path],
+    settings: Settings,
+    cwd: Path,
+    *,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    progress_for: Callable[[int], Progress | None] | None = None,
+) -> ScanResult:
+    """Discover the files ``paths`` name and scan them; paths that cannot be scanned become
+    errors of the result. ``progress_for(number_of_files)`` may return a progress display."""
+    files, errors = discover(paths, settings, cwd)
+    progress = progress_for(len(files)) if progress_for else None
+    try:
+        results = scan_files(files, settings, jobs=jobs, cache=cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    results.extend(FileResult(e.path, (), (e,)) for e in errors)
+    return ScanResult.build(results)
 
 
 def scan_files(

@@ -159,8 +159,7 @@ def scan_commit(
     """
     from isolint import discovery
     from isolint.discovery import is_test_module
-    from isolint.engine import scan_files
-    from isolint.model import FileResult
+    from isolint.parallel import scan_paths
 
     names = tree_names(repo, sha)
     with tempfile.TemporaryDirectory(prefix="isolint-trend-") as tmp:
@@ -183,10 +182,7 @@ def scan_commit(
         if paths and not present:
             return ScanResult.build([])
         targets = scan_roots or discovery.default_paths(settings, work)
-        files, errors = discovery.discover(targets, settings, work)
-        results = scan_files(files, settings)
-        results.extend(FileResult(e.path, (), (e,)) for e in errors)
-        return ScanResult.build(results)
+        return scan_paths(targets, settings, work)
 
 
 def _exists(path: str, names: Sequence[str]) -> bool:

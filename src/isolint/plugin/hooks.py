@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any, Generator
