@@ -14,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from isolint.model import FixSafety
 from isolint.rules import ALL_RULES
 from isolint.rules.base import Rule
 
@@ -24,7 +23,7 @@ INDEX = "README.md"
 
 def fix_summary(rule: type[Rule]) -> str:
     """``safe (always)``, ``unsafe (sometimes)`` or ``none``."""
-    if rule.fix_safety is FixSafety.NONE or rule.fix_availability == "never":
+    if not rule.has_fix():
         return "none"
     return f"{rule.fix_safety.value} ({rule.fix_availability})"
 

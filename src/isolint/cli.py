@@ -260,7 +260,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
     width = max(len(r.name) for r in ALL_RULES)
     for rule in ALL_RULES:
-        fix = "" if rule.fix_availability == "never" else f"  fix: {rule.fix_safety.value}"
+        fix = f"  fix: {rule.fix_safety.value}" if rule.has_fix() else ""
         print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}".rstrip())
     return EXIT_OK
 

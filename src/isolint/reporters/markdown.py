@@ -308,7 +308,7 @@ class _Report:
         if len(advice) == 1:
             out += [f"In short: {advice[0]}.", ""]
         rule = self.rules.get(code)
-        if rule is not None and getattr(rule, "fix_availability", "never") != "never":
+        if rule is not None and rule.has_fix():
             out += [
                 f"An automatic fix is {rule.fix_availability} available "
                 f"({rule.fix_safety.value}).",

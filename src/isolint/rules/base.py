@@ -52,16 +52,26 @@ class Rule:
             raise TypeError(f"rule {cls.__name__}: severity must be a Severity")
         if cls.fix_availability not in ("always", "sometimes", "never"):
             raise TypeError(f"rule {cls.__name__}: bad fix_availability {cls.fix_availability!r}")
+        if (cls.fix_safety is FixSafety.NONE) != (cls.fix_availability == "never"):
+            raise TypeError(
+                f"rule {cls.__name__}: fix_safety {cls.fix_safety.value!r} does not go with "
+                f"fix_availability {cls.fix_availability!r}"
+            )
         doc = cls.__doc__ or ""
         missing = [h for h in DOC_HEADINGS if h not in doc]
         if missing:
             raise TypeError(f"rule {cls.__name__}: docstring lacks {', '.join(missing)}")
 
     @classmethod
+    def has_fix(cls) -> bool:
+        """Whether ``--fix`` can rewrite some of this rule's findings."""
+        return cls.fix_safety is not FixSafety.NONE
+
+    @classmethod
     def documentation(cls) -> str:
         """The rule's page: a title line, its metadata, then the docstring."""
         body = textwrap.dedent(cls.__doc__ or "").strip()
-        if cls.fix_safety is FixSafety.NONE:
+        if not cls.has_fix():
             fix = "No automatic fix."
         else:
             fix = f"Fix is {cls.fix_availability} available ({cls.fix_safety.value})."
