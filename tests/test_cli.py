@@ -95,6 +95,8 @@ def test_findings_are_sorted_by_path_then_line(project, capsys):
         (("--exit-zero",), 0),
         (("--select", "patch_without_context"), 0),
         (("--ignore", "ISO002,ISO003"), 0),
+        (("--select", "iso003"), 1),  # codes in any case
+        (("--ignore", "iso002,env_var_pollution"), 0),
     ],
 )
 def test_exit_codes(project, capsys, args, expected):

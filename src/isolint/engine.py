@@ -19,7 +19,7 @@ from isolint.context import ConftestFacts, FileContext, child_fields
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
-from isolint.rules import ALL_RULES
+from isolint.rules import ALL_RULES, rule_by_key
 from isolint.rules.base import Rule
 from isolint.suppressions import apply_suppressions, parse_suppressions
 
@@ -91,22 +91,18 @@ def parse_source(text: str, path: str) -> ast.Module:
 
 
 # --------------------------------------------------------------------------- rule selection
-def _keys(rule: type[Rule]) -> set[str]:
-    return {rule.name, rule.code}
-
-
 def enabled_rules(settings: Settings, path: str = "", kind: str = "test") -> list[type[Rule]]:
     """The rules that run on ``path`` under ``settings`` (select, ignore, per-file ignores)."""
     chosen = []
-    ignored = {k.upper() if k.upper().startswith("ISO") else k for k in settings.ignore}
+    ignored = _rules_named(settings.ignore)
     for pattern, keys in settings.per_file_ignores:
         if path and (fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)):
-            ignored.update(k.upper() if k.upper().startswith("ISO") else k for k in keys)
-    selected = {k.upper() if k.upper().startswith("ISO") else k for k in settings.select}
+            ignored |= _rules_named(keys)
+    selected = _rules_named(settings.select)
     for rule in ALL_RULES:
-        if selected and not (_keys(rule) & selected):
+        if settings.select and rule not in selected:
             continue
-        if _keys(rule) & ignored:
+        if rule in ignored:
             continue
         if rule.test_modules_only and kind != "test":
             continue
@@ -114,12 +110,18 @@ def enabled_rules(settings: Settings, path: str = "", kind: str = "test") -> lis
     return chosen
 
 
+def _rules_named(keys: Iterable[str]) -> set[type[Rule]]:
+    """The rules that rule names or codes (codes in any case) name; unknown keys name none."""
+    return {rule for rule in map(rule_by_key, keys) if rule is not None}
+
+
 def severity_overrides(settings: Settings) -> dict[str, Severity]:
+    """Rule name -> the severity ``[tool.isolint] severity`` gives it."""
     out = {}
     for key, level in settings.severity_overrides:
-        for rule in ALL_RULES:
-            if key in _keys(rule) or key.upper() == rule.code:
-                out[rule.name] = Severity.parse(level)
+        rule = rule_by_key(key)
+        if rule is not None:
+            out[rule.name] = Severity.parse(level)
     return out
 
 
