@@ -240,12 +240,10 @@ def _mark_confirmed(result, report_path: str):
     """Findings the runtime plugin confirmed get " (confirmed at runtime)" in their message."""
     from dataclasses import replace
 
-    try:
-        from isolint.runtime import is_confirmed, load_runtime_report
+    from isolint.runtime import is_confirmed, load_runtime_report
 
+    try:
         report = load_runtime_report(report_path)
-    except ImportError:
-        raise UsageError("--runtime-report: the runtime module is not available") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"--runtime-report: {exc}") from None
     findings = tuple(

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 
-from isolint.context import FileContext
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
-from isolint.rules.state import (
-    MAPPING_METHODS,
-    StateKind,
-    StateWrite,
-    UnrestoredState,
-    patches,
-    state_writes,
-)
+from isolint.rules.state import MAPPING_METHODS, StateKind, UnrestoredState
 
 ENVIRON = frozenset({"os.environ", "os.environb"})
 ENV_FUNCTIONS = frozenset({"os.putenv", "os.unsetenv"})
@@ -24,19 +15,6 @@ ENVIRONMENT = StateKind(
     functions=ENV_FUNCTIONS,
     readers=frozenset({"os.getenv", "os.getenvb"}),
 )
-#: A change of the process environment: the keys it touches (expression keys), None for all.
-EnvWrite = StateWrite
-
-
-def env_writes(node: ast.AST, ctx: FileContext) -> list[StateWrite]:
-    """The environment changes that statement or call ``node`` makes (empty when none)."""
-    return state_writes(node, ctx, ENVIRONMENT)
-
-
-def patches_environ(ctx: FileContext, expr: ast.AST) -> bool:
-    """``patch.dict(os.environ, ...)`` / ``patch.dict("os.environ", ...)`` (also via ``mocker``),
-    ``patch.object(os, "environ", ...)``: patchers that put the whole environment back."""
-    return patches(ctx, expr, ENVIRON)
 
 
 class EnvVarPollution(UnrestoredState, Rule):
