@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from isolint import __version__
+from isolint.atomic import write_atomic
 from isolint.config import Settings
 from isolint.discovery import SourceFile
 from isolint.model import FileError, FileResult, Finding
@@ -180,17 +181,7 @@ class ResultCache:
         payload = json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":"))
         data = payload.encode("utf-8", "surrogateescape")
         name = hashlib.sha256(data).hexdigest()[:32] + ".json"
-        tmp = os.path.join(self.packs, f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        try:
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, os.path.join(self.packs, name))
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(os.path.join(self.packs, name), data)
         return name
 
     def _merge(self, names: list[str]) -> None:
@@ -217,14 +208,9 @@ class ResultCache:
         os.makedirs(self.packs, exist_ok=True)
         ignore = self.root / ".gitignore"
         if not ignore.exists():
-            tmp = self.root / f".gitignore.{os.getpid()}.tmp"
-            tmp.write_text("# Created by isolint.\n*\n", encoding="utf-8")
-            os.replace(tmp, ignore)
+            write_atomic(ignore, b"# Created by isolint.\n*\n")
         tag = self.root / "CACHEDIR.TAG"
         if not tag.exists():
-            tmp = self.root / f"CACHEDIR.TAG.{os.getpid()}.tmp"
-            tmp.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                           "# This file is a cache directory tag created by isolint.\n",
-                           encoding="utf-8")
-            os.replace(tmp, tag)
+            write_atomic(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                              b"# This file is a cache directory tag created by isolint.\n")
         self._prepared = True

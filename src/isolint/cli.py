@@ -195,13 +195,11 @@ def exit_code(result, fail_on: str, exit_zero: bool = False) -> int:
 
 def write_output(text: str, output: str | None) -> None:
     if output:
-        target = Path(output)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        from isolint.atomic import write_atomic
+
         try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
+            write_atomic(output, text.encode("utf-8"))
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from isolint.atomic import TMP_SUFFIX
 from isolint.cli import main
 from isolint.config import Settings
 from isolint.fixes import apply as apply_module
@@ -133,7 +134,7 @@ def test_write_keeps_mode_encoding_bom_newlines_and_symlinks(project: Path) -> N
     assert link.is_symlink()
     assert bom.read_bytes().startswith(b"\xef\xbb\xbfimport os\n")
     assert b"monkeypatch.setenv" in bom.read_bytes()
-    leftovers = [p.name for p in (project / "tests").iterdir() if "isolint-tmp" in p.name]
+    leftovers = [p.name for p in (project / "tests").iterdir() if p.name.endswith(TMP_SUFFIX)]
     assert not leftovers
 
 

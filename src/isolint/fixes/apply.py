@@ -17,12 +17,12 @@ import difflib
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from isolint.atomic import write_atomic
 from isolint.config import Settings
 from isolint.context import FileContext
 from isolint.discovery import SourceFile
@@ -135,7 +135,7 @@ def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
         text = read_source(source.path)
         fixed, result, count = fix_source(text, path, settings, source.kind, facts, options)
         if write and fixed != text:
-            write_atomic(source.path, fixed, text)
+            write_fixed(source.path, fixed, text)
     except SourceError as exc:
         return FileFix(path, FileResult(path, (), (FileError(path, str(exc)),)))
     except FixError as exc:
@@ -159,7 +159,7 @@ def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptio
     return [fix_file(f, settings, conftests, options, write) for f in ordered]
 
 
-def write_atomic(path: str, text: str, expected: str) -> None:
+def write_fixed(path: str, text: str, expected: str) -> None:
     """Replace the file at ``path`` (through symlinks) with ``text`` in its own encoding and
     mode, unless it no longer holds ``expected``."""
     real = os.path.realpath(path)
@@ -172,22 +172,7 @@ def write_atomic(path: str, text: str, expected: str) -> None:
         raise FixError(f"the file changed on disk: {exc}") from None
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     payload = text.encode(encoding)
-    mode = stat.S_IMODE(os.stat(real).st_mode)
-    directory, name = os.path.split(real)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".isolint-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(real, payload, mode=stat.S_IMODE(os.stat(real).st_mode), durable=True)
 
 
-__all__ = ["FileFix", "FixError", "fix_file", "fix_files", "fix_source", "write_atomic"]
+__all__ = ["FileFix", "FixError", "fix_file", "fix_files", "fix_source", "write_fixed"]
