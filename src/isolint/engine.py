@@ -265,6 +265,12 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
     return ConftestFacts(path=path, autouse_gc_collect=collects)
 
 
+def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
+    """``files`` with the conftests first: scanned in this order, each conftest is parsed once
+    and its facts are ready for the test modules below it."""
+    return sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+
+
 class ConftestCache:
     """Conftest facts by absolute path, each conftest parsed at most once per scan."""
 

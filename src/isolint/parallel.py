@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 from isolint.cache import ResultCache, digest
 from isolint.config import Settings
 from isolint.discovery import SourceFile, discover
-from isolint.engine import ConftestCache, SourceError, read_bytes, scan_data
+from isolint.engine import ConftestCache, SourceError, conftests_first, read_bytes, scan_data
 from isolint.model import FileError, FileResult, ScanResult
 
 if TYPE_CHECKING:
@@ -149,8 +149,7 @@ def scan_files(
 
     The result is the same, in the same order (sorted by path), whatever ``jobs`` is.
     """
-    # Conftests first: in one process, each conftest is then parsed once, for its own scan.
-    ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+    ordered = conftests_first(files)
     scanner = _Scanner(settings)
     serial = jobs <= 1 or len(ordered) < 2 * MIN_FILES_PER_JOB
     digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None

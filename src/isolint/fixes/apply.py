@@ -27,7 +27,8 @@ from isolint.config import Settings
 from isolint.context import FileContext
 from isolint.discovery import SourceFile
 from isolint.engine import (
-    ConftestCache, SourceError, decode_source, enabled_rules, parse_source, read_source, scan_tree,
+    ConftestCache, SourceError, conftests_first, decode_source, enabled_rules, parse_source,
+    read_source, scan_tree,
 )
 from isolint.fixes import FIX_ORDER, load_fixer
 from isolint.fixes.base import FixOptions, FixRequest
@@ -155,7 +156,7 @@ def _unchanged(source: SourceFile, text: str, settings: Settings, facts: tuple, 
 def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptions = FixOptions(),
               write: bool = True) -> list[FileFix]:
     conftests = ConftestCache(settings)
-    ordered = sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+    ordered = conftests_first(files)
     return [fix_file(f, settings, conftests, options, write) for f in ordered]
 
 
