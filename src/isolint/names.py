@@ -109,12 +109,12 @@ class ImportTable:
 def statements(body: list[ast.stmt], nested_scopes: bool = True):
     """Every statement in ``body`` and in the bodies nested in it (not expressions), in
     source order; without ``nested_scopes``, not those in nested functions and classes."""
-    stack = list(reversed(body))
+    stack = body[::-1]
     while stack:
         stmt = stack.pop()
         yield stmt
-        if not nested_scopes and isinstance(stmt, _SCOPES):
-            continue
+        if not _has_blocks(type(stmt)) or (not nested_scopes and isinstance(stmt, _SCOPES)):
+            continue  # most statements (assignments, calls, returns...) nest none
         stack.extend(reversed([s for block in blocks(stmt) for s in block]))
 
 
@@ -128,3 +128,15 @@ def blocks(stmt: ast.AST):
         yield handler.body
     for case in getattr(stmt, "cases", ()) or ():
         yield case.body
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_HAS_BLOCKS: dict[type, bool] = {}
+
+
+def _has_blocks(cls: type) -> bool:
+    """Whether statements of class ``cls`` can nest statement blocks (see :func:`blocks`)."""
+    found = _HAS_BLOCKS.get(cls)
+    if found is None:
+        found = _HAS_BLOCKS[cls] = any(f in _BLOCK_FIELDS for f in cls._fields)
+    return found
