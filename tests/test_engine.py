@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -103,6 +104,25 @@ def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
     assert result.errors[0].message.startswith("rule env_var_pollution crashed at line 4: ZeroDivisionError")
 
 
+def test_crashing_call_visitor_is_reported_once(monkeypatch):
+    """A ``visit_Call`` behind the rule's ``call_words`` gate crashes like any visitor: one
+    error entry, and the rule is not called again on the file."""
+    from isolint.rules.network import HardcodedPort
+
+    calls = []
+
+    def boom(self, node, ctx):
+        calls.append(node.lineno)
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(HardcodedPort, "visit_Call", boom)
+    source = ("import os, socket\ndef test_a():\n    socket.create_server(('', 80))\n"
+              "    socket.create_server(('', 81))\n    os.environ['A'] = '1'\n")
+    result = scan_source(source, "test_a.py")
+    assert calls == [3]
+    assert [f.name for f in result.findings] == ["env_var_pollution"]
+    assert [e.message[:44] for e in result.errors] == ["rule hardcoded_port crashed at line 3: ZeroD"]
+
 # ------------------------------------------------------------------ suppressions
 @pytest.mark.parametrize(
     ("comment", "suppressed"),
@@ -173,3 +193,17 @@ def test_skipped_directories(tmp_path):
                 "tests/test_e.py"):
         write_bytes(tmp_path, rel, POLLUTING.encode())
     assert [f.path for f in scan_dir(tmp_path).findings] == ["tests/test_e.py"]
+
+
+def test_a_scan_leaves_no_reference_cycles():
+    """A file's syntax tree, context and rules are freed by reference counting as soon as the
+    scan returns: the scan runs with the cyclic collector paused."""
+    source = POLLUTING + "import socket\ndef test_port():\n    socket.create_server(('', 80))\n"
+    gc.collect()
+    gc.disable()
+    try:
+        result = scan_source(source)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert len(result.findings) == 2

@@ -1,5 +1,5 @@
-"""Per-file gating (``Rule.may_fire``) and call prefilters only save time: the findings of every
-rule are the same as when each rule runs on every file.
+"""Per-file gating (``Rule.may_fire``) and call gating (``Rule.call_words``) only save time:
+the findings of every rule are the same as when each rule runs on every file and every call.
 
 Checked on every rule case file, whole and cut into pieces (the file's imports plus one
 top-level statement: most pieces lack what a rule needs, so gating drops rules there), and on
@@ -27,9 +27,11 @@ def findings(source: str, kind: str = "test") -> set[tuple]:
 
 
 def ungated(monkeypatch: pytest.MonkeyPatch, source: str, kind: str = "test") -> set[tuple]:
+    """The findings with every rule dispatched on every file and every call."""
     with monkeypatch.context() as patched:
         for rule in ALL_RULES:
             patched.setattr(rule, "may_fire", lambda self, ctx: True)
+            patched.setattr(rule, "call_words", None)
         return findings(source, kind)
 
 

@@ -93,19 +93,23 @@ class FileContext:
         """The qualified name of the function a call calls (None for non-calls)."""
         return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
 
-    def may_call(self, node: ast.Call, words: frozenset[str]) -> bool:
-        """Whether the callee of ``node`` may resolve to a name ending with one of ``words``
-        (see :func:`last_parts`), or be a method of that name: ``x.attr`` resolves to a name
-        ending in ``attr``; a bare name to what an import or alias binds it to, else to
-        itself (a builtin) or nothing."""
+    def callee_word(self, node: ast.Call) -> str | None:
+        """The last dotted part the callee of ``node`` may resolve to, or the name of the method
+        it calls: ``x.attr`` -> ``attr``; a bare name -> the last part of what an import or
+        alias binds it to, else the name itself (a builtin); None for other callees."""
         func = node.func
         kind = type(func)
         if kind is ast.Attribute:
-            return func.attr in words  # type: ignore[union-attr]
+            return func.attr  # type: ignore[union-attr]
         if kind is ast.Name:
             name = func.id  # type: ignore[union-attr]
-            return self.imports.tails.get(name, name) in words
-        return False
+            return self.imports.tails.get(name, name)
+        return None
+
+    def may_call(self, node: ast.Call, words: frozenset[str]) -> bool:
+        """Whether the callee of ``node`` may resolve to a name ending with one of ``words``
+        (see :func:`last_parts`), or be a method of that name (see :meth:`callee_word`)."""
+        return self.callee_word(node) in words
 
     def call_name_among(self, node: ast.Call, words: frozenset[str]) -> str | None:
         """:meth:`call_name` of ``node`` when :meth:`may_call` says it may end with one of

@@ -38,6 +38,10 @@ class Rule:
     fix_availability: ClassVar[str] = "never"
     #: Only run on test modules (``python_files``) and not on conftest files.
     test_modules_only: ClassVar[bool] = False
+    #: When set, the engine calls ``visit_Call`` only for calls whose callee may end with one
+    #: of these words (:meth:`FileContext.may_call`): like :meth:`may_fire`, only a true
+    #: necessary condition.
+    call_words: ClassVar[frozenset[str] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -220,10 +220,9 @@ class SharedTmpPath(Rule):
     message = "`{call}` writes to the fixed path `{path}`, which every xdist worker shares"
     fix = "use the `tmp_path` fixture (or `tmp_path_factory`, `tempfile`) instead of a fixed path"
     fix_safety = FixSafety.NONE
+    call_words = _WRITING_WORDS  # other calls write no file: `written_paths` is empty
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.may_call(node, _WRITING_WORDS):  # else `written_paths` is empty
-            return
         for arg in written_paths(ctx, node):
             path = fixed_path(ctx, arg)
             if path in (None, TEMPDIR, "/") or path.startswith(HARMLESS_PREFIXES):

@@ -216,6 +216,7 @@ class PatchWithoutContext(Rule):
     fix = "use `with {patcher}:` or register `addCleanup({patcher}.stop)` right after starting"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
+    call_words = frozenset({"start"})  # only `<patcher>.start()` is looked at
 
     def may_fire(self, ctx: FileContext) -> bool:
         # A patcher is a call that resolves into `unittest.mock` (`patcher_kind`).

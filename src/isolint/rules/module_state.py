@@ -185,23 +185,19 @@ def _constant_style(qualified: str) -> bool:
 
 def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     """The module-state changes the current ``node`` makes that this rule reports."""
-    objects = written_objects(ctx, node)
-    if not objects:
-        return []
-    inside = _in_function(ctx)
-    in_configuration = ctx.configures_session()
     out: list[StateWrite] = []
-    for obj, suffix, how in objects:
+    for obj, suffix, how in written_objects(ctx, node):
         if how == "name":
-            if inside and isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
+            # (A `global` declaration is in an enclosing function: no need to ask for one.)
+            if isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
         target = expr_key(obj) + suffix
-        if inside and how in ("item", "method") and own_mutable(ctx, obj):
+        if how in ("item", "method") and _in_function(ctx) and own_mutable(ctx, obj):
             out.append(StateWrite(target, spellings(ctx, obj)))
             continue
         qualified = imported_object(ctx, obj)
-        if qualified is None or in_configuration or _is_other_rules(qualified + suffix):
+        if qualified is None or ctx.configures_session() or _is_other_rules(qualified + suffix):
             continue
         if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
             continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
@@ -340,6 +336,7 @@ class ModuleStatePollution(Rule):
     fix = ("use `monkeypatch.setattr()` / `monkeypatch.setitem()` or `patch.object()`, "
            "or restore the value in a `finally:` / teardown")
     fix_safety = FixSafety.NONE
+    call_words = _CALL_WORDS  # other calls change nothing: `written_objects` is empty
 
     def __init__(self) -> None:
         #: (enclosing function, what changed): each target is reported once per function.
@@ -359,11 +356,7 @@ class ModuleStatePollution(Rule):
                 self._seen.add(seen)
                 ctx.report(self, node, target=_short(write.target))
 
-    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Assign
-
-    def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.may_call(node, _CALL_WORDS):  # else `written_objects` is empty
-            self.visit_Assign(node, ctx)
+    visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
 
 
 def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

@@ -179,10 +179,9 @@ class HardcodedPort(Rule):
     fix = ("bind to port 0 and read the port back (`sock.getsockname()[1]`), "
            "or derive the port from `worker_id`")
     fix_safety = FixSafety.NONE
+    call_words = _LISTENING_WORDS  # other calls listen on no port: `fixed_port` is None
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.may_call(node, _LISTENING_WORDS):  # else `fixed_port` is None
-            return
         port = fixed_port(ctx, node)
         if port is not None and not ctx.expected_to_raise():
             call = ctx.source_segment(node.func)
