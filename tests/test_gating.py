@@ -100,3 +100,34 @@ def test_rules_do_not_run_where_they_cannot_fire() -> None:
     assert {"env_var_pollution", "sys_path_pollution", "sys_modules_pollution",
             "cwd_pollution", "missing_teardown_method", "patch_without_context",
             "mock_retained_on_instance"} <= gated
+
+
+COLLECTING_TEARDOWNS = [  # (imports, the teardown's call)
+    ("import gc\n", "gc.collect()"),
+    ("import gc as g\ncollect = g.collect\n", "collect()"),
+    ("from gc import collect as c\ngc = None\n", "c()"),
+]
+
+
+@pytest.mark.parametrize(("head", "call"), COLLECTING_TEARDOWNS)
+def test_teardown_gate_sees_gc_collect_through_aliases(head: str, call: str) -> None:
+    source = (f"{head}from unittest.mock import MagicMock\nclass TestA:\n"
+              f"    def teardown_method(self):\n        {call}\n"
+              "    def test_a(self):\n        MagicMock()\n")
+    names = {name for _, _, name, _ in findings(source)}
+    assert "missing_teardown_method" not in names
+    names = {name for _, _, name, _ in findings(source.replace(call, "pass"))}
+    assert "missing_teardown_method" in names
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_teardown_gate_is_a_necessary_condition(path: Path) -> None:
+    from isolint.context import FileContext
+    from isolint.rules.mocks import _may_call_gc_collect
+
+    source = path.read_text(encoding="utf-8")
+    for text in [source, *pieces(source)]:
+        tree = ast.parse(text)
+        ctx = FileContext("test_case.py", text, tree, Settings())
+        if not _may_call_gc_collect(ctx):
+            assert not any(ctx.call_name(n) == "gc.collect" for n in ast.walk(tree)), text

@@ -23,6 +23,12 @@ def _calls_gc_collect(ctx: FileContext, roots: list[ast.AST]) -> bool:
     return any(ctx.call_name(n) == "gc.collect" for root in roots for n in ast.walk(root))
 
 
+def _may_call_gc_collect(ctx: FileContext) -> bool:
+    """False when :func:`_calls_gc_collect` is False for every node of the file: a name
+    resolves to ``gc.collect`` only if ``collect`` is spelled and an import reaches ``gc``."""
+    return "collect" in ctx.source and ctx.imports.may_resolve_under("gc.collect")
+
+
 class MissingTeardownMethod(Rule):
     """
     ## What it does
@@ -123,6 +129,10 @@ class MissingTeardownMethod(Rule):
         return ""
 
     def _collects_on_teardown(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
+        if any(facts.autouse_gc_collect for facts in ctx.conftests):
+            return True
+        if not _may_call_gc_collect(ctx):
+            return False  # no need to gather the class's teardown code
         methods = {m.name: m for m in ctx.class_methods(cls)}
         roots: list[ast.AST] = []
         for name in TEARDOWN_METHODS & methods.keys():
@@ -134,9 +144,7 @@ class MissingTeardownMethod(Rule):
                 roots.extend(ctx.after_yield(fixture))
         for fixture in ctx.autouse_fixtures(ctx.tree.body):
             roots.extend(ctx.after_yield(fixture))
-        if _calls_gc_collect(ctx, roots):
-            return True
-        return any(facts.autouse_gc_collect for facts in ctx.conftests)
+        return _calls_gc_collect(ctx, roots)
 
 
 def _self_call_closure(method: ast.AST, methods: dict[str, ast.AST]) -> list[ast.AST]:
