@@ -79,7 +79,6 @@ class FileContext:
 
     def __post_init__(self) -> None:
         self.imports = ImportTable(self.tree)
-        self._lines = self.source.splitlines()
         self._memo: dict[tuple[str, int], object] = {}
 
     # ----------------------------------------------------------------- names
@@ -164,6 +163,11 @@ class FileContext:
 
     def line_text(self, lineno: int) -> str:
         return self._lines[lineno - 1] if 0 < lineno <= len(self._lines) else ""
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        """The source's lines (split when a finding first needs one)."""
+        return self.source.splitlines()
 
     def _column(self, lineno: int, byte_offset: int) -> int:
         """1-based character column from ast's UTF-8 byte offset."""

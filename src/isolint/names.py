@@ -16,6 +16,8 @@ CANONICAL_MODULES = {
 }
 _BUILTINS = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+#: The statements the import table is built from.
+_TABLE_STATEMENTS = frozenset({ast.Import, ast.ImportFrom, ast.Assign, *_SCOPES})
 
 
 def canonical(qualified: str) -> str:
@@ -39,6 +41,8 @@ class ImportTable:
         self._locally_defined: set[str] = set()
         alias_candidates: list[tuple[str, ast.expr]] = []
         for stmt in statements(tree.body):
+            if type(stmt) not in _TABLE_STATEMENTS:
+                continue  # most statements bind no import, definition or alias
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
