@@ -117,7 +117,7 @@ def statements(body: list[ast.stmt], nested_scopes: bool = True):
     while stack:
         stmt = stack.pop()
         yield stmt
-        if not _has_blocks(type(stmt)) or (not nested_scopes and isinstance(stmt, _SCOPES)):
+        if type(stmt) not in _NESTING or (not nested_scopes and isinstance(stmt, _SCOPES)):
             continue  # most statements (assignments, calls, returns...) nest none
         stack.extend(reversed([s for block in blocks(stmt) for s in block]))
 
@@ -134,13 +134,9 @@ def blocks(stmt: ast.AST):
         yield case.body
 
 
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_HAS_BLOCKS: dict[type, bool] = {}
-
-
-def _has_blocks(cls: type) -> bool:
-    """Whether statements of class ``cls`` can nest statement blocks (see :func:`blocks`)."""
-    found = _HAS_BLOCKS.get(cls)
-    if found is None:
-        found = _HAS_BLOCKS[cls] = any(f in _BLOCK_FIELDS for f in cls._fields)
-    return found
+#: Statement classes that can nest statement blocks (see :func:`blocks`).
+_NESTING = frozenset(
+    c for c in vars(ast).values()
+    if isinstance(c, type) and issubclass(c, ast.stmt)
+    and {"body", "orelse", "finalbody", "handlers", "cases"} & set(c._fields)
+)
