@@ -131,3 +131,19 @@ def test_teardown_gate_is_a_necessary_condition(path: Path) -> None:
         ctx = FileContext("test_case.py", text, tree, Settings())
         if not _may_call_gc_collect(ctx):
             assert not any(ctx.call_name(n) == "gc.collect" for n in ast.walk(tree)), text
+
+
+@pytest.mark.parametrize(
+    "qualified",
+    ["os", "os.path", "os.path.join", "os.environ", "a", "a.b", "a.b.c", "a.b.c.d", "a.b.c.d.e",
+     "a.b.x", "ab", "sys.path", "s", "o", "unittest", "unittest.mock", "unittest.mock.patch",
+     "unittest.case"],
+)
+def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualified: str) -> None:
+    from isolint.names import ImportTable
+
+    table = ImportTable(ast.parse("import os.path\nfrom a.b.c import d\nimport sys as s\nimport mock\n"))
+    targets = {"os", "a.b.c.d", "sys", "unittest.mock"}
+    expected = any(qualified == t or qualified.startswith(t + ".") or t.startswith(qualified + ".")
+                   for t in targets)
+    assert table.may_resolve_under(qualified) == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from functools import cached_property
 
 #: Modules that are other spellings of a canonical one (the ``mock`` backport is unittest.mock).
 CANONICAL_MODULES = {
@@ -104,10 +105,20 @@ class ImportTable:
     def may_resolve_under(self, qualified: str) -> bool:
         """Whether any name in this module can resolve to ``qualified`` or below it: only when
         an import binds it, a parent or a child of it (aliases resolve through imports)."""
-        return any(
-            qualified == target or qualified.startswith(target + ".") or target.startswith(qualified + ".")
-            for target in self._bound.values()
+        targets, parents = self._import_targets
+        parts = qualified.split(".")
+        return qualified in parents or any(
+            ".".join(parts[:end]) in targets for end in range(1, len(parts) + 1)
         )
+
+    @cached_property
+    def _import_targets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What the imports bind, and the dotted parents of those (``os`` of ``os.path``)."""
+        targets = frozenset(self._bound.values())
+        parents = frozenset(
+            target.rsplit(".", depth)[0] for target in targets for depth in range(1, target.count(".") + 1)
+        )
+        return targets, parents
 
 
 def statements(body: list[ast.stmt], nested_scopes: bool = True):

@@ -61,7 +61,7 @@ class StateKind:
         binds it, a parent or a child of it; a bare method only if its name is spelled."""
         source = ctx.source
         return any(
-            qualified.rsplit(".", 1)[-1] in source and ctx.imports.may_resolve_under(qualified)
+            ctx.imports.may_resolve_under(qualified) and qualified.rsplit(".", 1)[-1] in source
             for qualified in self.names | self.functions
         ) or any(method in source for method in self.bare_methods)
 
