@@ -20,9 +20,10 @@ import json
 import os
 import posixpath
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from isolint.model import Finding
+if TYPE_CHECKING:  # the plugin imports this module in every --isolint run: keep it light
+    from isolint.model import Finding
 
 #: Version of the JSON layout written by the plugin; bumped on incompatible changes.
 SCHEMA_VERSION = 1

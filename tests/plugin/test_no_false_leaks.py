@@ -197,3 +197,87 @@ def test_a_leaking_fixture_is_blamed_itself_not_its_tests(pytester, run_isolint)
     fixture = run.record("leaky_module")
     assert fixture.kind == "fixture" and fixture.scope == "module"
     assert "(module scope)" in run.result.stdout.str()
+
+
+def test_plugins_that_wrap_each_test_are_not_blamed_on_it(pytester, run_isolint):
+    # pytest-timeout style: a plugin installs a fresh handler around each whole test protocol
+    # and restores the old one afterwards; between two tests the state differs from the end of
+    # the last one. isolint brackets the protocol from outside, so neither test is blamed.
+    pytester.makeconftest(
+        """
+        import os, signal
+        import pytest
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_protocol(item):
+            old = signal.signal(signal.SIGUSR1, lambda *a: None)  # a new function each time
+            os.environ["ISOLINT_AROUND"] = item.name
+            try:
+                return (yield)
+            finally:
+                signal.signal(signal.SIGUSR1, old)
+                del os.environ["ISOLINT_AROUND"]
+        """
+    )
+    pytester.makepyfile("def test_one(): pass\ndef test_two(): pass\ndef test_three(): pass\n")
+    for strict in ((), ("--isolint-strict",)):
+        run = run_isolint(*strict)
+        run.result.assert_outcomes(passed=3)
+        assert run.leaking == {}, strict
+
+
+_LIST_ISOLINT_PLUGINS = """
+def pytest_terminal_summary(terminalreporter, config):
+    names = sorted(n for n, _ in config.pluginmanager.list_name_plugin() if n and n.startswith("isolint"))
+    terminalreporter.write_line("plugins: " + " ".join(names))
+"""
+
+
+def test_a_suite_without_wider_fixtures_is_recorded_without_watching_fixtures(pytester, run_isolint):
+    # Fixture hooks are registered only when a test uses a module/class/session fixture; the
+    # records are the same either way.
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture
+        def env():
+            os.environ["ISOLINT_FN"] = "1"
+            yield
+            del os.environ["ISOLINT_FN"]
+
+        def test_clean(env): pass
+
+        def test_leaks():
+            os.environ["ISOLINT_LEAK"] = "1"
+
+        def test_after(): pass
+        """
+    )
+    pytester.makeconftest(_LIST_ISOLINT_PLUGINS)
+    run = run_isolint()
+    assert run.leaking == {"test_leaks": ["env_var_pollution"]}
+    run.result.stdout.fnmatch_lines(["plugins: isolint isolint-runtime"])
+
+
+def test_fixture_watcher_is_registered_for_wider_fixtures(pytester, run_isolint):
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def env():
+            os.environ["ISOLINT_MOD"] = "1"
+            yield
+            del os.environ["ISOLINT_MOD"]
+
+        def test_first(env): pass
+        def test_second(env): pass
+        """
+    )
+    pytester.makeconftest(_LIST_ISOLINT_PLUGINS)
+    run = run_isolint()
+    assert run.leaking == {}
+    run.result.stdout.fnmatch_lines(["plugins: isolint isolint-runtime isolint-runtime-fixtures"])

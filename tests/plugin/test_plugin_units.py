@@ -103,3 +103,61 @@ def test_probes_see_a_change_to_a_snapshot_they_found_unchanged(monkeypatch):
     with mock.patch.dict(os.environ, {"ISOLINT_UNIT": "1"}):
         assert not ENVIRONMENT.unchanged(env)
     assert ENVIRONMENT.unchanged(env)
+
+
+def _changes_seen_by_every_probe():
+    """For each probe: a change to its state and its undo (each a zero-argument callable)."""
+    import logging
+    import signal
+    import socket
+    import sys
+    import threading
+
+    handler = logging.NullHandler()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    patcher = mock.patch("os.getcwd", return_value="/")
+    previous_timeout = socket.getdefaulttimeout()
+    previous_level = logging.root.level
+    previous_signal = signal.getsignal(signal.SIGUSR1)
+    previous_cwd = os.getcwd()
+    return {
+        "environment": (lambda: os.environ.__setitem__("ISOLINT_UNIT", "1"), lambda: os.environ.pop("ISOLINT_UNIT")),
+        "patch": (patcher.start, patcher.stop),
+        "sys.modules": (
+            lambda: sys.modules.__setitem__("isolint_unit_fake", mock.Mock()),
+            lambda: sys.modules.pop("isolint_unit_fake"),
+        ),
+        "sys.path": (lambda: sys.path.append("/isolint/unit"), lambda: sys.path.remove("/isolint/unit")),
+        "cwd": (lambda: os.chdir("/"), lambda: os.chdir(previous_cwd)),
+        "thread": (thread.start, lambda: (stop.set(), thread.join())),
+        "signal": (
+            lambda: signal.signal(signal.SIGUSR1, lambda *a: None),
+            lambda: signal.signal(signal.SIGUSR1, previous_signal),
+        ),
+        "logging": (lambda: logging.root.addHandler(handler), lambda: logging.root.removeHandler(handler)),
+        "socket": (lambda: socket.setdefaulttimeout(3.0), lambda: socket.setdefaulttimeout(previous_timeout)),
+        "logging level": (
+            lambda: logging.root.setLevel(logging.CRITICAL),
+            lambda: logging.root.setLevel(previous_level),
+        ),
+    }
+
+
+def test_no_probe_says_unchanged_after_a_change(monkeypatch):
+    # The recorder trusts Probe.matches to skip snapshots: a "yes" after a change would lose a leak.
+    from isolint.plugin.probes import ALL_PROBES
+
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # pytest's own variable: the snapshots omit it
+    probes = {probe.kind: probe for probe in ALL_PROBES}
+    for name, (change, undo) in _changes_seen_by_every_probe().items():
+        probe = probes[name.split()[0]]
+        before = probe.snapshot()
+        assert probe.unchanged(before), name
+        change()
+        try:
+            assert not probe.unchanged(before), name
+            assert probe.unchanged(probe.snapshot()), name
+        finally:
+            undo()
+        assert probe.unchanged(before), name

@@ -4,10 +4,10 @@ Where the records go:
 
 * without xdist, straight into the list the report is built from;
 * on an xdist worker, into an outbox sent to the controller in batches: a batch rides on a
-  teardown ``TestReport`` as the attribute ``isolint_records`` (one JSON string: pytest
-  serialises extra report attributes and xdist ships them with the report, and one string costs
-  execnet far less than nested dicts), at most every :data:`BATCH_SECONDS` and at once when a
-  record has leaks, so a worker that dies loses at most the last second of leak-free records;
+  ``TestReport`` as the attribute ``isolint_records`` (one JSON string: pytest serialises extra
+  report attributes and xdist ships them with the report, and one string costs execnet far less
+  than nested dicts), at most every :data:`BATCH_SECONDS` and with the next report when a record
+  has leaks, so a worker that dies loses at most the last second of leak-free records;
 * at the end of a worker's session its peaks and the rest of its outbox (with fixtures finished
   after its last test) go into ``config.workeroutput["isolint"]``, which the controller reads in
   ``pytest_testnodedown``;
@@ -17,19 +17,22 @@ Where the records go:
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import inspect
 import json
+import sys
 import time
 from pathlib import Path
-from typing import Any, Generator
+from typing import Any, Generator, Iterator
 
 import pytest
 
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
-from isolint.plugin.recorder import Recorder
+from isolint.plugin.recorder import Recorder, TestRow
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Record
 
@@ -37,6 +40,19 @@ _REPORT_ATTRIBUTE = "isolint_records"
 
 #: How long a worker keeps leak-free records before sending them with the next teardown report.
 BATCH_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building many objects that are no garbage would
+    trigger full collections (each traversing every object of the test session) for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def encode_records(records: list[Record]) -> str:
@@ -127,14 +143,18 @@ class IsolintPlugin:
         # cannot reach the next test, so the probe only runs when that plugin is disabled.
         skip = {"warnings"} if config.pluginmanager.has_plugin("warnings") else set()
         self.probes = tuple(p for p in ALL_PROBES if p.kind not in skip)
+        # Installed once unittest.mock is imported (importing it here would cost more than
+        # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
-        self.mocks.install()
         self.memory = MemorySampler()
+        memory = self.memory
         self.recorder = Recorder(
-            self.probes, self.worker, self.memory.sample, self.memory.peak_rss, lambda: self.mocks.alive
+            self.probes, self.worker, memory.sample, lambda: memory.peak_rss_sampled, lambda: self.mocks.alive
         )
-        #: Without xdist (and on the controller): every record. On a worker: the outbox.
+        #: Without xdist (and on the controller): every record. On a worker: the outbox. Tests
+        #: recorded in this process wait in ``rows`` (cheap tuples) until they are reported.
         self.records: list[Record] = []
+        self.rows: list[tuple[Any, ...]] = []
         self.runs_tests = True
         #: On a worker: send the outbox with the next teardown report (a record has leaks).
         self._send_now = False
@@ -144,71 +164,64 @@ class IsolintPlugin:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
-        self.runs_tests = self.is_worker or not self.config.pluginmanager.has_plugin("dsession")
+        pluginmanager = self.config.pluginmanager
+        self.runs_tests = self.is_worker or not pluginmanager.has_plugin("dsession")
+        if self.is_worker or not self.runs_tests:
+            pluginmanager.register(_XdistTransport(self), f"{self.config.pluginmanager.get_name(self)}-xdist")
+        if self.strict and self.runs_tests:
+            pluginmanager.register(_StrictTeardown(self), f"{self.config.pluginmanager.get_name(self)}-strict")
 
     # -- tests ----------------------------------------------------------------------------------
-    def pytest_runtest_logstart(self, nodeid: str, location: object) -> None:
-        # Called right before the setup phase, outside every phase's wrappers (pytest's logging
-        # plugin attaches its capture handlers inside them); a plain hook is cheaper than one more
-        # wrapper, and this runs for every test.
-        if self.runs_tests:
-            self.recorder.start_test()
-
     @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
-        try:
-            result = yield
-        except BaseException:
-            self._finish_test(item)
-            raise
-        records = self._finish_test(item)
-        if self.strict and any(r.leaks for r in records):
-            pytest.fail(_strict_message([r for r in records if r.leaks]), pytrace=False)
-        return result
-
-    def _finish_test(self, item: pytest.Item) -> list[Record]:
-        instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
-        group = self._xdist_group(item)
-        record = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
-        records = [record, *self.recorder.drain_fixture_records()]
-        self.records += records
-        if any(r.leaks for r in records):
-            self._send_now = True
-        return records
-
-    # -- module / class / package / session fixtures --------------------------------------------
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
-        if fixturedef.scope == "function":
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+        # Around the whole protocol (logstart, setup, call, teardown, logfinish) and outside
+        # every other plugin's wrapper of it: nothing runs between one test's end and the next
+        # test's start, so one test's end state is the next one's baseline, unchecked. (Under
+        # --isolint-strict, _StrictTeardown brackets the test instead.)
+        if not self.runs_tests or self.strict:
             return (yield)
-        before = self.recorder.snapshot()
+        self.start_test(check=False)
         try:
             return (yield)
         finally:
-            key = id(fixturedef)
-            nodeid = fixture_nodeid(fixturedef, self.config.rootpath)
-            self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
-            # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
-            fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))
+            self.finish_test(item)
 
-    def pytest_fixture_post_finalizer(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> None:
-        if fixturedef.scope != "function":
-            self.recorder.fixture_torn_down(id(fixturedef))
+    def start_test(self, check: bool) -> None:
+        if not self.mocks.installed and "unittest.mock" in sys.modules:
+            self.mocks.install()
+        self.recorder.start_test(check)
 
-    # -- shipping records to the xdist controller, and collecting them there ---------------------
-    @pytest.hookimpl(tryfirst=True)  # on a worker: before xdist serialises the report
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when != "teardown":
-            return
-        if self.is_worker:
-            if self.records and (self._send_now or time.monotonic() - self._sent_at >= BATCH_SECONDS):
-                setattr(report, _REPORT_ATTRIBUTE, encode_records(self.records))
-                self.records, self._send_now, self._sent_at = [], False, time.monotonic()
-            return
-        data = getattr(report, _REPORT_ATTRIBUTE, None)  # a batch from an xdist worker
-        if data:
-            self.records += decode_records(data)
+    def finish_test(self, item: pytest.Item) -> list[Record]:
+        """Record ``item`` (it has been torn down); returns the records with leaks."""
+        instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
+        group = self._xdist_group(item)
+        row = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
+        self.rows.append(tuple(row))  # an exact tuple of atoms: the garbage collector untracks it
+        fixtures = self.recorder.drain_fixture_records()
+        self.records += fixtures
+        leaked = [r for r in fixtures if r.leaks]
+        if row.leaks:
+            leaked.insert(0, row.to_record(self.worker))
+        if leaked:
+            self._send_now = True
+        return leaked
 
+    def all_records(self) -> list[Record]:
+        """Every record so far (on a worker: not yet sent), rows made records."""
+        return [*(TestRow._make(row).to_record(self.worker) for row in self.rows), *self.records]
+
+    # -- module / class / package / session fixtures --------------------------------------------
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Watching fixtures costs two hook calls per fixture of every test: only when some test
+        # uses a fixture of a wider scope than the function (or an xunit setup_module/class).
+        if self.runs_tests and uses_wider_fixtures(session.items):
+            self.config.pluginmanager.register(
+                _FixtureWatcher(self.recorder, self.config.rootpath),
+                f"{self.config.pluginmanager.get_name(self)}-fixtures",
+            )
+
+    # -- collecting records from xdist workers --------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         output = getattr(node, "workeroutput", {}).get("isolint")
@@ -226,28 +239,32 @@ class IsolintPlugin:
             "peak_rss": self.memory.peak_rss(),
             "peak_vms": self.memory.peak_vms,
         }
-        fixtures = self.recorder.drain_fixture_records()
+        self.records += self.recorder.drain_fixture_records()
         if self.is_worker:
-            output["records"] = encode_records(self.records + fixtures)
+            output["records"] = encode_records(self.all_records())
             self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
             return
-        self.records += fixtures
         if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
             self.worker_outputs[self.worker] = output
-        self.report = build_report(
-            str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
-        )
-        if self.report_path:
-            path = Path(self.config.invocation_params.dir, self.report_path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(to_json(self.report), encoding="utf-8")
+        with gc_paused():  # a record per test, all at once: no garbage, only cycle-free objects
+            self.records = self.all_records()
+            self.rows = []
+            self.report = build_report(
+                str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
+            )
+            if self.report_path:
+                path = Path(self.config.invocation_params.dir, self.report_path)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(to_json(self.report), encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         report = getattr(self, "report", None)
         if report is None:
             return
         terminalreporter.write_sep("=", "isolint runtime report")
-        for line in render_summary(report, self.top, verbose=self.config.getoption("verbose") > 0):
+        with gc_paused():
+            lines = render_summary(report, self.top, verbose=self.config.getoption("verbose") > 0)
+        for line in lines:
             terminalreporter.write_line(line)
         if self.report_path:
             terminalreporter.write_line(f"isolint: report written to {self.report_path}")
@@ -255,3 +272,102 @@ class IsolintPlugin:
     def pytest_unconfigure(self) -> None:
         self.mocks.uninstall()
         self.memory.close()
+
+
+def uses_wider_fixtures(items: list[pytest.Item]) -> bool:
+    """Whether a test's fixture closure holds a module, class, package or session fixture."""
+    seen: set[int] = set()
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)  # items without one request no fixtures
+        if info is None or id(info) in seen:
+            continue
+        seen.add(id(info))
+        for fixturedefs in info.name2fixturedefs.values():
+            if any(fixturedef.scope != "function" for fixturedef in fixturedefs):
+                return True
+    return False
+
+
+class _FixtureWatcher:
+    """Gives module-, class-, package- and session-scoped fixtures their own records (their
+    set-up runs inside the first test of their scope, their tear-down inside the last)."""
+
+    def __init__(self, recorder: Recorder, rootpath: Path) -> None:
+        self.recorder = recorder
+        self.rootpath = rootpath
+        self._nodeids: dict[Any, str] = {}  # a fixture is set up again per module, class ...
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
+        if fixturedef.scope == "function":
+            return (yield)
+        before = self.recorder.snapshot()
+        try:
+            return (yield)
+        finally:
+            key = id(fixturedef)
+            nodeid = self._nodeids.get(fixturedef)
+            if nodeid is None:
+                nodeid = self._nodeids[fixturedef] = fixture_nodeid(fixturedef, self.rootpath)
+            self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
+            # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
+            fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))
+
+    def pytest_fixture_post_finalizer(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> None:
+        if fixturedef.scope != "function":
+            self.recorder.fixture_torn_down(id(fixturedef))
+
+
+class _XdistTransport:
+    """Records between xdist workers and the controller, registered only under xdist.
+
+    On a worker a batch of records rides on the next test report (of any phase) once a record
+    has leaks or :data:`BATCH_SECONDS` have passed: a test's record is made after its own
+    reports, so a leak reaches the controller with the next test's setup report, before that
+    test can crash the worker. The controller collects the batches.
+    """
+
+    def __init__(self, plugin: IsolintPlugin) -> None:
+        self.plugin = plugin
+
+    @pytest.hookimpl(tryfirst=True)  # on a worker: before xdist serialises the report
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        plugin = self.plugin
+        if plugin.is_worker:
+            if (plugin.rows or plugin.records) and (
+                plugin._send_now or time.monotonic() - plugin._sent_at >= BATCH_SECONDS
+            ):
+                setattr(report, _REPORT_ATTRIBUTE, encode_records(plugin.all_records()))
+                plugin.rows, plugin.records = [], []
+                plugin._send_now, plugin._sent_at = False, time.monotonic()
+            return
+        data = getattr(report, _REPORT_ATTRIBUTE, None)  # a batch from an xdist worker
+        if data:
+            plugin.records += decode_records(data)
+
+
+class _StrictTeardown:
+    """``--isolint-strict``: a test ends inside its teardown, so that a leak fails it there.
+
+    It therefore starts inside the protocol too (at ``logstart``, where every other plugin's
+    wrapper of the protocol has done its set-up), and checks that the state the last test ended
+    with still holds (those wrappers' tear-down and set-up ran in between).
+    """
+
+    def __init__(self, plugin: IsolintPlugin) -> None:
+        self.plugin = plugin
+
+    def pytest_runtest_logstart(self, nodeid: str, location: object) -> None:
+        self.plugin.start_test(check=True)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+        try:
+            result = yield
+        except BaseException:
+            self.plugin.finish_test(item)
+            raise
+        leaked = self.plugin.finish_test(item)
+        if leaked:
+            pytest.fail(_strict_message(leaked), pytrace=False)
+        return result

@@ -1,11 +1,13 @@
 """The bookkeeping behind the plugin, kept free of pytest hooks so it can be read (and tested) alone.
 
 Per test: a snapshot of every probe before its setup (the *baseline*) and one after its teardown;
-the differences are the test's leaks. Most tests change nothing, so both ends first ask each probe
-whether the live state still equals the snapshot at hand (:meth:`Probe.unchanged`, no copy): at
-the end of a test, the baseline; at the start of the next, the previous test's end state. Only a
-probe that says no costs a new snapshot (and then every probe is snapshotted and compared key by
-key). The result is the same as snapshotting both ends of every test.
+the differences are the test's leaks. Most tests change nothing, so the end of a test first asks
+each probe whether the live state still equals the baseline (:attr:`Probe.matches`, no copy);
+only when one says no is every probe snapshotted and compared key by key. The state at the end of
+a test is the next test's baseline: when the plugin brackets the whole test protocol nothing runs
+in between, and otherwise (``--isolint-strict`` ends a test inside its teardown) the start of the
+next test checks that it still holds. The result is the same as snapshotting both ends of every
+test. Memory is sampled the same way: once between two tests.
 
 Module-, class-, package- and session-scoped fixtures run inside the setup of the first test of
 their scope and inside the teardown of the last one. Their effects are taken out of the test's
@@ -18,9 +20,10 @@ tear-down changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Sequence
+from typing import Any, Callable, Hashable, NamedTuple, Sequence
 
 from isolint.plugin.probes import MISSING, Probe, changed_keys
+from isolint.plugin.probes.base import all_unchanged
 from isolint.runtime import RULE_BY_KIND, Leak, Memory, Record
 
 State = dict[str, dict[Hashable, Any]]
@@ -34,11 +37,30 @@ def _equal(before: State, after: State) -> bool:
         return False
 
 
-def _unchanged(probes: Sequence[Probe], state: State) -> bool:
-    for probe in probes:
-        if not probe.unchanged(state[probe.kind]):
-            return False
-    return True
+class TestRow(NamedTuple):
+    """One test's record as :meth:`Recorder.finish_test` keeps it: a tuple, cheap to build and to
+    hold (a run keeps one per test); :meth:`to_record` makes the :class:`Record` reports use."""
+
+    nodeid: str
+    leaks: tuple[Leak, ...]
+    rss_before: int
+    rss_after: int
+    vms_before: int
+    vms_after: int
+    peak_rss: int
+    mocks_alive: int
+    xdist_group: str | None
+
+    def to_record(self, worker: str) -> Record:
+        memory = Memory(self.rss_before, self.rss_after, self.vms_before, self.vms_after, self.peak_rss)
+        return Record(
+            nodeid=self.nodeid,
+            worker=worker,
+            leaks=self.leaks,
+            memory=memory,
+            mocks_alive=self.mocks_alive,
+            xdist_group=self.xdist_group,
+        )
 
 
 @dataclass
@@ -54,7 +76,7 @@ class _FixtureState:
 class Recorder:
     probes: Sequence[Probe]
     worker: str
-    #: ``() -> (rss, vms)``; ``() -> peak rss``; ``() -> live mocks`` (-1 when not counted).
+    #: ``() -> (rss, vms)``; ``() -> largest rss sampled``; ``() -> live mocks`` (-1: not counted).
     sample_memory: Callable[[], tuple[int, int]]
     peak_rss: Callable[[], int]
     mocks_alive: Callable[[], int]
@@ -62,51 +84,56 @@ class Recorder:
     _fixture_records: list[Record] = field(default_factory=list)
     _fixtures: dict[Hashable, _FixtureState] = field(default_factory=dict)
     _baseline: State | None = None
-    #: The state at the end of the last test, the next test's baseline if nothing changed since.
+    #: The state at the end of the last test, the next test's baseline.
     _last: State | None = None
     _memory_before: tuple[int, int] = (0, 0)
+    #: The memory sampled at the end of the last test.
+    _memory_last: tuple[int, int] | None = None
     tests_started: int = 0
+
+    def __post_init__(self) -> None:
+        self._checks = tuple((probe.kind, probe.matches) for probe in self.probes)
 
     def snapshot(self) -> State:
         return {probe.kind: probe.snapshot() for probe in self.probes}
 
     # -- tests ---------------------------------------------------------------------------------
-    def start_test(self) -> None:
+    def start_test(self, check: bool = True) -> None:
+        """Before a test's setup. ``check=False`` when nothing ran since the last
+        :meth:`finish_test`: its end state and memory sample are then this test's baseline."""
         self.tests_started += 1
         last, self._last = self._last, None
-        self._baseline = last if last is not None and _unchanged(self.probes, last) else self.snapshot()
-        self._memory_before = self.sample_memory()
+        if last is not None and (not check or all_unchanged(self._checks, last)):
+            self._baseline = last
+        else:
+            self._baseline = self.snapshot()
+        memory = self._memory_last
+        self._memory_before = memory if memory is not None and not check else self.sample_memory()
 
     def finish_test(
         self, nodeid: str, instance_leaks: Sequence[tuple[str, str]] = (), xdist_group: str | None = None
-    ) -> Record:
+    ) -> TestRow:
         baseline, self._baseline = self._baseline, None
-        leaks: list[Leak] = []
-        if baseline is not None and _unchanged(self.probes, baseline):
+        leaks: tuple[Leak, ...] = ()
+        if baseline is not None and all_unchanged(self._checks, baseline):
             after = baseline  # the usual test: nothing changed, no snapshot taken
         else:
             after = self.snapshot()
             baseline = baseline or after
             if not _equal(baseline, after):
-                leaks = [leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind])]
+                leaks = tuple(leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind]))
         self._last = after
-        rss, vms = self.sample_memory()
-        kind = "instance_mock"
-        leaks += [Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks]
+        if instance_leaks:
+            kind = "instance_mock"
+            leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
         rss_before, vms_before = self._memory_before
-        return Record(
-            nodeid=nodeid,
-            worker=self.worker,
-            leaks=tuple(leaks),
-            memory=Memory(rss_before, rss, vms_before, vms, self.peak_rss()),
-            mocks_alive=self.mocks_alive(),
-            xdist_group=xdist_group,
-        )
+        rss, vms = self._memory_last = self.sample_memory()
+        return TestRow(nodeid, leaks, rss_before, rss, vms_before, vms, self.peak_rss(), self.mocks_alive(), xdist_group)
 
     # -- module / class / package / session fixtures --------------------------------------------
     def fixture_set_up(self, key: Hashable, nodeid: str, scope: str, before: State) -> None:
         """Called after a fixture's set-up, with the snapshot taken before it."""
-        after = self.snapshot()
+        after = self._state_since(before)
         changes = self._changes(before, after)
         self._rebase(changes, after)
         setup_before = {kind: {k: before[kind].get(k, MISSING) for k in keys} for kind, keys in changes.items()}
@@ -121,8 +148,9 @@ class Recorder:
         state = self._fixtures.pop(key, None)
         if state is None:
             return
-        after = self.snapshot()
-        teardown_before = state.teardown_before or after
+        teardown_before = state.teardown_before
+        after = self.snapshot() if teardown_before is None else self._state_since(teardown_before)
+        teardown_before = teardown_before or after
         changes = self._changes(teardown_before, after)
         self._rebase(changes, after)
         leaks: list[Leak] = []
@@ -142,6 +170,10 @@ class Recorder:
         return records
 
     # -- helpers --------------------------------------------------------------------------------
+    def _state_since(self, earlier: State) -> State:
+        """The live state: ``earlier`` itself when nothing changed since (most fixtures)."""
+        return earlier if all_unchanged(self._checks, earlier) else self.snapshot()
+
     def _changes(self, before: State, after: State) -> Changes:
         changes = {kind: changed_keys(before[kind], after[kind]) for kind in before}
         return {kind: keys for kind, keys in changes.items() if keys}

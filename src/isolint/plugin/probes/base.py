@@ -36,9 +36,15 @@ class Probe:
     #: is not a leak (a module imported for the first time, a thread that was daemonic ...).
     #: ``before`` / ``after`` may be :data:`MISSING`.
     describe: Callable[[Hashable, Any, Any], "tuple[str, str] | None"]
-    #: ``matches(snapshot)`` -> whether the live state equals ``snapshot`` (what
-    #: ``snapshot() == snapshot`` says), cheaper than taking a snapshot. None: take one and compare.
+    #: ``matches(snapshot)`` -> whether the live state equals ``snapshot``, cheaper than taking
+    #: a snapshot. It may say False when they are equal (the caller then takes a snapshot and
+    #: compares key by key), never True when they differ. None: ``snapshot() == snapshot``.
     matches: "Callable[[dict[Hashable, Any]], bool] | None" = None
+
+    def __post_init__(self) -> None:
+        if self.matches is None:
+            snapshot = self.snapshot
+            object.__setattr__(self, "matches", lambda old: snapshot() == old)
 
     @property
     def rule(self) -> str:
@@ -47,10 +53,7 @@ class Probe:
     def unchanged(self, old: dict[Hashable, Any]) -> bool:
         """Whether the live state equals the snapshot ``old``; False when in doubt (a value whose
         ``__eq__`` raises), so the caller takes a snapshot and compares key by key."""
-        try:
-            return bool(self.matches(old) if self.matches is not None else self.snapshot() == old)
-        except Exception:
-            return False
+        return all_unchanged(((self.kind, self.matches),), {self.kind: old})
 
     def leaks(self, before: Snapshot, after: Snapshot, keys: Iterable[Hashable] | None = None) -> list[Leak]:
         """The leaks between two snapshots (restricted to ``keys`` when given)."""
@@ -63,6 +66,19 @@ class Probe:
             if described is not None:
                 found.append(Leak(self.kind, self.rule, *described))
         return sorted(found)
+
+
+def all_unchanged(checks: Iterable[tuple[str, Callable[[Any], bool]]], state: Mapping[str, Any]) -> bool:
+    """Whether every probe's live state equals its part of ``state``. ``checks`` are
+    ``(probe.kind, probe.matches)`` pairs. One loop and one ``try`` for all probes: this runs
+    once per test. False when in doubt (a value whose ``__eq__`` raises)."""
+    try:
+        for kind, matches in checks:
+            if not matches(state[kind]):
+                return False
+    except Exception:
+        return False
+    return True
 
 
 def _same(old: Any, new: Any) -> bool:

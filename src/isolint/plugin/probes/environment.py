@@ -6,7 +6,6 @@ import os
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
-from isolint.plugin.probes.dictstamp import SeenEqual
 
 #: Set and removed by pytest itself around every test phase.
 _PYTEST_OWN = frozenset({"PYTEST_CURRENT_TEST"})
@@ -33,14 +32,11 @@ def _environ() -> dict[Hashable, Any]:
     return env
 
 
-_environ_seen = SeenEqual()
-
-
 def _environ_matches(old: dict[Hashable, Any]) -> bool:
-    # The live mapping, no copy (and no comparison while neither dict was modified). When pytest's
-    # own variable is set the two differ, and the caller falls back to a snapshot (which leaves
-    # it out).
-    return _environ_seen.equal(_RAW, old) if _RAW is not None else _environ() == old
+    # The live mapping, no copy. (No dict version stamp: pytest sets and removes its own variable
+    # in every test phase, so the stamp always moves.) While pytest's variable is set the two
+    # differ, and the caller falls back to a snapshot, which leaves it out.
+    return _RAW == old if _RAW is not None else _environ() == old
 
 
 def _describe_environ(raw_key: Hashable, before: Any, after: Any) -> tuple[str, str]:
@@ -59,9 +55,16 @@ def _cwd() -> dict[Hashable, Any]:
         return {"cwd": "<deleted directory>"}
 
 
+def _cwd_matches(old: dict[Hashable, Any]) -> bool:
+    try:
+        return old["cwd"] == _getcwd()
+    except OSError:
+        return old["cwd"] == "<deleted directory>"
+
+
 def _describe_cwd(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return str(after), f"working directory changed from `{before}` to `{after}`"
 
 
 ENVIRONMENT = Probe("environment", _environ, _describe_environ, _environ_matches)
-CWD = Probe("cwd", _cwd, _describe_cwd)
+CWD = Probe("cwd", _cwd, _describe_cwd, _cwd_matches)

@@ -20,7 +20,7 @@ class MemorySampler:
     def __init__(self) -> None:
         self._process: Any = None
         self.peak_vms = 0
-        self._peak_rss_sampled = 0
+        self.peak_rss_sampled = 0
         self._statm: int | None = None
         self._page = 0
         try:
@@ -43,7 +43,7 @@ class MemorySampler:
 
     def _read_statm(self) -> tuple[int, int]:
         assert self._statm is not None
-        vms_pages, rss_pages = os.pread(self._statm, 128, 0).split()[:2]
+        vms_pages, rss_pages, _ = os.pread(self._statm, 128, 0).split(None, 2)
         return int(rss_pages) * self._page, int(vms_pages) * self._page
 
     def sample(self) -> tuple[int, int]:
@@ -53,8 +53,10 @@ class MemorySampler:
         else:
             info = self._process.memory_info()
             rss, vms = info.rss, info.vms
-        self.peak_vms = max(self.peak_vms, vms)
-        self._peak_rss_sampled = max(self._peak_rss_sampled, rss)
+        if vms > self.peak_vms:
+            self.peak_vms = vms
+        if rss > self.peak_rss_sampled:
+            self.peak_rss_sampled = rss
         return rss, vms
 
     def close(self) -> None:
@@ -66,7 +68,7 @@ class MemorySampler:
         """The process's peak resident size in bytes: the kernel's high-water mark (which also
         sees peaks between samples, but is updated lazily) or the largest sample, if larger."""
         if self._getrusage is None:  # pragma: no cover - Windows
-            return self._peak_rss_sampled
+            return self.peak_rss_sampled
         peak = self._getrusage().ru_maxrss
         peak = peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
-        return max(peak, self._peak_rss_sampled)
+        return max(peak, self.peak_rss_sampled)

@@ -19,6 +19,13 @@ def _active_patches() -> dict[Hashable, Any]:
     return {id(p): p for p in getattr(mock._patch, "_active_patches", ())}
 
 
+def _patches_match(old: dict[Hashable, Any]) -> bool:
+    mock = sys.modules.get("unittest.mock")
+    active = getattr(mock._patch, "_active_patches", ()) if mock is not None else ()
+    # Keys are ids of patchers the snapshot keeps alive: an id there is that very patcher.
+    return len(active) == len(old) and all(id(p) in old for p in active)
+
+
 def patch_target(patcher: Any) -> str:
     """``os.getcwd`` for ``patch("os.getcwd")``; ``Config.load`` for ``patch.object(Config, "load")``."""
     attribute = getattr(patcher, "attribute", None)
@@ -46,7 +53,7 @@ def _describe_patch(key: Hashable, before: Any, after: Any) -> tuple[str, str] |
     return target, f"patch of `{target}` started and never stopped"
 
 
-PATCHES = Probe("patch", _active_patches, _describe_patch)
+PATCHES = Probe("patch", _active_patches, _describe_patch, _patches_match)
 
 
 def instance_mocks(instance: object) -> list[tuple[str, str]]:
@@ -75,7 +82,8 @@ class MockCounter:
     Every mock (``Mock``, ``MagicMock``, ``AsyncMock``, child mocks, the mocks ``patch`` creates)
     is built by that ``__new__``; each one is registered with a weak reference whose callback
     drops it when it is freed. A count therefore includes mocks that are unreachable but not yet
-    collected: that is what memory really holds. Installed only while ``--isolint`` is on.
+    collected: that is what memory really holds. Installed only while ``--isolint`` is on, from
+    the first test after ``unittest.mock`` was imported (before that no mock can exist).
     """
 
     def __init__(self) -> None:
@@ -84,8 +92,15 @@ class MockCounter:
         self._cls: Any = None
 
     @property
+    def installed(self) -> bool:
+        return self._cls is not None
+
+    @property
     def alive(self) -> int:
-        return len(self._refs) if self._cls is not None else -1
+        """Mocks alive; 0 while ``unittest.mock`` is not imported; -1 when it is but not counted."""
+        if self._cls is not None:
+            return len(self._refs)
+        return -1 if "unittest.mock" in sys.modules else 0
 
     def install(self) -> None:
         from unittest import mock

@@ -22,6 +22,14 @@ def _logging() -> dict[Hashable, Any]:
     return state
 
 
+def _logging_matches(old: dict[Hashable, Any]) -> bool:
+    handlers = _ROOT.handlers
+    if old["level"] != _ROOT.level or old["disable"] != _ROOT.manager.disable or len(old) != len(handlers) + 2:
+        return False
+    # Handler keys hold ids of handlers the snapshot keeps alive: an id there is that handler.
+    return all(("handler", id(h)) in old for h in handlers)
+
+
 def _describe_logging(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     if key == "level":
         old, new = logging.getLevelName(before), logging.getLevelName(after)
@@ -55,12 +63,16 @@ def _socket() -> dict[Hashable, Any]:
     return {"timeout": _getdefaulttimeout()}
 
 
+def _socket_matches(old: dict[Hashable, Any]) -> bool:
+    return bool(old["timeout"] == _getdefaulttimeout())
+
+
 def _describe_socket(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return "socket.defaulttimeout", (
         f"`socket.setdefaulttimeout` changed from {before} to {after} and not restored"
     )
 
 
-LOGGING = Probe("logging", _logging, _describe_logging)
+LOGGING = Probe("logging", _logging, _describe_logging, _logging_matches)
 WARNINGS = Probe("warnings", _warnings, _describe_warnings)
-SOCKET = Probe("socket", _socket, _describe_socket)
+SOCKET = Probe("socket", _socket, _describe_socket, _socket_matches)

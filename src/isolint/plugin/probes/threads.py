@@ -21,6 +21,12 @@ def _threads() -> dict[Hashable, Any]:
     return {t: t.daemon for t in _enumerate()}
 
 
+def _threads_match(old: dict[Hashable, Any]) -> bool:
+    # A thread's daemon flag cannot change once it runs: the same threads, the same snapshot.
+    threads = _enumerate()
+    return len(threads) == len(old) and all(map(old.__contains__, threads))
+
+
 def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     if after is MISSING or after is True or before is not MISSING:
         return None  # ended, daemonic, or already running before
@@ -79,5 +85,5 @@ def _describe_signal(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     )
 
 
-THREADS = Probe("thread", _threads, _describe_thread)
+THREADS = Probe("thread", _threads, _describe_thread, _threads_match)
 SIGNALS = Probe("signal", _signals, _describe_signal, _signals_match)
