@@ -16,9 +16,10 @@ _getdefaulttimeout = socket.getdefaulttimeout
 
 
 def _logging() -> dict[Hashable, Any]:
+    # "level", "disable", and each handler under its id (an int: no clash with the two names).
     state: dict[Hashable, Any] = {"level": _ROOT.level, "disable": _ROOT.manager.disable}
     for handler in _ROOT.handlers:
-        state[("handler", id(handler))] = handler
+        state[id(handler)] = handler
     return state
 
 
@@ -26,8 +27,8 @@ def _logging_matches(old: dict[Hashable, Any]) -> bool:
     handlers = _ROOT.handlers
     if old["level"] != _ROOT.level or old["disable"] != _ROOT.manager.disable or len(old) != len(handlers) + 2:
         return False
-    # Handler keys hold ids of handlers the snapshot keeps alive: an id there is that handler.
-    return all(("handler", id(h)) in old for h in handlers)
+    # The snapshot keeps its handlers alive: an id found there is that very handler.
+    return all(map(old.__contains__, map(id, handlers)))
 
 
 def _describe_logging(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
