@@ -199,6 +199,29 @@ def test_a_leaking_fixture_is_blamed_itself_not_its_tests(pytester, run_isolint)
     assert "(module scope)" in run.result.stdout.str()
 
 
+def test_a_unittest_setupclass_that_leaks_is_blamed_by_its_name(pytester, run_isolint):
+    pytester.makepyfile(
+        """
+        import os, unittest
+
+        class TestCase(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                os.environ["ISOLINT_SETUPCLASS"] = "1"
+
+            def test_one(self):
+                pass
+
+            def test_two(self):
+                pass
+        """
+    )
+    run = run_isolint()
+    run.result.assert_outcomes(passed=2)
+    assert run.leaking == {"TestCase::setUpClass": ["env_var_pollution"]}
+    assert run.record("setUpClass").scope == "class"
+
+
 def test_plugins_that_wrap_each_test_are_not_blamed_on_it(pytester, run_isolint):
     # pytest-timeout style: a plugin installs a fresh handler around each whole test protocol
     # and restores the old one afterwards; between two tests the state differs from the end of

@@ -196,7 +196,8 @@ def test_report_path_is_relative_to_the_invocation_directory(pytester, run_isoli
 
 def test_a_leak_reaches_the_controller_before_its_worker_dies(pytester, run_isolint):
     # Leak-free records travel in batches (at most a second late); a record with leaks is sent
-    # with its own teardown report, so a worker that then dies does not take it along.
+    # with the next report, the next test's setup report, so a worker that dies in that test
+    # does not take it along.
     pytester.makepyfile(
         """
         import os

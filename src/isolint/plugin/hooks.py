@@ -62,11 +62,28 @@ def encode_records(records: list[Record]) -> str:
 def decode_records(data: str) -> list[Record]:
     return [Record.from_dict(d) for d in json.loads(data)]
 
-_XUNIT_NAMES = {"_xunit_setup_module_fixture_": "setup_module", "_xunit_setup_class_fixture_": "setup_class"}
+
+#: The fixtures pytest generates for xunit and unittest set-ups, by name prefix.
+_XUNIT_NAMES = {
+    "_xunit_setup_module_fixture_": "setup_module",
+    "_xunit_setup_class_fixture_": "setup_class",
+    "_unittest_setUpClass_fixture_": "setUpClass",
+    "_unittest_skip_fixture_": "unittest_skip",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _relative_file(filename: str, rootpath: Path) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(rootpath.resolve()).as_posix()
+    except ValueError:  # a plugin's fixture outside the rootdir
+        return path.as_posix()
 
 
 def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
-    """``tests/conftest.py::db``; ``tests/test_a.py::TestA::setup_class`` for xunit set-ups."""
+    """``tests/conftest.py::db``; ``tests/test_a.py::TestA::setup_class`` for xunit set-ups,
+    ``tests/test_a.py::TestA::setUpClass`` for a ``unittest.TestCase``'s."""
     for prefix, name in _XUNIT_NAMES.items():
         if fixturedef.argname.startswith(prefix):
             return f"{fixturedef.baseid}::{name}"
@@ -74,11 +91,7 @@ def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     code = getattr(func, "__code__", None)
     if code is None:
         return f"{fixturedef.baseid}::{fixturedef.argname}"
-    path = Path(code.co_filename)
-    try:
-        where = path.resolve().relative_to(rootpath.resolve()).as_posix()
-    except ValueError:  # a plugin's fixture outside the rootdir
-        where = path.as_posix()
+    where = _relative_file(code.co_filename, rootpath)
     qualname = getattr(func, "__qualname__", fixturedef.argname).replace(".<locals>", "")
     return f"{where}::{qualname.replace('.', '::')}"
 
