@@ -57,6 +57,7 @@ def main() -> None:
     results = []
     for suite in suites():
         times: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in MODES}
+        timed_pytest(["--isolint", *suite["args"]], suite["cwd"], suite["env"])  # warm-up: bytecode caches
         for round_ in range(options.repeats):
             for mode, flags in MODES.items():
                 timing = timed_pytest([*flags, *suite["args"]], suite["cwd"], suite["env"])
