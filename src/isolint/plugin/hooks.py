@@ -32,9 +32,9 @@ import pytest
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
-from isolint.plugin.recorder import Recorder, TestRow
+from isolint.plugin.recorder import RecordRow, Recorder
 from isolint.plugin.report import build_report, render_summary, to_json
-from isolint.runtime import Record
+from isolint.runtime import Leak, Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
 
@@ -55,12 +55,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def encode_records(records: list[Record]) -> str:
-    return json.dumps([r.to_dict() for r in records], separators=(",", ":"))
+Row = tuple[Any, ...]  # a plain tuple in RecordRow's field order
 
 
-def decode_records(data: str) -> list[Record]:
-    return [Record.from_dict(d) for d in json.loads(data)]
+def encode_batch(rows: list[Row], records: list[Record]) -> str:
+    """Tests' rows (as JSON arrays) and fixtures' records, for the trip to the xdist controller."""
+    tests = [row if not row[2] else (*row[:2], [leak.to_dict() for leak in row[2]], *row[3:]) for row in rows]
+    return json.dumps({"tests": tests, "fixtures": [r.to_dict() for r in records]}, separators=(",", ":"))
+
+
+def decode_batch(data: str) -> tuple[list[Row], list[Record]]:
+    batch = json.loads(data)
+    rows = [(*row[:2], tuple(Leak.from_dict(leak) for leak in row[2]), *row[3:]) for row in batch["tests"]]
+    return rows, [Record.from_dict(d) for d in batch["fixtures"]]
 
 
 #: The fixtures pytest generates for xunit and unittest set-ups, by name prefix.
@@ -167,7 +174,7 @@ class IsolintPlugin:
         #: Without xdist (and on the controller): every record. On a worker: the outbox. Tests
         #: recorded in this process wait in ``rows`` (cheap tuples) until they are reported.
         self.records: list[Record] = []
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[Row] = []
         self.runs_tests = True
         #: On a worker: send the outbox with the next teardown report (a record has leaks).
         self._send_now = False
@@ -214,14 +221,14 @@ class IsolintPlugin:
         self.records += fixtures
         leaked = [r for r in fixtures if r.leaks]
         if row.leaks:
-            leaked.insert(0, row.to_record(self.worker))
+            leaked.insert(0, row.to_record())
         if leaked:
             self._send_now = True
         return leaked
 
     def all_records(self) -> list[Record]:
         """Every record so far (on a worker: not yet sent), rows made records."""
-        return [*(TestRow._make(row).to_record(self.worker) for row in self.rows), *self.records]
+        return [*(RecordRow._make(row).to_record() for row in self.rows), *self.records]
 
     # -- module / class / package / session fixtures --------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -242,7 +249,9 @@ class IsolintPlugin:
             self._add_process_output(output)
 
     def _add_process_output(self, output: dict[str, Any]) -> None:
-        self.records += decode_records(output.pop("records", "[]"))
+        rows, records = decode_batch(output.pop("records"))
+        self.rows += rows
+        self.records += records
         self.worker_outputs[output["worker"]] = output
 
     @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
@@ -254,7 +263,7 @@ class IsolintPlugin:
         }
         self.records += self.recorder.drain_fixture_records()
         if self.is_worker:
-            output["records"] = encode_records(self.all_records())
+            output["records"] = encode_batch(self.rows, self.records)
             self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
             return
         if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
@@ -350,13 +359,15 @@ class _XdistTransport:
             if (plugin.rows or plugin.records) and (
                 plugin._send_now or time.monotonic() - plugin._sent_at >= BATCH_SECONDS
             ):
-                setattr(report, _REPORT_ATTRIBUTE, encode_records(plugin.all_records()))
+                setattr(report, _REPORT_ATTRIBUTE, encode_batch(plugin.rows, plugin.records))
                 plugin.rows, plugin.records = [], []
                 plugin._send_now, plugin._sent_at = False, time.monotonic()
             return
         data = getattr(report, _REPORT_ATTRIBUTE, None)  # a batch from an xdist worker
         if data:
-            plugin.records += decode_records(data)
+            rows, records = decode_batch(data)
+            plugin.rows += rows
+            plugin.records += records
 
 
 class _StrictTeardown:

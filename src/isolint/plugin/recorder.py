@@ -37,10 +37,13 @@ def _equal(before: State, after: State) -> bool:
         return False
 
 
-class TestRow(NamedTuple):
-    """One test's record as :meth:`Recorder.finish_test` keeps it: a tuple, cheap to build and to
-    hold (a run keeps one per test); :meth:`to_record` makes the :class:`Record` reports use."""
+class RecordRow(NamedTuple):
+    """One test's record as :meth:`Recorder.finish_test` makes it: a tuple, cheap to build, to
+    hold (a run keeps one per test; as a plain ``tuple`` of strings and numbers the garbage
+    collector does not even track it) and to send; :meth:`to_record` makes the :class:`Record`
+    reports use."""
 
+    worker: str
     nodeid: str
     leaks: tuple[Leak, ...]
     rss_before: int
@@ -51,11 +54,11 @@ class TestRow(NamedTuple):
     mocks_alive: int
     xdist_group: str | None
 
-    def to_record(self, worker: str) -> Record:
+    def to_record(self) -> Record:
         memory = Memory(self.rss_before, self.rss_after, self.vms_before, self.vms_after, self.peak_rss)
         return Record(
             nodeid=self.nodeid,
-            worker=worker,
+            worker=self.worker,
             leaks=self.leaks,
             memory=memory,
             mocks_alive=self.mocks_alive,
@@ -112,7 +115,7 @@ class Recorder:
 
     def finish_test(
         self, nodeid: str, instance_leaks: Sequence[tuple[str, str]] = (), xdist_group: str | None = None
-    ) -> TestRow:
+    ) -> RecordRow:
         baseline, self._baseline = self._baseline, None
         leaks: tuple[Leak, ...] = ()
         if baseline is not None and all_unchanged(self._checks, baseline):
@@ -128,7 +131,7 @@ class Recorder:
             leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
         rss_before, vms_before = self._memory_before
         rss, vms = self._memory_last = self.sample_memory()
-        return TestRow(nodeid, leaks, rss_before, rss, vms_before, vms, self.peak_rss(), self.mocks_alive(), xdist_group)
+        return RecordRow(self.worker, nodeid, leaks, rss_before, rss, vms_before, vms, self.peak_rss(), self.mocks_alive(), xdist_group)
 
     # -- module / class / package / session fixtures --------------------------------------------
     def fixture_set_up(self, key: Hashable, nodeid: str, scope: str, before: State) -> None:
