@@ -147,6 +147,7 @@ class Measure:
     cpu: float  # user + system seconds of the process and its children, median
     rss_mb: float  # peak resident set size of the largest process, median
     runs: int
+    commit: str = ""  # of the repository when measured ("" in results saved before it was kept)
 
 
 #: A row of the table: (label, command, directory, runs, options: ``cold``, ``warmup``).
@@ -241,7 +242,8 @@ def render(results: dict[str, Measure], info: dict[str, str], files: int, size_m
     lines = [
         SECTION,
         "",
-        f"Measured by `python3 benchmarks/run.py` at commit `{commit}` on {time.strftime('%Y-%m-%d')}.",
+        f"Measured by `python3 benchmarks/run.py` at commit `{commit}` on {time.strftime('%Y-%m-%d')}"
+        + _earlier_rows(results, commit) + ".",
         "",
         f"**Corpus:** the test modules and conftest files ({files} files, {size_mb:.1f} MB) of "
         + ", ".join(f"`{p}`" for p in SDIST_PINS)
@@ -331,6 +333,16 @@ PROFILE = (("parse", 3.2), ("freeing the syntax trees", 0.37), ("file contexts",
 PROFILE_COMMIT = "a78a003"
 #: The cache's own CPU seconds in a cold one-job scan of the corpus, timed in-process.
 CACHE_WORK = 0.08
+
+
+def _earlier_rows(results: dict[str, Measure], commit: str) -> str:
+    """Which rows a partial run (``--only``) took from an earlier run, and at which commits."""
+    earlier = [m for m in results.values() if m.commit != commit]
+    if not earlier:
+        return ""
+    commits = sorted({m.commit or "?" for m in earlier})
+    return ("; the rows " + ", ".join(m.label for m in earlier) + " are from an earlier run at "
+            + ", ".join(f"`{c}`" for c in commits) + " (`--only` measured the others again)")
 
 
 def _where_the_time_goes(one: Measure, bare: Measure | None, floor_cpu: float, files: int) -> str:
@@ -469,11 +481,13 @@ def main() -> int:
     for key, row in chosen.items():
         if key not in measured:
             measured.update(measure_in_turns({key: row}))
-    results = {key: measured.get(key) or previous[key] for key in plan
-               if key in measured or key in previous}
     load_after = _load()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip() or "?"
+    for measure in measured.values():
+        measure.commit = commit
+    results = {key: measured.get(key) or previous[key] for key in plan
+               if key in measured or key in previous}
     context = {"info": machine(), "files": len(files), "size_mb": size_mb, "files_x4": files_x4,
                "load_before": load_before, "load_after": load_after, "commit": commit,
                "jobs": jobs}
