@@ -217,11 +217,11 @@ class IsolintPlugin:
         group = self._xdist_group(item)
         row = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
         self.rows.append(tuple(row))  # an exact tuple of atoms: the garbage collector untracks it
-        fixtures = self.recorder.drain_fixture_records()
-        self.records += fixtures
-        leaked = [r for r in fixtures if r.leaks]
-        if row.leaks:
-            leaked.insert(0, row.to_record())
+        leaked = [row.to_record()] if row.leaks else []
+        if self.recorder.has_fixture_records:
+            fixtures = self.recorder.drain_fixture_records()
+            self.records += fixtures
+            leaked += [r for r in fixtures if r.leaks]
         if leaked:
             self._send_now = True
         return leaked

@@ -168,6 +168,10 @@ class Recorder:
         record = Record(nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks))
         self._fixture_records.append(record)
 
+    @property
+    def has_fixture_records(self) -> bool:
+        return bool(self._fixture_records)
+
     def drain_fixture_records(self) -> list[Record]:
         records, self._fixture_records = self._fixture_records, []
         return records
