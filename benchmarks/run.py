@@ -341,7 +341,7 @@ def _earlier_rows(results: dict[str, Measure], commit: str) -> str:
     if not earlier:
         return ""
     commits = sorted({m.commit or "?" for m in earlier})
-    return ("; the rows " + ", ".join(m.label for m in earlier) + " are from an earlier run at "
+    return ("; the rows " + ", ".join(f"“{m.label}”" for m in earlier) + " are from an earlier run at "
             + ", ".join(f"`{c}`" for c in commits) + " (`--only` measured the others again)")
 
 
@@ -356,7 +356,7 @@ def _where_the_time_goes(one: Measure, bare: Measure | None, floor_cpu: float, f
         parts.append(
             f"Without the cache (`--no-cache`) a one-job scan took {bare.cpu:.2f} s CPU, "
             f"{bare.cpu / floor_cpu:.2f}x the floor; with it {one.cpu:.2f} s, a difference of "
-            f"{one.cpu - bare.cpu:+.2f} s in this run. Timed in-process, the cache's own work "
+            f"{one.cpu - bare.cpu:+.2f} s. Timed in-process, the cache's own work "
             f"(hashing each file and its conftests, the keys, serialising the {files} results, "
             f"writing one pack) takes {CACHE_WORK:.2f} s; "
             + ("the rest of the difference is " if one.cpu - bare.cpu > CACHE_WORK + 0.05
