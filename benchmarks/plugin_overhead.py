@@ -10,8 +10,8 @@ Runs the test suites of three pinned PyPI sdists in a scratch virtualenv (``benc
 * Jinja2 3.1.4: ~850 tests of a few milliseconds each, a typical suite.
 
 Each configuration runs ``--repeats`` times, interleaved (off, installed-but-not-enabled, on,
-off, ...) so that load from other processes hits every configuration alike; the table shows
-medians. "off" is ``-p no:isolint``, "inert" the plugin installed but without ``--isolint``,
+then the next round in a rotated order) so that load from other processes and the order of runs
+hit every configuration alike; the table shows medians. "off" is ``-p no:isolint``, "inert" the plugin installed but without ``--isolint``,
 "on" ``--isolint``. Wall time is the whole ``python -m pytest`` process; "session" is the time
 pytest itself reports; CPU is user + system time of pytest and its workers, the steadier figure
 on a machine shared with other work. Results also go to ``benchmarks/.work/plugin_overhead.json``.
@@ -59,7 +59,11 @@ def main() -> None:
         times: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in MODES}
         timed_pytest(["--isolint", *suite["args"]], suite["cwd"], suite["env"])  # warm-up: bytecode caches
         for round_ in range(options.repeats):
-            for mode, flags in MODES.items():
+            # The order rotates from round to round: on this machine the run that follows
+            # another is systematically slower or faster, which would otherwise favour one mode.
+            order = list(MODES)[round_ % len(MODES):] + list(MODES)[:round_ % len(MODES)]
+            for mode in order:
+                flags = MODES[mode]
                 timing = timed_pytest([*flags, *suite["args"]], suite["cwd"], suite["env"])
                 for kind in KINDS:
                     times[mode][kind].append(getattr(timing, kind))
