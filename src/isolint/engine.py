@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import gc
 import os
 import tokenize
 import weakref
@@ -18,6 +17,7 @@ from isolint.context import ConftestFacts, FileContext, child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+from isolint.gc_pause import gc_paused
 from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
 from isolint.rules import ALL_RULES, rule_by_key
@@ -392,15 +392,9 @@ def scan_data(
 ) -> FileResult:
     """Scan the content ``data`` already read from ``source``."""
     # A syntax tree holds no reference cycles and is freed as soon as the file is scanned,
-    # yet building it triggers the cyclic collector again and again (each pass traversing
-    # every tracked object). Pause it for one file; it resumes (and catches up) afterwards.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    # yet building it triggers the cyclic collector again and again.
+    with gc_paused():
         return _scan_data(source, data, settings, conftests)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _scan_data(

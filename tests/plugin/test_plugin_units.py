@@ -75,8 +75,8 @@ def test_report_and_summary_for_a_worker_that_died():
 
 
 def test_probes_see_a_change_to_a_snapshot_they_found_unchanged(monkeypatch):
-    # sys.modules and the environment are compared with a snapshot without a copy, and without
-    # a comparison while neither dict was modified: every modification must still be seen.
+    # sys.modules and the environment are compared with a snapshot without a copy (sys.modules
+    # without a comparison while neither dict was modified): every modification must be seen.
     import sys
 
     from isolint.plugin.probes.environment import ENVIRONMENT

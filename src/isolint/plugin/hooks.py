@@ -17,18 +17,17 @@ Where the records go:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import inspect
 import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Generator, Iterator
+from typing import Any, Generator
 
 import pytest
 
+from isolint.gc_pause import gc_paused
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
@@ -40,19 +39,6 @@ _REPORT_ATTRIBUTE = "isolint_records"
 
 #: How long a worker keeps leak-free records before sending them with the next teardown report.
 BATCH_SECONDS = 1.0
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building many objects that are no garbage would
-    trigger full collections (each traversing every object of the test session) for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 Row = tuple[Any, ...]  # a plain tuple in RecordRow's field order
@@ -176,7 +162,7 @@ class IsolintPlugin:
         self.records: list[Record] = []
         self.rows: list[Row] = []
         self.runs_tests = True
-        #: On a worker: send the outbox with the next teardown report (a record has leaks).
+        #: On a worker: send the outbox with the next report (a record has leaks).
         self._send_now = False
         self._sent_at = time.monotonic()
         self.worker_outputs: dict[str, dict[str, Any]] = {}
@@ -184,12 +170,16 @@ class IsolintPlugin:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
-        pluginmanager = self.config.pluginmanager
-        self.runs_tests = self.is_worker or not pluginmanager.has_plugin("dsession")
+        self.runs_tests = self.is_worker or not self.config.pluginmanager.has_plugin("dsession")
         if self.is_worker or not self.runs_tests:
-            pluginmanager.register(_XdistTransport(self), f"{self.config.pluginmanager.get_name(self)}-xdist")
+            self._register(_XdistTransport(self), "xdist")
         if self.strict and self.runs_tests:
-            pluginmanager.register(_StrictTeardown(self), f"{self.config.pluginmanager.get_name(self)}-strict")
+            self._register(_StrictTeardown(self), "strict")
+
+    def _register(self, hooks: object, suffix: str) -> None:
+        """Register hooks needed only in this run, as ``isolint-runtime-<suffix>``."""
+        pluginmanager = self.config.pluginmanager
+        pluginmanager.register(hooks, f"{pluginmanager.get_name(self)}-{suffix}")
 
     # -- tests ----------------------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -226,6 +216,18 @@ class IsolintPlugin:
             self._send_now = True
         return leaked
 
+    def take_batch(self) -> str:
+        """The outbox, encoded for the controller; the outbox is emptied."""
+        batch = encode_batch(self.rows, self.records)
+        self.rows, self.records = [], []
+        return batch
+
+    def add_batch(self, batch: str) -> None:
+        """A batch a worker sent (on the controller)."""
+        rows, records = decode_batch(batch)
+        self.rows += rows
+        self.records += records
+
     def all_records(self) -> list[Record]:
         """Every record so far (on a worker: not yet sent), rows made records."""
         return [*(RecordRow._make(row).to_record() for row in self.rows), *self.records]
@@ -236,10 +238,7 @@ class IsolintPlugin:
         # Watching fixtures costs two hook calls per fixture of every test: only when some test
         # uses a fixture of a wider scope than the function (or an xunit setup_module/class).
         if self.runs_tests and uses_wider_fixtures(session.items):
-            self.config.pluginmanager.register(
-                _FixtureWatcher(self.recorder, self.config.rootpath),
-                f"{self.config.pluginmanager.get_name(self)}-fixtures",
-            )
+            self._register(_FixtureWatcher(self.recorder, self.config.rootpath), "fixtures")
 
     # -- collecting records from xdist workers --------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
@@ -249,9 +248,7 @@ class IsolintPlugin:
             self._add_process_output(output)
 
     def _add_process_output(self, output: dict[str, Any]) -> None:
-        rows, records = decode_batch(output.pop("records"))
-        self.rows += rows
-        self.records += records
+        self.add_batch(output.pop("records"))
         self.worker_outputs[output["worker"]] = output
 
     @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
@@ -263,7 +260,7 @@ class IsolintPlugin:
         }
         self.records += self.recorder.drain_fixture_records()
         if self.is_worker:
-            output["records"] = encode_batch(self.rows, self.records)
+            output["records"] = self.take_batch()
             self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
             return
         if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
@@ -317,7 +314,6 @@ class _FixtureWatcher:
     def __init__(self, recorder: Recorder, rootpath: Path) -> None:
         self.recorder = recorder
         self.rootpath = rootpath
-        self._nodeids: dict[Any, str] = {}  # a fixture is set up again per module, class ...
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
@@ -328,9 +324,7 @@ class _FixtureWatcher:
             return (yield)
         finally:
             key = id(fixturedef)
-            nodeid = self._nodeids.get(fixturedef)
-            if nodeid is None:
-                nodeid = self._nodeids[fixturedef] = fixture_nodeid(fixturedef, self.rootpath)
+            nodeid = fixture_nodeid(fixturedef, self.rootpath)
             self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
             # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
             fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))
@@ -359,15 +353,12 @@ class _XdistTransport:
             if (plugin.rows or plugin.records) and (
                 plugin._send_now or time.monotonic() - plugin._sent_at >= BATCH_SECONDS
             ):
-                setattr(report, _REPORT_ATTRIBUTE, encode_batch(plugin.rows, plugin.records))
-                plugin.rows, plugin.records = [], []
+                setattr(report, _REPORT_ATTRIBUTE, plugin.take_batch())
                 plugin._send_now, plugin._sent_at = False, time.monotonic()
             return
-        data = getattr(report, _REPORT_ATTRIBUTE, None)  # a batch from an xdist worker
-        if data:
-            rows, records = decode_batch(data)
-            plugin.rows += rows
-            plugin.records += records
+        batch = getattr(report, _REPORT_ATTRIBUTE, None)  # from an xdist worker
+        if batch:
+            plugin.add_batch(batch)
 
 
 class _StrictTeardown:
