@@ -78,7 +78,8 @@ class Memory:
     rss_after: int
     vms_before: int
     vms_after: int
-    #: The process's peak resident size so far (``getrusage`` high-water mark), after the test.
+    #: The largest resident size sampled in the test's process so far, after the test. (A
+    #: worker's peak in :class:`WorkerStats` is the kernel's high-water mark.)
     peak_rss: int
 
     @property

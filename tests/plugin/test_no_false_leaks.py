@@ -304,3 +304,12 @@ def test_fixture_watcher_is_registered_for_wider_fixtures(pytester, run_isolint)
     run = run_isolint()
     assert run.leaking == {}
     run.result.stdout.fnmatch_lines(["plugins: isolint isolint-runtime isolint-runtime-fixtures"])
+
+
+def test_memory_before_a_test_is_the_sample_after_the_previous_one(pytester, run_isolint):
+    # One sample between two tests (nothing runs in between): growth adds up without gaps.
+    pytester.makepyfile("KEEP = []\ndef test_a(): KEEP.append(bytearray(8 * 2**20))\ndef test_b(): pass\n")
+    run = run_isolint("-p", "no:randomly")
+    first, second = run.record("test_a").memory, run.record("test_b").memory
+    assert second.rss_before == first.rss_after and second.vms_before == first.vms_after
+    assert first.rss_growth >= 8 * 2**20 - 2**20

@@ -161,3 +161,14 @@ def test_no_probe_says_unchanged_after_a_change(monkeypatch):
         finally:
             undo()
         assert probe.unchanged(before), name
+
+
+def test_mock_counter_says_zero_until_unittest_mock_is_imported(monkeypatch):
+    # The plugin installs the counter only once unittest.mock is imported: before, no mock exists.
+    import sys
+
+    counter = MockCounter()
+    monkeypatch.delitem(sys.modules, "unittest.mock")
+    assert not counter.installed and counter.alive == 0
+    monkeypatch.undo()
+    assert counter.alive == -1  # imported, but this counter was never installed

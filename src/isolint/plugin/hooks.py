@@ -42,17 +42,24 @@ BATCH_SECONDS = 1.0
 
 
 Row = tuple[Any, ...]  # a plain tuple in RecordRow's field order
+_LEAKS = RecordRow._fields.index("leaks")
 
 
 def encode_batch(rows: list[Row], records: list[Record]) -> str:
     """Tests' rows (as JSON arrays) and fixtures' records, for the trip to the xdist controller."""
-    tests = [row if not row[2] else (*row[:2], [leak.to_dict() for leak in row[2]], *row[3:]) for row in rows]
+    tests = [
+        (*row[:_LEAKS], [leak.to_dict() for leak in row[_LEAKS]], *row[_LEAKS + 1 :]) if row[_LEAKS] else row
+        for row in rows
+    ]
     return json.dumps({"tests": tests, "fixtures": [r.to_dict() for r in records]}, separators=(",", ":"))
 
 
 def decode_batch(data: str) -> tuple[list[Row], list[Record]]:
     batch = json.loads(data)
-    rows = [(*row[:2], tuple(Leak.from_dict(leak) for leak in row[2]), *row[3:]) for row in batch["tests"]]
+    rows = [
+        (*row[:_LEAKS], tuple(Leak.from_dict(leak) for leak in row[_LEAKS]), *row[_LEAKS + 1 :])
+        for row in batch["tests"]
+    ]
     return rows, [Record.from_dict(d) for d in batch["fixtures"]]
 
 
