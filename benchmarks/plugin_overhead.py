@@ -1,6 +1,6 @@
 """How much does ``pytest --isolint`` slow a real test suite down? (goal: under 5 % wall time)
 
-    python3 benchmarks/plugin_overhead.py [--repeats N]
+    python3 benchmarks/plugin_overhead.py [--repeats N] [--only NAME]
 
 Runs the test suites of three pinned PyPI sdists in a scratch virtualenv (``benchmarks/.work``):
 
@@ -52,10 +52,15 @@ def suites() -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--only", metavar="NAME", help="run only the suites whose name contains NAME (the saved results of the others are kept)"
+    )
     options = parser.parse_args()
     ensure_venv(extra=("pretend==1.0.9", "MarkupSafe==2.1.5"))
     results = []
     for suite in suites():
+        if options.only and options.only not in suite["name"]:
+            continue
         times: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in MODES}
         timed_pytest(["--isolint", *suite["args"]], suite["cwd"], suite["env"])  # warm-up: bytecode caches
         for round_ in range(options.repeats):
@@ -82,7 +87,13 @@ def main() -> None:
             row[f"inert_{kind}_pct"] = 100 * (row["inert"][kind] / row["off"][kind] - 1)
         results.append(row)
     WORK.mkdir(exist_ok=True)
-    (WORK / "plugin_overhead.json").write_text(
+    saved = WORK / "plugin_overhead.json"
+    if options.only and saved.exists():
+        measured = {r["suite"] for r in results}
+        kept = [r for r in json.loads(saved.read_text())["results"] if r["suite"] not in measured]
+        order = [s["name"] for s in suites()]
+        results = sorted(kept + results, key=lambda r: order.index(r["suite"]) if r["suite"] in order else len(order))
+    saved.write_text(
         json.dumps({"machine": platform.platform(), "python": platform.python_version(), "results": results}, indent=2)
     )
     print("| suite | off: wall / CPU | inert: wall / CPU | --isolint: wall / CPU | overhead wall | overhead CPU | inert CPU |")

@@ -70,7 +70,9 @@ class Leak:
         return cls(str(data["kind"]), str(data["rule"]), str(data["key"]), str(data["detail"]))
 
 
-@dataclass(frozen=True)
+# Memory and Record are made once per test when a run ends: plain slotted dataclasses, built
+# three times faster than frozen ones. Treat them as read-only all the same.
+@dataclass(slots=True)
 class Memory:
     """Process memory (bytes) around one test: before its setup and after its teardown."""
 
@@ -91,14 +93,20 @@ class Memory:
         return self.vms_after - self.vms_before
 
     def to_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)  # the fields, in order (asdict() is ten times slower)
+        return {
+            "rss_before": self.rss_before,
+            "rss_after": self.rss_after,
+            "vms_before": self.vms_before,
+            "vms_after": self.vms_after,
+            "peak_rss": self.peak_rss,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Memory":
         return cls(**{name: int(data[name]) for name in cls.__dataclass_fields__})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Record:
     """What one test (``kind="test"``) or one non-function-scoped fixture (``kind="fixture"``) did.
 

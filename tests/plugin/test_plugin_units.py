@@ -172,3 +172,97 @@ def test_mock_counter_says_zero_until_unittest_mock_is_imported(monkeypatch):
     assert not counter.installed and counter.alive == 0
     monkeypatch.undo()
     assert counter.alive == -1  # imported, but this counter was never installed
+
+
+def test_recorder_keeps_raw_samples_and_reads_each_once_when_drained():
+    # Per test the recorder only stores a raw memory sample; reading it (and naming the test)
+    # waits for the drain, and a test's "before" is the previous test's "after", read once.
+    from isolint.plugin.recorder import Recorder, RecordRow
+
+    samples = iter([b"10", b"30", b"20", b"50"])
+    reads: list[bytes] = []
+
+    def sizes(raw: bytes) -> tuple[int, int]:
+        reads.append(raw)
+        return int(raw), 2 * int(raw)
+
+    mocks = iter([0, 4, 2])
+    recorder = Recorder((), "gw3", lambda: next(samples), sizes, lambda: next(mocks))
+    for name in ("a", "b", "c"):
+        recorder.start_test(check=name == "a")
+        assert recorder.finish_test(name) == ()
+    assert len(recorder.rows) == 3 and reads == []
+    rows = [RecordRow._make(row) for row in recorder.drain_rows(lambda test: (f"t.py::{test}", "g" if test == "b" else None))]
+    assert recorder.rows == [] and reads == [b"10", b"30", b"20", b"50"]
+    assert [(r.nodeid, r.rss_before, r.rss_after, r.vms_after, r.peak_rss, r.mocks_alive, r.xdist_group) for r in rows] == [
+        ("t.py::a", 10, 30, 60, 30, 0, None),
+        ("t.py::b", 30, 20, 40, 30, 4, "g"),
+        ("t.py::c", 20, 50, 100, 50, 2, None),
+    ]
+    assert {r.worker for r in rows} == {"gw3"}
+    assert rows[0].to_record().memory.rss_growth == 20
+
+
+def test_memory_sample_is_read_later_with_the_same_sizes():
+    from isolint.plugin.probes.memory import MemorySampler
+
+    sampler = MemorySampler()
+    try:
+        raw = sampler.raw()
+        rss, vms = sampler.sizes(raw)
+        assert 0 < rss <= vms
+        assert sampler.sizes(raw) == (rss, vms)  # a sample read twice reads the same
+        assert sampler.peak_rss_sampled >= rss and sampler.peak_vms >= vms
+        assert sampler.peak_rss() >= rss
+    finally:
+        sampler.close()
+
+
+def test_thread_check_lists_threads_only_after_the_registry_changed(monkeypatch):
+    import threading
+
+    from isolint.plugin.probes import threads
+
+    if threads._ACTIVE is None:  # pragma: no cover - another threading module
+        return
+    listed = []
+
+    def enumerate_() -> list[threading.Thread]:
+        listed.append(1)
+        return threading.enumerate()
+
+    monkeypatch.setattr(threads, "_enumerate", enumerate_)
+    before = threads.THREADS.snapshot()
+    assert threads.THREADS.unchanged(before)
+    count = len(listed)
+    assert threads.THREADS.unchanged(before) and threads.THREADS.unchanged(before)
+    from isolint.plugin.probes.dictstamp import stamp_view
+
+    if stamp_view({}) is not None:  # CPython 3.10 - 3.13
+        assert len(listed) == count  # the registry was not modified: nothing listed
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not threads.THREADS.unchanged(before)
+    finally:
+        stop.set()
+        thread.join()
+    assert threads.THREADS.unchanged(before)
+
+
+def test_path_check_sees_a_snapshot_modified_in_place_and_a_replaced_list(monkeypatch):
+    import sys
+
+    from isolint.plugin.probes.imports import PATH
+
+    before = PATH.snapshot()
+    assert PATH.unchanged(before) and PATH.unchanged(before)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # another list, the same entries
+    assert PATH.unchanged(before)
+    before["/isolint/rebased"] = 1  # the recorder rebases snapshots in place
+    assert not PATH.unchanged(before)
+    del before["/isolint/rebased"]
+    assert PATH.unchanged(before)
+    sys.path.insert(0, sys.path[0])  # a duplicate entry: counted
+    assert not PATH.unchanged(before)

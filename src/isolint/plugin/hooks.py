@@ -31,7 +31,7 @@ from isolint.gc_pause import gc_paused
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
-from isolint.plugin.recorder import RecordRow, Recorder
+from isolint.plugin.recorder import RecordRow, Recorder, row_record
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
 
@@ -160,18 +160,18 @@ class IsolintPlugin:
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
         self.memory = MemorySampler()
-        memory = self.memory
-        self.recorder = Recorder(
-            self.probes, self.worker, memory.sample, lambda: memory.peak_rss_sampled, lambda: self.mocks.alive
-        )
-        #: Without xdist (and on the controller): every record. On a worker: the outbox. Tests
-        #: recorded in this process wait in ``rows`` (cheap tuples) until they are reported.
+        self.recorder = Recorder(self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter())
+        #: Fixtures' records: without xdist (and on the controller) every one; on a worker, the
+        #: outbox. Tests recorded in this process wait in ``recorder.rows`` until they are reported.
         self.records: list[Record] = []
-        self.rows: list[Row] = []
+        #: On the controller: the tests the workers sent.
+        self.received: list[Row] = []
         self.runs_tests = True
         #: On a worker: send the outbox with the next report (a record has leaks).
         self._send_now = False
         self._sent_at = time.monotonic()
+        #: The mock counter is installed at the first test after ``unittest.mock`` is imported.
+        self._count_mocks_pending = True
         self.worker_outputs: dict[str, dict[str, Any]] = {}
         self._xdist_group = _XdistGroups()
 
@@ -204,40 +204,50 @@ class IsolintPlugin:
             self.finish_test(item)
 
     def start_test(self, check: bool) -> None:
-        if not self.mocks.installed and "unittest.mock" in sys.modules:
+        if self._count_mocks_pending and "unittest.mock" in sys.modules:
             self.mocks.install()
+            self.recorder.count_mocks = self.mocks.counter()
+            self._count_mocks_pending = False
         self.recorder.start_test(check)
 
     def finish_test(self, item: pytest.Item) -> list[Record]:
         """Record ``item`` (it has been torn down); returns the records with leaks."""
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
-        group = self._xdist_group(item)
-        row = self.recorder.finish_test(_test_nodeid(item, group), instance_mocks(instance), group)
-        self.rows.append(tuple(row))  # an exact tuple of atoms: the garbage collector untracks it
-        leaked = [row.to_record()] if row.leaks else []
-        if self.recorder.has_fixture_records:
-            fixtures = self.recorder.drain_fixture_records()
-            self.records += fixtures
-            leaked += [r for r in fixtures if r.leaks]
+        recorder = self.recorder
+        leaks = recorder.finish_test(item, instance_mocks(instance) if instance is not None else ())
+        if not leaks and not recorder.fixture_records:
+            return []  # the usual test
+        nodeid, group = self.identify(item)
+        leaked = [Record(nodeid=nodeid, worker=self.worker, leaks=leaks, xdist_group=group)] if leaks else []
+        fixtures = recorder.drain_fixture_records()
+        self.records += fixtures
+        leaked += [r for r in fixtures if r.leaks]
         if leaked:
             self._send_now = True
         return leaked
 
+    def identify(self, item: pytest.Item) -> tuple[str, str | None]:
+        """``(node id, xdist_group)`` of a test."""
+        group = self._xdist_group(item)
+        return _test_nodeid(item, group), group
+
     def take_batch(self) -> str:
         """The outbox, encoded for the controller; the outbox is emptied."""
-        batch = encode_batch(self.rows, self.records)
-        self.rows, self.records = [], []
+        batch = encode_batch(self.recorder.drain_rows(self.identify), self.records)
+        self.records = []
         return batch
 
     def add_batch(self, batch: str) -> None:
         """A batch a worker sent (on the controller)."""
         rows, records = decode_batch(batch)
-        self.rows += rows
+        self.received += rows
         self.records += records
 
     def all_records(self) -> list[Record]:
         """Every record so far (on a worker: not yet sent), rows made records."""
-        return [*(RecordRow._make(row).to_record() for row in self.rows), *self.records]
+        rows = [*self.received, *self.recorder.drain_rows(self.identify)]
+        self.received = []
+        return [*map(row_record, rows), *self.records]
 
     # -- module / class / package / session fixtures --------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -260,21 +270,15 @@ class IsolintPlugin:
 
     @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        output = {
-            "worker": self.worker,
-            "peak_rss": self.memory.peak_rss(),
-            "peak_vms": self.memory.peak_vms,
-        }
         self.records += self.recorder.drain_fixture_records()
         if self.is_worker:
-            output["records"] = self.take_batch()
-            self.config.workeroutput["isolint"] = output  # type: ignore[attr-defined]
+            batch = self.take_batch()  # first: reading the memory samples updates the peaks
+            self.config.workeroutput["isolint"] = {**self._process_output(), "records": batch}  # type: ignore[attr-defined]
             return
-        if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
-            self.worker_outputs[self.worker] = output
         with gc_paused():  # a record per test, all at once: no garbage, only cycle-free objects
             self.records = self.all_records()
-            self.rows = []
+            if self.recorder.tests_started:  # not an xdist controller: tests ran in this process
+                self.worker_outputs[self.worker] = self._process_output()
             self.report = build_report(
                 str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
             )
@@ -282,6 +286,11 @@ class IsolintPlugin:
                 path = Path(self.config.invocation_params.dir, self.report_path)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(to_json(self.report), encoding="utf-8")
+
+    def _process_output(self) -> dict[str, Any]:
+        """This process's own figures, for the report (sent to the controller by a worker)."""
+        self.memory.sample()  # the peaks so far include now (the run's end holds every record)
+        return {"worker": self.worker, "peak_rss": self.memory.peak_rss(), "peak_vms": self.memory.peak_vms}
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         report = getattr(self, "report", None)
@@ -357,7 +366,7 @@ class _XdistTransport:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         plugin = self.plugin
         if plugin.is_worker:
-            if (plugin.rows or plugin.records) and (
+            if (plugin.recorder.rows or plugin.records) and (
                 plugin._send_now or time.monotonic() - plugin._sent_at >= BATCH_SECONDS
             ):
                 setattr(report, _REPORT_ATTRIBUTE, plugin.take_batch())

@@ -38,9 +38,8 @@ def _equal(before: State, after: State) -> bool:
 
 
 class RecordRow(NamedTuple):
-    """One test's record as :meth:`Recorder.finish_test` makes it: a tuple, cheap to build, to
-    hold (a run keeps one per test; as a plain ``tuple`` of strings and numbers the garbage
-    collector does not even track it) and to send; :meth:`to_record` makes the :class:`Record`
+    """One test's record as :meth:`Recorder.drain_rows` makes it and xdist workers send it: a
+    tuple, cheap to build, to hold and to send; :meth:`to_record` makes the :class:`Record`
     reports use."""
 
     worker: str
@@ -55,15 +54,14 @@ class RecordRow(NamedTuple):
     xdist_group: str | None
 
     def to_record(self) -> Record:
-        memory = Memory(self.rss_before, self.rss_after, self.vms_before, self.vms_after, self.peak_rss)
-        return Record(
-            nodeid=self.nodeid,
-            worker=self.worker,
-            leaks=self.leaks,
-            memory=memory,
-            mocks_alive=self.mocks_alive,
-            xdist_group=self.xdist_group,
-        )
+        return row_record(self)
+
+
+def row_record(row: tuple[Any, ...]) -> Record:
+    """The :class:`Record` of a row: a :class:`RecordRow` or a plain tuple in its field order."""
+    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group = row
+    memory = Memory(rss_before, rss_after, vms_before, vms_after, peak_rss)
+    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group)
 
 
 @dataclass
@@ -75,23 +73,34 @@ class _FixtureState:
     teardown_before: State | None = None
 
 
+#: A test as :meth:`Recorder.finish_test` keeps it: ``(test, leaks, memory sample before, memory
+#: sample after, mocks alive)``; :meth:`Recorder.drain_rows` makes it a :class:`RecordRow`.
+TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int]
+
+
 @dataclass
 class Recorder:
     probes: Sequence[Probe]
     worker: str
-    #: ``() -> (rss, vms)``; ``() -> largest rss sampled``; ``() -> live mocks`` (-1: not counted).
-    sample_memory: Callable[[], tuple[int, int]]
-    peak_rss: Callable[[], int]
-    mocks_alive: Callable[[], int]
+    #: ``() -> sample`` takes a memory sample (between two tests); ``sizes(sample) -> (rss,
+    #: vms)`` reads it, when the tests are drained.
+    sample_memory: Callable[[], Any]
+    memory_sizes: Callable[[Any], tuple[int, int]]
+    #: ``() -> live mocks`` (-1: not counted).
+    count_mocks: Callable[[], int]
+    #: Tests finished since the last :meth:`drain_rows`.
+    rows: list[TestRow] = field(default_factory=list)
     #: Fixture records finished since the last :meth:`drain_fixture_records`.
-    _fixture_records: list[Record] = field(default_factory=list)
+    fixture_records: list[Record] = field(default_factory=list)
     _fixtures: dict[Hashable, _FixtureState] = field(default_factory=dict)
     _baseline: State | None = None
     #: The state at the end of the last test, the next test's baseline.
     _last: State | None = None
-    _memory_before: tuple[int, int] = (0, 0)
+    _memory_before: Any = None
     #: The memory sampled at the end of the last test.
-    _memory_last: tuple[int, int] | None = None
+    _memory_last: Any = None
+    #: The largest resident size read from the drained rows.
+    _peak_rss: int = 0
     tests_started: int = 0
 
     def __post_init__(self) -> None:
@@ -113,9 +122,10 @@ class Recorder:
         memory = self._memory_last
         self._memory_before = memory if memory is not None and not check else self.sample_memory()
 
-    def finish_test(
-        self, nodeid: str, instance_leaks: Sequence[tuple[str, str]] = (), xdist_group: str | None = None
-    ) -> RecordRow:
+    def finish_test(self, test: Any, instance_leaks: Sequence[tuple[str, str]] = ()) -> tuple[Leak, ...]:
+        """After ``test``'s teardown (``test``: anything that :meth:`drain_rows` can identify);
+        returns its leaks. The test is kept in :attr:`rows`, in the cheapest form: this runs once
+        per test, the reading of memory samples and node ids once per batch."""
         baseline, self._baseline = self._baseline, None
         leaks: tuple[Leak, ...] = ()
         if baseline is not None and all_unchanged(self._checks, baseline):
@@ -129,9 +139,28 @@ class Recorder:
         if instance_leaks:
             kind = "instance_mock"
             leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
-        rss_before, vms_before = self._memory_before
-        rss, vms = self._memory_last = self.sample_memory()
-        return RecordRow(self.worker, nodeid, leaks, rss_before, rss, vms_before, vms, self.peak_rss(), self.mocks_alive(), xdist_group)
+        memory = self._memory_last = self.sample_memory()
+        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks()))
+        return leaks
+
+    def drain_rows(self, identify: Callable[[Any], tuple[str, str | None]]) -> list[tuple[Any, ...]]:
+        """The tests finished since the last drain, in the order they ran, as plain tuples in
+        :class:`RecordRow`'s field order; ``identify(test)`` -> ``(nodeid, xdist_group)``."""
+        rows, self.rows = self.rows, []
+        sizes, peak, worker = self.memory_sizes, self._peak_rss, self.worker
+        drained = []
+        last: Any = None
+        last_sizes = (0, 0)
+        for test, leaks, before, after, mocks in rows:
+            # One test's "before" is usually the last one's "after": read each sample once.
+            rss_before, vms_before = last_sizes if before is last else sizes(before)
+            rss_after, vms_after = last_sizes = sizes(after)
+            last = after
+            peak = max(peak, rss_before, rss_after)
+            nodeid, group = identify(test)
+            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group))
+        self._peak_rss = peak
+        return drained
 
     # -- module / class / package / session fixtures --------------------------------------------
     def fixture_set_up(self, key: Hashable, nodeid: str, scope: str, before: State) -> None:
@@ -166,14 +195,10 @@ class Recorder:
             before.update(setup_keys)
             leaks += probe.leaks(before, after[probe.kind], set(setup_keys) | teardown_keys)
         record = Record(nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks))
-        self._fixture_records.append(record)
-
-    @property
-    def has_fixture_records(self) -> bool:
-        return bool(self._fixture_records)
+        self.fixture_records.append(record)
 
     def drain_fixture_records(self) -> list[Record]:
-        records, self._fixture_records = self._fixture_records, []
+        records, self.fixture_records = self.fixture_records, []
         return records
 
     # -- helpers --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ Both dicts' stamps are checked, so the answer stays exact when the snapshot itse
 
 from __future__ import annotations
 
+import operator
 import sys
 import sysconfig
 from typing import Any, Callable
@@ -49,20 +50,31 @@ def _stamp_view_factory() -> Callable[[dict[Any, Any]], Any] | None:
 _view = _stamp_view_factory()
 
 
+def stamp_view(d: dict[Any, Any]) -> Any:
+    """An object whose ``.value`` is ``d``'s current stamp (it reads ``d``'s memory: keep ``d``
+    alive as long as the view), or None where stamps cannot be read."""
+    return None if _view is None else _view(d)
+
+
 class SeenEqual:
-    """Remembers the last (live dict, snapshot) pair found equal, and both their stamps."""
+    """Remembers the last (live dict, snapshot) pair found equal, and both their stamps.
 
-    __slots__ = ("_live", "_snapshot", "_live_stamp", "_snapshot_stamp", "_live_view", "_snapshot_view")
+    ``compare(live, snapshot)`` says whether they are equal (default ``==``): a probe whose
+    snapshot is not a copy of the live dict but is derived from it gives its own.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_compare", "_live", "_snapshot", "_live_stamp", "_snapshot_stamp", "_live_view", "_snapshot_view")
+
+    def __init__(self, compare: Callable[[Any, Any], bool] = operator.eq) -> None:
+        self._compare = compare
         self._live: Any = None
         self._snapshot: Any = None
 
     def equal(self, live: dict[Any, Any], snapshot: dict[Any, Any]) -> bool:
-        """``live == snapshot``; without comparing when both are the pair last found equal and
-        neither was modified since. May raise what a value's ``__eq__`` raises."""
+        """``compare(live, snapshot)``; without comparing when both are the pair last found equal
+        and neither was modified since. May raise what a value's ``__eq__`` raises."""
         if _view is None:
-            return live == snapshot
+            return self._compare(live, snapshot)
         if (
             live is self._live
             and snapshot is self._snapshot
@@ -74,7 +86,7 @@ class SeenEqual:
         # next call compares again.
         live_view, snapshot_view = _view(live), _view(snapshot)
         live_stamp, snapshot_stamp = live_view.value, snapshot_view.value
-        if live != snapshot:
+        if not self._compare(live, snapshot):
             return False
         # The views read these two dicts' memory: they are kept alive with them.
         self._live, self._snapshot = live, snapshot

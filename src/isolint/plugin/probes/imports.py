@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
-from isolint.plugin.probes.dictstamp import SeenEqual
+from isolint.plugin.probes.dictstamp import SeenEqual, stamp_view
 
 
 def _modules() -> dict[Hashable, Any]:
@@ -41,6 +41,26 @@ def _path() -> dict[Hashable, Any]:
     return entries if len(entries) == len(path) else dict(Counter(path))
 
 
+class _PathSeenEqual:
+    """Whether ``sys.path`` still holds the entries it held when last found equal to a snapshot
+    (a list comparison, where a snapshot of it builds a dict), while that snapshot is unmodified."""
+
+    def __init__(self) -> None:
+        self._snapshot: Any = None
+        self._view: Any = None
+        self._stamp: Any = None
+        self._entries: list[str] = []
+
+    def __call__(self, old: dict[Hashable, Any]) -> bool:
+        if old is self._snapshot and self._view is not None and self._view.value == self._stamp:
+            return sys.path == self._entries
+        if _path() != old:
+            return False
+        self._snapshot, self._view, self._entries = old, stamp_view(old), list(sys.path)
+        self._stamp = self._view.value if self._view is not None else None
+        return True
+
+
 def _describe_path(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     old = 0 if before is MISSING else before
     new = 0 if after is MISSING else after
@@ -49,4 +69,4 @@ def _describe_path(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
 
 
 MODULES = Probe("sys.modules", _modules, _describe_module, _modules_match)
-PATH = Probe("sys.path", _path, _describe_path)
+PATH = Probe("sys.path", _path, _describe_path, _PathSeenEqual())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import weakref
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
 
@@ -22,6 +22,8 @@ def _active_patches() -> dict[Hashable, Any]:
 def _patches_match(old: dict[Hashable, Any]) -> bool:
     mock = sys.modules.get("unittest.mock")
     active = getattr(mock._patch, "_active_patches", ()) if mock is not None else ()
+    if not active:
+        return not old
     # Keys are ids of patchers the snapshot keeps alive: an id there is that very patcher.
     return len(active) == len(old) and all(id(p) in old for p in active)
 
@@ -101,6 +103,13 @@ class MockCounter:
         if self._cls is not None:
             return len(self._refs)
         return -1 if "unittest.mock" in sys.modules else 0
+
+    def counter(self) -> Callable[[], int]:
+        """A function returning :attr:`alive`: the count's own ``len`` once installed (no Python
+        frame), so call this again after :meth:`install`."""
+        if self._cls is not None:
+            return self._refs.__len__
+        return lambda: self.alive
 
     def install(self) -> None:
         from unittest import mock

@@ -8,6 +8,7 @@ import threading
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
+from isolint.plugin.probes.dictstamp import SeenEqual
 
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
@@ -21,10 +22,24 @@ def _threads() -> dict[Hashable, Any]:
     return {t: t.daemon for t in _enumerate()}
 
 
-def _threads_match(old: dict[Hashable, Any]) -> bool:
+def _same_threads(old: dict[Hashable, Any]) -> bool:
     # A thread's daemon flag cannot change once it runs: the same threads, the same snapshot.
     threads = _enumerate()
     return len(threads) == len(old) and all(map(old.__contains__, threads))
+
+
+# threading's own registry of running threads (ident -> Thread), and of threads being started.
+# While the registry is not modified no thread started or ended: no need to list them. (A test
+# cannot be between start() and its return here: start() returns once the thread is registered.)
+_ACTIVE = getattr(threading, "_active", None)
+_LIMBO = getattr(threading, "_limbo", None)
+_threads_seen = SeenEqual(lambda active, old: _same_threads(old))
+
+
+def _threads_match(old: dict[Hashable, Any]) -> bool:
+    if type(_ACTIVE) is not dict or _LIMBO:  # pragma: no cover - another threading module
+        return _same_threads(old)
+    return _threads_seen.equal(_ACTIVE, old)
 
 
 def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
@@ -66,7 +81,9 @@ def _signals() -> dict[Hashable, Any]:
 
 
 def _signals_match(old: dict[Hashable, Any]) -> bool:
-    return list(map(_getsignal, _READABLE)) == list(old.values())  # lists: no dict to build
+    # Lists: no dict to build. A snapshot whose keys were reordered (a rebase) only makes this
+    # say False, never True wrongly.
+    return list(map(_getsignal, _READABLE)) == list(old.values())
 
 
 def _handler_name(handler: Any) -> str:
