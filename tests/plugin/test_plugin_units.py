@@ -148,19 +148,36 @@ def test_no_probe_says_unchanged_after_a_change(monkeypatch):
     # The recorder trusts Probe.matches to skip snapshots: a "yes" after a change would lose a leak.
     from isolint.plugin.probes import ALL_PROBES
 
+    from isolint.plugin.probes.base import compile_check
+
     monkeypatch.delenv("PYTEST_CURRENT_TEST")  # pytest's own variable: the snapshots omit it
     probes = {probe.kind: probe for probe in ALL_PROBES}
+    all_unchanged = compile_check(ALL_PROBES)  # what the recorder runs after every test
     for name, (change, undo) in _changes_seen_by_every_probe().items():
         probe = probes[name.split()[0]]
         before = probe.snapshot()
-        assert probe.unchanged(before), name
+        state = {p.kind: p.snapshot() for p in ALL_PROBES}
+        assert probe.unchanged(before) and all_unchanged(state), name
         change()
         try:
             assert not probe.unchanged(before), name
+            assert not all_unchanged(state), name
             assert probe.unchanged(probe.snapshot()), name
         finally:
             undo()
-        assert probe.unchanged(before), name
+        assert probe.unchanged(before) and all_unchanged(state), name
+
+
+def test_compiled_check_says_changed_when_a_comparison_raises():
+    from isolint.plugin.probes.base import Probe, compile_check
+
+    class Odd:
+        def __eq__(self, other: object) -> bool:
+            raise ValueError("no comparison")
+
+    probe = Probe("socket", lambda: {"x": Odd()}, lambda key, before, after: None)
+    assert compile_check((probe,))({"socket": {"x": Odd()}}) is False
+    assert probe.unchanged({"x": Odd()}) is False
 
 
 def test_mock_counter_says_zero_until_unittest_mock_is_imported(monkeypatch):

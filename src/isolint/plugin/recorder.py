@@ -2,7 +2,7 @@
 
 Per test: a snapshot of every probe before its setup (the *baseline*) and one after its teardown;
 the differences are the test's leaks. Most tests change nothing, so the end of a test first asks
-each probe whether the live state still equals the baseline (:attr:`Probe.matches`, no copy);
+each probe whether the live state still equals the baseline (:attr:`Probe.check`, no copy);
 only when one says no is every probe snapshotted and compared key by key. The state at the end of
 a test is the next test's baseline: when the plugin brackets the whole test protocol nothing runs
 in between, and otherwise (``--isolint-strict`` ends a test inside its teardown) the start of the
@@ -19,11 +19,10 @@ tear-down changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, NamedTuple, Sequence
 
 from isolint.plugin.probes import MISSING, Probe, changed_keys
-from isolint.plugin.probes.base import all_unchanged
+from isolint.plugin.probes.base import compile_check
 from isolint.runtime import RULE_BY_KIND, Leak, Memory, Record
 
 State = dict[str, dict[Hashable, Any]]
@@ -64,13 +63,15 @@ def row_record(row: tuple[Any, ...]) -> Record:
     return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group)
 
 
-@dataclass
 class _FixtureState:
-    nodeid: str
-    scope: str
-    #: Per probe: the values, before the fixture's set-up, of the keys that set-up changed.
-    setup_before: dict[str, dict[Hashable, Any]]
-    teardown_before: State | None = None
+    __slots__ = ("nodeid", "scope", "setup_before", "teardown_before")
+
+    def __init__(self, nodeid: str, scope: str, setup_before: dict[str, dict[Hashable, Any]]) -> None:
+        self.nodeid = nodeid
+        self.scope = scope
+        #: Per probe: the values, before the fixture's set-up, of the keys that set-up changed.
+        self.setup_before = setup_before
+        self.teardown_before: State | None = None
 
 
 #: A test as :meth:`Recorder.finish_test` keeps it: ``(test, leaks, memory sample before, memory
@@ -78,33 +79,42 @@ class _FixtureState:
 TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int]
 
 
-@dataclass
 class Recorder:
-    probes: Sequence[Probe]
-    worker: str
-    #: ``() -> sample`` takes a memory sample (between two tests); ``sizes(sample) -> (rss,
-    #: vms)`` reads it, when the tests are drained.
-    sample_memory: Callable[[], Any]
-    memory_sizes: Callable[[Any], tuple[int, int]]
-    #: ``() -> live mocks`` (-1: not counted).
-    count_mocks: Callable[[], int]
-    #: Tests finished since the last :meth:`drain_rows`.
-    rows: list[TestRow] = field(default_factory=list)
-    #: Fixture records finished since the last :meth:`drain_fixture_records`.
-    fixture_records: list[Record] = field(default_factory=list)
-    _fixtures: dict[Hashable, _FixtureState] = field(default_factory=dict)
-    _baseline: State | None = None
-    #: The state at the end of the last test, the next test's baseline.
-    _last: State | None = None
-    _memory_before: Any = None
-    #: The memory sampled at the end of the last test.
-    _memory_last: Any = None
-    #: The largest resident size read from the drained rows.
-    _peak_rss: int = 0
-    tests_started: int = 0
+    """Per-test and per-fixture bookkeeping (a plain class: the plugin's start-up pays for every
+    dataclass it defines)."""
 
-    def __post_init__(self) -> None:
-        self._checks = tuple((probe.kind, probe.matches) for probe in self.probes)
+    def __init__(
+        self,
+        probes: Sequence[Probe],
+        worker: str,
+        sample_memory: Callable[[], Any],
+        memory_sizes: Callable[[Any], tuple[int, int]],
+        count_mocks: Callable[[], int],
+    ) -> None:
+        self.probes = probes
+        self.worker = worker
+        #: ``() -> sample`` takes a memory sample (between two tests); ``sizes(sample) -> (rss,
+        #: vms)`` reads it, when the tests are drained.
+        self.sample_memory = sample_memory
+        self.memory_sizes = memory_sizes
+        #: ``() -> live mocks`` (-1: not counted).
+        self.count_mocks = count_mocks
+        #: Tests finished since the last :meth:`drain_rows`.
+        self.rows: list[TestRow] = []
+        #: Fixture records finished since the last :meth:`drain_fixture_records`.
+        self.fixture_records: list[Record] = []
+        self.tests_started = 0
+        self._fixtures: dict[Hashable, _FixtureState] = {}
+        self._baseline: State | None = None
+        #: The state at the end of the last test, the next test's baseline.
+        self._last: State | None = None
+        self._memory_before: Any = None
+        #: The memory sampled at the end of the last test.
+        self._memory_last: Any = None
+        #: The largest resident size read from the drained rows.
+        self._peak_rss = 0
+        #: ``unchanged(state)``: whether the live state still equals ``state``, without a snapshot.
+        self._unchanged = compile_check(probes)
 
     def snapshot(self) -> State:
         return {probe.kind: probe.snapshot() for probe in self.probes}
@@ -115,7 +125,7 @@ class Recorder:
         :meth:`finish_test`: its end state and memory sample are then this test's baseline."""
         self.tests_started += 1
         last, self._last = self._last, None
-        if last is not None and (not check or all_unchanged(self._checks, last)):
+        if last is not None and (not check or self._unchanged(last)):
             self._baseline = last
         else:
             self._baseline = self.snapshot()
@@ -128,7 +138,7 @@ class Recorder:
         per test, the reading of memory samples and node ids once per batch."""
         baseline, self._baseline = self._baseline, None
         leaks: tuple[Leak, ...] = ()
-        if baseline is not None and all_unchanged(self._checks, baseline):
+        if baseline is not None and self._unchanged(baseline):
             after = baseline  # the usual test: nothing changed, no snapshot taken
         else:
             after = self.snapshot()
@@ -204,7 +214,7 @@ class Recorder:
     # -- helpers --------------------------------------------------------------------------------
     def _state_since(self, earlier: State) -> State:
         """The live state: ``earlier`` itself when nothing changed since (most fixtures)."""
-        return earlier if all_unchanged(self._checks, earlier) else self.snapshot()
+        return earlier if self._unchanged(earlier) else self.snapshot()
 
     def _changes(self, before: State, after: State) -> Changes:
         changes = {kind: changed_keys(before[kind], after[kind]) for kind in before}

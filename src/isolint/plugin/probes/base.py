@@ -7,14 +7,14 @@ module- or session-scoped fixture changes some keys during a test, the test's ba
 fixture's values for those keys, so the test is not blamed for them.
 
 Most tests change nothing, so a probe can also say whether the live state still equals an earlier
-snapshot (:meth:`Probe.unchanged`) without taking a new one: for ``sys.modules`` and the
-environment that compares the live mapping with the snapshot, with no copy.
+snapshot without taking a new one (its ``check`` expression; the recorder joins all of them into
+one function): for ``sys.modules`` and the environment that compares the live mapping with the
+snapshot, with no copy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable, Mapping
+from typing import Any, Callable, Hashable, Iterable, Mapping, Sequence
 
 from isolint.runtime import RULE_BY_KIND, Leak
 
@@ -24,36 +24,54 @@ Snapshot = Mapping[Hashable, Any]
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 
 
-@dataclass(frozen=True)
 class Probe:
-    """One kind of process state: how to take it, and how to word a difference in it."""
+    """One kind of process state: how to take it, how to tell it is unchanged, and how to word a
+    difference in it.
 
-    #: The leak kind (a key of ``isolint.runtime.RULE_BY_KIND``).
-    kind: str
-    #: Returns the current state as a flat dict.
-    snapshot: Callable[[], dict[Hashable, Any]]
-    #: ``describe(key, before, after)`` -> ``(reported_key, detail)``, or None when the change
-    #: is not a leak (a module imported for the first time, a thread that was daemonic ...).
-    #: ``before`` / ``after`` may be :data:`MISSING`.
-    describe: Callable[[Hashable, Any, Any], "tuple[str, str] | None"]
-    #: ``matches(snapshot)`` -> whether the live state equals ``snapshot``, cheaper than taking
-    #: a snapshot. It may say False when they are equal (the caller then takes a snapshot and
-    #: compares key by key), never True when they differ. None: ``snapshot() == snapshot``.
-    matches: "Callable[[dict[Hashable, Any]], bool] | None" = None
+    * ``kind``: the leak kind (a key of ``isolint.runtime.RULE_BY_KIND``);
+    * ``snapshot()``: the current state as a flat dict;
+    * ``describe(key, before, after)`` -> ``(reported_key, detail)``, or None when the change is
+      not a leak (a module imported for the first time, a thread that was daemonic ...);
+      ``before`` / ``after`` may be :data:`MISSING`;
+    * ``check``: a Python expression, true when the live state equals the snapshot ``{old}``
+      and cheaper than taking a snapshot; it uses the objects of ``names`` as ``{name}``. It may
+      be false when they are equal (the caller then takes a snapshot and compares key by key),
+      never true when they differ. Default: ``{snapshot}() == {old}``. The recorder compiles
+      every probe's expression into one function (:func:`compile_check`): one call per test
+      instead of one per probe.
+    """
 
-    def __post_init__(self) -> None:
-        if self.matches is None:
-            snapshot = self.snapshot
-            object.__setattr__(self, "matches", lambda old: snapshot() == old)
+    # A plain class: the plugin's start-up pays for every dataclass it defines.
+    __slots__ = ("kind", "snapshot", "describe", "check", "names", "_unchanged")
 
-    @property
-    def rule(self) -> str:
-        return RULE_BY_KIND[self.kind]
+    def __init__(
+        self,
+        kind: str,
+        snapshot: Callable[[], dict[Hashable, Any]],
+        describe: Callable[[Hashable, Any, Any], "tuple[str, str] | None"],
+        check: str = "{snapshot}() == {old}",
+        names: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.snapshot = snapshot
+        self.describe = describe
+        self.check = check
+        self.names = {"snapshot": snapshot, **(names or {})}
+        self._unchanged: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def __repr__(self) -> str:
+        return f"Probe({self.kind!r})"
 
     def unchanged(self, old: dict[Hashable, Any]) -> bool:
         """Whether the live state equals the snapshot ``old``; False when in doubt (a value whose
         ``__eq__`` raises), so the caller takes a snapshot and compares key by key."""
-        return all_unchanged(((self.kind, self.matches),), {self.kind: old})
+        if self._unchanged is None:
+            self._unchanged = compile_check((self,))
+        return self._unchanged({self.kind: old})
+
+    @property
+    def rule(self) -> str:
+        return RULE_BY_KIND[self.kind]
 
     def leaks(self, before: Snapshot, after: Snapshot, keys: Iterable[Hashable] | None = None) -> list[Leak]:
         """The leaks between two snapshots (restricted to ``keys`` when given)."""
@@ -68,17 +86,23 @@ class Probe:
         return sorted(found)
 
 
-def all_unchanged(checks: Iterable[tuple[str, Callable[[Any], bool]]], state: Mapping[str, Any]) -> bool:
-    """Whether every probe's live state equals its part of ``state``. ``checks`` are
-    ``(probe.kind, probe.matches)`` pairs. One loop and one ``try`` for all probes: this runs
-    once per test. False when in doubt (a value whose ``__eq__`` raises)."""
-    try:
-        for kind, matches in checks:
-            if not matches(state[kind]):
-                return False
-    except Exception:
-        return False
-    return True
+def compile_check(probes: Sequence[Probe]) -> Callable[[Mapping[str, Any]], bool]:
+    """One function ``check(state)``: whether every probe's live state equals its snapshot in
+    ``state`` (``{kind: snapshot}``), the probes' ``check`` expressions joined by ``and`` in one
+    ``try`` (False when a value's ``__eq__`` raises). It runs once per test."""
+    namespace: dict[str, Any] = {}
+    lines = ["def check(state):", "    try:"]
+    terms = []
+    for i, probe in enumerate(probes):
+        lines.append(f"        s{i} = state[{probe.kind!r}]")
+        local = {name: f"p{i}_{name}" for name in probe.names}
+        namespace.update({f"p{i}_{name}": value for name, value in probe.names.items()})
+        terms.append(f"({probe.check.format(old=f's{i}', **local)})")
+    lines.append(f"        return bool({' and '.join(terms) or 'True'})")
+    lines += ["    except Exception:", "        return False"]
+    exec(compile("\n".join(lines), f"<isolint check of {', '.join(p.kind for p in probes)}>", "exec"), namespace)
+    check: Callable[[Mapping[str, Any]], bool] = namespace["check"]
+    return check
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import operator
 import sys
-import sysconfig
 from typing import Any, Callable
 
 
 def _stamp_view_factory() -> Callable[[dict[Any, Any]], Any] | None:
     """``view(d)`` -> an object whose ``.value`` is ``d``'s current stamp, or None if unavailable."""
-    if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
+    if sys.implementation.name != "cpython":
         return None  # pragma: no cover - other interpreters
+    if hasattr(sys, "_is_gil_enabled"):  # 3.13+, where free-threaded builds (another layout) exist
+        import sysconfig
+
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            return None  # pragma: no cover - free-threaded build
     try:
         import ctypes
     except ImportError:  # pragma: no cover - a build without ctypes

@@ -32,13 +32,6 @@ def _environ() -> dict[Hashable, Any]:
     return env
 
 
-def _environ_matches(old: dict[Hashable, Any]) -> bool:
-    # The live mapping, no copy. (No dict version stamp: pytest sets and removes its own variable
-    # in every test phase, so the stamp always moves.) While pytest's variable is set the two
-    # differ, and the caller falls back to a snapshot, which leaves it out.
-    return _RAW == old if _RAW is not None else _environ() == old
-
-
 def _describe_environ(raw_key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     key = raw_key if isinstance(raw_key, str) else _decode(raw_key)
     if before is MISSING:
@@ -55,16 +48,17 @@ def _cwd() -> dict[Hashable, Any]:
         return {"cwd": "<deleted directory>"}
 
 
-def _cwd_matches(old: dict[Hashable, Any]) -> bool:
-    try:
-        return old["cwd"] == _getcwd()
-    except OSError:
-        return old["cwd"] == "<deleted directory>"
-
-
 def _describe_cwd(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return str(after), f"working directory changed from `{before}` to `{after}`"
 
 
-ENVIRONMENT = Probe("environment", _environ, _describe_environ, _environ_matches)
-CWD = Probe("cwd", _cwd, _describe_cwd, _cwd_matches)
+# The live mapping, no copy. (No dict version stamp: pytest sets and removes its own variable in
+# every test phase, so the stamp always moves.) While pytest's variable is set the two differ,
+# and the recorder falls back to a snapshot, which leaves it out.
+ENVIRONMENT = (
+    Probe("environment", _environ, _describe_environ, "{raw} == {old}", {"raw": _RAW})
+    if _RAW is not None
+    else Probe("environment", _environ, _describe_environ)  # pragma: no cover - not CPython
+)
+# A deleted working directory raises: the check is then false, and the snapshot says so.
+CWD = Probe("cwd", _cwd, _describe_cwd, "{old}['cwd'] == {getcwd}()", {"getcwd": _getcwd})

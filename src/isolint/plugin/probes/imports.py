@@ -18,11 +18,6 @@ def _modules() -> dict[Hashable, Any]:
 _modules_seen = SeenEqual()
 
 
-def _modules_match(old: dict[Hashable, Any]) -> bool:
-    # No copy; and no comparison either while neither dict was modified (the usual test).
-    return _modules_seen.equal(sys.modules, old)
-
-
 def _describe_module(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     if after is MISSING:
         return str(key), f"`sys.modules[{key!r}]` removed (the next import re-executes the module)"
@@ -68,5 +63,8 @@ def _describe_path(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return str(key), f"`{key}` {verb} `sys.path` and not restored"
 
 
-MODULES = Probe("sys.modules", _modules, _describe_module, _modules_match)
-PATH = Probe("sys.path", _path, _describe_path, _PathSeenEqual())
+# No copy; and no comparison either while neither dict was modified (the usual test).
+MODULES = Probe(
+    "sys.modules", _modules, _describe_module, "{equal}({sys}.modules, {old})", {"equal": _modules_seen.equal, "sys": sys}
+)
+PATH = Probe("sys.path", _path, _describe_path, "{seen}({old})", {"seen": _PathSeenEqual()})

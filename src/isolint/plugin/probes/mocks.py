@@ -55,7 +55,7 @@ def _describe_patch(key: Hashable, before: Any, after: Any) -> tuple[str, str] |
     return target, f"patch of `{target}` started and never stopped"
 
 
-PATCHES = Probe("patch", _active_patches, _describe_patch, _patches_match)
+PATCHES = Probe("patch", _active_patches, _describe_patch, "{match}({old})", {"match": _patches_match})
 
 
 def instance_mocks(instance: object) -> list[tuple[str, str]]:
@@ -70,6 +70,8 @@ def instance_mocks(instance: object) -> list[tuple[str, str]]:
     try:
         attributes = vars(instance)
     except TypeError:  # __slots__
+        return []
+    if not attributes:  # the usual test instance
         return []
     return [
         (f"self.{name}", f"mock `self.{name}` still held by the test instance after teardown")

@@ -23,14 +23,6 @@ def _logging() -> dict[Hashable, Any]:
     return state
 
 
-def _logging_matches(old: dict[Hashable, Any]) -> bool:
-    handlers = _ROOT.handlers
-    if old["level"] != _ROOT.level or old["disable"] != _ROOT.manager.disable or len(old) != len(handlers) + 2:
-        return False
-    # The snapshot keeps its handlers alive: an id found there is that very handler.
-    return all(map(old.__contains__, map(id, handlers)))
-
-
 def _describe_logging(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     if key == "level":
         old, new = logging.getLevelName(before), logging.getLevelName(after)
@@ -64,16 +56,20 @@ def _socket() -> dict[Hashable, Any]:
     return {"timeout": _getdefaulttimeout()}
 
 
-def _socket_matches(old: dict[Hashable, Any]) -> bool:
-    return bool(old["timeout"] == _getdefaulttimeout())
-
-
 def _describe_socket(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     return "socket.defaulttimeout", (
         f"`socket.setdefaulttimeout` changed from {before} to {after} and not restored"
     )
 
 
-LOGGING = Probe("logging", _logging, _describe_logging, _logging_matches)
+# The snapshot keeps its handlers alive: an id found there is that very handler.
+LOGGING = Probe(
+    "logging",
+    _logging,
+    _describe_logging,
+    "{old}['level'] == {root}.level and {old}['disable'] == {root}.manager.disable"
+    " and len({old}) == len({root}.handlers) + 2 and all(map({old}.__contains__, map(id, {root}.handlers)))",
+    {"root": _ROOT},
+)
 WARNINGS = Probe("warnings", _warnings, _describe_warnings)
-SOCKET = Probe("socket", _socket, _describe_socket, _socket_matches)
+SOCKET = Probe("socket", _socket, _describe_socket, "{old}['timeout'] == {timeout}()", {"timeout": _getdefaulttimeout})

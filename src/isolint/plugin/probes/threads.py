@@ -36,10 +36,6 @@ _LIMBO = getattr(threading, "_limbo", None)
 _threads_seen = SeenEqual(lambda active, old: _same_threads(old))
 
 
-def _threads_match(old: dict[Hashable, Any]) -> bool:
-    if type(_ACTIVE) is not dict or _LIMBO:  # pragma: no cover - another threading module
-        return _same_threads(old)
-    return _threads_seen.equal(_ACTIVE, old)
 
 
 def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
@@ -52,9 +48,8 @@ def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] 
 # The named signals whose handler can change (not SIGKILL / SIGSTOP), as ints (enums convert
 # slowly). Unnamed real-time signals are left out: reading 30 more handlers per snapshot would
 # double the probe's cost for signals test suites do not use.
-_SIGNALS = tuple(
-    sorted(int(s) for s in signal.Signals if s.name not in ("SIGKILL", "SIGSTOP") and s in signal.valid_signals())
-)
+_VALID = signal.valid_signals()
+_SIGNALS = tuple(sorted(int(s) for s in signal.Signals if s.name not in ("SIGKILL", "SIGSTOP") and s in _VALID))
 
 
 def _signal_name(signum: int) -> str:
@@ -80,12 +75,6 @@ def _signals() -> dict[Hashable, Any]:
     return dict(zip(_READABLE, map(_getsignal, _READABLE)))
 
 
-def _signals_match(old: dict[Hashable, Any]) -> bool:
-    # Lists: no dict to build. A snapshot whose keys were reordered (a rebase) only makes this
-    # say False, never True wrongly.
-    return list(map(_getsignal, _READABLE)) == list(old.values())
-
-
 def _handler_name(handler: Any) -> str:
     if handler is MISSING or handler is None:
         return "none"
@@ -102,5 +91,12 @@ def _describe_signal(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     )
 
 
-THREADS = Probe("thread", _threads, _describe_thread, _threads_match)
-SIGNALS = Probe("signal", _signals, _describe_signal, _signals_match)
+THREADS = (
+    Probe("thread", _threads, _describe_thread, "not {limbo} and {equal}({active}, {old})", {"limbo": _LIMBO, "equal": _threads_seen.equal, "active": _ACTIVE})
+    if type(_ACTIVE) is dict and type(_LIMBO) is dict
+    else Probe("thread", _threads, _describe_thread, "{same}({old})", {"same": _same_threads})  # pragma: no cover
+)
+# Lists: no dict to build. A snapshot whose keys were reordered (a rebase) only makes this false.
+SIGNALS = Probe(
+    "signal", _signals, _describe_signal, "list(map({get}, {signals})) == list({old}.values())", {"get": _getsignal, "signals": _READABLE}
+)
