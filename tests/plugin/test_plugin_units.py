@@ -283,3 +283,21 @@ def test_path_check_sees_a_snapshot_modified_in_place_and_a_replaced_list(monkey
     assert PATH.unchanged(before)
     sys.path.insert(0, sys.path[0])  # a duplicate entry: counted
     assert not PATH.unchanged(before)
+
+
+def test_report_json_round_trips_with_one_line_per_record():
+    import json
+
+    from isolint.plugin.report import to_json
+    from isolint.runtime import RuntimeReport
+
+    leak = Leak("environment", "env_var_pollution", "A", "environment variable `A` set and not removed")
+    records = [_test("t.py::test_a", "gw0", 10, group="g", leaks=(leak,)), _test("t.py::test_b", "gw1", 20)]
+    for report in (build_report("/root", records, {}, ["environment"]), build_report("/root", [], {}, [])):
+        text = to_json(report)
+        assert json.loads(text) == report.to_dict()
+        assert RuntimeReport.from_dict(json.loads(text)).to_dict() == report.to_dict()
+        record_lines = [line for line in text.splitlines() if line.lstrip().startswith('{"nodeid"')]
+        assert [json.loads(line.strip().rstrip(","))["nodeid"] for line in record_lines] == [
+            r.nodeid for r in report.records
+        ]
