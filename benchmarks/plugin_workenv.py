@@ -104,9 +104,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_pytest(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
+def timed_pytest(args: list[str], cwd: Path, env: dict[str, str] | None = None, stderr: bool = False) -> Timing:
     """Run ``python -m pytest *args``, which must pass. CPU time is measured too: on a shared
-    machine it moves far less with other processes' load than wall time does."""
+    machine it moves far less with other processes' load than wall time does. ``stderr``: the
+    output then ends with what pytest wrote to stderr."""
     full_env = {**os.environ, **(env or {})}
     # Cache bytecode as a normal installation does. (Some sandboxes set this variable; then every
     # run would compile the editable isolint from source and re-rewrite every test module.)
@@ -123,7 +124,8 @@ def timed_pytest(args: list[str], cwd: Path, env: dict[str, str] | None = None) 
         raise RuntimeError(f"pytest failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     lines = done.stdout.strip().splitlines()
     match = _SESSION_TIME.search(lines[-1]) if lines else None
-    return Timing(wall, float(match.group(1)) if match else float("nan"), cpu, done.stdout)
+    output = done.stdout + (done.stderr if stderr else "")
+    return Timing(wall, float(match.group(1)) if match else float("nan"), cpu, output)
 
 
 def median(values: list[float]) -> float:

@@ -5,8 +5,10 @@ Pure functions over records; the hook module does the writing.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import defaultdict
+from operator import attrgetter
 from typing import Any, Iterable, Mapping
 
 from isolint.runtime import Record, RuntimeReport, SplitGroup, WorkerStats
@@ -26,7 +28,11 @@ def build_report(
     ``worker_outputs`` maps a worker id to ``{"peak_rss", "peak_vms"}``; a worker that ran
     tests but is missing there died early, and its figures come from its records alone.
     """
-    records = sorted(records, key=lambda r: (r.kind != "test", r.nodeid))
+    records = list(records)
+    by_nodeid = attrgetter("nodeid")  # tests, then fixtures, each by node id
+    records = sorted((r for r in records if r.kind == "test"), key=by_nodeid) + sorted(
+        (r for r in records if r.kind != "test"), key=by_nodeid
+    )
     return RuntimeReport(
         rootdir=rootdir,
         records=tuple(records),
@@ -37,23 +43,32 @@ def build_report(
 
 
 def _worker_stats(records: list[Record], outputs: Mapping[str, Mapping[str, Any]]) -> tuple[WorkerStats, ...]:
-    by_worker: dict[str, list[Record]] = defaultdict(list)
+    # One pass (a report holds a record per test): per worker [tests, peak rss, peak vms, mocks].
+    figures: dict[str, list[int]] = {}
     for record in records:
-        if record.kind == "test":
-            by_worker[record.worker].append(record)
+        if record.kind != "test":
+            continue
+        worker = figures.get(record.worker)
+        if worker is None:
+            worker = figures[record.worker] = [0, 0, 0, -1]
+        worker[0] += 1
+        memory = record.memory
+        if memory is not None:
+            worker[1] = max(worker[1], memory.peak_rss)
+            worker[2] = max(worker[2], memory.vms_before, memory.vms_after)
+        worker[3] = max(worker[3], record.mocks_alive)
     stats = []
-    for worker in sorted(set(by_worker) | set(outputs)):
-        tests = by_worker.get(worker, [])
-        memories = [r.memory for r in tests if r.memory]
-        output = outputs.get(worker, {})
+    for name in sorted(set(figures) | set(outputs)):
+        tests, peak_rss, peak_vms, mocks = figures.get(name, [0, 0, 0, -1])
+        output = outputs.get(name, {})
         stats.append(
             WorkerStats(
-                worker=worker,
-                tests=len(tests),
-                peak_rss=max([int(output.get("peak_rss", 0))] + [m.peak_rss for m in memories]),
-                peak_vms=max([int(output.get("peak_vms", 0))] + [max(m.vms_before, m.vms_after) for m in memories]),
-                max_mocks_alive=max([-1] + [r.mocks_alive for r in tests]),
-                finished=worker in outputs,
+                worker=name,
+                tests=tests,
+                peak_rss=max(int(output.get("peak_rss", 0)), peak_rss),
+                peak_vms=max(int(output.get("peak_vms", 0)), peak_vms),
+                max_mocks_alive=mocks,
+                finished=name in outputs,
             )
         )
     return tuple(stats)
@@ -115,7 +130,7 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
     measured = [r for r in tests if r.memory and r.memory.rss_growth > 0]
     if top > 0 and measured:
         lines.append("largest resident memory growth (after teardown minus before setup):")
-        largest = sorted(measured, key=lambda r: (-r.memory.rss_growth, r.nodeid))[:top]  # type: ignore[union-attr]
+        largest = heapq.nsmallest(top, measured, key=lambda r: (-r.memory.rss_growth, r.nodeid))  # type: ignore[union-attr]
         for r in largest:
             mocks = f", {r.mocks_alive} mocks alive" if r.mocks_alive >= 0 else ""
             lines.append(f"    {_signed_size(r.memory.rss_growth):>12}  {r.nodeid} [{r.worker}]{mocks}")  # type: ignore[union-attr]

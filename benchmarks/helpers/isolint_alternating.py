@@ -1,0 +1,53 @@
+"""A pytest plugin for ``benchmarks/plugin_per_test.py``: with ``--isolint``, do the plugin's
+per-test work only in every other block of tests, and time each test's whole protocol.
+
+Blocks of ``ISOLINT_BLOCK`` tests (default 50) alternate between "on" (isolint brackets the test
+as usual) and "off" (it does nothing); ``ISOLINT_BLOCK_OFFSET=1`` swaps them, so that two runs
+time every test both ways. Within a block, whatever the plugin's work does to the caches or the
+garbage collector is paid by the next tests of the same block. Each test's time goes to the
+file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import time
+from typing import Any, Generator
+
+import pytest
+
+from isolint.plugin.hooks import IsolintPlugin
+
+_BLOCK = int(os.environ.get("ISOLINT_BLOCK", "50"))
+_OFFSET = int(os.environ.get("ISOLINT_BLOCK_OFFSET", "0"))
+_times: list[tuple[str, int, bool]] = []
+_count = [0]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any) -> Generator[None, object, object]:
+    on = (_count[0] // _BLOCK + _OFFSET) % 2 == 0
+    _count[0] += 1
+    start = time.perf_counter_ns()
+    if on:
+        self.start_test(check=False)
+        try:
+            result = yield
+        finally:
+            self.finish_test(item)
+    else:
+        self.recorder._last = None  # the next "on" test takes a baseline of its own
+        result = yield
+    _times.append((item.nodeid, time.perf_counter_ns() - start, on))
+    return result
+
+
+IsolintPlugin.pytest_runtest_protocol = _alternating_protocol  # type: ignore[method-assign]
+
+
+@atexit.register
+def _report() -> None:
+    with open(os.environ["ISOLINT_TIMES_FILE"], "w", encoding="utf-8") as out:
+        out.writelines(json.dumps(row) + "\n" for row in _times)
