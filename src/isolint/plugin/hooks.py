@@ -197,24 +197,33 @@ class IsolintPlugin:
         # --isolint-strict, _StrictTeardown brackets the test instead.)
         if not self.runs_tests or self.strict:
             return (yield)
-        self.start_test(check=False)
+        if self._count_mocks_pending:
+            self._install_mock_counter()
+        self.recorder.start_test(False)
         try:
             return (yield)
         finally:
             self.finish_test(item)
 
     def start_test(self, check: bool) -> None:
-        if self._count_mocks_pending and "unittest.mock" in sys.modules:
+        if self._count_mocks_pending:
+            self._install_mock_counter()
+        self.recorder.start_test(check)
+
+    def _install_mock_counter(self) -> None:
+        """Once ``unittest.mock`` is imported (before, no mock can exist)."""
+        if "unittest.mock" in sys.modules:
             self.mocks.install()
             self.recorder.count_mocks = self.mocks.counter()
             self._count_mocks_pending = False
-        self.recorder.start_test(check)
 
     def finish_test(self, item: pytest.Item) -> list[Record]:
         """Record ``item`` (it has been torn down); returns the records with leaks."""
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
         recorder = self.recorder
-        leaks = recorder.finish_test(item, instance_mocks(instance) if instance is not None else ())
+        # An instance with no attributes (the usual one) holds no mock.
+        held = instance_mocks(instance) if getattr(instance, "__dict__", None) else ()
+        leaks = recorder.finish_test(item, held)
         if not leaks and not recorder.fixture_records:
             return []  # the usual test
         nodeid, group = self.identify(item)

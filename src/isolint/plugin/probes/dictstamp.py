@@ -74,6 +74,18 @@ class SeenEqual:
         self._live: Any = None
         self._snapshot: Any = None
 
+    @staticmethod
+    def check(live: str) -> str:
+        """:meth:`equal` as a probe's ``check`` expression (placeholders ``{seen}``: this object,
+        ``{old}``: the snapshot), ``live`` the expression of the live dict. Its usual case, both
+        dicts unmodified since they were found equal, is inline: no call."""
+        fast = (
+            f"{{seen}}._snapshot is {{old}} and {{seen}}._live is {live}"
+            " and {seen}._live_view.value == {seen}._live_stamp"
+            " and {seen}._snapshot_view.value == {seen}._snapshot_stamp"
+        )
+        return f"({fast}) or {{seen}}.equal({live}, {{old}})"
+
     def equal(self, live: dict[Any, Any], snapshot: dict[Any, Any]) -> bool:
         """``compare(live, snapshot)``; without comparing when both are the pair last found equal
         and neither was modified since. May raise what a value's ``__eq__`` raises."""

@@ -65,6 +65,13 @@ def _describe_path(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
 
 # No copy; and no comparison either while neither dict was modified (the usual test).
 MODULES = Probe(
-    "sys.modules", _modules, _describe_module, "{equal}({sys}.modules, {old})", {"equal": _modules_seen.equal, "sys": sys}
+    "sys.modules", _modules, _describe_module, SeenEqual.check("{sys}.modules"), {"seen": _modules_seen, "sys": sys}
 )
-PATH = Probe("sys.path", _path, _describe_path, "{seen}({old})", {"seen": _PathSeenEqual()})
+PATH = Probe(
+    "sys.path",
+    _path,
+    _describe_path,
+    "({seen}._snapshot is {old} and {seen}._view is not None and {seen}._view.value == {seen}._stamp"
+    " and {sys}.path == {seen}._entries) or {seen}({old})",
+    {"seen": _PathSeenEqual(), "sys": sys},
+)

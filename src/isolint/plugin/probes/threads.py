@@ -92,7 +92,13 @@ def _describe_signal(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
 
 
 THREADS = (
-    Probe("thread", _threads, _describe_thread, "not {limbo} and {equal}({active}, {old})", {"limbo": _LIMBO, "equal": _threads_seen.equal, "active": _ACTIVE})
+    Probe(
+        "thread",
+        _threads,
+        _describe_thread,
+        f"not {{limbo}} and ({SeenEqual.check('{active}')})",
+        {"limbo": _LIMBO, "seen": _threads_seen, "active": _ACTIVE},
+    )
     if type(_ACTIVE) is dict and type(_LIMBO) is dict
     else Probe("thread", _threads, _describe_thread, "{same}({old})", {"same": _same_threads})  # pragma: no cover
 )
