@@ -170,8 +170,6 @@ class IsolintPlugin:
         #: On a worker: send the outbox with the next report (a record has leaks).
         self._send_now = False
         self._sent_at = time.monotonic()
-        #: The mock counter is installed at the first test after ``unittest.mock`` is imported.
-        self._count_mocks_pending = True
         self.worker_outputs: dict[str, dict[str, Any]] = {}
         self._xdist_group = _XdistGroups()
 
@@ -197,25 +195,18 @@ class IsolintPlugin:
         # --isolint-strict, _StrictTeardown brackets the test instead.)
         if not self.runs_tests or self.strict:
             return (yield)
-        if self._count_mocks_pending:
-            self._install_mock_counter()
-        self.recorder.start_test(False)
+        self.start_test(check=False)
         try:
             return (yield)
         finally:
             self.finish_test(item)
 
     def start_test(self, check: bool) -> None:
-        if self._count_mocks_pending:
-            self._install_mock_counter()
-        self.recorder.start_test(check)
-
-    def _install_mock_counter(self) -> None:
-        """Once ``unittest.mock`` is imported (before, no mock can exist)."""
-        if "unittest.mock" in sys.modules:
+        # The mock counter is installed once unittest.mock is imported (before, no mock exists).
+        if not self.mocks.installed and "unittest.mock" in sys.modules:
             self.mocks.install()
             self.recorder.count_mocks = self.mocks.counter()
-            self._count_mocks_pending = False
+        self.recorder.start_test(check)
 
     def finish_test(self, item: pytest.Item) -> list[Record]:
         """Record ``item`` (it has been torn down); returns the records with leaks."""

@@ -76,9 +76,9 @@ class SeenEqual:
 
     @staticmethod
     def check(live: str) -> str:
-        """:meth:`equal` as a probe's ``check`` expression (placeholders ``{seen}``: this object,
-        ``{old}``: the snapshot), ``live`` the expression of the live dict. Its usual case, both
-        dicts unmodified since they were found equal, is inline: no call."""
+        """A probe's ``check`` expression (placeholders ``{seen}``: this object, ``{old}``: the
+        snapshot), ``live`` the expression of the live dict. Its usual case, both dicts unmodified
+        since they were found equal, is inline (no call); otherwise it calls :meth:`equal`."""
         fast = (
             f"{{seen}}._snapshot is {{old}} and {{seen}}._live is {live}"
             " and {seen}._live_view.value == {seen}._live_stamp"
@@ -87,17 +87,11 @@ class SeenEqual:
         return f"({fast}) or {{seen}}.equal({live}, {{old}})"
 
     def equal(self, live: dict[Any, Any], snapshot: dict[Any, Any]) -> bool:
-        """``compare(live, snapshot)``; without comparing when both are the pair last found equal
-        and neither was modified since. May raise what a value's ``__eq__`` raises."""
+        """``compare(live, snapshot)``, remembering the pair and their stamps when equal (the
+        fast path that trusts them is :meth:`check`'s expression). May raise what a value's
+        ``__eq__`` raises."""
         if _view is None:
             return self._compare(live, snapshot)
-        if (
-            live is self._live
-            and snapshot is self._snapshot
-            and self._live_view.value == self._live_stamp
-            and self._snapshot_view.value == self._snapshot_stamp
-        ):
-            return True
         # The stamps are read before comparing: a modification after that changes them, and the
         # next call compares again.
         live_view, snapshot_view = _view(live), _view(snapshot)

@@ -38,7 +38,16 @@ def _path() -> dict[Hashable, Any]:
 
 class _PathSeenEqual:
     """Whether ``sys.path`` still holds the entries it held when last found equal to a snapshot
-    (a list comparison, where a snapshot of it builds a dict), while that snapshot is unmodified."""
+    (a list comparison, where a snapshot of it builds a dict), while that snapshot is unmodified.
+
+    :attr:`CHECK` is the probe's expression: that list comparison inline, else a call, which
+    compares a new snapshot and remembers the entries when equal.
+    """
+
+    CHECK = (
+        "({seen}._snapshot is {old} and {seen}._view is not None and {seen}._view.value == {seen}._stamp"
+        " and {sys}.path == {seen}._entries) or {seen}({old})"
+    )
 
     def __init__(self) -> None:
         self._snapshot: Any = None
@@ -47,8 +56,6 @@ class _PathSeenEqual:
         self._entries: list[str] = []
 
     def __call__(self, old: dict[Hashable, Any]) -> bool:
-        if old is self._snapshot and self._view is not None and self._view.value == self._stamp:
-            return sys.path == self._entries
         if _path() != old:
             return False
         self._snapshot, self._view, self._entries = old, stamp_view(old), list(sys.path)
@@ -71,7 +78,6 @@ PATH = Probe(
     "sys.path",
     _path,
     _describe_path,
-    "({seen}._snapshot is {old} and {seen}._view is not None and {seen}._view.value == {seen}._stamp"
-    " and {sys}.path == {seen}._entries) or {seen}({old})",
+    _PathSeenEqual.CHECK,
     {"seen": _PathSeenEqual(), "sys": sys},
 )

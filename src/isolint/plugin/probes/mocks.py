@@ -71,8 +71,6 @@ def instance_mocks(instance: object) -> list[tuple[str, str]]:
         attributes = vars(instance)
     except TypeError:  # __slots__
         return []
-    if not attributes:  # the usual test instance
-        return []
     return [
         (f"self.{name}", f"mock `self.{name}` still held by the test instance after teardown")
         for name, value in sorted(attributes.items())
@@ -94,10 +92,8 @@ class MockCounter:
         self._refs: dict[int, weakref.ref[Any]] = {}
         self._original: Any = None
         self._cls: Any = None
-
-    @property
-    def installed(self) -> bool:
-        return self._cls is not None
+        #: Whether the counter is installed (an attribute: the plugin reads it before every test).
+        self.installed = False
 
     @property
     def alive(self) -> int:
@@ -133,9 +129,11 @@ class MockCounter:
 
         cls.__new__ = staticmethod(__new__)
         self._cls, self._original = cls, original
+        self.installed = True
 
     def uninstall(self) -> None:
         if self._cls is not None:
             self._cls.__new__ = self._original
             self._cls = self._original = None
+            self.installed = False
             self._refs.clear()

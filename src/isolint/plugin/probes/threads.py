@@ -36,8 +36,6 @@ _LIMBO = getattr(threading, "_limbo", None)
 _threads_seen = SeenEqual(lambda active, old: _same_threads(old))
 
 
-
-
 def _describe_thread(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     if after is MISSING or after is True or before is not MISSING:
         return None  # ended, daemonic, or already running before
