@@ -29,6 +29,10 @@ MODES = {"off": ["-p", "no:isolint"], "inert": [], "on": ["--isolint"]}
 KINDS = ("wall", "session", "cpu")
 
 
+#: What the suites' own tests need besides pytest.
+SUITE_PACKAGES = ("pretend==1.0.9", "MarkupSafe==2.1.5")
+
+
 def suites() -> list[dict]:
     packaging = fetch_sdist("packaging", "24.1")
     more = fetch_sdist("more-itertools", "10.5.0")
@@ -56,7 +60,7 @@ def main() -> None:
         "--only", metavar="NAME", help="run only the suites whose name contains NAME (the saved results of the others are kept)"
     )
     options = parser.parse_args()
-    ensure_venv(extra=("pretend==1.0.9", "MarkupSafe==2.1.5"))
+    ensure_venv(extra=SUITE_PACKAGES)
     results = []
     for suite in suites():
         if options.only and options.only not in suite["name"]:

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 
-from plugin_overhead import suites
+from plugin_overhead import SUITE_PACKAGES, suites
 from plugin_workenv import BENCHMARKS, WORK, ensure_venv, log, median, timed_pytest
+
 
 def alternating_run(suite: dict, offset: int, block: int) -> dict[str, tuple[int, bool]]:
     """``{nodeid: (nanoseconds, plugin on)}`` of one run."""
     times = WORK / f"alternating-{offset}.jsonl"
     env = {
         **suite["env"],
-        "PYTHONPATH": f"{suite['env'].get('PYTHONPATH', '')}{':' if suite['env'].get('PYTHONPATH') else ''}{BENCHMARKS / 'helpers'}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [suite["env"].get("PYTHONPATH"), str(BENCHMARKS / "helpers")])),
         "ISOLINT_BLOCK": str(block),
         "ISOLINT_BLOCK_OFFSET": str(offset),
         "ISOLINT_TIMES_FILE": str(times),
@@ -66,7 +68,7 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=50, help="tests per block (default 50)")
     parser.add_argument("--only", metavar="NAME", help="run only the suites whose name contains NAME")
     options = parser.parse_args()
-    ensure_venv(extra=("pretend==1.0.9", "MarkupSafe==2.1.5"))
+    ensure_venv(extra=SUITE_PACKAGES)
     results = []
     for suite in suites():
         if "-n" in suite["args"] or (options.only and options.only not in suite["name"]):

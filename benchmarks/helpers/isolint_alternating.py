@@ -20,6 +20,7 @@ import pytest
 
 from isolint.plugin.hooks import IsolintPlugin
 
+_bracketed = IsolintPlugin.pytest_runtest_protocol  # the plugin's own wrapper, as shipped
 _BLOCK = int(os.environ.get("ISOLINT_BLOCK", "50"))
 _OFFSET = int(os.environ.get("ISOLINT_BLOCK_OFFSET", "0"))
 _times: list[tuple[str, int, bool]] = []
@@ -32,11 +33,7 @@ def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any)
     _count[0] += 1
     start = time.perf_counter_ns()
     if on:
-        self.start_test(check=False)
-        try:
-            result = yield
-        finally:
-            self.finish_test(item)
+        result = yield from _bracketed(self, item, nextitem)
     else:
         self.recorder._last = None  # the next "on" test takes a baseline of its own
         result = yield
