@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from isolint import __version__
+from isolint.escaping import line, line_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
@@ -194,11 +195,16 @@ def exit_code(result, fail_on: str, exit_zero: bool = False) -> int:
 
 
 def write_output(text: str, output: str | None) -> None:
-    if output:
-        from isolint.atomic import write_atomic
+    """``text`` to standard output (no ``output``, or ``-``) or to the file ``output``, the way
+    :func:`isolint.atomic.write_output` writes what is there (never renaming over a symbolic
+    link, a FIFO or a device)."""
+    if output and output != "-":
+        from isolint import atomic
 
         try:
-            write_atomic(output, text.encode("utf-8"))
+            atomic.write_output(output, text.encode("utf-8", "surrogateescape"))
+        except atomic.UnsafeWrite as exc:
+            raise UsageError(f"refusing to write {output}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
@@ -207,7 +213,7 @@ def write_output(text: str, output: str | None) -> None:
 
 def report_errors(result) -> None:
     for error in result.errors:
-        print(f"{error.path}: error: {error.message}", file=sys.stderr)
+        print(f"{line_path(error.path)}: error: {line(error.message)}", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -281,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except UsageError as exc:
-        print(f"isolint: error: {exc}", file=sys.stderr)
+        print(f"isolint: error: {line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -363,8 +369,8 @@ def _report_stale(stale, baseline_path: str | None) -> None:
     """Baseline entries that no longer match a finding: fixed (or moved), so remove them."""
     for entry in stale:
         where = f" in `{entry.scope}`" if entry.scope else ""
-        print(f"{entry.path}: stale baseline entry: {entry.rule} {entry.name}{where}: "
-              f"{entry.snippet}", file=sys.stderr)
+        print(line_path(f"{entry.path}") + ": stale baseline entry: "
+              + line(f"{entry.rule} {entry.name}{where}: {entry.snippet}"), file=sys.stderr)
     if stale:
         print(f"isolint: {len(stale)} baseline entries no longer match a finding (fixed?); "
               f"refresh with `isolint baseline {baseline_path}`", file=sys.stderr)
@@ -396,9 +402,13 @@ def run_baseline(args: argparse.Namespace) -> int:
     write_output(dumps(build(result.findings, directory)), args.baseline_file)
     report_errors(result)
     count = len(result.findings)
-    print(f"isolint: wrote {count} finding{'' if count == 1 else 's'} to {args.baseline_file}",
+    print(f"isolint: wrote {count} finding{'' if count == 1 else 's'} to {line(args.baseline_file)}",
           file=sys.stderr)
     return exit_code(result, settings.fail_on, exit_zero=True)
+
+
+def _warn(message: str) -> None:
+    print(f"isolint: warning: {line(message)}", file=sys.stderr)
 
 
 def run_trend(args: argparse.Namespace) -> int:
@@ -414,7 +424,7 @@ def run_trend(args: argparse.Namespace) -> int:
         paths = [trend.relative_to_root(root, p, cwd) for p in args.paths]
         history = trend.commits(root, args.rev_range, args.last or (None if args.rev_range else 10))
         points = trend.collect(root, history, paths, trend.relative_to_root(root, ".", cwd),
-                               lambda settings: apply_overrides(args, settings))
+                               lambda settings: apply_overrides(args, settings), _warn)
     except trend.GitError as exc:
         raise UsageError(str(exc)) from None
     write_output(trend.FORMATS[args.format](points), args.output)

@@ -6,8 +6,9 @@ current findings of that rule. After each fixer the new text must parse with ``a
 without errors, have fewer findings of that rule and no more of any other, and keep every
 comment. If any step fails the whole file is left untouched and the failure becomes an error
 entry. The final text is written to a temporary file in the same directory, given the
-original's mode, and renamed over the original, after checking the file did not change on disk
-in the meantime.
+original's mode, owner and group, and renamed over the original (or written in place when the
+file has several hard links), after checking the file did not change on disk in the meantime;
+only regular files inside the scanned paths are written (see :func:`isolint.atomic.rewrite`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import ast
 import difflib
 import io
 import os
-import stat
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from isolint.atomic import write_atomic
+from isolint.atomic import inside, open_regular, read_all, rewrite
 from isolint.config import Settings
 from isolint.context import FileContext
 from isolint.discovery import SourceFile
@@ -128,15 +128,18 @@ def _check_step(rule: str, old: str, new: str, current: FileResult, fixed: FileR
 
 
 def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
-             options: FixOptions = FixOptions(), write: bool = True) -> FileFix:
-    """Fix one file (``write=False``: only compute the fix, as ``--diff`` does)."""
+             options: FixOptions = FixOptions(), write: bool = True,
+             roots: Sequence[str] | None = None) -> FileFix:
+    """Fix one file (``write=False``: only compute the fix, as ``--diff`` does); with
+    ``roots`` (real paths), a file whose real path is outside all of them is not written."""
     path = source.display
     facts = conftests.for_file(source.path)
     try:
         text = read_source(source.path)
         fixed, result, count = fix_source(text, path, settings, source.kind, facts, options)
+        fixed = keep_line_endings(text, fixed)
         if write and fixed != text:
-            write_fixed(source.path, fixed, text)
+            write_fixed(source.path, fixed, text, roots)
     except SourceError as exc:
         return FileFix(path, FileResult(path, (), (FileError(path, str(exc)),)))
     except FixError as exc:
@@ -154,26 +157,48 @@ def _unchanged(source: SourceFile, text: str, settings: Settings, facts: tuple, 
 
 
 def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptions = FixOptions(),
-              write: bool = True) -> list[FileFix]:
+              write: bool = True, roots: Sequence[str] | None = None) -> list[FileFix]:
+    """Fix ``files``; with ``roots`` (the scanned paths), only files whose real path lies
+    inside one of them are written."""
     conftests = ConftestCache(settings)
     ordered = conftests_first(files)
-    return [fix_file(f, settings, conftests, options, write) for f in ordered]
+    real_roots = None if roots is None else [os.path.realpath(r) for r in roots]
+    return [fix_file(f, settings, conftests, options, write, real_roots) for f in ordered]
 
 
-def write_fixed(path: str, text: str, expected: str) -> None:
-    """Replace the file at ``path`` (through symlinks) with ``text`` in its own encoding and
-    mode, unless it no longer holds ``expected``."""
+_ENDINGS = ("\r\n", "\r", "\n")
+
+
+def keep_line_endings(original: str, fixed: str) -> str:
+    """``fixed`` ending with the line ending ``original`` ends with (LibCST drops the last
+    one of a file with CR-only or mixed line endings)."""
+    if fixed == original:
+        return fixed
+    ending = next((e for e in _ENDINGS if original.endswith(e)), "")
+    if ending and not fixed.endswith(("\r", "\n")):
+        return fixed + ending
+    return fixed
+
+
+def write_fixed(path: str, text: str, expected: str, roots: Sequence[str] | None = None) -> None:
+    """Replace the file at ``path`` (through symlinks whose target lies inside ``roots``, real
+    paths) with ``text`` in its own encoding, keeping its mode, owner and links, unless it no
+    longer holds ``expected``."""
     real = os.path.realpath(path)
-    with open(real, "rb") as handle:
-        data = handle.read()
+    if roots is not None and not any(inside(real, root) for root in roots):
+        raise FixError(f"it is a symbolic link to {real}, outside the scanned paths; not written")
+    fd = open_regular(real)
+    try:
+        data = read_all(fd)
+    finally:
+        os.close(fd)
     try:
         if decode_source(data) != expected:
             raise FixError("the file changed on disk while it was being fixed")
     except SourceError as exc:
         raise FixError(f"the file changed on disk: {exc}") from None
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    payload = text.encode(encoding)
-    write_atomic(real, payload, mode=stat.S_IMODE(os.stat(real).st_mode), durable=True)
+    rewrite(real, data, text.encode(encoding))
 
 
 __all__ = ["FileFix", "FixError", "fix_file", "fix_files", "fix_source", "write_fixed"]

@@ -44,7 +44,7 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
     files, errors = discovery.discover(paths, settings, cwd)
-    fixes = fix_files(files, settings, options, write=not args.diff)
+    fixes = fix_files(files, settings, options, write=not args.diff, roots=[str(p) for p in paths])
     results = [f.result for f in fixes] + [FileResult(e.path, (), (e,)) for e in errors]
     result = ScanResult.build(results)
     changed = [f for f in fixes if f.changed]

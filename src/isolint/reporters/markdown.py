@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Iterable, NamedTuple, Sequence
 
 from isolint import __version__
+from isolint.escaping import md_code, md_message, shell
 from isolint.model import Finding, ScanResult, Severity
 from isolint.reporters.rule_docs import code_block, doc_sections, first_paragraph, known_rules
 
@@ -90,7 +91,8 @@ def _plural(n: int, word: str, plural: str = "") -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A message (prose with code in backticks) in a table cell or a list item."""
+    return md_message(text)
 
 
 def _files(findings: Iterable[Finding]) -> list[str]:
@@ -292,12 +294,12 @@ class _Report:
             group = by_dir[directory]
             group_files = _files(group)
             out += [
-                f"**`{directory}/`** ({_plural(len(group_files), 'file')}, "
+                f"**{md_code(directory + '/')}** ({_plural(len(group_files), 'file')}, "
                 f"{_plural(len(group), 'finding')})",
                 "",
             ]
             for path in group_files:
-                out.append(f"- `{posixpath.basename(path)}`: " + _scopes(
+                out.append(f"- {md_code(posixpath.basename(path))}: " + _scopes(
                     [f for f in group if f.path == path]))
             out.append("")
         fix = code_block(self._section(code, "Use instead"))
@@ -319,7 +321,7 @@ class _Report:
 
     def _verification(self, code: str, files: list[str]) -> list[str]:
         command, expectation = RUNTIME_CHECKS.get(self._name(code), GENERIC_RUNTIME_CHECK)
-        joined = " ".join(files)
+        joined = " ".join(shell(path) for path in files)
         return [
             "#### How to verify the fix",
             "",
@@ -344,7 +346,7 @@ class _Report:
             for code in self._codes(findings):
                 mine = [f for f in findings if f.code == code]
                 files = _files(mine)
-                listed = ", ".join(f"`{p}`" for p in files) if len(files) <= 5 else (
+                listed = ", ".join(md_code(p) for p in files) if len(files) <= 5 else (
                     f"the {len(files)} files listed under {severity.name}")
                 out.append(
                     f"   - fix {_plural(len(mine), 'finding')} of `{self._name(code)}` in "
@@ -377,7 +379,7 @@ class _Report:
             return []
         out = ["## Errors", "", "These files could not be scanned; their hazards are unknown.", "",
                "| File | Reason |", "|---|---|"]
-        out += [f"| `{e.path}` | {_cell(e.message)} |" for e in self.result.errors]
+        out += [f"| {md_code(e.path, cell=True)} | {_cell(e.message)} |" for e in self.result.errors]
         return out + [""]
 
     def _appendix(self) -> list[str]:
@@ -395,7 +397,8 @@ class _Report:
         for path in files:
             mine = [f for f in self.result.findings if f.path == path]
             counts = [sum(1 for f in mine if f.severity is s) for s in severities]
-            out.append(f"| `{path}` | " + " | ".join(map(str, counts)) + f" | {len(mine)} |")
+            out.append(f"| {md_code(path, cell=True)} | " + " | ".join(map(str, counts))
+                       + f" | {len(mine)} |")
         out += [
             "",
             f"### Findings ({len(self.result.findings)})",
@@ -404,10 +407,10 @@ class _Report:
             "|---:|---|---|---|---|---|",
         ]
         for number, f in enumerate(self.result.findings, 1):
-            scope = f"`{f.scope}`" if f.scope else "module"
+            scope = md_code(f.scope, cell=True) if f.scope else "module"
             out.append(
                 f"| {number} | {f.severity.name} | {f.code} `{f.name}` | "
-                f"`{f.path}:{f.line}:{f.col}` | {scope} | {_cell(f.message)} |"
+                f"{md_code(f'{f.path}:{f.line}:{f.col}', cell=True)} | {scope} | {_cell(f.message)} |"
             )
         return out
 
@@ -435,7 +438,7 @@ def _scopes(findings: list[Finding]) -> str:
         lines[finding.scope].append(finding.line)
     parts = []
     for scope, numbers in sorted(lines.items(), key=lambda kv: kv[1][0]):
-        label = f"`{scope}`" if scope else "module level"
+        label = md_code(scope) if scope else "module level"
         unique = sorted(set(numbers))
         where = f"line {unique[0]}" if len(unique) == 1 else "lines " + ", ".join(map(str, unique))
         parts.append(f"{label} ({where})")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from isolint.escaping import line, line_path
 from isolint.model import ScanResult
 
 
 def render(result: ScanResult) -> str:
     lines = [
-        f"{f.path}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {f.message}"
+        f"{line_path(f.path)}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {line(f.message)}"
         for f in result.findings
     ]
     lines.append(summary_line(result))
