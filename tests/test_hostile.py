@@ -295,3 +295,139 @@ def test_14_trend_reads_names_with_newlines_and_skips_impossible_ones(project, c
     point = json.loads(out)["commits"][0]
     assert (point["files_scanned"], point["total"]) == (2, 2)
     assert "skipped the tree entry '..'" in err
+
+
+# ------------------------------------------------------------------------------ 9. no blocking reads
+def run_bounded(argv: list[str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """``isolint ARGV`` in a subprocess that must end within ``timeout`` (a hang fails)."""
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "isolint", *argv], cwd=cwd, timeout=timeout,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_09_a_fifo_replacing_a_scanned_file_does_not_block(project, monkeypatch, jobs):
+    from isolint import discovery, parallel
+    from isolint.model import FileResult
+
+    for index in range(60):  # enough files for -j 2 to start workers
+        (project / "tests" / f"test_{index:02}.py").write_text(ENV_LEAK)
+    real_discover = discovery.discover
+
+    def discover_then_swap(*args, **kwargs):  # the file becomes a FIFO after the walk saw it
+        found = real_discover(*args, **kwargs)
+        target = project / "tests" / "test_00.py"
+        target.unlink()
+        os.mkfifo(target)
+        return found
+
+    monkeypatch.setattr(parallel, "discover", discover_then_swap)
+    done: list[int] = []
+    worker = threading.Thread(
+        target=lambda: done.append(main(["check", "--no-cache", "-j", jobs, "tests"])), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done == [2], "the scan blocked on a FIFO"
+
+
+def test_09_a_fifo_in_the_cache_does_not_block(project):
+    (project / "tests" / "test_a.py").write_text(ENV_LEAK)
+    assert run_bounded(["check", "tests"], project).returncode == 1  # fills the cache
+    packs = next((project / ".isolint_cache").glob("*/packs"))
+    os.mkfifo(packs / "0000.json")
+    done = run_bounded(["check", "tests"], project, timeout=30)
+    assert done.returncode == 1 and "ISO003" in done.stdout
+
+
+def test_09_a_fifo_named_on_the_command_line_is_an_error(project, capsys):
+    os.mkfifo(project / "tests" / "test_pipe.py")
+    assert main(["check", "--no-cache", "tests/test_pipe.py"]) == 2
+
+
+# ------------------------------------------------------------------------------ 11. recursion
+def test_11_a_long_attribute_chain_is_no_traceback_and_the_scan_goes_on(project, capsys):
+    (project / "tests" / "test_deep.py").write_text(
+        "import os\n\n\ndef test_a():\n    x = os" + ".a" * 1000 + "\n")
+    (project / "tests" / "test_good.py").write_text(ENV_LEAK)
+    assert main(["check", "--no-cache", "tests"]) == 2
+    out, err = capsys.readouterr()
+    assert "tests/test_good.py:5:5: ISO003" in out and "test_deep.py: error:" in err
+
+
+def test_11_name_resolution_is_iterative():
+    import ast
+
+    from isolint.names import ImportTable
+
+    node = ast.parse("import os\nos" + ".a" * 1500, "<x>").body[1].value
+    assert ImportTable(ast.parse("import os")).resolve(node) == "os" + ".a" * 1500
+
+
+# ------------------------------------------------------------------------------ 12. malformed input
+HOSTILE_JSON = [
+    '{"tool": "isolint", "version": 1, "findings": [{"fingerprint": "x", "line": 1e400}]}',
+    '{"tool": "isolint", "version": 1, "findings": [{"fingerprint": "x", "line": %s}]}' % ("9" * 5000),
+    "[" * 100_000 + "]" * 100_000,
+    '{"tool": "isolint", "version": 1, "findings": [{"fingerprint": "x", "line": NaN}]}',
+    '{"isolint_runtime_report": 1e400, "records": []}',
+]
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--runtime-report"])
+@pytest.mark.parametrize("text", HOSTILE_JSON, ids=["1e400", "5000-digits", "nested", "nan", "version"])
+def test_12_malformed_json_input_is_exit_2_with_a_message(project, capsys, option, text):
+    (project / "tests" / "test_a.py").write_text(ENV_LEAK)
+    (project / "bad.json").write_text(text)
+    assert main(["check", "--no-cache", "tests", option, "bad.json"]) == 2
+    assert f"isolint: error: {option}: " in capsys.readouterr().err
+
+
+def test_12_deeply_nested_pyproject_is_exit_2_with_a_message(project, capsys):
+    (project / "pyproject.toml").write_text("[tool.isolint]\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert main(["check", "--no-cache", "tests"]) == 2
+    assert "invalid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("entry", [
+    {"path": 5, "findings": [], "errors": []},
+    {"path": "tests/test_a.py", "findings": [{"path": ["x"], "line": 1, "col": 1, "rule": "ISO003",
+                                              "name": "n", "severity": "HIGH", "message": "m"}],
+     "errors": []},
+    {"path": "tests/test_a.py", "findings": [{"path": "tests/test_a.py", "line": "1", "col": 1,
+                                              "rule": "ISO003", "name": "n", "severity": "HIGH",
+                                              "message": {"x": 1}}], "errors": []},
+    {"path": "tests/test_a.py", "findings": [], "errors": [{"path": None, "message": 1}]},
+    "[" * 50_000 + "]" * 50_000,
+])
+@pytest.mark.parametrize("fmt", ["github", "sarif", "text"])
+def test_12_a_bad_cache_entry_is_a_miss(project, capsys, entry, fmt):
+    (project / "tests" / "test_a.py").write_text(ENV_LEAK)
+    assert main(["check", "tests"]) == 1
+    capsys.readouterr()
+    packs = next((project / ".isolint_cache").glob("*/packs"))
+    for pack in packs.iterdir():
+        document = json.loads(pack.read_text())
+        if isinstance(entry, str):
+            pack.write_text(entry)
+            continue
+        document["entries"] = {key: entry for key in document["entries"]}
+        pack.write_text(json.dumps(document))
+    assert main(["check", "--format", fmt, "tests"]) == 1
+    assert "ISO003" in capsys.readouterr().out
+    assert main(["report", "tests"]) == 0
+
+
+# ------------------------------------------------------------------------------ 15. the walk
+def test_15_broken_links_and_fifos_in_a_walk_are_errors_counted_apart(project, capsys):
+    (project / "tests" / "test_good.py").write_text("def test_ok():\n    pass\n")
+    (project / "tests" / "test_gone.py").symlink_to(project / "nowhere.py")
+    os.mkfifo(project / "tests" / "test_pipe.py")
+    assert main(["check", "--no-cache", "tests"]) == 2
+    out, err = capsys.readouterr()
+    assert "tests/test_gone.py: error: broken symbolic link" in err
+    assert "tests/test_pipe.py: error: not a regular file (a FIFO)" in err
+    assert out.endswith("No findings in 1 file. 2 files could not be scanned.\n")
+    main(["check", "--no-cache", "--format", "json", "tests"])
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert (summary["files_scanned"], summary["errors"]) == (1, 2)

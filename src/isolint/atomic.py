@@ -121,6 +121,51 @@ def write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
+# ------------------------------------------------------------------------------ reading
+class NotRegular(OSError):
+    """A path that is no regular file (a FIFO, a socket, a device): isolint does not read it."""
+
+
+class TooLarge(OSError):
+    """A file larger than the reader's limit; ``size`` is its size."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"file too large ({size} bytes)")
+        self.size = size
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The content of the regular file ``path`` (symbolic links followed). It is opened without
+    blocking, so a FIFO put where a file was expected cannot hang the read: anything but a
+    regular file raises :class:`NotRegular` (``IsADirectoryError`` for a directory), a file
+    larger than ``limit`` bytes :class:`TooLarge`."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(21, "is a directory")
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegular(f"not a regular file ({_kind(status.st_mode)})")
+        if limit is not None and status.st_size > limit:
+            raise TooLarge(status.st_size)
+        data = read_all(fd)
+        if limit is not None and len(data) > limit:
+            raise TooLarge(len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
 # ------------------------------------------------------------------------------ rewriting
 def open_regular(path: str) -> int:
     """A read-only descriptor of the regular file ``path``, opened without blocking (a FIFO

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from isolint import __version__
+from isolint import __version__, jsonio
 from isolint.model import Finding
 
 BASELINE_VERSION = 1
@@ -124,9 +124,9 @@ def dumps(document: dict[str, Any]) -> str:
 def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
     """Parse a baseline document; :class:`BaselineError` says what is wrong with it."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{source}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        data = jsonio.loads(text)
+    except jsonio.JSONInputError as exc:
+        raise BaselineError(f"{source}: {exc}") from None
     if not isinstance(data, dict) or data.get("tool") != "isolint":
         raise BaselineError(f"{source}: not an isolint baseline (no \"tool\": \"isolint\")")
     if data.get("version") != BASELINE_VERSION:
@@ -142,13 +142,13 @@ def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
         try:
             entries.append(
                 Entry(
-                    fingerprint=str(item["fingerprint"]),
-                    rule=str(item.get("rule", "")),
-                    name=str(item.get("name", "")),
-                    path=str(item.get("path", "")),
-                    scope=str(item.get("scope", "")),
-                    snippet=str(item.get("snippet", "")),
-                    line=int(item.get("line", 0)),
+                    fingerprint=jsonio.string(item["fingerprint"], "fingerprint"),
+                    rule=jsonio.string(item.get("rule", ""), "rule"),
+                    name=jsonio.string(item.get("name", ""), "name"),
+                    path=jsonio.string(item.get("path", ""), "path"),
+                    scope=jsonio.string(item.get("scope", ""), "scope"),
+                    snippet=jsonio.string(item.get("snippet", ""), "snippet"),
+                    line=jsonio.integer(item.get("line", 0), "line"),
                 )
             )
         except (TypeError, KeyError, ValueError, AttributeError):

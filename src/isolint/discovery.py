@@ -163,8 +163,8 @@ def _walk(
     errors: list[FileError],
     walked: set[tuple[int, int]],
 ) -> Iterator[SourceFile]:
-    """Depth-first, sorted; unreadable directories become errors, broken links are skipped
-    (pytest does not collect them either)."""
+    """Depth-first, sorted; unreadable directories become errors. A candidate that is no
+    regular file (a broken link, a FIFO) is yielded all the same: reading it makes the error."""
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -183,13 +183,14 @@ def _walk(
             path = directory / entry.name
             try:
                 is_dir = entry.is_dir()
-                is_file = not is_dir and entry.is_file()
             except OSError:
-                continue
+                is_dir = False
             if is_dir:
                 if not _skip_dir(path, settings, cwd):
                     subdirs.append(path)
-            elif is_file and entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+            elif entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+                # Not only regular files: a broken link or a FIFO named like a test module is
+                # yielded too, and reading it reports why it cannot be scanned.
                 if entry.name == "conftest.py":
                     yield SourceFile(display_path(path, cwd), str(path), "conftest")
                 elif is_test_module(path.as_posix(), settings):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
+from isolint.atomic import NotRegular, TooLarge, read_regular
 from isolint.config import Settings, load_settings
 from isolint.context import ConftestFacts, FileContext, child_fields
 
@@ -38,17 +39,18 @@ def read_source(path: str) -> str:
 
 
 def read_bytes(path: str) -> bytes:
-    """The raw content of a Python file, or :class:`SourceError` with a clear reason."""
+    """The raw content of a Python file, or :class:`SourceError` with a clear reason (a FIFO
+    or a device is not read: opening it could block forever)."""
     try:
-        if os.path.islink(path) and not os.path.exists(path):
-            raise SourceError("broken symbolic link")
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise SourceError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except SourceError:
-        raise
+        data = read_regular(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        raise SourceError(f"file too large ({exc.size} bytes; limit {MAX_FILE_BYTES})") from None
+    except NotRegular as exc:
+        raise SourceError(str(exc)) from None
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise SourceError("broken symbolic link") from None
+        raise SourceError("no such file or directory") from None
     except IsADirectoryError:
         raise SourceError("is a directory") from None
     except PermissionError:
@@ -354,13 +356,13 @@ def scan_tree(
 ) -> FileResult:
     """Run the enabled rules over one parsed module."""
     errors: list[FileError] = []
-    ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
-                      severity_overrides=severity_overrides(settings))
-    rules = [rule() for rule in enabled_rules(settings, path, kind)]
-    # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
-    rules = [rule for rule in rules if rule.may_fire(ctx)]
-    dispatcher = _Dispatcher(rules, ctx, errors)
     try:
+        ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
+                          severity_overrides=severity_overrides(settings))
+        rules = [rule() for rule in enabled_rules(settings, path, kind)]
+        # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
+        rules = [rule for rule in rules if rule.may_fire(ctx)]
+        dispatcher = _Dispatcher(rules, ctx, errors)
         dispatcher.walk(tree)
         for rule in rules:
             dispatcher._call(rule, lambda _node, c, r=rule: r.finish(c), tree)

@@ -82,20 +82,27 @@ class ImportTable:
         }
 
     def resolve(self, node: ast.AST) -> str | None:
-        """The qualified name ``node`` refers to, or None when it is not an imported name."""
-        if isinstance(node, ast.Name):
-            name = node.id
-            if name in self._bound:
-                return self._bound[name]
-            alias = self._aliases.get(name)
-            if alias is not None:
-                return alias
-            if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
-                return name
+        """The qualified name ``node`` refers to, or None when it is not an imported name.
+        Iterative: an attribute chain of any length (``os.a.a.a...``) resolves."""
+        attrs = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
             return None
-        if isinstance(node, ast.Attribute):
-            base = self.resolve(node.value)
-            return f"{base}.{node.attr}" if base else None
+        base = self._resolve_name(node.id)
+        if base is None or not attrs:
+            return base
+        return ".".join([base, *reversed(attrs)])
+
+    def _resolve_name(self, name: str) -> str | None:
+        if name in self._bound:
+            return self._bound[name]
+        alias = self._aliases.get(name)
+        if alias is not None:
+            return alias
+        if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
+            return name
         return None
 
     def binds(self, name: str) -> bool:

@@ -170,7 +170,8 @@ class _Report:
         return doc_sections(rule).get(heading, "") if rule else ""
 
     def _analysed(self) -> str:
-        files = self.result.files
+        unscanned = {e.path for e in self.result.errors} - {f.path for f in self.result.findings}
+        files = [path for path in self.result.files if path not in unscanned]
         conftests = sum(1 for path in files if posixpath.basename(path) == "conftest.py")
         total = self.summary.files_scanned
         if not files or not conftests:
