@@ -92,7 +92,7 @@ def test_deeply_nested_expression_is_an_error_not_a_crash(tmp_path):
 
 
 def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
-    from isolint.rules.environment import EnvVarPollution
+    from isolint.analysis.rules.environment import EnvVarPollution
 
     def boom(self, node, ctx):
         raise ZeroDivisionError("boom")
@@ -107,7 +107,7 @@ def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
 def test_crashing_call_visitor_is_reported_once(monkeypatch):
     """A ``visit_Call`` behind the rule's ``call_words`` gate crashes like any visitor: one
     error entry, and the rule is not called again on the file."""
-    from isolint.rules.network import HardcodedPort
+    from isolint.analysis.rules.network import HardcodedPort
 
     calls = []
 

@@ -26,7 +26,7 @@ def _csv(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _check_rule_keys(keys: tuple[str, ...] | None, option: str) -> None:
-    from isolint.rules import ALL_RULES, rule_by_key
+    from isolint.analysis.rules import ALL_RULES, rule_by_key
 
     for key in keys or ():
         if rule_by_key(key) is None:
@@ -161,7 +161,7 @@ def apply_overrides(args: argparse.Namespace, settings):
 def scan_paths_for(args: argparse.Namespace, settings):
     """Scan what ``args.paths`` names (default: testpaths, else the current directory)."""
     from isolint import discovery
-    from isolint.parallel import default_jobs, scan_paths
+    from isolint.orchestration import default_jobs, scan_paths
 
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
@@ -215,7 +215,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     settings = load_settings_for(args)
     if args.fix or args.diff:
-        from isolint.fixes.command import run_fix
+        from isolint.commands.fix import run_fix
 
         return run_fix(args, settings)
     if args.unsafe_fixes:
@@ -252,7 +252,7 @@ def _mark_confirmed(result, report_path: str):
 
 
 def run_rules(args: argparse.Namespace) -> int:
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     width = max(len(r.name) for r in ALL_RULES)
     for rule in ALL_RULES:
@@ -262,7 +262,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from isolint.rules import rule_by_key
+    from isolint.analysis.rules import rule_by_key
 
     rule = rule_by_key(args.rule)
     if rule is None:
@@ -402,7 +402,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 
 
 def run_trend(args: argparse.Namespace) -> int:
-    from isolint import trend
+    from isolint.commands import trend
 
     _check_rule_keys(_csv(args.select), "--select")
     _check_rule_keys(_csv(args.ignore), "--ignore")

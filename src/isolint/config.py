@@ -505,7 +505,7 @@ def _severity(value: object, error: Callable[[str], ConfigError]) -> str:
 
 def _rule_keys(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
     """Rule names or codes, validated against the registry once it has rules."""
-    from isolint.rules import ALL_RULES, rule_by_key
+    from isolint.analysis.rules import ALL_RULES, rule_by_key
 
     keys = _strings(value, error)
     known = [rule.name for rule in ALL_RULES] + [rule.code for rule in ALL_RULES]

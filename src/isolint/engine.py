@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from isolint.config import Settings, load_settings
-from isolint.context import ConftestFacts, FileContext, child_fields
+from isolint.analysis.context import ConftestFacts, FileContext, child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.gc_pause import gc_paused
 from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
-from isolint.rules import ALL_RULES, rule_by_key
-from isolint.rules.base import Rule
+from isolint.analysis.rules import ALL_RULES, rule_by_key
+from isolint.analysis.rules.base import Rule
 from isolint.suppressions import apply_suppressions, parse_suppressions
 
 #: Files larger than this are reported as errors instead of being parsed.
@@ -422,7 +422,7 @@ def scan_paths(
     settings = settings or load_settings(path_list or None, cwd_path)
     if not path_list:
         path_list = default_paths(settings, cwd_path)
-    from isolint.parallel import scan_paths as scan_discovered
+    from isolint.orchestration import scan_paths as scan_discovered
 
     return scan_discovered(path_list, settings, cwd_path)
 

@@ -24,7 +24,7 @@ from typing import Iterable
 
 from isolint.atomic import write_atomic
 from isolint.config import Settings
-from isolint.context import FileContext
+from isolint.analysis.context import FileContext
 from isolint.discovery import SourceFile
 from isolint.engine import (
     ConftestCache, SourceError, conftests_first, decode_source, enabled_rules, parse_source,

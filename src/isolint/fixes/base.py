@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable
 
-from isolint.context import FIXTURE_DECORATORS, FileContext, FunctionNode
+from isolint.analysis.context import FIXTURE_DECORATORS, FileContext, FunctionNode
 from isolint.model import Finding
 
 PATCH_DECORATORS = frozenset(

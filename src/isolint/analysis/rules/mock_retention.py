@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, FunctionNode
-from isolint.names import statements
+from isolint.analysis.context import FileContext, FunctionNode
+from isolint.analysis.names import statements
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import may_make_mocks, returns_mock
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import may_make_mocks, returns_mock
 
 #: Methods that pytest calls on the class, not on an instance.
 CLASS_LEVEL_METHODS = frozenset({"setup_class", "teardown_class", "setUpClass", "tearDownClass"})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, expr_key, last_parts, walk
+from isolint.analysis.context import FileContext, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
 
 #: Methods that change a list, dict, set or deque in place.
 MUTATING_METHODS = frozenset(

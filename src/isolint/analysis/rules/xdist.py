@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 
 from isolint.config import Settings
-from isolint.context import SETUP_METHODS, FileContext, FunctionNode
+from isolint.analysis.context import SETUP_METHODS, FileContext, FunctionNode
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
 
 XDIST_GROUP = "pytest.mark.xdist_group"
 USEFIXTURES = "pytest.mark.usefixtures"

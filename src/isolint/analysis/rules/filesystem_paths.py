@@ -7,9 +7,9 @@ import ntpath
 import posixpath
 import re
 
-from isolint.context import FileContext, call_argument, last_parts
+from isolint.analysis.context import FileContext, call_argument, last_parts
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 #: Fixed paths that every process may write to without colliding.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, expr_key
+from isolint.analysis.context import FileContext, expr_key
 
 MOCK_FACTORIES = frozenset(
     "unittest.mock." + n

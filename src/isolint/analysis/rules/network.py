@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
-from isolint.context import FileContext, call_argument, last_parts
+from isolint.analysis.context import FileContext, call_argument, last_parts
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 _FAKE = re.compile(r"dummy|fake|mock|stub", re.IGNORECASE)
 _IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")

@@ -159,7 +159,7 @@ def scan_commit(
     """
     from isolint import discovery
     from isolint.discovery import is_test_module
-    from isolint.parallel import scan_paths
+    from isolint.orchestration import scan_paths
 
     names = tree_names(repo, sha)
     with tempfile.TemporaryDirectory(prefix="isolint-trend-") as tmp:
@@ -248,7 +248,7 @@ def _rows(points: Sequence[Point]) -> tuple[list[str], list[list[str]]]:
 
 
 def _legend(points: Sequence[Point]) -> list[tuple[str, str]]:
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     names = {rule.code: rule.name for rule in ALL_RULES}
     return [(code, names.get(code, "")) for code in _codes(points)]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
-from isolint.context import FileContext, expr_key, last_parts, walk
-from isolint.rules.module_state import patched_targets
+from isolint.analysis.context import FileContext, expr_key, last_parts, walk
+from isolint.analysis.rules.module_state import patched_targets
 
 if TYPE_CHECKING:
-    from isolint.rules.base import Rule
+    from isolint.analysis.rules.base import Rule
 
 #: Methods of a mapping that change it; those in KEYED_METHODS take the key first.
 MAPPING_METHODS = frozenset(

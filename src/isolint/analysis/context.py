@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from isolint.config import Settings
 from isolint.model import Finding, Severity
-from isolint.names import ImportTable, blocks, statements
+from isolint.analysis.names import ImportTable, blocks, statements
 
 if TYPE_CHECKING:
-    from isolint.rules.base import Rule
+    from isolint.analysis.rules.base import Rule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Change = TypeVar("Change")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import TEARDOWN_METHODS, FileContext, expr_key, walk
+from isolint.analysis.context import TEARDOWN_METHODS, FileContext, expr_key, walk
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import (
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import (
     PATCHERS,
     STOPALL,
     assigned_patcher,
