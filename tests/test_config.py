@@ -16,8 +16,8 @@ from isolint.config import (
     PytestConfig,
     Settings,
     dist_from_args,
-    load_settings,
 )
+from isolint.orchestration import load_settings
 
 
 class FakeRule:

@@ -10,7 +10,8 @@ import pytest
 
 from isolint import engine
 from isolint.config import PytestConfig, Settings
-from isolint.engine import scan_paths, scan_source
+from isolint.engine import scan_source
+from isolint.orchestration import scan_paths
 
 POLLUTING = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"\n'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from isolint.engine import scan_paths
+from isolint.orchestration import scan_paths
 from isolint.model import ScanResult, Severity
 from isolint.reporters import sarif
 

@@ -14,14 +14,11 @@ import io
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 from isolint.config import Settings
 from isolint.model import Finding, Severity
 from isolint.analysis.names import ImportTable, blocks, statements
-
-if TYPE_CHECKING:
-    from isolint.analysis.rules.base import Rule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 Change = TypeVar("Change")
@@ -50,6 +47,17 @@ UNITTEST_BASES = frozenset(
      "twisted.trial.unittest.TestCase", "django.test.TestCase", "django.test.SimpleTestCase",
      "django.test.TransactionTestCase", "django.test.LiveServerTestCase"}
 )
+
+
+class ReportedRule(Protocol):
+    """What :meth:`FileContext.report` reads of a rule (:class:`isolint.analysis.rules.base.Rule`
+    has it; the context does not import the rules)."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: str
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,7 @@ class FileContext:
         return io.StringIO(self.source, newline="").readlines()
 
     # ----------------------------------------------------------------- reporting
-    def report(self, rule: "Rule", node: ast.AST, **fields: object) -> None:
+    def report(self, rule: ReportedRule, node: ast.AST, **fields: object) -> None:
         """Record a finding of ``rule`` at ``node`` (a class: at its ``class`` keyword)."""
         lineno = getattr(node, "lineno", 1)
         col = self._column(lineno, getattr(node, "col_offset", 0))
