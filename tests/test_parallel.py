@@ -13,7 +13,7 @@ import pytest
 
 import isolint
 from isolint import orchestration as parallel
-from isolint.analysis import context
+from isolint.analysis import tree as context
 from isolint.cache import CACHE_DIR_NAME, ResultCache
 from isolint.cli import main
 from isolint.config import PytestConfig, Settings

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from isolint.config import Settings
-from isolint.analysis.context import ConftestFacts, FileContext, child_fields
+from isolint.analysis.context import ConftestFacts, FileContext
+from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
@@ -299,8 +300,8 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
     """What ``conftest.py`` at ``path`` contributes to the modules below it."""
     ctx = FileContext(path, "", tree, settings, kind="conftest")
     collects = False
-    for func in ctx.autouse_fixtures(tree.body):
-        for stmt in ctx.after_yield(func):
+    for func in ctx.pytest.autouse_fixtures(tree.body):
+        for stmt in ctx.cleanup.after_yield(func):
             if any(ctx.call_name(n) == "gc.collect" for n in ast.walk(stmt)):
                 collects = True
     return ConftestFacts(path=path, autouse_gc_collect=collects)
