@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 from isolint.analysis.context import ConftestFacts
-from isolint.analysis.rules import rule_key_problem
+from isolint.analysis import rules as registry
 from isolint.cache import ResultCache, digest
 from isolint.config import Settings
+from isolint.config import _suggest
 from isolint.config import load_settings as load_config
 from isolint.discovery import SourceFile, conftest_chain, default_paths, discover
 from isolint.engine import SourceError, conftest_facts, parse_data, parse_source, read_bytes, read_source, scan_tree
@@ -185,6 +186,16 @@ def _scan_in_worker(
 ) -> list[tuple[str | None, FileResult]]:
     assert _worker is not None
     return _worker.scan_chunk(chunk)
+
+
+def rule_key_problem(key: str) -> str | None:
+    """Why ``key`` names no rule of the registry (``unknown rule 'x'`` with a suggestion), or
+    None when it does; every key passes while the registry is empty."""
+    rules = registry.ALL_RULES  # looked up now: a test may replace the registry
+    if not rules or registry.rule_by_key(key) is not None:
+        return None
+    known = [rule.name for rule in rules] + [rule.code for rule in rules]
+    return f"unknown rule {key!r}{_suggest(key, known)}"
 
 
 def load_settings(paths: list[Path] | None = None, cwd: Path | None = None) -> Settings:

@@ -9,7 +9,6 @@ Assigned codes:
 
 from __future__ import annotations
 
-from isolint.config import _suggest
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.environment import EnvVarPollution
 from isolint.analysis.rules.filesystem_paths import SharedTmpPath
@@ -44,11 +43,3 @@ def rule_by_key(key: str) -> type[Rule] | None:
             return rule
     return None
 
-
-def rule_key_problem(key: str) -> str | None:
-    """Why ``key`` names no rule (``unknown rule 'x'`` with a suggestion), or None when it
-    does; every key passes while the registry is empty."""
-    if not ALL_RULES or rule_by_key(key) is not None:
-        return None
-    known = [rule.name for rule in ALL_RULES] + [rule.code for rule in ALL_RULES]
-    return f"unknown rule {key!r}{_suggest(key, known)}"
