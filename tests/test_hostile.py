@@ -308,8 +308,7 @@ def run_bounded(argv: list[str], cwd: Path, timeout: float = 60) -> subprocess.C
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_09_a_fifo_replacing_a_scanned_file_does_not_block(project, monkeypatch, jobs):
-    from isolint import discovery, parallel
-    from isolint.model import FileResult
+    from isolint import discovery, orchestration
 
     for index in range(60):  # enough files for -j 2 to start workers
         (project / "tests" / f"test_{index:02}.py").write_text(ENV_LEAK)
@@ -322,7 +321,7 @@ def test_09_a_fifo_replacing_a_scanned_file_does_not_block(project, monkeypatch,
         os.mkfifo(target)
         return found
 
-    monkeypatch.setattr(parallel, "discover", discover_then_swap)
+    monkeypatch.setattr(orchestration, "discover", discover_then_swap)
     done: list[int] = []
     worker = threading.Thread(
         target=lambda: done.append(main(["check", "--no-cache", "-j", jobs, "tests"])), daemon=True)
@@ -358,7 +357,7 @@ def test_11_a_long_attribute_chain_is_no_traceback_and_the_scan_goes_on(project,
 def test_11_name_resolution_is_iterative():
     import ast
 
-    from isolint.names import ImportTable
+    from isolint.analysis.names import ImportTable
 
     node = ast.parse("import os\nos" + ".a" * 1500, "<x>").body[1].value
     assert ImportTable(ast.parse("import os")).resolve(node) == "os" + ".a" * 1500

@@ -30,7 +30,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from isolint import __version__, jsonio
+import isolint.jsonio as jsonio
+from isolint._version import __version__
 from isolint.atomic import read_regular, write_atomic
 from isolint.config import Settings
 from isolint.discovery import SourceFile
