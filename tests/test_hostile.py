@@ -430,3 +430,40 @@ def test_15_broken_links_and_fifos_in_a_walk_are_errors_counted_apart(project, c
     main(["check", "--no-cache", "--format", "json", "tests"])
     summary = json.loads(capsys.readouterr().out)["summary"]
     assert (summary["files_scanned"], summary["errors"]) == (1, 2)
+
+
+# ------------------------------------------------------------------------------ 10. linear time
+def calls_to_scan(source: str) -> int:
+    """Python function calls made while scanning ``source``: a count, not a time (the
+    benchmark, benchmarks/linear_time.py, measures the time)."""
+    import sys
+
+    from isolint.engine import scan_source
+
+    scan_source(source, "test_gen.py")  # imports and first-use caches, not counted
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "call":
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        scan_source(source, "test_gen.py")
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+@pytest.mark.parametrize("shape", ["functions", "one-function"])
+def test_10_work_grows_linearly_with_the_state_changes_in_a_file(shape):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "linear_time", Path(__file__).parent.parent / "benchmarks" / "linear_time.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    make = bench.SHAPES[shape]
+    small, large = calls_to_scan(make(400)), calls_to_scan(make(1600))
+    assert large / small < 4 * 1.3, (small, large)  # quadratic work gives about 16

@@ -133,7 +133,11 @@ class MissingTeardownMethod(Rule):
     def _collects_on_teardown(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
         if any(facts.autouse_gc_collect for facts in ctx.conftests):
             return True
-        if not _may_call_gc_collect(ctx):
+        # Answered once per file (a rule lives for one file): asked per class, a search of the
+        # whole source or of every module function made the time quadratic.
+        if "_may_collect" not in self.__dict__:
+            self._may_collect = _may_call_gc_collect(ctx)
+        if not self._may_collect:
             return False  # no need to gather the class's teardown code
         methods = {m.name: m for m in ctx.pytest.class_methods(cls)}
         roots: list[ast.AST] = []
@@ -144,9 +148,11 @@ class MissingTeardownMethod(Rule):
         for scope in [cls, *ctx.pytest.base_classes(cls)]:
             for fixture in ctx.pytest.autouse_fixtures(scope.body):
                 roots.extend(ctx.cleanup.after_yield(fixture))
-        for fixture in ctx.pytest.autouse_fixtures(ctx.tree.body):
-            roots.extend(ctx.cleanup.after_yield(fixture))
-        return _calls_gc_collect(ctx, roots)
+        if "_module_collects" not in self.__dict__:
+            self._module_collects = _calls_gc_collect(ctx, [
+                stmt for fixture in ctx.pytest.autouse_fixtures(ctx.tree.body)
+                for stmt in ctx.cleanup.after_yield(fixture)])
+        return self._module_collects or _calls_gc_collect(ctx, roots)
 
 
 def _self_call_closure(method: ast.AST, methods: dict[str, ast.AST]) -> list[ast.AST]:

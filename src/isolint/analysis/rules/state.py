@@ -187,15 +187,26 @@ def patches(ctx: FileContext, expr: ast.AST, names: frozenset[str]) -> bool:
     return any(p.spellings & names for p in patched_targets(ctx, expr))
 
 
-def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Call], bool]) -> bool:
+def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Call], bool],
+                   memo: dict[ast.AST, int | None] | None = None) -> bool:
     """Whether the enclosing function, before ``node``, makes a call for which ``predicate``
     holds (``mocker.patch.dict(os.environ)``, ``monkeypatch.chdir(d)``: they save the state
-    when first called and put it back after the test, whatever was changed in between)."""
+    when first called and put it back after the test, whatever was changed in between).
+
+    ``memo`` (one per predicate and file) keeps, per function, the first line of such a call:
+    each function is walked once, however many changes it makes (linear time)."""
     func = ctx.enclosing_function()
-    line = getattr(node, "lineno", 0)
-    return func is not None and any(
-        isinstance(n, ast.Call) and n.lineno <= line and predicate(n) for n in walk(func)
-    )
+    if func is None:
+        return False
+    if memo is None:
+        memo = {}
+    if func not in memo:
+        memo[func] = min(
+            (n.lineno for n in walk(func) if isinstance(n, ast.Call) and predicate(n)),
+            default=None,
+        )
+    first = memo[func]
+    return first is not None and first <= getattr(node, "lineno", 0)
 
 
 def fixture_method(call: ast.Call, fixture: str, method: str) -> bool:
@@ -232,15 +243,17 @@ def report_unrestored(
     kind: StateKind,
     managed: Callable[[ast.AST], bool],
     earlier: Callable[[ast.Call], bool] | None = None,
+    memo: dict[ast.AST, int | None] | None = None,
 ) -> None:
     """Report ``node`` when it changes ``kind`` and nothing is guaranteed to undo the change.
 
     Not reported: ``node`` is itself cleanup code; it runs inside a ``with`` item or under a
     decorator for which ``managed`` holds; the enclosing function first makes a call for which
     ``earlier`` (default: ``managed``) holds; or cleanup code restores what it changed.
+    ``memo``: see :func:`called_earlier` (one per ``earlier`` and file).
     """
     writes = state_writes(node, ctx, kind)
-    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
+    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed, memo):
         return
     if ctx.cleanup.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node))
@@ -275,6 +288,7 @@ class UnrestoredState:
             self, node, ctx, self.kind,  # type: ignore[arg-type]
             managed=lambda expr: self.managed(expr, ctx),
             earlier=lambda call: self.earlier(call, ctx),
+            memo=self.__dict__.setdefault("_first_earlier_call", {}),  # a rule lives for one file
         )
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
