@@ -467,3 +467,54 @@ def test_10_work_grows_linearly_with_the_state_changes_in_a_file(shape):
     make = bench.SHAPES[shape]
     small, large = calls_to_scan(make(400)), calls_to_scan(make(1600))
     assert large / small < 4 * 1.3, (small, large)  # quadratic work gives about 16
+
+
+# ------------------------------------------------------------------------------ 13. the plugin
+HOSTILE_TESTS = '''
+import json
+import os
+import sys
+from unittest import mock
+
+
+def test_patch_dumps():
+    mock.patch("json.dumps", return_value="{}").start()
+
+
+def test_patch_encoder():
+    mock.patch("json.JSONEncoder").start()
+
+
+def test_dumps_none():
+    json.dumps = None
+
+
+def test_getcwd_patched():
+    mock.patch("os.getcwd", return_value=123).start()
+
+
+def test_sys_path_none():
+    sys.path = None
+
+
+def test_ok():
+    assert True
+'''
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize("suite", ["hostile", "interrupt"])
+def test_13_the_plugin_never_changes_the_outcome_and_its_report_parses(pytester, xdist, suite):
+    source = HOSTILE_TESTS if suite == "hostile" else (
+        "def test_a():\n    pass\n\n\ndef test_stop():\n    raise KeyboardInterrupt\n\n\n"
+        "def test_b():\n    pass\n")
+    pytester.makepyfile(test_hostile_suite=source)
+    off = pytester.runpytest_subprocess("-p", "no:cacheprovider", *xdist)
+    on = pytester.runpytest_subprocess("-p", "no:cacheprovider", *xdist, "--isolint",
+                                       "--isolint-report", "isolint.json")
+    assert on.ret == off.ret
+    assert "INTERNALERROR" not in on.stdout.str() + on.stderr.str()
+    assert off.parseoutcomes() == on.parseoutcomes()
+    if suite == "hostile" or not xdist:
+        report = json.loads((pytester.path / "isolint.json").read_text())
+        assert report["isolint_runtime_report"] == 1
