@@ -72,7 +72,7 @@ def test_key_is_stable():
         pytest.param(lambda: key(content=b"x = 2\n"), id="content"),
         pytest.param(lambda: key(settings=Settings(select=("ISO003",))), id="select"),
         pytest.param(lambda: key(settings=Settings(ignore=("ISO003",))), id="ignore"),
-        pytest.param(lambda: key(settings=Settings(xdist_group_policy="shared-state")),
+        pytest.param(lambda: key(settings=Settings(xdist_group_policy="all")),
                      id="xdist-policy"),
         pytest.param(lambda: key(settings=Settings(pytest=PytestConfig(dist_mode="loadgroup"))),
                      id="dist-mode"),

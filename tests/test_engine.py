@@ -99,7 +99,7 @@ def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
 
     monkeypatch.setattr(EnvVarPollution, "visit_Assign", boom)
     source = "import os\nclass TestA:\n    def test_a(self):\n        os.environ['A'] = '1'\n"
-    result = scan_source(source, "test_a.py")
+    result = scan_source(source, "test_a.py", Settings(xdist_group_policy="all"))
     assert [f.name for f in result.findings] == ["missing_xdist_group"]
     assert result.errors[0].message.startswith("rule env_var_pollution crashed at line 4: ZeroDivisionError")
 

@@ -80,6 +80,7 @@ EDGE_CASES = [
     "class TestA:\n    def test_a(self, mocker):\n        pass\n",
     "from unittest.mock import MagicMock as M\nclass TestA:\n    def test_a(self):\n        M()\n",
     "class TestA:\n    def setup_method(self):\n        self.m = self.mocker.MagicMock()\n"
+    "    def setup_class(cls):\n        cls.m = 1\n"
     "    def test_a(self):\n        pass\n",
 ]
 

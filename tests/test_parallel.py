@@ -43,7 +43,7 @@ def make_suite(root: Path, count: int = 120) -> Path:
 
 
 def scan(root: Path, jobs: int, cache: bool = False) -> ScanResult:
-    settings = Settings(pytest=PytestConfig(rootdir=str(root)))
+    settings = Settings(pytest=PytestConfig(rootdir=str(root)), xdist_group_policy="all")
     files, errors = discover([root / "tests"], settings, root)
     store = ResultCache(root / CACHE_DIR_NAME, settings) if cache else None
     return ScanResult.build(parallel.scan_files(files, settings, jobs=jobs, cache=store))

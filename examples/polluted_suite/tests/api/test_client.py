@@ -6,7 +6,7 @@ import pytest
 from inventory import Client
 
 
-class TestStock:  # expect: missing_teardown_method, missing_xdist_group
+class TestStock:  # expect: missing_teardown_method
     def test_stock_count(self, sku):
         transport = MagicMock()
         transport.get.return_value = {"count": 3}
