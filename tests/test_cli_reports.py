@@ -24,7 +24,7 @@ MOCK_CLASS = textwrap.dedent(
     @pytest.mark.xdist_group(name="g")
     class TestMock:
         def test_m(self):
-            assert MagicMock()
+            self.client = MagicMock()
     """
 )
 

@@ -264,8 +264,12 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from isolint.rules import rule_by_key
+    from isolint.rules import retired_page, rule_by_key
 
+    retired = retired_page(args.rule)
+    if retired is not None:
+        sys.stdout.write(retired)
+        return EXIT_OK
     rule = rule_by_key(args.rule)
     if rule is None:
         _check_rule_keys((args.rule,), "rule")
@@ -356,7 +360,9 @@ def _apply_baseline(result, baseline_path: str):
     except (BaselineError, UnicodeDecodeError) as exc:
         raise UsageError(f"--baseline: {exc}") from None
     directory = os.path.dirname(os.path.abspath(baseline_path))
-    comparison = compare(result.findings, entries, directory)
+    from isolint.rules import RULE_REDIRECTS
+
+    comparison = compare(result.findings, entries, directory, RULE_REDIRECTS)
     summary = Summary.build(result.summary.files_scanned, comparison.new, len(result.errors))
     return replace(result, findings=comparison.new, summary=summary), comparison.stale
 

@@ -20,7 +20,7 @@ _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.gc_pause import gc_paused
 from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
-from isolint.rules import ALL_RULES, rule_by_key
+from isolint.rules import ALL_RULES, RULE_REDIRECTS, rule_by_key
 from isolint.rules.base import Rule
 from isolint.suppressions import apply_suppressions, parse_suppressions
 
@@ -367,7 +367,7 @@ def scan_tree(
     except RecursionError:
         errors.append(FileError(path, "too deeply nested to analyse"))
         return FileResult(path, (), tuple(errors))
-    findings = apply_suppressions(ctx.findings, parse_suppressions(source))
+    findings = apply_suppressions(ctx.findings, parse_suppressions(source, RULE_REDIRECTS))
     return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
 
 
