@@ -225,3 +225,16 @@ def test_isolint_config_error_still_exits_2(project, capsys):
     write(project, "pyproject.toml", "[tool.isolint]\nselect = [\"nope\"]\n")
     assert main(["check", "tests"]) == 2
     assert "unknown rule 'nope'" in capsys.readouterr().err
+
+
+def test_text_output_ends_with_the_count_per_rule(project, capsys):
+    """As `ruff --statistics` shows it: most findings first, then the summary line."""
+    write(project, "tests/test_more.py", POLLUTING.replace('"A"', '"B"'))
+    assert main(["check", "tests"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    blank = out.index("")
+    assert out[blank + 1 :] == [
+        "2  ISO003  env_var_pollution    HIGH",
+        "2  ISO002  missing_xdist_group  HIGH",
+        "Found 4 findings (4 high) in 2 of 3 files.",
+    ]
