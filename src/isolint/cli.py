@@ -303,6 +303,9 @@ def add_report_commands(commands) -> None:
     report = commands.add_parser("report", help="write a Markdown report for a team")
     add_scan_arguments(report)
     report.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    report.add_argument("--summary", action="store_true",
+                        help="the short version for a pull-request comment (under 65,536 "
+                             "characters): counts per rule and per directory, the top files")
     report.set_defaults(handler=run_report)
 
     baseline = commands.add_parser(
@@ -381,7 +384,7 @@ def _report_stale(stale, baseline_path: str | None) -> None:
 def run_report(args: argparse.Namespace) -> int:
     import datetime
 
-    from isolint.reporters.markdown import render
+    from isolint.reporters.markdown import render, render_summary
 
     settings = load_settings_for(args)
     result = scan_paths_for(args, settings)
@@ -390,7 +393,7 @@ def run_report(args: argparse.Namespace) -> int:
         datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
         if epoch.isdigit() else datetime.date.today()
     )
-    write_output(render(result, settings, generated), args.output)
+    write_output((render_summary if args.summary else render)(result, settings, generated), args.output)
     report_errors(result)
     return exit_code(result, settings.fail_on, exit_zero=True)
 
