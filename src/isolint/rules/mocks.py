@@ -8,6 +8,7 @@ from isolint.context import FileContext, expr_key
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import (
+    PATCH_OBJECT,
     PATCHERS,
     STOPALL,
     assigned_patcher,
@@ -68,8 +69,8 @@ class PatchWithoutContext(Rule):
     code = "ISO004"
     name = "patch_without_context"
     severity = Severity.MEDIUM
-    message = "`{patcher}.start()` is not guaranteed to be stopped"
-    fix = "use `with {patcher}:` or register `addCleanup({patcher}.stop)` right after starting"
+    message = "`{patcher}.start()` patches {target} and nothing guarantees the stop; {advice}"
+    fix = "{advice}"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
     call_words = frozenset({"start"})  # only `<patcher>.start()` is looked at
@@ -88,7 +89,7 @@ class PatchWithoutContext(Rule):
         if patcher_kind(ctx, target):
             # `patch(...).start()`: nothing but `patch.stopall()` can stop it.
             if not ctx.restored(lambda n: ctx.call_name(n) == STOPALL):
-                ctx.report(self, node, patcher=ctx.source_segment(target))
+                self._report(node, target, target, ctx, chained=True)  # type: ignore[arg-type]
             return
         if not isinstance(target, (ast.Name, ast.Attribute)) or not self._is_patcher(target, ctx):
             return
@@ -106,11 +107,61 @@ class PatchWithoutContext(Rule):
             )
 
         if not ctx.restored(stops):
-            ctx.report(self, node, patcher=ctx.source_segment(target))
+            self._report(node, target, assigned_patcher(ctx, target), ctx)
+
+    def _report(self, node: ast.Call, patcher: ast.expr, call: ast.Call | None,
+                ctx: FileContext, chained: bool = False) -> None:
+        name = _short(ctx.source_segment(patcher))
+        ctx.report(self, node, patcher=name, target=_patched(call, ctx),
+                   advice=_stop_advice(name, chained, ctx))
 
     def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
         """Whether ``target`` (a name or ``self.attr``) is assigned a patcher in its scope."""
         return assigned_patcher(ctx, target) is not None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _patched(call: ast.Call | None, ctx: FileContext) -> str:
+    """What the patcher made by ``call`` replaces, for a message: `` `app.client.fetch` ``,
+    `` `Client.get` ``, `` `os.environ` ``; "its target" when it cannot tell."""
+    if call is None or not call.args:
+        return "its target"
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return f"`{_short(first.value)}`"
+    kind = patcher_kind(ctx, call)
+    if kind == PATCH_OBJECT and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
+        return f"`{_short(ctx.source_segment(first))}.{call.args[1].value}`"
+    return f"`{_short(ctx.source_segment(first))}`"
+
+
+def _stop_advice(patcher: str, chained: bool, ctx: FileContext) -> str:
+    """How to make sure the patch ends, in the scope the ``.start()`` runs in. ``chained``:
+    ``patch(...).start()``, whose patcher has no name to stop it by."""
+    if chained:
+        patcher = "p"
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    keep = "keep the patcher (`p = patch(...)`) and " if chained else ""
+    if cls is not None and ctx.is_unittest_class(cls):
+        return f"{keep}register `self.addCleanup({patcher}.stop)` right after `.start()`"
+    if func is None:
+        return "start it in a fixture and stop it after the `yield`, or stop it in `teardown_module`"
+    if func.name in ("setup_method", "setup"):
+        return f"{keep}stop it in `teardown_method` (`{patcher}.stop()`), or use `mocker.patch(...)` in a fixture"
+    if func.name in ("setup_class", "setUpClass"):
+        return f"{keep}stop it in `teardown_class` (`{patcher}.stop()`)"
+    if ctx.is_fixture(func):
+        return f"{keep}stop it after the fixture's `yield`, or use `mocker.patch(...)`"
+    if chained:
+        return "use it as `with patch(...):`, or pytest-mock's `mocker.patch(...)`"
+    return (
+        f"use `with {patcher}:`, pytest-mock's `mocker.patch(...)`, or "
+        f"`request.addfinalizer({patcher}.stop)` right after `.start()`"
+    )
 
 
 __all__ = ["PatchWithoutContext", "PATCHERS"]

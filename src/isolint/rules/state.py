@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Callable
 
 from isolint.context import FileContext, expr_key, last_parts, walk
 from isolint.rules.module_state import patched_targets
+from isolint.rules.advice import where_set
 
 if TYPE_CHECKING:
-    from isolint.rules.base import Rule
+    from isolint.rules.advice import where_set
+from isolint.rules.base import Rule
 
 #: Methods of a mapping that change it; those in KEYED_METHODS take the key first.
 MAPPING_METHODS = frozenset(
@@ -53,6 +55,8 @@ class StateKind:
     bare_methods: frozenset[str] = frozenset()
     #: Functions that read it (``os.getcwd``, ``os.getenv``): what they return is a saved value.
     readers: frozenset[str] = frozenset()
+    #: The pytest idiom that changes it for one test, as a message names it.
+    tool: str = "`monkeypatch`"
 
     def may_change(self, ctx: FileContext) -> bool:
         """A necessary condition for any node of ``ctx``'s file to change this state: a name
@@ -242,7 +246,7 @@ def report_unrestored(
     if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
         return
     if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
-        ctx.report(rule, node, target=describe(ctx, node))
+        ctx.report(rule, node, target=describe(ctx, node), where=where_set(ctx, kind.tool))
 
 
 class UnrestoredState:
