@@ -35,7 +35,7 @@ def test_scan_reports_exactly_the_annotated_hazards(monkeypatch, capsys):
     assert data["errors"] == []
     # Every rule fires somewhere in the example, but missing_xdist_group: under the example's
     # `--dist loadscope` a class's tests already stay on one worker.
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     wanted = {r.name for r in ALL_RULES} - {"missing_xdist_group"}
     assert {f["name"] for f in data["findings"]} == wanted

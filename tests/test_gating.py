@@ -15,7 +15,7 @@ import pytest
 
 from isolint.config import Settings
 from isolint.engine import scan_source
-from isolint.rules import ALL_RULES
+from isolint.analysis.rules import ALL_RULES
 
 CASES = sorted((Path(__file__).parent / "rules" / "cases").glob("*.py"))
 
@@ -94,7 +94,7 @@ def test_gating_keeps_findings_on_edge_cases(source: str, monkeypatch) -> None:
 
 
 def test_rules_do_not_run_where_they_cannot_fire() -> None:
-    from isolint.context import FileContext
+    from isolint.analysis.context import FileContext
 
     source = "import math\ndef test_a():\n    assert math.pi\n"
     ctx = FileContext("test_a.py", source, ast.parse(source), Settings())
@@ -110,7 +110,7 @@ def test_rules_do_not_run_where_they_cannot_fire() -> None:
      "unittest.case"],
 )
 def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualified: str) -> None:
-    from isolint.names import ImportTable
+    from isolint.analysis.names import ImportTable
 
     table = ImportTable(ast.parse("import os.path\nfrom a.b.c import d\nimport sys as s\nimport mock\n"))
     targets = {"os", "a.b.c.d", "sys", "unittest.mock"}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, expr_key
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import (
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import (
     PATCH_OBJECT,
     PATCHERS,
     STOPALL,
@@ -83,12 +84,12 @@ class PatchWithoutContext(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "start" and not node.args):
             return
-        if ctx.expected_to_raise():
+        if ctx.cleanup.expected_to_raise():
             return
         target = func.value
         if patcher_kind(ctx, target):
             # `patch(...).start()`: nothing but `patch.stopall()` can stop it.
-            if not ctx.restored(lambda n: ctx.call_name(n) == STOPALL):
+            if not ctx.cleanup.restored(lambda n: ctx.call_name(n) == STOPALL):
                 self._report(node, target, target, ctx, chained=True)  # type: ignore[arg-type]
             return
         if not isinstance(target, (ast.Name, ast.Attribute)) or not self._is_patcher(target, ctx):
@@ -106,12 +107,12 @@ class PatchWithoutContext(Rule):
                 and expr_key(n.func.value) == wanted
             )
 
-        if not ctx.restored(stops):
+        if not ctx.cleanup.restored(stops):
             self._report(node, target, assigned_patcher(ctx, target), ctx)
 
     def _report(self, node: ast.Call, patcher: ast.expr, call: ast.Call | None,
                 ctx: FileContext, chained: bool = False) -> None:
-        name = _short(ctx.source_segment(patcher))
+        name = _short(ctx.lines.source_segment(patcher))
         ctx.report(self, node, patcher=name, target=_patched(call, ctx),
                    advice=_stop_advice(name, chained, ctx))
 
@@ -134,8 +135,8 @@ def _patched(call: ast.Call | None, ctx: FileContext) -> str:
         return f"`{_short(first.value)}`"
     kind = patcher_kind(ctx, call)
     if kind == PATCH_OBJECT and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
-        return f"`{_short(ctx.source_segment(first))}.{call.args[1].value}`"
-    return f"`{_short(ctx.source_segment(first))}`"
+        return f"`{_short(ctx.lines.source_segment(first))}.{call.args[1].value}`"
+    return f"`{_short(ctx.lines.source_segment(first))}`"
 
 
 def _stop_advice(patcher: str, chained: bool, ctx: FileContext) -> str:
@@ -146,7 +147,7 @@ def _stop_advice(patcher: str, chained: bool, ctx: FileContext) -> str:
     func = ctx.enclosing_function()
     cls = ctx.method_class(func) if func is not None else None
     keep = "keep the patcher (`p = patch(...)`) and " if chained else ""
-    if cls is not None and ctx.is_unittest_class(cls):
+    if cls is not None and ctx.pytest.is_unittest_class(cls):
         return f"{keep}register `self.addCleanup({patcher}.stop)` right after `.start()`"
     if func is None:
         return "start it in a fixture and stop it after the `yield`, or stop it in `teardown_module`"
@@ -154,7 +155,7 @@ def _stop_advice(patcher: str, chained: bool, ctx: FileContext) -> str:
         return f"{keep}stop it in `teardown_method` (`{patcher}.stop()`), or use `mocker.patch(...)` in a fixture"
     if func.name in ("setup_class", "setUpClass"):
         return f"{keep}stop it in `teardown_class` (`{patcher}.stop()`)"
-    if ctx.is_fixture(func):
+    if ctx.pytest.is_fixture(func):
         return f"{keep}stop it after the fixture's `yield`, or use `mocker.patch(...)`"
     if chained:
         return "use it as `with patch(...):`, or pytest-mock's `mocker.patch(...)`"

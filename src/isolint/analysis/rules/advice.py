@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from isolint.context import FileContext
+from isolint.analysis.context import FileContext
 
 #: Per-test and per-class setups, and the teardown that undoes each (pytest, unittest).
 SETUP_TEARDOWNS = {
@@ -25,19 +25,19 @@ def where_set(ctx: FileContext, tool: str) -> str:
         )
     name = func.name
     cls = ctx.method_class(func)
-    unittest = cls is not None and ctx.is_unittest_class(cls)
+    unittest = cls is not None and ctx.pytest.is_unittest_class(cls)
     place = f"`{name}` of `{cls.name}`" if cls is not None else f"`{name}`"
     if name in SETUP_TEARDOWNS:
         restore = f"restore it in `{SETUP_TEARDOWNS[name]}`"
         return f"set in {place}: {restore}" + ("" if unittest else f", or use {tool} in a fixture")
-    if ctx.is_fixture(func):
+    if ctx.pytest.is_fixture(func):
         return f"set in fixture {place}: restore it after the `yield`, or use {tool}"
     if unittest:
         return (
             f"set in {place}: undo it with `self.addCleanup(...)` right after the change, or in "
             "`tearDown`"
         )
-    if ctx.is_test_function_name(name):
+    if ctx.pytest.is_test_function_name(name):
         return f"set in test {place}: use {tool}, or restore it in a `finally:` block"
     return (
         f"set in helper {place}: restore it in a `finally:` block, or let its callers use {tool}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, FunctionNode
+from isolint.analysis.context import FileContext
+from isolint.analysis.names import statements
+from isolint.analysis.tree import FunctionNode
 from isolint.model import FixSafety, Severity
-from isolint.names import statements
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import may_make_mocks, returns_mock
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import may_make_mocks, returns_mock
 from isolint.suppressions import parse_suppressions
 
 #: Methods that pytest calls on the class, not on an instance.
@@ -261,7 +262,7 @@ class MissingTeardownMethod(Rule):
                     self._module(target.value.id, node, cls, ctx)
                 continue
             if isinstance(target, ast.Name):
-                if ctx.declares_global(target.id) and returns_mock(ctx, value):
+                if ctx.bindings.declares_global(target.id) and returns_mock(ctx, value):
                     self._module(target.id, node, cls, ctx)
                 continue
             if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
@@ -272,7 +273,7 @@ class MissingTeardownMethod(Rule):
                 self._keep(cls, ctx, Retained("class", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
-            elif not ctx.is_unittest_class(cls):
+            elif not ctx.pytest.is_unittest_class(cls):
                 self._keep(cls, ctx, Retained("instance", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
@@ -293,10 +294,10 @@ class MissingTeardownMethod(Rule):
 
     def _module(self, name: str, node: ast.AST, cls: ast.ClassDef, ctx: FileContext) -> None:
         """``name`` keeps a mock if it is the module's (not bound in the function)."""
-        values = ctx.module_bindings.get(name, [])
-        if not values or None in values or (ctx.binds_locally(name) and not ctx.declares_global(name)):
+        values = ctx.bindings.module_bindings.get(name, [])
+        if not values or None in values or (ctx.bindings.binds_locally(name) and not ctx.bindings.declares_global(name)):
             return  # not the module's own variable (a local, an import, a function...)
-        release = f"{name}.clear()" if not ctx.declares_global(name) else f"{name} = None"
+        release = f"{name}.clear()" if not ctx.bindings.declares_global(name) else f"{name} = None"
         self._keep(cls, ctx, Retained("module", name, node.lineno, release),  # type: ignore[attr-defined]
                    lambda n: empties(n, name))
 
@@ -304,7 +305,7 @@ class MissingTeardownMethod(Rule):
         holders = self._kept.setdefault(id(cls), {})
         if kept.holder in holders or self._is_suppressed(kept.line, ctx):
             return
-        if ctx.unrestored([kept], lambda n, _k: released(n)):
+        if ctx.cleanup.unrestored([kept], lambda n, _k: released(n)):
             holders[kept.holder] = kept
 
     def _method(self, ctx: FileContext) -> tuple[ast.ClassDef, FunctionNode] | None:
@@ -324,10 +325,10 @@ class MissingTeardownMethod(Rule):
             for c in statements(ctx.tree.body):  # classes are statements: no need to walk expressions
                 if (
                     isinstance(c, ast.ClassDef)
-                    and ctx.is_test_class(c)
-                    and not any(SKIP in ctx.decorator_names(k) for k in [c, *ctx.base_classes(c)])
+                    and ctx.pytest.is_test_class(c)
+                    and not any(SKIP in ctx.pytest.decorator_names(k) for k in [c, *ctx.pytest.base_classes(c)])
                 ):
-                    self._classes.update((id(k), k) for k in [c, *ctx.base_classes(c)])
+                    self._classes.update((id(k), k) for k in [c, *ctx.pytest.base_classes(c)])
         return self._classes
 
     def _is_suppressed(self, line: int, ctx: FileContext) -> bool:
@@ -345,7 +346,7 @@ class MissingTeardownMethod(Rule):
         kept = list(self._kept.pop(id(node), {}).values())
         if not kept:
             return
-        unittest = ctx.is_unittest_class(node)
+        unittest = ctx.pytest.is_unittest_class(node)
         retained = ", ".join(f"`{k.holder}` (line {k.line})" for k in kept)
         per_test = [k for k in kept if k.kind != "class"]
         per_class = [k for k in kept if k.kind == "class"]
