@@ -12,7 +12,7 @@ from isolint.baseline import build, compare, dumps, loads
 from isolint.cli import main
 from isolint.engine import scan_source
 from isolint.config import Settings
-from isolint.rules import ALL_RULES, RULE_REDIRECTS, rule_by_key
+from isolint.analysis.rules import ALL_RULES, RULE_REDIRECTS, rule_by_key
 
 KEEPS = """\
 from unittest.mock import MagicMock

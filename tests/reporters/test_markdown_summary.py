@@ -56,7 +56,7 @@ def test_the_full_report_of_a_huge_suite_is_much_longer() -> None:
 
 
 def test_no_section_recommends_gc_collect() -> None:
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     text = markdown.render(sample_result(), sample_settings(), "2025-01-31", ALL_RULES)
     for section in re.findall(r"#### Fix pattern\n(.*?)(?=\n#### )", text, re.S):

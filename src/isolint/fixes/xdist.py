@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from isolint.fixes.base import Fixer, FixRequest
-from isolint.rules.xdist import inert_dist_mode
+from isolint.analysis.rules.xdist import inert_dist_mode
 from isolint.fixes.cst_util import (
     ImportNeed, PositionedTransformer, arg, expression, from_import_alias, string, transform,
 )
