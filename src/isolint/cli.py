@@ -36,7 +36,8 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
     parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
-                        help="which test classes need an xdist_group marker")
+                        help="which test classes need an xdist_group marker: those whose tests "
+                             "share state (shared-state, the default) or every one (all)")
     parser.add_argument("--dist", metavar="MODE",
                         help="the --dist mode pytest-xdist runs with (overrides the config)")
 
