@@ -202,3 +202,21 @@ def test_plain_check_does_not_import_libcst(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("mode", ["load", "worksteal"])
+def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: str) -> None:
+    """Under `--dist load` the marker would only trade missing_xdist_group for
+    inert_xdist_group: no fix (and so no failed verification that drops the file's other fixes);
+    the environment fix of the same file still applies."""
+    from isolint.config import PytestConfig
+
+    source = (
+        "import os\n\n\nclass TestA:\n    @classmethod\n    def setup_class(cls):\n"
+        "        cls.rows = []\n\n    def test_a(self):\n        os.environ['A'] = '1'\n"
+    )
+    settings = Settings(pytest=PytestConfig(dist_mode=mode, dist_source="pytest.ini"))
+    fixed, result, count = fix_source(source, "tests/test_a.py", settings)
+    assert count == 1 and "monkeypatch.setenv('A', '1')" in fixed
+    assert "xdist_group" not in fixed
+    assert [f.name for f in result.findings] == ["missing_xdist_group"]
