@@ -24,9 +24,9 @@ TITLE = "pytest-xdist Test Isolation Report"
 #: What one finding is, said once in the executive summary.
 COUNTING = (
     "A finding is one place to fix: a statement that changes shared state, a test class (for "
-    "`missing_teardown_method` and `missing_xdist_group`, which list what they found in the "
-    "class), or a module (for `inert_xdist_group`, reported at its first marker). Files are "
-    "counted once however many findings they have."
+    "`missing_teardown_method`, whose finding lists every mock the class keeps, and for "
+    "`missing_xdist_group`), or a module (for `inert_xdist_group`, reported at its first "
+    "marker). Files are counted once however many findings they have."
 )
 
 class _Wording(NamedTuple):
