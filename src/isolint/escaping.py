@@ -57,15 +57,24 @@ def md_code(text: str, cell: bool = False) -> str:
     return span.replace("|", "\\|") if cell else span
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+#: Escaped with a backslash: what could end a table cell, a code span or make a link or an
+#: image (``](``); emphasis characters only change the rendering and are left readable.
+_MD_SPECIAL = re.compile(r"([\\`|]|\](?=\())")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
 def md_text(text: str) -> str:
-    """Plain ``text`` in Markdown: HTML special characters as entities, Markdown's (and ``|``)
-    escaped with a backslash, newlines shown as ``\\n``; safe in a paragraph or a table cell."""
+    """Plain ``text`` in Markdown: HTML special characters as entities; backslashes, backticks,
+    ``|`` and the ``]`` of a ``](`` escaped with a backslash; newlines shown as ``\\n``. Safe in
+    a paragraph or a table cell: no HTML, no link or image, no cell or code span broken."""
     text = _MD_SPECIAL.sub(r"\\\1", _visible_newlines(text))
     return re.sub(r'[&<>"]', lambda m: _HTML[m.group()], text)
+
+
+def md_html(text: str) -> str:
+    """Prose in Markdown outside tables (a file name in a sentence): only what could become
+    HTML or break the line is escaped (``&``, ``<``, ``>``, newlines), so paths stay readable."""
+    return re.sub(r"[&<>]", lambda m: _HTML[m.group()], _visible_newlines(text))
 
 
 def md_message(text: str) -> str:
