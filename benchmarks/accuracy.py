@@ -17,7 +17,9 @@ Findings are joined with ``benchmarks/accuracy_labels.toml`` by a fingerprint th
 depend on line numbers: (suite, path, rule, the stripped text of the finding's line, the
 index of that text among the rule's findings with the same text in the file). A run against
 newer code re-uses every label whose finding is still reported; a labelled *leak* that is no
-longer reported is listed as lost. Precision = leaks / labelled findings of the rule.
+longer reported is listed as lost. Precision = leaks / labelled findings of the rule. A label
+``miss`` records a real leak that isolint did not report (the fingerprint of the line where the
+finding belongs); the table counts how many of the known misses are now found.
 """
 
 from __future__ import annotations
@@ -173,8 +175,8 @@ def load_labels(path: Path) -> dict[tuple[str, str, str, str, int], dict]:
         document = tomllib.load(handle)
     labels = {}
     for entry in document.get("label", []):
-        if entry["label"] not in ("leak", "false-alarm"):
-            raise SystemExit(f"{path}: label must be leak or false-alarm: {entry}")
+        if entry["label"] not in ("leak", "false-alarm", "miss"):
+            raise SystemExit(f"{path}: label must be leak, false-alarm or miss: {entry}")
         key = (entry["suite"], entry["path"], entry["rule"], entry["text"],
                int(entry.get("occurrence", 0)))
         labels[key] = entry
@@ -211,7 +213,9 @@ def table(findings: list[Finding], labels: dict, suites: list[str]) -> tuple[lis
     for rule in sorted(set(by_rule) | set(LEAK_RULES), key=lambda r: (r not in LEAK_RULES, r)):
         items = by_rule.get(rule, [])
         labelled = [labels[f.key] for f in items if f.key in labels]
-        leaks = sum(1 for entry in labelled if entry["label"] == "leak")
+        leaks = sum(1 for entry in labelled if entry["label"] != "false-alarm")
+        misses = [key for key, entry in labels.items()
+                  if entry["label"] == "miss" and key[2] == rule and key[0] in suites]
         rows.append({
             "rule": rule,
             "findings": len(items),
@@ -220,6 +224,8 @@ def table(findings: list[Finding], labels: dict, suites: list[str]) -> tuple[lis
             "false_alarms": len(labelled) - leaks,
             "precision": round(leaks / len(labelled), 2) if labelled else None,
             "unlabelled": len(items) - len(labelled),
+            "known_misses": len(misses),
+            "misses_found": sum(1 for key in misses if key in present),
         })
     lost = [
         entry for key, entry in labels.items()
@@ -230,12 +236,14 @@ def table(findings: list[Finding], labels: dict, suites: list[str]) -> tuple[lis
 
 def render(rows: list[dict], lost: list[dict], files: dict[str, int]) -> str:
     out = ["suites: " + ", ".join(f"{name} ({count} files)" for name, count in files.items()), ""]
-    out.append("| rule | findings | labelled | real leaks | false alarms | precision |")
-    out.append("|---|---:|---:|---:|---:|---:|")
+    out.append("| rule | findings | labelled | real leaks | false alarms | precision "
+               "| known misses found |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         precision = "-" if row["precision"] is None else f"{row['precision']:.2f}"
         out.append(f"| {row['rule']} | {row['findings']} | {row['labelled']} | {row['leaks']} | "
-                   f"{row['false_alarms']} | {precision} |")
+                   f"{row['false_alarms']} | {precision} | "
+                   f"{row['misses_found']}/{row['known_misses']} |")
     out.append("")
     out.append(f"labelled leaks no longer reported: {len(lost)}")
     for entry in lost:
