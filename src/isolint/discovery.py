@@ -221,16 +221,17 @@ def discover(
             errors.append(FileError(shown, _reason(exc)))
     if trees:
         for path in _support(found, trees, settings):
-            found[str(path)] = SourceFile(display_path(path, cwd), str(path), "support")
+            found[path] = SourceFile(display_path(Path(path), cwd), path, "support")
     return sorted(found.values()), errors
 
 
-def _support(found: dict[str, SourceFile], trees: list[Path], settings: Settings) -> list[Path]:
+def _support(found: dict[str, SourceFile], trees: list[Path], settings: Settings) -> list[str]:
     """The modules of the walked trees that the collected files make pytest import."""
-    rootdir = Path(settings.pytest.rootdir)
-    import_roots = [rootdir, *(rootdir / entry for entry in settings.pytest.pythonpath)]
-    collected = [Path(source.path) for source in found.values()]
-    return support_modules(collected, trees, import_roots, set(found))
+    rootdir = settings.pytest.rootdir
+    import_roots = [rootdir, *(os.path.normpath(os.path.join(rootdir, entry))
+                               for entry in settings.pytest.pythonpath)]
+    collected = [source.path for source in found.values()]
+    return support_modules(collected, [str(tree) for tree in trees], import_roots, set(found))
 
 
 def _walk(

@@ -25,25 +25,48 @@ from __future__ import annotations
 import ast
 import os
 import re
-from pathlib import Path
 from typing import Iterable, Iterator
 
-_SCAN = re.compile(
-    rb"""(?P<skip>[rRbBuUfF]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\""""
-    rb"""|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")|\#[^\n]*)"""
-    rb"""|^[ \t]*from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|[^\n;#]*)"""
-    rb"""|^[ \t]*import[ \t]+(?P<imports>[^\n;#]*)""",
-    re.MULTILINE,
+#: Starts with a literal newline (the data is scanned with one prepended) so that the regular
+#: expression engine can skip to candidate positions quickly.
+_IMPORT = re.compile(
+    rb"\n[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|[^\n;#]*)"
+    rb"|import[ \t]+(?P<imports>[^\n;#]*))",
 )
 _PLUGINS = re.compile(rb"^pytest_plugins\b", re.MULTILINE)
 _MAX_BYTES = 10 * 1024 * 1024
 
 
+def _string_spans(data: bytes) -> list[tuple[int, int]]:
+    """Where the triple-quoted strings of ``data`` are (a delimiter inside a one-line string or
+    a comment can mislead it; for finding imports that is an acceptable approximation)."""
+    spans = []
+    position = 0
+    while True:
+        double, single = data.find(b'"""', position), data.find(b"'''", position)
+        if double < 0 and single < 0:
+            return spans
+        start = double if single < 0 or 0 <= double < single else single
+        end = data.find(data[start:start + 3], start + 3)
+        if end < 0:
+            spans.append((start, len(data)))
+            return spans
+        spans.append((start, end + 3))
+        position = end + 3
+
+
 def imports(data: bytes) -> Iterator[tuple[int, str, tuple[str, ...]]]:
-    """``(level, module, names)`` for each import statement outside strings and comments:
-    ``from ..a import b, c`` is ``(2, "a", ("b", "c"))``, ``import a.b`` is ``(0, "a.b", ())``."""
-    for match in _SCAN.finditer(data):
-        if match.group("skip") is not None:
+    """``(level, module, names)`` for each import statement that starts a line outside
+    triple-quoted strings: ``from ..a import b, c`` is ``(2, "a", ("b", "c"))``, ``import a.b``
+    is ``(0, "a.b", ())``. One line-anchored regular expression, no parse."""
+    data = b"\n" + data
+    spans = _string_spans(data)
+    span = 0
+    for match in _IMPORT.finditer(data):
+        position = match.start() + 1
+        while span < len(spans) and spans[span][1] <= position:
+            span += 1
+        if span < len(spans) and spans[span][0] <= position:
             continue
         imported = match.group("imports")
         if imported is not None:
@@ -87,141 +110,181 @@ def pytest_plugins(data: bytes) -> list[str]:
     return found
 
 
-def base_directory(path: Path) -> Path:
-    """The directory pytest's ``prepend`` import mode puts on ``sys.path`` for ``path``: the
-    first parent that has no ``__init__.py``."""
-    directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        directory = directory.parent
-    return directory
-
-
-def package_inits(path: Path, inside: Path) -> Iterator[Path]:
-    """The ``__init__.py`` of each package ``path`` is in, up to (and including) ``inside``."""
-    directory = path.parent
-    while True:
-        init = directory / "__init__.py"
-        if not init.is_file() or init == path:
-            return
-        yield init
-        if directory == inside or directory.parent == directory:
-            return
-        directory = directory.parent
-
-
 class SupportResolver:
-    """Follows the imports of the collected files to the modules of the test tree they import."""
+    """Resolves the imports of collected files to files, with every file-system question and
+    every resolution memoised (a suite imports the same few names thousands of times)."""
 
-    def __init__(self, roots: Iterable[Path], import_roots: Iterable[Path]) -> None:
-        #: The directories walked: only modules inside one of them are scanned.
-        self.roots = tuple(roots)
-        self.import_roots = list(dict.fromkeys(import_roots))
-        self._exists: dict[str, bool] = {}
+    def __init__(self, roots: Iterable[str], import_roots: Iterable[str]) -> None:
+        #: The directories walked (with a trailing separator): only modules inside them count.
+        self.roots = tuple(root.rstrip(os.sep) + os.sep for root in roots)
+        self.import_roots = tuple(dict.fromkeys(import_roots))
+        self._files: dict[str, bool] = {}
+        self._dirs: dict[str, bool] = {}
+        self._bases: dict[str, str] = {}
+        self._resolved: dict[tuple[str, int, str, tuple[str, ...]], list[str]] = {}
+        self._tops: dict[str, tuple[str, bool] | None] = {}
+        self._listings: dict[str, frozenset[str]] = {}
 
-    def inside(self, path: Path) -> Path | None:
+    def inside(self, path: str) -> str | None:
         """The walked root ``path`` lies under, if any."""
-        text = str(path)
         for root in self.roots:
-            prefix = str(root).rstrip(os.sep) + os.sep
-            if text.startswith(prefix):
+            if path.startswith(root):
                 return root
         return None
 
-    def _file(self, path: Path) -> bool:
-        key = str(path)
-        if key not in self._exists:
-            self._exists[key] = path.is_file()
-        return self._exists[key]
+    def is_file(self, path: str) -> bool:
+        if path not in self._files:
+            self._files[path] = os.path.isfile(path)
+        return self._files[path]
 
-    def _directory(self, path: Path) -> bool:
-        key = str(path) + os.sep
-        if key not in self._exists:
-            self._exists[key] = path.is_dir()
-        return self._exists[key]
+    def _is_dir(self, path: str) -> bool:
+        if path not in self._dirs:
+            self._dirs[path] = os.path.isdir(path)
+        return self._dirs[path]
 
-    def _module_files(self, base: Path, dotted: str, names: tuple[str, ...]) -> list[Path]:
+    def base_directory(self, directory: str) -> str:
+        """The directory pytest's ``prepend`` import mode puts on ``sys.path`` for a module in
+        ``directory``: the first one, going up, without ``__init__.py``."""
+        if directory not in self._bases:
+            parent = os.path.dirname(directory)
+            if parent != directory and self.is_file(os.path.join(directory, "__init__.py")):
+                self._bases[directory] = self.base_directory(parent)
+            else:
+                self._bases[directory] = directory
+        return self._bases[directory]
+
+    def package_inits(self, path: str, inside: str) -> Iterator[str]:
+        """The ``__init__.py`` of each package ``path`` is in, within the walked root ``inside``."""
+        directory = os.path.dirname(path)
+        while (directory + os.sep).startswith(inside):
+            init = os.path.join(directory, "__init__.py")
+            if init == path or not self.is_file(init):
+                return
+            yield init
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return
+            directory = parent
+
+    def _module_files(self, base: str, dotted: str, names: tuple[str, ...]) -> list[str]:
         """The files importing ``dotted`` (and ``names`` from it) loads, starting at ``base``:
         each package's ``__init__.py`` on the way, the module, and the submodules named."""
-        files: list[Path] = []
+        files: list[str] = []
         directory = base
-        parts = [p for p in dotted.split(".") if p] if dotted else []
+        parts = [p for p in dotted.split(".") if p]
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            module = directory / f"{part}.py"
-            package = directory / part / "__init__.py"
-            if self._file(package):
-                files.append(package)
-                directory = directory / part
-            elif last and self._file(module):
-                return files + [module]
-            elif self._directory(directory / part):  # a namespace package
-                directory = directory / part
+            inner = os.path.join(directory, part)
+            if self.is_file(os.path.join(inner, "__init__.py")):
+                files.append(os.path.join(inner, "__init__.py"))
+                directory = inner
+            elif index == len(parts) - 1 and self.is_file(inner + ".py"):
+                return files + [inner + ".py"]
+            elif self._is_dir(inner):  # a namespace package
+                directory = inner
             else:
                 return files
         for name in names:
-            for candidate in (directory / f"{name}.py", directory / name / "__init__.py"):
-                if self._file(candidate):
+            inner = os.path.join(directory, name)
+            for candidate in (inner + ".py", os.path.join(inner, "__init__.py")):
+                if self.is_file(candidate):
                     files.append(candidate)
                     break
         return files
 
-    def resolve(self, importer: Path, level: int, dotted: str, names: tuple[str, ...]) -> list[Path]:
-        """The files an import statement in ``importer`` loads (any location)."""
+    def resolve(self, importer: str, level: int, dotted: str, names: tuple[str, ...]) -> list[str]:
+        """The files an import statement in ``importer`` loads (wherever they are)."""
+        directory = os.path.dirname(importer)
         if level:
-            base = importer.parent
             for _ in range(level - 1):
-                base = base.parent
-            return self._module_files(base, dotted, names)
+                directory = os.path.dirname(directory)
+            return self._module_files(directory, dotted, names)
+        base = self.base_directory(directory)
+        key = (base, level, dotted, names)
+        if key not in self._resolved:
+            self._resolved[key] = self._absolute(base, dotted, names)
+        return self._resolved[key]
+
+    def _absolute(self, base: str, dotted: str, names: tuple[str, ...]) -> list[str]:
         top = dotted.split(".", 1)[0]
         if not top:
             return []
-        roots = (base_directory(importer), *self.import_roots)
+        root = self._top_root(base, top)
+        return [] if root is None else self._module_files(root, dotted, names)
+
+    def _top_root(self, base: str, top: str) -> str | None:
+        """The import root where the top-level name ``top`` is found, as Python's path finder
+        looks: a module or regular package in the first root that has one, else a namespace
+        package (a plain directory)."""
+        if top not in self._tops:
+            self._tops[top] = self._find(self.import_roots, top)
+        shared = self._tops[top]
+        own = self._find((base,), top)
+        if own is not None and (own[1] or shared is None or not shared[1]):
+            return own[0]
+        return None if shared is None else shared[0]
+
+    def _find(self, roots: Iterable[str], top: str) -> tuple[str, bool] | None:
+        """``(root, regular)``: the first root with a module or package ``top`` (regular), else
+        the first with a directory ``top`` (a namespace package)."""
+        namespace = None
         for root in roots:
-            if self._file(root / f"{top}.py") or self._file(root / top / "__init__.py"):
-                return self._module_files(root, dotted, names)
-        for root in roots:  # namespace packages come last, as in Python's path finder
-            if self._directory(root / top):
-                return self._module_files(root, dotted, names)
-        return []
+            entries = self._entries(root)
+            if top + ".py" in entries or (
+                top in entries and self.is_file(os.path.join(root, top, "__init__.py"))
+            ):
+                return root, True
+            if namespace is None and top in entries and self._is_dir(os.path.join(root, top)):
+                namespace = root
+        return None if namespace is None else (namespace, False)
+
+    def _entries(self, directory: str) -> frozenset[str]:
+        if directory not in self._listings:
+            try:
+                self._listings[directory] = frozenset(os.listdir(directory))
+            except OSError:
+                self._listings[directory] = frozenset()
+        return self._listings[directory]
 
 
 def support_modules(
-    collected: Iterable[Path], roots: Iterable[Path], import_roots: Iterable[Path],
-    known: set[str],
-) -> list[Path]:
-    """The package ``__init__.py`` files and imported modules inside ``roots`` that importing
-    ``collected`` (test modules and conftests) loads, excluding paths in ``known``."""
+    collected: Iterable[str], roots: Iterable[str], import_roots: Iterable[str], known: set[str],
+) -> list[str]:
+    """The package ``__init__.py`` files and imported modules inside ``roots`` (absolute,
+    normalised paths) that importing ``collected`` (test modules and conftests) loads, other
+    than the paths in ``known``."""
     collected = list(collected)
-    resolver = SupportResolver(
-        roots, [*import_roots, *(base_directory(path) for path in collected)]
-    )
+    resolver = SupportResolver(roots, ())
+    resolver.import_roots = tuple(dict.fromkeys(
+        [*import_roots, *(resolver.base_directory(os.path.dirname(p)) for p in collected)]
+    ))
     seen = set(known)
-    found: list[Path] = []
+    found: list[str] = []
     pending = list(collected)
 
-    def add(path: Path) -> None:
-        key = os.path.normpath(path)
-        if key not in seen and resolver.inside(Path(key)) is not None:
-            seen.add(key)
-            found.append(Path(key))
-            pending.append(Path(key))
+    def add(path: str) -> None:
+        path = os.path.normpath(path)
+        if path not in seen and resolver.inside(path) is not None:
+            seen.add(path)
+            found.append(path)
+            pending.append(path)
 
     while pending:
         path = pending.pop()
         root = resolver.inside(path)
         if root is not None:
-            for init in package_inits(path, root):
+            for init in resolver.package_inits(path, root):
                 add(init)
         try:
-            if path.stat().st_size > _MAX_BYTES:
+            if os.path.getsize(path) > _MAX_BYTES:
                 continue
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             continue
         for level, dotted, names in imports(data):
             for target in resolver.resolve(path, level, dotted, names):
                 add(target)
-        if path.name == "conftest.py":
+        if os.path.basename(path) == "conftest.py":
             for plugin in pytest_plugins(data):
                 for target in resolver.resolve(path, 0, plugin, ()):
                     add(target)
