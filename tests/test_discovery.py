@@ -580,3 +580,19 @@ def test_findings_in_a_support_module_are_reported_at_their_own_lines(tmp_path: 
     result = scan_paths(["tests"], cwd=tmp_path)
     found = [(f.path, f.line, f.name) for f in result.findings]
     assert ("tests/cli_utils.py", 7, "cwd_pollution") in found
+
+
+def test_imports_under_type_checking_are_not_followed(tmp_path: Path) -> None:
+    """pytest never imports them (poetry's ``tests/types.py``); the ``else`` branch runs."""
+    write(
+        tmp_path, "tests/test_a.py",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import typing_only\n\n"
+        "    # a comment\n    from typing_too import x\nelse:\n    import runtime_helper\n"
+        "import after\n",
+    )
+    touch(tmp_path, "tests/typing_only.py", "tests/typing_too.py", "tests/runtime_helper.py",
+          "tests/after.py")
+    files, _ = shown(tmp_path, settings=rooted(tmp_path))
+    assert [name for name, kind in files if kind == "support"] == [
+        "tests/after.py", "tests/runtime_helper.py"
+    ]

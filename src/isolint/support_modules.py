@@ -33,6 +33,10 @@ _IMPORT = re.compile(
     rb"\n[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|[^\n;#]*)"
     rb"|import[ \t]+(?P<imports>[^\n;#]*))",
 )
+_TYPE_CHECKING = re.compile(
+    rb"\n([ \t]*)if[ \t]+(?:typing\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#[^\n]*)?(?=\n)"
+)
+_LINE = re.compile(rb"\n([ \t]*)([^ \t\n#])")
 _PLUGINS = re.compile(rb"^pytest_plugins\b", re.MULTILINE)
 _MAX_BYTES = 10 * 1024 * 1024
 
@@ -55,12 +59,29 @@ def _string_spans(data: bytes) -> list[tuple[int, int]]:
         position = end + 3
 
 
+def _type_checking_spans(data: bytes) -> list[tuple[int, int]]:
+    """The bodies of ``if TYPE_CHECKING:`` blocks, whose imports never run."""
+    spans = []
+    for match in _TYPE_CHECKING.finditer(data):
+        indent = len(match.group(1))
+        end = len(data)
+        for line in _LINE.finditer(data, match.end()):
+            if len(line.group(1)) <= indent:
+                end = line.start()
+                break
+        spans.append((match.end(), end))
+    return spans
+
+
 def imports(data: bytes) -> Iterator[tuple[int, str, tuple[str, ...]]]:
     """``(level, module, names)`` for each import statement that starts a line outside
     triple-quoted strings: ``from ..a import b, c`` is ``(2, "a", ("b", "c"))``, ``import a.b``
-    is ``(0, "a.b", ())``. One line-anchored regular expression, no parse."""
+    is ``(0, "a.b", ())``. Imports under ``if TYPE_CHECKING:`` are left out. One line-anchored
+    regular expression, no parse."""
     data = b"\n" + data
     spans = _string_spans(data)
+    if b"TYPE_CHECKING" in data:
+        spans = sorted(spans + _type_checking_spans(data))
     span = 0
     for match in _IMPORT.finditer(data):
         position = match.start() + 1
