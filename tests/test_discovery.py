@@ -596,3 +596,11 @@ def test_imports_under_type_checking_are_not_followed(tmp_path: Path) -> None:
     assert [name for name, kind in files if kind == "support"] == [
         "tests/after.py", "tests/runtime_helper.py"
     ]
+
+
+def test_exclude_applies_to_support_modules(tmp_path: Path) -> None:
+    write(tmp_path, "tests/test_a.py", "import helpers\nfrom legacy import old\n")
+    touch(tmp_path, "tests/helpers.py", "tests/legacy/__init__.py", "tests/legacy/old.py")
+    settings = rooted(tmp_path).with_overrides(exclude=("legacy",))
+    files, _ = shown(tmp_path, settings=settings)
+    assert files == [("tests/helpers.py", "support"), ("tests/test_a.py", "test")]

@@ -221,8 +221,20 @@ def discover(
             errors.append(FileError(shown, _reason(exc)))
     if trees:
         for path in _support(found, trees, settings):
-            found[path] = SourceFile(display_path(Path(path), cwd), path, "support")
+            if not _excluded_with_parents(Path(path), trees, settings, cwd):
+                found[path] = SourceFile(display_path(Path(path), cwd), path, "support")
     return sorted(found.values()), errors
+
+
+def _excluded_with_parents(path: Path, trees: list[Path], settings: Settings, cwd: Path) -> bool:
+    """Whether ``exclude`` matches ``path`` or a directory between it and its walked tree."""
+    if not settings.exclude:
+        return False
+    while path not in trees and path.parent != path:
+        if _excluded(path, settings, cwd):
+            return True
+        path = path.parent
+    return False
 
 
 def _support(found: dict[str, SourceFile], trees: list[Path], settings: Settings) -> list[str]:
