@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -604,3 +605,22 @@ def test_exclude_applies_to_support_modules(tmp_path: Path) -> None:
     settings = rooted(tmp_path).with_overrides(exclude=("legacy",))
     files, _ = shown(tmp_path, settings=settings)
     assert files == [("tests/helpers.py", "support"), ("tests/test_a.py", "test")]
+
+
+def test_sqlalchemy_version_gated_files_do_not_fail_the_scan(tmp_path: Path) -> None:
+    """sqlalchemy's test/conftest.py ignores its t-string modules below Python 3.14; they do not
+    parse on older interpreters, and every scan used to exit 2 on them."""
+    from isolint import scan_paths
+
+    write(
+        tmp_path, "test/conftest.py",
+        "import sys\n\ncollect_ignore_glob = []\n\n"
+        f"if sys.version_info < {tuple(sys.version_info[:2])!r} or sys.version_info < (99,):\n"
+        '    collect_ignore_glob.append("*_py314.py")\n',
+    )
+    write(tmp_path, "test/orm/test_tstring_py314.py", 'x = t"{not valid before 3.14"\n')
+    write(tmp_path, "test/orm/test_ok.py", "def test_x():\n    pass\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    result = scan_paths(["test"], cwd=tmp_path)
+    assert result.errors == ()
+    assert result.summary.files_scanned == 2
