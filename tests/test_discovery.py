@@ -536,6 +536,7 @@ def test_pytest_plugins_of_a_conftest_are_scanned(tmp_path: Path) -> None:
     write(tmp_path, "tests/__init__.py", "")
     write(tmp_path, "tests/fixtures/__init__.py", "")
     write(tmp_path, "tests/fixtures/db.py", "")
+    write(tmp_path, "tests/test_x.py", "")
     files, _ = shown(tmp_path, settings=rooted(tmp_path))
     assert ("tests/fixtures/db.py", "support") in files
 
@@ -624,3 +625,22 @@ def test_sqlalchemy_version_gated_files_do_not_fail_the_scan(tmp_path: Path) -> 
     result = scan_paths(["test"], cwd=tmp_path)
     assert result.errors == ()
     assert result.summary.files_scanned == 2
+
+
+def test_the_package_under_test_is_not_support_when_the_project_root_is_walked(
+    tmp_path: Path,
+) -> None:
+    """``isolint check .`` at a project's root: ``mypkg`` is imported by the tests but is the
+    code under test; ``tests/fixtures/db.py`` (no test module beside it) is test support."""
+    write(tmp_path, "pytest.ini", "[pytest]\npythonpath = .\n")
+    write(tmp_path, "conftest.py", "")
+    write(tmp_path, "mypkg/__init__.py", "from mypkg import core\n")
+    write(tmp_path, "mypkg/core.py", "")
+    write(tmp_path, "tests/test_a.py", "import mypkg\nfrom tests.fixtures import db\n")
+    write(tmp_path, "tests/__init__.py", "")
+    write(tmp_path, "tests/fixtures/__init__.py", "")
+    write(tmp_path, "tests/fixtures/db.py", "")
+    files, _ = shown(tmp_path, settings=load_settings(None, tmp_path))
+    assert [name for name, kind in files if kind == "support"] == [
+        "tests/__init__.py", "tests/fixtures/__init__.py", "tests/fixtures/db.py"
+    ]

@@ -23,6 +23,7 @@ files; relative imports against the file's package.
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import os
 import re
@@ -169,7 +170,7 @@ class SupportResolver:
         self._files: dict[str, bool] = {}
         self._dirs: dict[str, bool] = {}
         self._bases: dict[str, str] = {}
-        self._resolved: dict[tuple[str, int, str, tuple[str, ...]], list[str]] = {}
+        self._resolved: dict[tuple[str, int, str, tuple[str, ...]], tuple[list[str], str | None]] = {}
         self._tops: dict[str, tuple[str, bool] | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
 
@@ -239,25 +240,30 @@ class SupportResolver:
                     break
         return files
 
-    def resolve(self, importer: str, level: int, dotted: str, names: tuple[str, ...]) -> list[str]:
-        """The files an import statement in ``importer`` loads (wherever they are)."""
+    def resolve(
+        self, importer: str, level: int, dotted: str, names: tuple[str, ...]
+    ) -> tuple[list[str], str | None]:
+        """The files an import statement in ``importer`` loads (wherever they are), and for an
+        absolute import the top-level module or package they belong to (``root/top``)."""
         directory = os.path.dirname(importer)
         if level:
             for _ in range(level - 1):
                 directory = os.path.dirname(directory)
-            return self._module_files(directory, dotted, names)
+            return self._module_files(directory, dotted, names), None
         base = self.base_directory(directory)
         key = (base, level, dotted, names)
         if key not in self._resolved:
             self._resolved[key] = self._absolute(base, dotted, names)
         return self._resolved[key]
 
-    def _absolute(self, base: str, dotted: str, names: tuple[str, ...]) -> list[str]:
+    def _absolute(
+        self, base: str, dotted: str, names: tuple[str, ...]
+    ) -> tuple[list[str], str | None]:
         top = dotted.split(".", 1)[0]
-        if not top:
-            return []
-        root = self._top_root(base, top)
-        return [] if root is None else self._module_files(root, dotted, names)
+        root = self._top_root(base, top) if top else None
+        if root is None:
+            return [], None
+        return self._module_files(root, dotted, names), os.path.join(root, top)
 
     def _top_root(self, base: str, top: str) -> str | None:
         """The import root where the top-level name ``top`` is found, as Python's path finder
@@ -299,7 +305,8 @@ def support_modules(
 ) -> list[str]:
     """The package ``__init__.py`` files and imported modules inside ``roots`` (absolute,
     normalised paths) that importing ``collected`` (test modules and conftests) loads, other
-    than the paths in ``known``."""
+    than the paths in ``known``: the packages the collected files are in, and the imported
+    modules of the test tree (not the package under test when a project's root is walked)."""
     collected = list(collected)
     resolver = SupportResolver(roots, ())
     resolver.import_roots = tuple(dict.fromkeys(
@@ -308,6 +315,27 @@ def support_modules(
     seen = set(known)
     found: list[str] = []
     pending = list(collected)
+
+    # An absolutely imported module is test support when its top-level package holds collected
+    # test modules (``tests.helpers``, celery's ``t.skip``), or when it is a top-level module
+    # beside collected test modules (``import helpers``); otherwise it belongs to the package
+    # under test (a project's root walked with ``pythonpath = .``). Relative imports stay in
+    # the importer's package.
+    test_modules = sorted(p for p in collected if os.path.basename(p) != "conftest.py")
+    directories = {os.path.dirname(p) for p in test_modules}
+    tops: dict[str, bool] = {}
+
+    def test_support(top: str | None) -> bool:
+        if top is None:
+            return True
+        if top not in tops:
+            if os.path.isfile(top + ".py"):
+                tops[top] = os.path.dirname(top) in directories
+            else:
+                prefix = top + os.sep
+                index = bisect.bisect_left(test_modules, prefix)
+                tops[top] = index < len(test_modules) and test_modules[index].startswith(prefix)
+        return tops[top]
 
     def add(path: str) -> None:
         path = os.path.normpath(path)
@@ -329,11 +357,12 @@ def support_modules(
                 data = handle.read()
         except OSError:
             continue
-        for level, dotted, names in imports(data):
-            for target in resolver.resolve(path, level, dotted, names):
-                add(target)
+        statements = [*imports(data)]
         if os.path.basename(path) == "conftest.py":
-            for plugin in pytest_plugins(data):
-                for target in resolver.resolve(path, 0, plugin, ()):
+            statements += [(0, plugin, ()) for plugin in pytest_plugins(data)]
+        for level, dotted, names in statements:
+            targets, top = resolver.resolve(path, level, dotted, names)
+            if targets and test_support(top):
+                for target in targets:
                     add(target)
     return sorted(found)
