@@ -60,9 +60,12 @@ SUITES = (
     Suite("botocore", "1.35.90", ("tests",), "pypi:botocore"),
     Suite("pytest", "8.3.4", ("testing",), "pypi:pytest"),
     Suite("poetry", "1.8.5", ("tests",), "pypi:poetry"),
-    Suite("sentry-python", "064542dd", ("tests",), "github:getsentry/sentry-python@064542dd2cbdbe0b11f1cda7f47d7d2920b0c38b"),
-    Suite("prefect", "ce79dd3d", ("tests",), "github:PrefectHQ/prefect@ce79dd3d6cfa2b7337265498210dbc4d25bcdc98"),
-    Suite("pip", "6d309205", ("tests",), "github:pypa/pip@6d309205789d368b2749d93fd6193d584811efd5"),
+    Suite("sentry-python", "064542dd", ("tests",),
+          "github:getsentry/sentry-python@064542dd2cbdbe0b11f1cda7f47d7d2920b0c38b"),
+    Suite("prefect", "ce79dd3d", ("tests",),
+          "github:PrefectHQ/prefect@ce79dd3d6cfa2b7337265498210dbc4d25bcdc98"),
+    Suite("pip", "6d309205", ("tests",),
+          "github:pypa/pip@6d309205789d368b2749d93fd6193d584811efd5"),
 )
 
 #: The rules whose precision the labels measure (leaks of state into later tests).
@@ -204,7 +207,9 @@ def label_stub(finding: Finding) -> str:
 
 
 # ------------------------------------------------------------------------------ report
-def table(findings: list[Finding], labels: dict, suites: list[str]) -> tuple[list[dict], list[dict]]:
+def table(
+    findings: list[Finding], labels: dict, suites: list[str]
+) -> tuple[list[dict], list[dict]]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_rule[finding.rule].append(finding)

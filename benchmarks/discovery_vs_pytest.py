@@ -73,8 +73,9 @@ def main() -> int:
     imported = pytest_imports(args.python, suite, args.test_dir)
     scanned = isolint_files(suite, args.test_dir)
     kinds = Counter(scanned.values())
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     print(f"{suite.name}: pytest imports {len(imported)} modules under {args.test_dir}/, "
-          f"isolint scans {len(scanned)} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+          f"isolint scans {len(scanned)} ({counts}), "
           f"in both {len(imported & set(scanned))}")
     for title, paths in (("imported by pytest, not scanned", sorted(imported - set(scanned))),
                          ("scanned, not imported at collection", sorted(set(scanned) - imported))):

@@ -105,7 +105,7 @@ def test_skipped_directories(tmp_path: Path, skipped: str) -> None:
     "collected", ["env", "x.egg-info", "_build", "site-packages", "environment", "builds"]
 )
 def test_directories_pytest_collects_are_walked(tmp_path: Path, collected: str) -> None:
-    """Nothing wider than pytest's own ``norecursedirs``: poetry keeps tests in ``tests/.../env``."""
+    """Nothing wider than pytest's own ``norecursedirs`` (poetry keeps tests in ``.../env``)."""
     touch(tmp_path, f"{collected}/test_x.py", "test_kept.py")
     files, _ = shown(tmp_path)
     assert files == sorted([(f"{collected}/test_x.py", "test"), ("test_kept.py", "test")])

@@ -18,7 +18,8 @@ from isolint.support_modules import support_modules
 
 @dataclass(frozen=True, order=True)
 class SourceFile:
-    """A file to scan: its display path (relative to cwd when under it) and what pytest sees in it."""
+    """A file to scan: its display path (relative to cwd when under it) and what pytest sees
+    in it."""
 
     display: str
     path: str

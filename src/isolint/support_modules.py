@@ -170,7 +170,9 @@ class SupportResolver:
         self._files: dict[str, bool] = {}
         self._dirs: dict[str, bool] = {}
         self._bases: dict[str, str] = {}
-        self._resolved: dict[tuple[str, int, str, tuple[str, ...]], tuple[list[str], str | None]] = {}
+        self._resolved: dict[
+            tuple[str, int, str, tuple[str, ...]], tuple[list[str], str | None]
+        ] = {}
         self._tops: dict[str, tuple[str, bool] | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
 
