@@ -269,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--todo", metavar="RULE",
                         help="print label stubs for RULE's unlabelled findings, sample order")
     parser.add_argument("--limit", type=int, default=20, help="how many --todo stubs")
+    parser.add_argument("--false-alarms", action="store_true",
+                        help="also list the labelled false alarms still reported, with reasons")
     args = parser.parse_args(argv)
 
     args.isolint = str(Path(args.isolint).absolute())
@@ -292,6 +294,13 @@ def main(argv: list[str] | None = None) -> int:
             print(label_stub(finding))
         return 0
     print(render(rows, lost, files))
+    if args.false_alarms:
+        print("\nlabelled false alarms still reported:")
+        for finding in sorted(findings, key=lambda f: (f.rule, f.suite, f.path, f.line)):
+            entry = labels.get(finding.key)
+            if entry is not None and entry["label"] == "false-alarm":
+                print(f"  {finding.rule}  {finding.suite}:{finding.path}:{finding.line}  "
+                      f"{finding.text[:60]}  -- {entry.get('reason', '')}")
     if args.out:
         args.out.write_text(json.dumps({
             "files": files, "rows": rows, "lost": lost,
