@@ -45,6 +45,21 @@ CLEANUP_REGISTRARS = frozenset(
 FIXTURE_DECORATORS = frozenset(
     {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
 )
+#: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
+ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
+EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+#: Decorators that make a generator function a context manager.
+CONTEXT_MANAGER_DECORATORS = frozenset(
+    {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
+)
+#: Calls that run a function in another process: ``target=`` / ``initializer=`` arguments.
+PROCESS_STARTERS = frozenset(
+    {"multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.pool.Pool",
+     "multiprocessing.context.Process", "concurrent.futures.ProcessPoolExecutor",
+     "concurrent.futures.process.ProcessPoolExecutor"}
+)
+#: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
+PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 UNITTEST_BASES = frozenset(
     {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
      "twisted.trial.unittest.TestCase", "django.test.TestCase", "django.test.SimpleTestCase",
@@ -423,11 +438,14 @@ class FileContext:
                 return True
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 parent = self.stack[index - 1] if index else None
-                if isinstance(parent, ast.ClassDef) and ancestor.name in TEARDOWN_METHODS:
+                if isinstance(parent, ast.ClassDef) and ancestor.name in TEARDOWN_METHODS | EXIT_METHODS:
                     return True
                 if isinstance(parent, ast.Module) and ancestor.name in TEARDOWN_FUNCTIONS:
                     return True
-                yield_line = self.yield_line(ancestor) if self.is_fixture(ancestor) else None
+                yield_line = (
+                    self.yield_line(ancestor)
+                    if self.is_fixture(ancestor) or self.is_context_manager(ancestor) else None
+                )
                 if yield_line is not None and line > yield_line:
                     return True
                 if parent is not None and self._is_registered_callback(ancestor, parent):
@@ -474,6 +492,9 @@ class FileContext:
             if self.is_fixture(func):
                 out.extend(self.after_yield(func))
         cls = self.enclosing_class()
+        if cls is not None and functions and functions[0].name in ENTER_METHODS:
+            if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
+                out.extend(s for m in self.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
         if cls is not None:
             for method in self.teardown_methods(cls):
                 out.extend(method.body)
@@ -492,12 +513,74 @@ class FileContext:
         return out
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
-        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``."""
+        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
+        ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
+        was nothing to restore, the usual case) does not count unless its ``else:`` restores too."""
         for root in self.cleanup_code():
-            for node in walk(root):
+            for node in self._unconditional(root):
                 if predicate(node):
                     return True
         return False
+
+    def _unconditional(self, root: ast.AST) -> Iterator[ast.AST]:
+        """:func:`walk` of ``root`` without the bodies of ``if saved:`` guards on a saved value
+        that is None when there was nothing before (see :meth:`restored`)."""
+        todo = deque([root])
+        while todo:
+            node = todo.popleft()
+            yield node
+            if type(node) is ast.If and self._guards_on_missing(node.test):
+                todo.append(node.test)
+                todo.extend(node.orelse)
+                continue
+            todo.extend(iter_children(node))
+
+    def _guards_on_missing(self, test: ast.expr) -> bool:
+        """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+            if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                test = test.left
+        if not isinstance(test, ast.Name):
+            return False
+        saved = self.constant_value(test.id)
+        if not isinstance(saved, ast.Call):
+            return False
+        func = saved.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(saved.args) == 1:
+            return not saved.keywords
+        return (
+            isinstance(func, ast.Name) and func.id == "getattr" and len(saved.args) == 3
+            and isinstance(saved.args[2], ast.Constant) and saved.args[2].value is None
+        )
+
+    def is_context_manager(self, func: ast.AST) -> bool:
+        """Whether ``func`` is decorated with ``contextlib.contextmanager`` (or the async one)."""
+        return any(name in CONTEXT_MANAGER_DECORATORS for name in self.decorator_names(func))
+
+    def runs_in_other_process(self) -> bool:
+        """Whether the current node is in a function this module hands to another process
+        (``multiprocessing.Process(target=f)``, ``Pool(initializer=f)``,
+        ``ProcessPoolExecutor(initializer=f)``): what it changes, it changes there."""
+        names = self._process_targets
+        return bool(names) and any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names
+            for n in self.stack[:-1]
+        )
+
+    @cached_property
+    def _process_targets(self) -> frozenset[str]:
+        if not any(word in self.source for word in PROCESS_WORDS):
+            return frozenset()
+        out = set()
+        for node in walk(self.tree):
+            if type(node) is ast.Call and self.callee_word(node) in PROCESS_WORDS:
+                name = self.call_name(node) or ""
+                if name and name not in PROCESS_STARTERS and not name.startswith("multiprocessing."):
+                    continue
+                for kw in node.keywords:
+                    if kw.arg in ("target", "initializer") and isinstance(kw.value, ast.Name):
+                        out.add(kw.value.id)
+        return frozenset(out)
 
     def managed_by(self, predicate: Callable[[ast.expr], bool]) -> bool:
         """Whether the current node runs inside a ``with`` item, or under a decorator of an
@@ -538,6 +621,8 @@ class FileContext:
         """
         changes = list(changes)
         if not changes or self.in_cleanup_code() or self.expected_to_raise():
+            return []
+        if self.runs_in_other_process():
             return []
         if managed is not None and self.managed_by(managed):
             return []

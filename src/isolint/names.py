@@ -15,6 +15,8 @@ CANONICAL_MODULES = {
     "mock": "unittest.mock",
     "asynctest.mock": "unittest.mock",
 }
+#: Attributes of a module that are another module: ``os.sys`` is ``sys``.
+MODULE_ATTRIBUTES = {"os.sys": "sys"}
 _BUILTINS = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: The statements the import table is built from.
@@ -95,7 +97,10 @@ class ImportTable:
             return None
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
-            return f"{base}.{node.attr}" if base else None
+            if not base:
+                return None
+            dotted = f"{base}.{node.attr}"
+            return MODULE_ATTRIBUTES.get(dotted, dotted)
         return None
 
     def binds(self, name: str) -> bool:
@@ -107,8 +112,14 @@ class ImportTable:
         an import binds it, a parent or a child of it (aliases resolve through imports)."""
         targets, parents = self._import_targets
         parts = qualified.split(".")
-        return qualified in parents or any(
+        if qualified in parents or any(
             ".".join(parts[:end]) in targets for end in range(1, len(parts) + 1)
+        ):
+            return True
+        # `os.sys.modules` reaches `sys.modules` through `import os`.
+        return any(
+            (qualified == target or qualified.startswith(target + ".")) and self.may_resolve_under(alias)
+            for alias, target in MODULE_ATTRIBUTES.items()
         )
 
     @cached_property

@@ -153,12 +153,29 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     root = _root_name(expr)
     if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
         return None
+    if ctx.binds_locally(root.id):
+        return _through_local_alias(ctx, expr, root)
     qualified = ctx.qualified_name(expr)
-    if qualified is None or ctx.binds_locally(root.id):
+    if qualified is None:
         return None
     if not ctx.imports.binds(root.id) and "." not in qualified:
         return None  # a builtin
     return qualified
+
+
+def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> str | None:
+    """``cls.execute`` after ``cls = pkg.mod.C`` in the same function: ``pkg.mod.C.execute``
+    (a local name bound once to an imported object, not to a call's result)."""
+    value = ctx.constant_value(root.id)
+    if not isinstance(value, ast.Attribute):
+        return None  # a bare name (`x = y`) is followed by the import table already
+    inner = _root_name(value)
+    if inner is None or inner.id == root.id or ctx.binds_locally(inner.id):
+        return None
+    qualified = ctx.qualified_name(value)
+    if qualified is None:
+        return None
+    return qualified + expr_key(expr)[len(root.id):]
 
 
 def _in_function(ctx: FileContext) -> bool:
@@ -206,7 +223,7 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
                 qualified in KNOWN_MUTABLE_GLOBALS or _constant_style(qualified)
             ):
                 continue
-        out.append(StateWrite(target, spellings(ctx, obj, suffix)))
+        out.append(StateWrite(target, spellings(ctx, obj, suffix) | {qualified + suffix}))
     return out
 
 
@@ -288,7 +305,13 @@ class ModuleStatePollution(Rule):
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
     value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
-    reported once per function.
+    reported once per function; so is an object the function installed (`X.http =
+    MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
+    A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
+    to `pkg.mod.C.execute`. A module global rebound through `global X` is not reported when
+    every function that reads `X` binds it first: it calls the function that rebinds it, or its
+    class has that method (sqlalchemy's `define_tables`), or `setup_module` rebinds it. Code in a
+    function handed to another process (`multiprocessing.Process(target=f)`) is not reported.
 
     Severity is MEDIUM: the change outlives the test like an environment variable does, but
     usually only tests that read the same attribute notice it, and isolint cannot see whether
@@ -341,11 +364,20 @@ class ModuleStatePollution(Rule):
     def __init__(self) -> None:
         #: (enclosing function, what changed): each target is reported once per function.
         self._seen: set[tuple[int, frozenset[str]]] = set()
+        #: Per enclosing function: the spellings of the attributes and items it assigned.
+        self._assigned: dict[int, set[str]] = {}
+        #: Per global name: whether every function that reads it binds it first.
+        self._bound_first: dict[str, bool] = {}
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
-            seen = (id(ctx.enclosing_function()), write.spellings)
+            func = ctx.enclosing_function()
+            seen = (id(func), write.spellings)
             if seen in self._seen or _puts_back(ctx, node, write):
+                continue
+            if self._into_new_object(func, node, write):
+                continue
+            if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
             left = ctx.unrestored(
                 [write],
@@ -357,6 +389,67 @@ class ModuleStatePollution(Rule):
                 ctx.report(self, node, target=_short(write.target))
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+
+    def _into_new_object(self, func: ast.AST | None, node: ast.AST, write: StateWrite) -> bool:
+        """``X.http.request = ...`` after ``X.http = MagicMock()`` in the same function: a write
+        into the object the function installed itself, which the first write already reports."""
+        assigned = self._assigned.setdefault(id(func), set())
+        inside = any(
+            mine.startswith((theirs + ".", theirs + "["))
+            for mine in write.spellings for theirs in assigned
+        )
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and not write.target.startswith("global "):
+            assigned.update(write.spellings)
+        return inside
+
+    def _rebound_first(self, ctx: FileContext, name: str) -> bool:
+        """Whether every function of the module that reads global ``name`` binds it first:
+        it calls a function that rebinds it through ``global``, or its class has such a method
+        (sqlalchemy's ``define_tables`` classmethod, run when the class is set up), or the
+        module's set-up rebinds it. Then what an earlier test left in it is never read."""
+        if name not in self._bound_first:
+            self._bound_first[name] = _rebound_before_reads(ctx, name)
+        return self._bound_first[name]
+
+
+#: Module-level functions that run before every test of the module.
+MODULE_SETUPS = frozenset({"setup_module", "setUpModule"})
+
+
+def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
+    owners: list[tuple[ast.ClassDef | None, ast.AST]] = []
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            owners.append((None, stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            owners.extend(
+                (stmt, m) for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+    binders = [(cls, f) for cls, f in owners if name in ctx._global_names(f)]
+    binder_names = {f.name for _, f in binders}  # type: ignore[attr-defined]
+    if any(cls is None and (f.name in MODULE_SETUPS or ctx.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
+        return True
+    binder_classes = {id(cls) for cls, _ in binders if cls is not None}
+    readers = 0
+    for cls, func in owners:
+        if name in ctx._global_names(func) or name in ctx._local_names(func):
+            continue
+        nodes = list(walk(func))
+        if not any(type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Load for n in nodes):
+            continue
+        readers += 1
+        if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.base_classes(cls)]):
+            continue
+        if any(type(n) is ast.Call and _called_name(n.func) in binder_names for n in nodes):
+            continue
+        return False
+    return readers > 0
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
