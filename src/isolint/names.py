@@ -15,6 +15,10 @@ CANONICAL_MODULES = {
     "mock": "unittest.mock",
     "asynctest.mock": "unittest.mock",
 }
+#: A name spelled with this prefix is already qualified (``"\0os"`` is the module ``os``): the
+#: project index writes another module's cleanup code this way, so that any file's import table
+#: resolves it as that module meant it.
+QUALIFIED_PREFIX = "\0"
 #: Attributes of a module that are another module: ``os.sys`` is ``sys``.
 MODULE_ATTRIBUTES = {"os.sys": "sys"}
 _BUILTINS = frozenset(dir(builtins))
@@ -94,6 +98,8 @@ class ImportTable:
                 return alias
             if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
                 return name
+            if name[:1] == QUALIFIED_PREFIX:
+                return name[1:]
             return None
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
@@ -104,8 +110,19 @@ class ImportTable:
         return None
 
     def binds(self, name: str) -> bool:
-        """Whether ``name`` is bound by an import in this module."""
-        return name in self._bound
+        """Whether ``name`` is bound by an import in this module (or is already qualified)."""
+        return name in self._bound or name[:1] == QUALIFIED_PREFIX
+
+    def bind(self, name: str, qualified: str) -> None:
+        """Bind ``name`` to ``qualified`` (a relative import resolved, a project re-export
+        followed), as if an import said so."""
+        self._bound[name] = qualified
+        self.tails[name] = qualified.rsplit(".", 1)[-1]
+        self.__dict__.pop("_import_targets", None)
+
+    def bound(self) -> dict[str, str]:
+        """The names imports bind, and what they stand for."""
+        return dict(self._bound)
 
     def may_resolve_under(self, qualified: str) -> bool:
         """Whether any name in this module can resolve to ``qualified`` or below it: only when
