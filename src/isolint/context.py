@@ -19,8 +19,16 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 from isolint.config import Settings
 from isolint.model import Finding, Severity
 from isolint.names import ImportTable, blocks, statements
+from isolint.project_cleanup import PYTESTER_FIXTURES, PYTESTER_RESTORES
+from isolint.project_index import (
+    CONTEXT_MANAGER_DECORATORS,
+    ENTER_METHODS,
+    EXIT_METHODS,
+    FIXTURE_DECORATORS,
+)
 
 if TYPE_CHECKING:
+    from isolint.project_cleanup import ProjectView
     from isolint.rules.base import Rule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -41,16 +49,6 @@ SETUP_METHODS = frozenset(
 CLEANUP_REGISTRARS = frozenset(
     {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
      "push_async_callback", "addModuleCleanup"}
-)
-FIXTURE_DECORATORS = frozenset(
-    {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
-)
-#: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
-ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
-EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
-#: Decorators that make a generator function a context manager.
-CONTEXT_MANAGER_DECORATORS = frozenset(
-    {"contextlib.contextmanager", "contextlib.asynccontextmanager"}
 )
 #: Calls that run a function in another process: ``target=`` / ``initializer=`` arguments.
 PROCESS_STARTERS = frozenset(
@@ -91,10 +89,41 @@ class FileContext:
     #: Ancestors of the node being visited, outermost first (maintained by the engine).
     stack: list[ast.AST] = field(default_factory=list)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    #: What the project index tells about this file (None: a file scanned on its own).
+    project: "ProjectView | None" = None
 
     def __post_init__(self) -> None:
         self.imports = ImportTable(self.tree)
         self._memo: dict[tuple[str, int], object] = {}
+        if self.project is not None:
+            self._resolve_through_project(self.project)
+
+    def _resolve_through_project(self, project: "ProjectView") -> None:
+        """Relative imports qualified from the file's module name; project re-exports of
+        outside modules followed (``from tests import mock`` is ``unittest.mock``)."""
+        for name, qualified in project.relative_imports(self.tree).items():
+            self.imports.bind(name, qualified)
+        for name, qualified in self.imports.bound().items():
+            canonical = project.canonical(qualified)
+            if canonical != qualified:
+                self.imports.bind(name, canonical)
+
+    @cached_property
+    def teardown_names(self) -> frozenset[str]:
+        """Methods run after each test or class: pytest's and unittest's, ``[tool.isolint]
+        teardown-methods``, and those of a known plugin in use (sqlalchemy's)."""
+        extra = self.project.teardown_names() if self.project is not None else frozenset()
+        return TEARDOWN_METHODS | frozenset(self.settings.teardown_methods) | extra
+
+    @cached_property
+    def setup_names(self) -> frozenset[str]:
+        """Methods run before each test or class (see :attr:`teardown_names`)."""
+        extra = self.project.setup_names() if self.project is not None else frozenset()
+        return SETUP_METHODS | frozenset(self.settings.setup_methods) | extra
+
+    def initial_value(self, qualified: str) -> ast.expr | None:
+        """What a project module binds ``qualified`` to when imported (bound once), or None."""
+        return self.project.initial_value(qualified) if self.project is not None else None
 
     # ----------------------------------------------------------------- names
     def qualified_name(self, node: ast.AST | None) -> str | None:
@@ -372,7 +401,7 @@ class FileContext:
         return out
 
     def teardown_methods(self, cls: ast.ClassDef) -> list[FunctionNode]:
-        return [m for m in self.class_methods(cls) if m.name in TEARDOWN_METHODS]
+        return [m for m in self.class_methods(cls) if m.name in self.teardown_names]
 
     def autouse_fixtures(self, scope_body: list[ast.stmt]) -> list[FunctionNode]:
         return [
@@ -438,7 +467,9 @@ class FileContext:
                 return True
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 parent = self.stack[index - 1] if index else None
-                if isinstance(parent, ast.ClassDef) and ancestor.name in TEARDOWN_METHODS | EXIT_METHODS:
+                if isinstance(parent, ast.ClassDef) and (
+                    ancestor.name in self.teardown_names or ancestor.name in EXIT_METHODS
+                ):
                     return True
                 if isinstance(parent, ast.Module) and ancestor.name in TEARDOWN_FUNCTIONS:
                     return True
@@ -499,7 +530,7 @@ class FileContext:
             for method in self.teardown_methods(cls):
                 out.extend(method.body)
             for method in self.class_methods(cls):
-                if method.name in SETUP_METHODS:
+                if method.name in self.setup_names:
                     out.extend(self.registered_cleanups(method))
             for fixture in self.autouse_fixtures(cls.body):
                 out.extend(self.after_yield(fixture))
@@ -510,6 +541,10 @@ class FileContext:
                 out.extend(self.after_yield(func))
             elif name in ("setup_module", "setUpModule"):
                 out.extend(self.registered_cleanups(func))
+        if any(a.arg in PYTESTER_FIXTURES for f in functions for a in f.args.args):
+            out.extend(PYTESTER_RESTORES)  # pytester puts cwd, sys.modules and sys.path back
+        if self.project is not None:
+            out.extend(self.project.cleanup_code(self, self.teardown_names))
         return out
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
@@ -593,6 +628,10 @@ class FileContext:
             for deco in getattr(ancestor, "decorator_list", ()):
                 if predicate(deco):
                     return True
+        cls = self.enclosing_class() if self.project is not None else None
+        if cls is not None and self.project is not None:
+            # A patcher the class's set-up starts for every test (own or a base's in any module).
+            return any(predicate(p) for p in self.project.setup_patchers(self, cls, self.setup_names))
         return False
 
     def expected_to_raise(self) -> bool:

@@ -9,6 +9,7 @@ import tokenize
 import weakref
 import io
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -20,6 +21,8 @@ _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.gc_pause import gc_paused
 from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
 from isolint.model import FileError, FileResult, ScanResult, Severity
+from isolint.project_cleanup import ProjectView
+from isolint.project_index import ProjectIndex
 from isolint.rules import ALL_RULES, rule_by_key
 from isolint.rules.base import Rule
 from isolint.suppressions import apply_suppressions, parse_suppressions
@@ -310,16 +313,27 @@ def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
     return sorted(files, key=lambda f: (f.kind != "conftest", f.display))
 
 
+def project_index(settings: Settings) -> ProjectIndex:
+    """The run's project index: rootdir, ``src/`` and the ``pythonpath`` ini option as roots
+    (``pythonpath`` entries are relative to the ini file's directory)."""
+    pytest = settings.pytest
+    base = os.path.dirname(pytest.inifile) if pytest.inifile else pytest.rootdir
+    return ProjectIndex(pytest.rootdir, [os.path.join(base, p) for p in pytest.pythonpath])
+
+
 class ConftestCache:
     """Conftest facts by absolute path, each conftest parsed at most once per scan."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, index: ProjectIndex | None = None) -> None:
         self.settings = settings
+        self.index = index
         self._facts: dict[str, ConftestFacts | None] = {}
         self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
 
-    def remember(self, path: str, tree: ast.Module) -> None:
+    def remember(self, path: str, tree: ast.Module, data: bytes | None = None) -> None:
         self._facts[path] = conftest_facts(tree, path, self.settings)
+        if self.index is not None and data is not None:
+            self.index.remember(path, tree, data)
 
     def get(self, path: str) -> ConftestFacts | None:
         if path not in self._facts:
@@ -351,11 +365,13 @@ def scan_tree(
     settings: Settings,
     kind: str = "test",
     conftests: tuple[ConftestFacts, ...] = (),
+    project: ProjectView | None = None,
 ) -> FileResult:
-    """Run the enabled rules over one parsed module."""
+    """Run the enabled rules over one parsed module (``project``: what the project index
+    tells about it; without it, the file is analysed on its own)."""
     errors: list[FileError] = []
     ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
-                      severity_overrides=severity_overrides(settings))
+                      severity_overrides=severity_overrides(settings), project=project)
     rules = [rule() for rule in enabled_rules(settings, path, kind)]
     # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
     rules = [rule for rule in rules if rule.may_fire(ctx)]
@@ -406,9 +422,17 @@ def _scan_data(
     except SourceError as exc:
         return FileResult(source.display, (), (FileError(source.display, str(exc)),))
     if source.kind == "conftest":
-        conftests.remember(source.path, tree)
+        conftests.remember(source.path, tree, data)
     facts = conftests.for_file(source.path)
-    return scan_tree(tree, text, source.display, settings, source.kind, facts)
+    index = conftests.index
+    if index is None:
+        return scan_tree(tree, text, source.display, settings, source.kind, facts)
+    index.start_file()
+    chain = [f.path for f in facts if f.path != source.path]
+    view = ProjectView(index, source.path, chain)
+    result = scan_tree(tree, text, source.display, settings, source.kind, facts, view)
+    depends = tuple(d for d in index.dependencies() if d[0] != source.path)
+    return replace(result, depends=depends) if depends else result
 
 
 def scan_paths(

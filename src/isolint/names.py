@@ -19,6 +19,9 @@ CANONICAL_MODULES = {
 #: project index writes another module's cleanup code this way, so that any file's import table
 #: resolves it as that module meant it.
 QUALIFIED_PREFIX = "\0"
+#: A name spelled with this prefix is a parameter or local variable of another module's helper:
+#: as a key of a restore (``sys.modules.pop(name)``) it stands for any key the caller passes.
+ANY_VALUE_PREFIX = "\1"
 #: Attributes of a module that are another module: ``os.sys`` is ``sys``.
 MODULE_ATTRIBUTES = {"os.sys": "sys"}
 _BUILTINS = frozenset(dir(builtins))

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
-from isolint.cache import ResultCache, digest
+from isolint.cache import ModuleDigests, ResultCache, digest
 from isolint.config import Settings
 from isolint.discovery import SourceFile, discover
-from isolint.engine import ConftestCache, SourceError, conftests_first, read_bytes, scan_data
+from isolint.engine import ConftestCache, SourceError, conftests_first, project_index, read_bytes, scan_data
 from isolint.model import FileError, FileResult, ScanResult
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class _Scanner:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.conftests = ConftestCache(settings)
+        self.conftests = ConftestCache(settings, project_index(settings))
 
     def scan(self, source: SourceFile, data: bytes) -> FileResult:
         return scan_data(source, data, self.settings, self.conftests)
@@ -153,6 +153,7 @@ def scan_files(
     scanner = _Scanner(settings)
     serial = jobs <= 1 or len(ordered) < 2 * MIN_FILES_PER_JOB
     digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None
+    modules = ModuleDigests()
     results: list[FileResult] = []
     misses: list[tuple[SourceFile, str | None, bytes | None]] = []
     for source in ordered:
@@ -172,6 +173,8 @@ def scan_files(
         content = digest(data)
         key = cache.key(source, content, digests.for_file(source.path))
         hit = cache.load(key)
+        if hit is not None and not modules.fresh(hit):
+            hit = None  # a module its analysis read has changed since
         if hit is not None:
             results.append(hit)
         elif serial:

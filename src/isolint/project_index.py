@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from isolint.names import QUALIFIED_PREFIX, ImportTable, statements
+from isolint.names import ANY_VALUE_PREFIX, QUALIFIED_PREFIX, ImportTable, statements
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -49,6 +49,8 @@ FIXTURE_DECORATORS = frozenset(
     {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
 )
 CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+#: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
+ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
 #: How deep calls from cleanup code into project functions are followed.
 CALL_DEPTH = 3
@@ -73,6 +75,9 @@ class Module:
     values: dict[str, ast.expr] = field(default_factory=dict)
     #: ``pytest_plugins`` named in the module (literal strings only).
     plugins: tuple[str, ...] = ()
+    #: A scanned file's own summary, which lives as long as its scan: its answers are memoised
+    #: here rather than in the index (its nodes are freed with it, their ids reused).
+    memo: dict | None = None
 
     def qualified(self, node: ast.AST) -> str | None:
         """The qualified name of ``node`` as this module spells it; a name the module defines
@@ -275,6 +280,34 @@ class ProjectIndex:
             qualified, extra_roots = ".".join([target, *tail]), ()
         return None
 
+    @staticmethod
+    def local_definition(module: Module, expr: ast.expr) -> Definition | None:
+        """The function or class ``module`` itself defines under the bare name ``expr``."""
+        if not isinstance(expr, ast.Name):
+            return None
+        if expr.id in module.functions:
+            return Definition(module, module.functions[expr.id], "function")
+        if expr.id in module.classes:
+            return Definition(module, module.classes[expr.id], "class")
+        return None
+
+    def autouse_cleanup(self, module: Module, seen: frozenset[str] = frozenset()) -> list[ast.AST]:
+        """The portable after-``yield`` code of ``module``'s module-level autouse fixtures and
+        of those of the ``pytest_plugins`` modules it names (a conftest's, typically)."""
+        memo = self._restore if module.memo is None else module.memo
+        key = (id(module), "autouse", 0)
+        if key not in memo:
+            memo[key] = []
+            out: list[ast.AST] = []
+            for fixture in module.autouse_fixtures():
+                out.extend(self.restore_code(Definition(module, fixture, "function"), "after_yield"))
+            for plugin in module.plugins:
+                found = self.module(plugin)
+                if found is not None and found.path not in seen:
+                    out.extend(self.autouse_cleanup(found, seen | {module.path}))
+            memo[key] = out
+        return memo[key]
+
     def bases(self, module: Module, cls: ast.ClassDef) -> list[tuple[Module, ast.ClassDef]]:
         """The project classes ``cls`` derives from, transitively, nearest first."""
         out: list[tuple[Module, ast.ClassDef]] = []
@@ -327,11 +360,12 @@ class ProjectIndex:
         return self._memo_restore(definition, how, CALL_DEPTH)
 
     def _memo_restore(self, definition: Definition, how: str, depth: int) -> list[ast.AST]:
+        memo = self._restore if definition.module.memo is None else definition.module.memo
         key = (id(definition.node), how, depth)
-        if key not in self._restore:
-            self._restore[key] = []  # a recursive helper sees nothing rather than looping
-            self._restore[key] = self._restore_code(definition, how, depth)
-        return self._restore[key]
+        if key not in memo:
+            memo[key] = []  # a recursive helper sees nothing rather than looping
+            memo[key] = self._restore_code(definition, how, depth)
+        return memo[key]
 
     def _restore_code(self, definition: Definition, how: str, depth: int) -> list[ast.AST]:
         module, node = definition.module, definition.node
@@ -372,8 +406,10 @@ class ProjectIndex:
 
     def _helper_code(self, module: Module, expr: ast.expr, depth: int) -> list[ast.AST]:
         target = expr.func if isinstance(expr, ast.Call) else expr
-        qualified = module.qualified(target)
-        found = self.definition(qualified) if qualified else None
+        found = self.local_definition(module, target)
+        if found is None:
+            qualified = module.qualified(target)
+            found = self.definition(qualified) if qualified else None
         if found is None:
             return []
         if found.kind == "function" and not _decorated_by(found.module, found.node, CONTEXT_MANAGER_DECORATORS):
@@ -384,7 +420,7 @@ class ProjectIndex:
                   owner: ast.ClassDef | None = None) -> list[ast.AST]:
         """Copies of ``roots`` with ``module``'s imported names qualified, plus the portable
         bodies of the project functions they call (``depth`` levels)."""
-        out = [_Qualifier(module).visit(copy.deepcopy(r)) for r in roots]
+        out = [portable(module, r) for r in roots]
         if depth <= 0:
             return out
         for root in roots:
@@ -403,8 +439,9 @@ class ProjectIndex:
                 and func.value.id in ("self", "cls") and owner is not None:
             found = self.method(module, owner, func.attr)
             return Definition(found[0], found[1], "function", found[2]) if found else None
-        if isinstance(func, ast.Name) and func.id in module.functions:
-            return Definition(module, module.functions[func.id], "function")
+        local = self.local_definition(module, func)
+        if local is not None:
+            return local if local.kind == "function" else None
         qualified = module.table.resolve(func)
         if not qualified:
             return None
@@ -419,7 +456,7 @@ def summarise(name: str, path: str, digest: str, tree: ast.Module) -> Module:
     package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
     for stmt in statements(tree.body):
         if isinstance(stmt, ast.ImportFrom) and stmt.level:
-            base = _relative_base(package, stmt.level)
+            base = relative_base(package, stmt.level)
             if base is None:
                 continue
             source = ".".join(p for p in (base, stmt.module or "") if p)
@@ -472,7 +509,8 @@ def module_name(path: str) -> tuple[str, str]:
     return ".".join(parts), directory
 
 
-def _relative_base(package: str, level: int) -> str | None:
+def relative_base(package: str, level: int) -> str | None:
+    """The package a relative import of ``level`` dots in ``package`` starts from."""
     parts = package.split(".") if package else []
     if level - 1 > len(parts):
         return None
@@ -557,9 +595,20 @@ class _Qualifier(ast.NodeTransformer):
                 return qualified_expr(f"{self.module.name}.{node.id}", node)
             return node
         qualified = self.module.table.resolve(node)
-        if qualified is None or (qualified == node.id and not self.module.table.binds(node.id)):
-            return node  # a local name, or a builtin
+        if qualified is None:
+            if node.id in ("self", "cls") or node.id in self.module.values:
+                return node
+            # A parameter or local of the helper: it stands for whatever the caller passes
+            # (`sys.modules.pop(name)` in `reset_modules(*names)`).
+            return ast.copy_location(ast.Name(ANY_VALUE_PREFIX + node.id, ast.Load()), node)
+        if qualified == node.id and not self.module.table.binds(node.id):
+            return node  # a builtin
         return qualified_expr(qualified, node)
+
+
+def portable(module: Module, node: ast.AST) -> ast.AST:
+    """A copy of ``node`` (code of ``module``) with its imported names qualified."""
+    return _Qualifier(module).visit(copy.deepcopy(node))
 
 
 def qualified_expr(qualified: str, like: ast.AST) -> ast.expr:
@@ -571,4 +620,5 @@ def qualified_expr(qualified: str, like: ast.AST) -> ast.expr:
     return expr
 
 
-__all__ = ["ProjectIndex", "Module", "Definition", "module_name", "summarise", "qualified_expr"]
+__all__ = ["ProjectIndex", "Module", "Definition", "module_name", "summarise", "portable",
+           "qualified_expr"]

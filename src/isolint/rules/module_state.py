@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, expr_key, last_parts, walk
+from isolint.context import ENTER_METHODS, EXIT_METHODS, FileContext, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
 from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
@@ -48,9 +48,6 @@ _WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
 _CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
 MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
-#: Methods of a context manager class; what ``__enter__`` changes, ``__exit__`` puts back.
-ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
-EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
 #: Words in the name of a decorator or context manager that saves and restores state.
 RESTORER_WORDS = ("conserve", "preserve", "restore", "save", "keep", "protect", "isolate")
 
@@ -375,7 +372,7 @@ class ModuleStatePollution(Rule):
             seen = (id(func), write.spellings)
             if seen in self._seen or _puts_back(ctx, node, write):
                 continue
-            if self._into_new_object(func, node, write):
+            if self._into_new_object(func, node, write) or _resets_to_initial(ctx, node, write):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
@@ -410,6 +407,19 @@ class ModuleStatePollution(Rule):
         if name not in self._bound_first:
             self._bound_first[name] = _rebound_before_reads(ctx, name)
         return self._bound_first[name]
+
+
+def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
+    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``:
+    a lazy singleton put back to the value it has after import, not a change."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+        return False
+    for spelling in write.spellings:
+        initial = ctx.initial_value(spelling) if "." in spelling else None
+        if isinstance(initial, ast.Constant) and type(initial.value) is type(node.value.value) \
+                and initial.value == node.value.value:
+            return True
+    return False
 
 
 #: Module-level functions that run before every test of the module.

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from isolint.context import FileContext, expr_key, last_parts, walk
+from isolint.names import ANY_VALUE_PREFIX
 from isolint.rules.module_state import patched_targets
 
 if TYPE_CHECKING:
@@ -283,8 +284,8 @@ def restores(node: ast.AST, write: StateWrite, ctx: FileContext, kind: StateKind
 def restores_write(restore: StateWrite, write: StateWrite) -> bool:
     """Whether the change ``restore`` covers what ``write`` changed: all of the state
     (``os.environ.clear()``, ``os.chdir(old)``), or at least its keys."""
-    if restore.keys is None:
-        return True
+    if restore.keys is None or any(key.startswith(ANY_VALUE_PREFIX) for key in restore.keys):
+        return True  # all of it, or a key a helper was handed (see ANY_VALUE_PREFIX)
     return write.keys is not None and write.keys <= restore.keys
 
 

@@ -1,0 +1,242 @@
+"""What the project index tells the analysis of one scanned file (:class:`ProjectView`).
+
+The file context asks it for names the file imports from project modules (re-exports
+followed), for the initial value of a project module's attribute, and for the cleanup code that
+runs after a test across modules: the teardown methods of base classes defined in other modules
+(and the helpers they call), autouse fixtures in scope (every ``conftest.py`` above the file,
+the ``pytest_plugins`` modules those name, the module, the class) after their ``yield``, the
+``finally:``/``__exit__`` code of with-helpers and decorators, and pytester's own restores.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterable
+
+from isolint.project_index import (
+    CONTEXT_MANAGER_DECORATORS,
+    Definition,
+    Module,
+    ProjectIndex,
+    module_name,
+    portable,
+    qualified_expr,
+    relative_base,
+    summarise,
+)
+
+if TYPE_CHECKING:
+    from isolint.context import FileContext
+
+#: Fixtures that put the working directory, ``sys.modules`` and ``sys.path`` back themselves.
+PYTESTER_FIXTURES = frozenset({"pytester", "testdir"})
+#: sqlalchemy's pytest plugin calls these on its test classes around each test and class.
+SQLALCHEMY_SETUPS = frozenset({"setup_test", "setup_test_class"})
+SQLALCHEMY_TEARDOWNS = frozenset({"teardown_test", "teardown_test_class"})
+SQLALCHEMY_PLUGIN = "sqlalchemy.testing"
+
+
+def _pytester_restores() -> list[ast.AST]:
+    """Synthetic cleanup: ``os.chdir(...)``, ``sys.modules.clear()``, ``sys.path.clear()``
+    (each a restore of the whole state, as pytester's snapshots are)."""
+    here = ast.Pass(lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+    return [
+        ast.Expr(ast.Call(qualified_expr(name, here), [], []), lineno=1, col_offset=0)
+        for name in ("os.chdir", "sys.modules.clear", "sys.path.clear")
+    ]
+
+
+PYTESTER_RESTORES = _pytester_restores()
+
+
+class ProjectView:
+    """The project index as seen from one scanned file (one per file, like its context)."""
+
+    def __init__(self, index: ProjectIndex, path: str, conftests: Iterable[str] = ()) -> None:
+        self.index = index
+        self.path = path
+        self.name, base = module_name(path)
+        self.roots = (base,)
+        self.conftests = tuple(conftests)
+        self._own: Module | None = None
+        self._memo: dict[tuple, list[ast.AST]] = {}
+
+    # ------------------------------------------------------------------ names
+    def canonical(self, qualified: str) -> str:
+        return self.index.canonical(qualified, self.roots)
+
+    def definition(self, qualified: str) -> Definition | None:
+        return self.index.definition(qualified, self.roots)
+
+    def initial_value(self, qualified: str) -> ast.expr | None:
+        """What a project module binds ``qualified`` (``pkg.mod._client``) to at import."""
+        found = self.definition(qualified)
+        return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
+
+    def relative_imports(self, tree: ast.Module) -> dict[str, str]:
+        """The names the file's relative imports bind, qualified from its module name."""
+        package = self.name.rpartition(".")[0]
+        out = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom) and stmt.level:
+                base = relative_base(package, stmt.level)
+                if base is None:
+                    continue
+                source = ".".join(p for p in (base, stmt.module or "") if p)
+                for alias in stmt.names:
+                    if alias.name != "*" and source:
+                        out[alias.asname or alias.name] = f"{source}.{alias.name}"
+        return out
+
+    # ------------------------------------------------------------------ plugins and hooks
+    def uses_plugin(self, prefix: str) -> bool:
+        """Whether a conftest in scope names a ``pytest_plugins`` module under ``prefix``."""
+        return any(
+            plugin == prefix or plugin.startswith(prefix + ".")
+            for module in self._conftest_modules() for plugin in module.plugins
+        )
+
+    def setup_names(self) -> frozenset[str]:
+        """Set-up methods a known plugin calls (sqlalchemy's, when its plugin is in use)."""
+        return SQLALCHEMY_SETUPS if self._sqlalchemy else frozenset()
+
+    def teardown_names(self) -> frozenset[str]:
+        """Tear-down methods a known plugin calls (sqlalchemy's, when its plugin is in use)."""
+        return SQLALCHEMY_TEARDOWNS if self._sqlalchemy else frozenset()
+
+    @property
+    def _sqlalchemy(self) -> bool:
+        if "sqlalchemy" not in self._memo:
+            self._memo["sqlalchemy"] = [ast.Pass()] if self.uses_plugin(SQLALCHEMY_PLUGIN) else []
+        return bool(self._memo["sqlalchemy"])
+
+    def _conftest_modules(self) -> list[Module]:
+        return [m for m in (self.index.module_at(p) for p in self.conftests) if m is not None]
+
+    # ------------------------------------------------------------------ cleanup code
+    def own(self, ctx: "FileContext") -> Module:
+        """The scanned file's own summary, from the parse the engine made (lazily)."""
+        if self._own is None:
+            self._own = summarise(self.name, self.path, "", ctx.tree)
+            self._own.memo = {}
+        return self._own
+
+    def cleanup_code(self, ctx: "FileContext", teardowns: frozenset[str]) -> list[ast.AST]:
+        """The project's cleanup code guaranteed to run after the current node of ``ctx``
+        (portable; see :mod:`isolint.project_index`)."""
+        out: list[ast.AST] = list(self._scope_cleanup(ctx))
+        cls = ctx.enclosing_class()
+        if cls is not None:
+            out.extend(self._class_cleanup(ctx, cls, teardowns))
+        for func in ctx.stack[:-1]:
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if ctx.is_fixture(func) and ctx.yield_line(func) is not None:
+                    out.extend(self._after_yield(ctx, func, ctx.method_class(func)))
+        out.extend(self._managers(ctx))
+        return out
+
+    def _scope_cleanup(self, ctx: "FileContext") -> list[ast.AST]:
+        """Autouse fixtures of the conftests in scope (and their plugins) and of the module."""
+        key = ("scope",)
+        if key not in self._memo:
+            out: list[ast.AST] = []
+            for module in self._conftest_modules():
+                if module.path != self.path:
+                    out.extend(self.index.autouse_cleanup(module))
+            out.extend(self.index.autouse_cleanup(self.own(ctx)))
+            self._memo[key] = out
+        return self._memo[key]
+
+    def _class_cleanup(self, ctx: "FileContext", cls: ast.ClassDef, teardowns: frozenset[str]) -> list[ast.AST]:
+        """Teardown methods of ``cls`` and of its bases in any project module (with the
+        helpers they call), and autouse fixtures defined in those classes."""
+        key = ("class", id(cls))
+        if key not in self._memo:
+            own = self.own(ctx)
+            out: list[ast.AST] = []
+            for name in teardowns:
+                found = self.index.method(own, cls, name)
+                if found is not None:
+                    out.extend(self.index.restore_code(Definition(*found[:2], "function", found[2]), "body"))
+            for module, klass in [(own, cls), *self.index.bases(own, cls)]:
+                for fixture in module.autouse_fixtures(klass.body):
+                    out.extend(self.index.restore_code(Definition(module, fixture, "function", klass), "after_yield"))
+            self._memo[key] = out
+        return self._memo[key]
+
+    def _after_yield(self, ctx: "FileContext", func: ast.AST, cls: ast.ClassDef | None) -> list[ast.AST]:
+        return self.index.restore_code(Definition(self.own(ctx), func, "function", cls), "after_yield")
+
+    def _managers(self, ctx: "FileContext") -> list[ast.AST]:
+        """The ``finally:``/``__exit__`` code of the with-helpers whose block holds the current
+        node and of the decorators of the functions and classes around it."""
+        out: list[ast.AST] = []
+        stack = ctx.stack
+        for index, ancestor in enumerate(stack[:-1]):
+            exprs: list[ast.expr] = list(getattr(ancestor, "decorator_list", ()))
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)) and stack[index + 1] in ancestor.body:
+                exprs.extend(item.context_expr for item in ancestor.items)
+            for expr in exprs:
+                target = expr.func if isinstance(expr, ast.Call) else expr
+                if isinstance(target, (ast.Name, ast.Attribute)):
+                    out.extend(self.helper_code(ctx, expr))
+        return out
+
+    def helper_code(self, ctx: "FileContext", expr: ast.expr) -> list[ast.AST]:
+        """What with-item or decorator ``expr`` of the scanned file undoes when it ends."""
+        key = ("helper", id(expr))
+        if key not in self._memo:
+            own = self.own(ctx)
+            target = expr.func if isinstance(expr, ast.Call) else expr
+            found = self.index.local_definition(own, target)
+            if found is None:
+                qualified = ctx.qualified_name(target)
+                found = self.definition(qualified) if qualified else None
+            code: list[ast.AST] = []
+            if found is not None and (found.kind == "class" or self._is_context_manager(found)):
+                code = self.index.restore_code(found, "finally")
+            self._memo[key] = code
+        return self._memo[key]
+
+    @staticmethod
+    def _is_context_manager(found: Definition) -> bool:
+        return found.kind == "function" and any(
+            name in CONTEXT_MANAGER_DECORATORS for name in found.module.decorator_names(found.node)
+        )
+
+    def setup_patchers(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> list[ast.expr]:
+        """Patchers the set-up methods of ``cls`` (or of a project base) start for each test:
+        ``self.p = mock.patch.dict(os.environ, {})`` then ``self.p.start()``, or
+        ``mock.patch(...).start()``; portable."""
+        key = ("patchers", id(cls))
+        if key not in self._memo:
+            own = self.own(ctx)
+            out: list[ast.AST] = []
+            for name in setups:
+                found = self.index.method(own, cls, name)
+                if found is not None:
+                    out.extend(_started_patchers(found[0], found[1]))
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
+
+def _started_patchers(module: Module, method: ast.AST) -> list[ast.expr]:
+    """The patcher calls ``method`` starts: ``X.start()`` where ``X = <call>`` in the method,
+    or ``<call>.start()``; portable copies."""
+    assigned: dict[str, ast.expr] = {}
+    started: list[ast.expr] = []
+    for node in ast.walk(method):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call):
+            assigned[ast.unparse(node.targets[0])] = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "start" and not node.args):
+            started.append(node.func.value)
+    out = []
+    for target in started:
+        call = target if isinstance(target, ast.Call) else assigned.get(ast.unparse(target))
+        if call is not None:
+            out.append(portable(module, call))
+    return out
+
+
+__all__ = ["ProjectView", "PYTESTER_RESTORES"]
