@@ -333,3 +333,78 @@ def test_same_findings_with_worker_processes(tmp_path: Path) -> None:
     project(tmp_path, files)
     assert findings(tmp_path, jobs=2) == findings(tmp_path, jobs=1)
     assert len(findings(tmp_path)) == 120
+
+
+def test_fixture_helper_restoring_after_its_yield_without_finally(tmp_path: Path) -> None:
+    # pytest resumes a fixture normally at teardown: the helper's code after its own `yield`
+    # runs whatever the test did (poetry's `isolated_environment`). In a test body it would not.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import contextlib
+            import os
+
+            @contextlib.contextmanager
+            def isolated_environment():
+                original = dict(os.environ)
+                yield
+                os.environ.clear()
+                os.environ.update(original)
+            """,
+        "tests/conftest.py": """
+            import os
+            import pytest
+            from tests.helpers import isolated_environment
+
+            @pytest.fixture(autouse=True)
+            def isolate_environ():
+                with isolated_environment():
+                    for var in list(os.environ):
+                        if var.startswith("APP_"):
+                            del os.environ[var]
+                    yield
+            """,
+        "tests/test_env.py": ENV_TEST,
+        "other/test_body.py": """
+            import os
+            from tests.helpers import isolated_environment
+
+            def test_in_body():
+                with isolated_environment():
+                    os.environ["A"] = "1"
+            """,
+    })
+    assert findings(tmp_path) == {("other/test_body.py", 7, "env_var_pollution")}
+
+
+def test_test_rebinding_a_patcher_its_base_set_up_started(tmp_path: Path) -> None:
+    # botocore: BaseEnvVar.setUp starts self.environ_patch; a test starting another patcher
+    # into the same attribute leaves the first one running for good.
+    project(tmp_path, {
+        "tests/__init__.py": """
+            import unittest
+            from unittest import mock
+
+            class BaseEnvVar(unittest.TestCase):
+                def setUp(self):
+                    self.environ_patch = mock.patch("os.environ", {})
+                    self.environ_patch.start()
+
+                def tearDown(self):
+                    self.environ_patch.stop()
+            """,
+        "tests/test_s3.py": """
+            from tests import BaseEnvVar, mock
+
+            class TestS3(BaseEnvVar):
+                def test_rebinds(self):
+                    self.environ_patch = mock.patch("os.environ", {"A": "1"})
+                    self.environ_patch.start()
+
+                def test_stops_first(self):
+                    self.environ_patch.stop()
+                    self.environ_patch = mock.patch("os.environ", {"A": "1"})
+                    self.environ_patch.start()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_s3.py", 7, "patch_without_context")}

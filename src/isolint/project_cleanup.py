@@ -174,17 +174,31 @@ class ProjectView:
         stack = ctx.stack
         for index, ancestor in enumerate(stack[:-1]):
             exprs: list[ast.expr] = list(getattr(ancestor, "decorator_list", ()))
+            how = "finally"
             if isinstance(ancestor, (ast.With, ast.AsyncWith)) and stack[index + 1] in ancestor.body:
                 exprs.extend(item.context_expr for item in ancestor.items)
+                how = "after_yield" if self._around_fixture_yield(ctx, index) else "finally"
             for expr in exprs:
                 target = expr.func if isinstance(expr, ast.Call) else expr
                 if isinstance(target, (ast.Name, ast.Attribute)):
-                    out.extend(self.helper_code(ctx, expr))
+                    out.extend(self.helper_code(ctx, expr, how))
         return out
 
-    def helper_code(self, ctx: "FileContext", expr: ast.expr) -> list[ast.AST]:
-        """What with-item or decorator ``expr`` of the scanned file undoes when it ends."""
-        key = ("helper", id(expr))
+    @staticmethod
+    def _around_fixture_yield(ctx: "FileContext", index: int) -> bool:
+        """Whether the ``with`` at ``ctx.stack[index]`` holds the ``yield`` of the fixture it
+        is in: pytest then leaves the block normally at teardown, whatever the test did."""
+        with_node = ctx.stack[index]
+        for func in reversed(ctx.stack[:index]):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                line = ctx.yield_line(func) if ctx.is_fixture(func) else None
+                return line is not None and with_node.lineno <= line <= (with_node.end_lineno or 0)
+        return False
+
+    def helper_code(self, ctx: "FileContext", expr: ast.expr, how: str = "finally") -> list[ast.AST]:
+        """What with-item or decorator ``expr`` of the scanned file undoes when it ends
+        (``how``: ``"finally"``, or ``"after_yield"`` when it is sure to end normally)."""
+        key = ("helper", id(expr), how)
         if key not in self._memo:
             own = self.own(ctx)
             target = expr.func if isinstance(expr, ast.Call) else expr
@@ -194,7 +208,7 @@ class ProjectView:
                 found = self.definition(qualified) if qualified else None
             code: list[ast.AST] = []
             if found is not None and (found.kind == "class" or self._is_context_manager(found)):
-                code = self.index.restore_code(found, "finally")
+                code = self.index.restore_code(found, how)
             self._memo[key] = code
         return self._memo[key]
 
@@ -208,21 +222,30 @@ class ProjectView:
         """Patchers the set-up methods of ``cls`` (or of a project base) start for each test:
         ``self.p = mock.patch.dict(os.environ, {})`` then ``self.p.start()``, or
         ``mock.patch(...).start()``; portable."""
+        return [call for _, call in self._setup_starts(ctx, cls, setups)]
+
+    def setup_started(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> frozenset[str]:
+        """What the set-up methods of ``cls`` (or of a project base) start, as written
+        (``"self.environ_patch"``): a test that starts another patcher into it orphans theirs."""
+        return frozenset(target for target, _ in self._setup_starts(ctx, cls, setups) if target)
+
+    def _setup_starts(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> list[tuple[str, ast.expr]]:
         key = ("patchers", id(cls))
         if key not in self._memo:
             own = self.own(ctx)
-            out: list[ast.AST] = []
-            for name in setups:
-                found = self.index.method(own, cls, name)
-                if found is not None:
-                    out.extend(_started_patchers(found[0], found[1]))
-            self._memo[key] = out
+            out: list[tuple[str, ast.expr]] = []
+            # Every class's own set-up: an override calls its base's through `super()`.
+            for module, klass in [(own, cls), *self.index.bases(own, cls)]:
+                for method in klass.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in setups:
+                        out.extend(_started_patchers(module, method))
+            self._memo[key] = out  # type: ignore[assignment]
         return self._memo[key]  # type: ignore[return-value]
 
 
-def _started_patchers(module: Module, method: ast.AST) -> list[ast.expr]:
-    """The patcher calls ``method`` starts: ``X.start()`` where ``X = <call>`` in the method,
-    or ``<call>.start()``; portable copies."""
+def _started_patchers(module: Module, method: ast.AST) -> list[tuple[str, ast.expr]]:
+    """The patchers ``method`` starts: ``X.start()`` where ``X = <call>`` in the method (``X``
+    as written), or ``<call>.start()`` (``""``); the calls as portable copies."""
     assigned: dict[str, ast.expr] = {}
     started: list[ast.expr] = []
     for node in ast.walk(method):
@@ -233,9 +256,10 @@ def _started_patchers(module: Module, method: ast.AST) -> list[ast.expr]:
             started.append(node.func.value)
     out = []
     for target in started:
-        call = target if isinstance(target, ast.Call) else assigned.get(ast.unparse(target))
+        written = "" if isinstance(target, ast.Call) else ast.unparse(target)
+        call = target if isinstance(target, ast.Call) else assigned.get(written)
         if call is not None:
-            out.append(portable(module, call))
+            out.append((written, portable(module, call, method)))
     return out
 
 

@@ -73,6 +73,8 @@ class Module:
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     #: Names bound exactly once at module level by ``name = value``: their values.
     values: dict[str, ast.expr] = field(default_factory=dict)
+    #: Every name the module binds at module level (any binding).
+    globals: set[str] = field(default_factory=set)
     #: ``pytest_plugins`` named in the module (literal strings only).
     plugins: tuple[str, ...] = ()
     #: A scanned file's own summary, which lives as long as its scan: its answers are memoised
@@ -351,8 +353,8 @@ class ProjectIndex:
 
         * ``"finally"``: a ``@contextmanager`` function's ``finally:`` blocks around its
           ``yield``, a class's ``__exit__`` (a with-helper or decorator: guaranteed to run);
-        * ``"after_yield"``: a fixture's code after its ``yield`` (with the ``finally:`` code of
-          with-helpers wrapped around the ``yield``);
+        * ``"after_yield"``: a fixture's (or a with-helper's, when pytest resumes it normally)
+          code after its ``yield``, and that of the with-helpers wrapped around the ``yield``;
         * ``"body"``: a function's whole body (a teardown method, a helper a teardown calls).
 
         Calls to project functions in that code are followed :data:`CALL_DEPTH` levels deep.
@@ -370,18 +372,18 @@ class ProjectIndex:
     def _restore_code(self, definition: Definition, how: str, depth: int) -> list[ast.AST]:
         module, node = definition.module, definition.node
         if isinstance(node, ast.ClassDef):
-            if how != "finally":
+            if how == "body":
                 return []
             found = next((self.method(module, node, m) for m in EXIT_METHODS
                           if self.method(module, node, m)), None)
             if found is None:
                 return []
             owner, method, klass = found
-            return self._portable(owner, method.body, depth, klass)
+            return self._portable(owner, method, method.body, depth, klass)
         if not isinstance(node, FUNCTION_TYPES):
             return []
         if how == "body":
-            return self._portable(module, node.body, depth, definition.owner)
+            return self._portable(module, node, node.body, depth, definition.owner)
         yield_line = _yield_line(node)
         if yield_line is None:
             return []
@@ -391,20 +393,22 @@ class ProjectIndex:
             if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))) and _spans(stmt.body, yield_line):
                 roots.extend(stmt.finalbody)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)) and _spans(stmt.body, yield_line):
+                # pytest resumes a fixture's generator normally at teardown, whatever the test
+                # did: a helper around its `yield` runs its code after its own `yield` too.
                 for item in stmt.items:
-                    helpers.extend(self._helper_code(module, item.context_expr, depth))
+                    helpers.extend(self._helper_code(module, item.context_expr, depth, how))
             elif how == "after_yield" and stmt.lineno > yield_line:
                 roots.append(stmt)
         if how == "after_yield":
             roots = [r for r in roots if not _nested_in(r, roots)]
-        return helpers + self._portable(module, roots, depth, definition.owner)
+        return helpers + self._portable(module, node, roots, depth, definition.owner)
 
     def helper_code(self, module: Module, expr: ast.expr, depth: int = CALL_DEPTH) -> list[ast.AST]:
         """What a with-item or decorator ``expr`` of ``module`` is guaranteed to undo when it
         ends: the ``finally:`` code around its ``yield`` or its class's ``__exit__``; portable."""
-        return self._helper_code(module, expr, CALL_DEPTH)
+        return self._helper_code(module, expr, CALL_DEPTH, "finally")
 
-    def _helper_code(self, module: Module, expr: ast.expr, depth: int) -> list[ast.AST]:
+    def _helper_code(self, module: Module, expr: ast.expr, depth: int, how: str) -> list[ast.AST]:
         target = expr.func if isinstance(expr, ast.Call) else expr
         found = self.local_definition(module, target)
         if found is None:
@@ -414,13 +418,13 @@ class ProjectIndex:
             return []
         if found.kind == "function" and not _decorated_by(found.module, found.node, CONTEXT_MANAGER_DECORATORS):
             return []
-        return self._memo_restore(found, "finally", depth)
+        return self._memo_restore(found, how, depth)
 
-    def _portable(self, module: Module, roots: list[ast.AST], depth: int,
+    def _portable(self, module: Module, func: ast.AST, roots: list[ast.AST], depth: int,
                   owner: ast.ClassDef | None = None) -> list[ast.AST]:
         """Copies of ``roots`` with ``module``'s imported names qualified, plus the portable
         bodies of the project functions they call (``depth`` levels)."""
-        out = [portable(module, r) for r in roots]
+        out = [portable(module, r, func) for r in roots]
         if depth <= 0:
             return out
         for root in roots:
@@ -474,20 +478,21 @@ def summarise(name: str, path: str, digest: str, tree: ast.Module) -> Module:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
                 if isinstance(target, ast.Name):
-                    counts[target.id] = counts.get(target.id, 0) + 1
                     module.values.setdefault(target.id, stmt.value)
                     if target.id == "pytest_plugins":
                         module.plugins = _strings(stmt.value)
+    # Every name bound at module level, however (a `global` rebinding inside a function, as a
+    # lazy singleton does, leaves the value the module starts with as it is).
     for stmt in statements(tree.body, nested_scopes=False):
-        if isinstance(stmt, ast.Global):
-            for global_name in stmt.names:
-                counts[global_name] = counts.get(global_name, 0) + 1
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
+            module.globals.add(stmt.name)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            module.globals.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        else:
             for node in ast.walk(stmt):
-                if isinstance(node, ast.Global):
-                    for global_name in node.names:
-                        counts[global_name] = counts.get(global_name, 0) + 1
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    counts[node.id] = counts.get(node.id, 0) + 1
+                    module.globals.add(node.id)
     for bound, count in counts.items():
         if count != 1:
             module.values.pop(bound, None)
@@ -577,38 +582,59 @@ def _read_module(path: str) -> bytes:
 
 
 class _Qualifier(ast.NodeTransformer):
-    """Rewrites the names a module imports into their qualified form (a chain of attributes
-    under a :data:`QUALIFIED_PREFIX` name, which every import table resolves as written), and
-    its module-level string constants into their values."""
+    """Rewrites a module's code so that any file can read it: the names it imports and its own
+    module-level names become qualified (a chain of attributes under a :data:`QUALIFIED_PREFIX`
+    name, which every import table resolves as written; a ``global`` rebinding becomes an
+    attribute of the module), module-level string constants become their values, and the
+    parameters and locals of ``func`` stand for any value (:data:`ANY_VALUE_PREFIX`)."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, func: ast.AST | None = None) -> None:
         self.module = module
+        self.declared: set[str] = set()
+        self.local: set[str] = {"self", "cls"}
+        if isinstance(func, (*FUNCTION_TYPES, ast.Lambda)):
+            args = func.args
+            self.local.update(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+            self.local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+            for node in _own_nodes(func):
+                if isinstance(node, ast.Global):
+                    self.declared.update(node.names)
+                elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    self.local.add(node.id)
+            self.local -= self.declared
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        name, module = node.id, self.module
         if not isinstance(node.ctx, ast.Load):
+            if name in self.declared and module.name:  # `global X; X = None`
+                return _with_ctx(qualified_expr(f"{module.name}.{name}", node), node.ctx)
             return node
-        value = self.module.values.get(node.id)
-        if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
-            return ast.copy_location(ast.Constant(value.value), node)
-        if node.id in self.module.functions or node.id in self.module.classes:
-            if self.module.name:
-                return qualified_expr(f"{self.module.name}.{node.id}", node)
-            return node
-        qualified = self.module.table.resolve(node)
-        if qualified is None:
-            if node.id in ("self", "cls") or node.id in self.module.values:
+        if name in self.local:
+            if name in ("self", "cls"):
                 return node
             # A parameter or local of the helper: it stands for whatever the caller passes
             # (`sys.modules.pop(name)` in `reset_modules(*names)`).
-            return ast.copy_location(ast.Name(ANY_VALUE_PREFIX + node.id, ast.Load()), node)
-        if qualified == node.id and not self.module.table.binds(node.id):
-            return node  # a builtin
-        return qualified_expr(qualified, node)
+            return ast.copy_location(ast.Name(ANY_VALUE_PREFIX + name, ast.Load()), node)
+        value = module.values.get(name)
+        if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+            return ast.copy_location(ast.Constant(value.value), node)
+        qualified = module.table.resolve(node)
+        if qualified is not None and (qualified != name or module.table.binds(name)):
+            return qualified_expr(qualified, node)
+        if name in module.globals and module.name:
+            return qualified_expr(f"{module.name}.{name}", node)
+        return node  # a builtin, or a name the module never binds
 
 
-def portable(module: Module, node: ast.AST) -> ast.AST:
-    """A copy of ``node`` (code of ``module``) with its imported names qualified."""
-    return _Qualifier(module).visit(copy.deepcopy(node))
+def _with_ctx(expr: ast.expr, ctx: ast.expr_context) -> ast.expr:
+    expr.ctx = ctx
+    return expr
+
+
+def portable(module: Module, node: ast.AST, func: ast.AST | None = None) -> ast.AST:
+    """A copy of ``node`` (code of ``module``, inside function ``func``) that any file's
+    import table reads as ``module`` meant it (see :class:`_Qualifier`)."""
+    return _Qualifier(module, func).visit(copy.deepcopy(node))
 
 
 def qualified_expr(qualified: str, like: ast.AST) -> ast.expr:

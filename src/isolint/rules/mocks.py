@@ -147,6 +147,19 @@ class MissingTeardownMethod(Rule):
         return _calls_gc_collect(ctx, roots)
 
 
+def _orphans_setup_patcher(ctx: FileContext, node: ast.Call, wanted: str, stops) -> bool:
+    """``self.p = patch(...); self.p.start()`` in a test whose class's set-up (or a base's, in
+    any module) started a patcher into ``self.p`` already, without stopping that one first:
+    the teardown's ``self.p.stop()`` stops the new patcher, the set-up's stays active."""
+    func = ctx.enclosing_function()
+    cls = ctx.enclosing_class()
+    if ctx.project is None or func is None or cls is None or func.name in ctx.setup_names:
+        return False
+    if wanted not in ctx.project.setup_started(ctx, cls, ctx.setup_names):
+        return False
+    return not any(stops(n) and n.lineno < node.lineno for n in walk(func))
+
+
 def _self_call_closure(method: ast.AST, methods: dict[str, ast.AST]) -> list[ast.AST]:
     """``method`` plus the methods it calls through ``self.name()``, transitively."""
     seen = {id(method)}
@@ -178,7 +191,9 @@ class PatchWithoutContext(Rule):
     after a fixture's `yield`, or in a `finally:` block; or `addCleanup(p.stop)` /
     `request.addfinalizer(p.stop)` / `addCleanup(patch.stopall)`. A `.stop()` at the end of the
     test body does not count: a failing assertion skips it. `.start()` on anything that is not a
-    patcher (a thread, a regex match) is never a finding.
+    patcher (a thread, a regex match) is never a finding. A test that starts a patcher into an
+    attribute its class's set-up (or a base class's, in any module) already started one into,
+    without stopping that one first, is reported too: the teardown stops only the new one.
 
     ## Why is this bad?
     A started patcher stays active until it is stopped. When a test fails before its `.stop()`,
@@ -257,7 +272,7 @@ class PatchWithoutContext(Rule):
                 and expr_key(n.func.value) == wanted
             )
 
-        if not ctx.restored(stops):
+        if not ctx.restored(stops) or _orphans_setup_patcher(ctx, node, wanted, stops):
             ctx.report(self, node, patcher=ctx.source_segment(target))
 
     def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
