@@ -550,9 +550,13 @@ class FileContext:
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
         """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
         ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
-        was nothing to restore, the usual case) does not count unless its ``else:`` restores too."""
+        was nothing to restore, the usual case) does not count unless its ``else:`` restores too.
+        For a removal (``del``, ``delattr``, ``.pop``) that guard is right: with nothing there,
+        nothing was removed."""
+        change = self.stack[-1] if self.stack else None
+        walker = walk if _removes(change) else self._unconditional
         for root in self.cleanup_code():
-            for node in self._unconditional(root):
+            for node in walker(root):
                 if predicate(node):
                     return True
         return False
@@ -778,9 +782,15 @@ class FileContext:
             values: dict[str, list[ast.expr]] = {}
             stores: dict[str, int] = {}
             for n in _walk_own(func):
-                if isinstance(n, ast.Assign):
-                    if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
-                        values.setdefault(n.targets[0].id, []).append(n.value)
+                if isinstance(n, ast.Assign) and len(n.targets) == 1:
+                    target = n.targets[0]
+                    if isinstance(target, ast.Name):
+                        values.setdefault(target.id, []).append(n.value)
+                    elif isinstance(target, ast.Tuple) and isinstance(n.value, ast.Tuple) \
+                            and len(target.elts) == len(n.value.elts):  # `prev, x = x, new`
+                        for element, value in zip(target.elts, n.value.elts):
+                            if isinstance(element, ast.Name):
+                                values.setdefault(element.id, []).append(value)
                 elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
                     stores[n.id] = stores.get(n.id, 0) + 1
             self._memo[key] = {
@@ -829,6 +839,18 @@ def call_argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr |
         return None if isinstance(arg, ast.Starred) else arg
     return None
 
+
+
+def _removes(node: ast.AST | None) -> bool:
+    """``del x[k]``, ``delattr(o, n)``, ``x.pop(k)``, ``x.remove(v)``: a change that takes out."""
+    if isinstance(node, ast.Delete):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "delattr"
+    return isinstance(func, ast.Attribute) and func.attr in ("pop", "remove", "discard", "__delitem__")
 
 
 def _stored_names(target: ast.AST | None) -> list[str]:

@@ -11,6 +11,7 @@ the ``pytest_plugins`` modules those name, the module, the class) after their ``
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
 from isolint.project_index import (
@@ -33,7 +34,7 @@ PYTESTER_FIXTURES = frozenset({"pytester", "testdir"})
 #: sqlalchemy's pytest plugin calls these on its test classes around each test and class.
 SQLALCHEMY_SETUPS = frozenset({"setup_test", "setup_test_class"})
 SQLALCHEMY_TEARDOWNS = frozenset({"teardown_test", "teardown_test_class"})
-SQLALCHEMY_PLUGIN = "sqlalchemy.testing"
+SQLALCHEMY_PLUGINS = ("sqlalchemy.testing.plugin", "sqla_pytestplugin")
 
 
 def _pytester_restores() -> list[ast.AST]:
@@ -89,12 +90,15 @@ class ProjectView:
         return out
 
     # ------------------------------------------------------------------ plugins and hooks
-    def uses_plugin(self, prefix: str) -> bool:
-        """Whether a conftest in scope names a ``pytest_plugins`` module under ``prefix``."""
-        return any(
-            plugin == prefix or plugin.startswith(prefix + ".")
-            for module in self._conftest_modules() for plugin in module.plugins
-        )
+    def uses_plugin(self, prefixes: tuple[str, ...]) -> bool:
+        """Whether a conftest in scope loads a plugin module under one of ``prefixes``: names
+        it in ``pytest_plugins``, or imports from it (``from sqla_pytestplugin import *``, as
+        sqlalchemy's own conftest does)."""
+        for module in self._conftest_modules():
+            names = [*module.plugins, *module.star_imports, *module.table.bound().values()]
+            if any(n == p or n.startswith(p + ".") for n in names for p in prefixes):
+                return True
+        return False
 
     def setup_names(self) -> frozenset[str]:
         """Set-up methods a known plugin calls (sqlalchemy's, when its plugin is in use)."""
@@ -104,11 +108,9 @@ class ProjectView:
         """Tear-down methods a known plugin calls (sqlalchemy's, when its plugin is in use)."""
         return SQLALCHEMY_TEARDOWNS if self._sqlalchemy else frozenset()
 
-    @property
+    @cached_property
     def _sqlalchemy(self) -> bool:
-        if "sqlalchemy" not in self._memo:
-            self._memo["sqlalchemy"] = [ast.Pass()] if self.uses_plugin(SQLALCHEMY_PLUGIN) else []
-        return bool(self._memo["sqlalchemy"])
+        return self.uses_plugin(SQLALCHEMY_PLUGINS)
 
     def _conftest_modules(self) -> list[Module]:
         return [m for m in (self.index.module_at(p) for p in self.conftests) if m is not None]

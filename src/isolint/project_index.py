@@ -77,6 +77,8 @@ class Module:
     globals: set[str] = field(default_factory=set)
     #: ``pytest_plugins`` named in the module (literal strings only).
     plugins: tuple[str, ...] = ()
+    #: Modules whose names the module imports with ``from m import *``.
+    star_imports: tuple[str, ...] = ()
     #: A scanned file's own summary, which lives as long as its scan: its answers are memoised
     #: here rather than in the index (its nodes are freed with it, their ids reused).
     memo: dict | None = None
@@ -468,6 +470,11 @@ def summarise(name: str, path: str, digest: str, tree: ast.Module) -> Module:
                 if alias.name != "*":
                     table.bind(alias.asname or alias.name, f"{source}.{alias.name}" if source else alias.name)
     module = Module(name, path, digest, tree, table)
+    module.star_imports = tuple(
+        stmt.module for stmt in statements(tree.body, nested_scopes=False)
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level
+        and any(alias.name == "*" for alias in stmt.names)
+    )
     counts: dict[str, int] = {}
     for stmt in tree.body:
         if isinstance(stmt, FUNCTION_TYPES):

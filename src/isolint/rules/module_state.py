@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from isolint.names import statements
 from isolint.context import ENTER_METHODS, EXIT_METHODS, FileContext, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.rules.base import Rule
@@ -440,20 +441,42 @@ def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
     if any(cls is None and (f.name in MODULE_SETUPS or ctx.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
         return True
     binder_classes = {id(cls) for cls, _ in binders if cls is not None}
-    readers = 0
     for cls, func in owners:
-        if name in ctx._global_names(func) or name in ctx._local_names(func):
+        if name in ctx._local_names(func):
             continue
         nodes = list(walk(func))
-        if not any(type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Load for n in nodes):
+        reads = any(
+            (type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Load)
+            or (type(n) is ast.AugAssign and type(n.target) is ast.Name and n.target.id == name)
+            for n in nodes
+        )
+        if not reads:
             continue
-        readers += 1
+        if name in ctx._global_names(func):
+            if _stores_before_loads(func, name):
+                continue  # binds it at its start, then uses it
+            return False
         if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.base_classes(cls)]):
             continue
         if any(type(n) is ast.Call and _called_name(n.func) in binder_names for n in nodes):
             continue
         return False
-    return readers > 0
+    return True
+
+
+def _stores_before_loads(func: ast.AST, name: str) -> bool:
+    """Whether ``func``'s first statement touching ``name`` stores it without reading it."""
+    for stmt in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            continue
+        touched = [n for n in ast.walk(stmt) if type(n) is ast.Name and n.id == name]
+        if not touched:
+            continue
+        if isinstance(stmt, ast.AugAssign) or any(type(n.ctx) is ast.Load for n in touched):
+            # `X = f(X)` or `X += 1` reads it first; a store nested in a block is not first either
+            return False
+        return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt in func.body  # type: ignore[attr-defined]
+    return False
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -50,3 +50,24 @@ def test_sets():
 
 def test_reads_without_binding():
     assert leaked is None
+
+
+anno = None
+counter = 0
+
+
+def test_binds_at_its_start():
+    global anno
+    anno = ("str", 50)
+    assert anno[1] == 50
+
+
+def test_also_binds_at_its_start():
+    global anno
+    anno = ("int", 1)
+    assert anno
+
+
+def test_increments():
+    global counter
+    counter += 1  # expect: module_state_pollution

@@ -41,3 +41,23 @@ def test_unconditional_pop():
         pass
     finally:
         sys.modules.pop("fake", None)
+
+
+def test_saved_by_tuple_assignment():
+    prev, sys.modules["memcache"] = sys.modules.get("memcache"), MagicMock()  # expect: sys_modules_pollution
+    try:
+        pass
+    finally:
+        if prev is not None:
+            sys.modules["memcache"] = prev
+
+
+def test_removal_guarded_by_what_was_there():
+    # With nothing there, nothing was removed: the guard skips no change.
+    prev = sys.modules.get("json")
+    sys.modules.pop("json", None)
+    try:
+        pass
+    finally:
+        if prev is not None:
+            sys.modules["json"] = prev
