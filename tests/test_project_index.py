@@ -68,6 +68,9 @@ def test_module_name_follows_packages_like_pytest(tmp_path: Path) -> None:
                      "loose/test_b.py": ""})
     assert module_name(str(tmp_path / "tests/unit/test_a.py")) == ("tests.unit.test_a", str(tmp_path))
     assert module_name(str(tmp_path / "loose/test_b.py")) == ("test_b", str(tmp_path / "loose"))
+    index = ProjectIndex(str(tmp_path))  # the same, memoised per directory
+    for name in ("tests/unit/test_a.py", "loose/test_b.py", "tests/unit/__init__.py"):
+        assert index.module_name(str(tmp_path / name)) == module_name(str(tmp_path / name))
 
 
 def test_base_class_teardown_in_another_module(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from isolint.project_index import (
     Definition,
     Module,
     ProjectIndex,
-    module_name,
     portable,
     qualified_expr,
     relative_base,
@@ -56,7 +55,7 @@ class ProjectView:
     def __init__(self, index: ProjectIndex, path: str, conftests: Iterable[str] = ()) -> None:
         self.index = index
         self.path = path
-        self.name, base = module_name(path)
+        self.name, base = index.module_name(path)
         self.roots = (base,)
         self.conftests = tuple(conftests)
         self._own: Module | None = None
@@ -71,8 +70,7 @@ class ProjectView:
 
     def initial_value(self, qualified: str) -> ast.expr | None:
         """What a project module binds ``qualified`` (``pkg.mod._client``) to at import."""
-        found = self.definition(qualified)
-        return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
+        return self.index.initial_value(qualified, self.roots)
 
     def relative_imports(self, tree: ast.Module) -> dict[str, str]:
         """The names the file's relative imports bind, qualified from its module name."""

@@ -157,6 +157,7 @@ class ProjectIndex:
         self._trees: dict[str, tuple[ast.Module, str]] = {}
         self._canonical: dict[tuple[str, tuple[str, ...]], str] = {}
         self._restore: dict[tuple[int, str, int], list[ast.AST]] = {}
+        self._packages: dict[str, tuple[str, str]] = {}
         #: Modules read while answering questions for the current file: path -> digest.
         self._used: dict[str, str] = {}
 
@@ -208,8 +209,19 @@ class ProjectIndex:
                 return None
             digest = _digest(data)
         if name is None:
-            name = module_name(path)[0]
+            name = self.module_name(path)[0]
         return summarise(name, path, digest, tree)
+
+    def module_name(self, path: str) -> tuple[str, str]:
+        """:func:`module_name`, with the package walk memoised per directory."""
+        directory, filename = os.path.split(os.path.abspath(path))
+        if directory not in self._packages:
+            self._packages[directory] = module_name(os.path.join(directory, "__init__.py"))
+        package, base = self._packages[directory]
+        if filename == "__init__.py":
+            return package, base
+        stem = os.path.splitext(filename)[0]
+        return (f"{package}.{stem}" if package else stem), base
 
     # ------------------------------------------------------------------ dependencies
     def start_file(self) -> None:
@@ -344,9 +356,9 @@ class ProjectIndex:
                     return owner, stmt, klass
         return None
 
-    def initial_value(self, qualified: str) -> ast.expr | None:
+    def initial_value(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> ast.expr | None:
         """The value a project module binds ``module.name`` to at import (bound once), or None."""
-        found = self.definition(qualified)
+        found = self.definition(qualified, extra_roots)
         return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ cleanup code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import Callable
 
 from isolint.context import TEARDOWN_METHODS, FileContext, expr_key, walk
 from isolint.model import FixSafety, Severity
@@ -147,7 +148,9 @@ class MissingTeardownMethod(Rule):
         return _calls_gc_collect(ctx, roots)
 
 
-def _orphans_setup_patcher(ctx: FileContext, node: ast.Call, wanted: str, stops) -> bool:
+def _orphans_setup_patcher(
+    ctx: FileContext, node: ast.Call, wanted: str, stops: Callable[[ast.AST], bool]
+) -> bool:
     """``self.p = patch(...); self.p.start()`` in a test whose class's set-up (or a base's, in
     any module) started a patcher into ``self.p`` already, without stopping that one first:
     the teardown's ``self.p.stop()`` stops the new patcher, the set-up's stays active."""
