@@ -408,3 +408,39 @@ def test_test_rebinding_a_patcher_its_base_set_up_started(tmp_path: Path) -> Non
             """,
     })
     assert findings(tmp_path) == {("tests/test_s3.py", 7, "patch_without_context")}
+
+
+def test_requested_fixture_restores_after_its_yield(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/conftest.py": """
+            import os
+            import pytest
+
+            @pytest.fixture(name="clean_env")
+            def _clean_env():
+                saved = dict(os.environ)
+                yield
+                os.environ.clear()
+                os.environ.update(saved)
+            """,
+        "tests/test_requested.py": """
+            import os
+            import pytest
+
+            @pytest.fixture
+            def mp():
+                cwd = os.getcwd()
+                yield
+                os.chdir(cwd)
+
+            def test_moves(mp, tmp_path):
+                os.chdir(tmp_path)
+
+            def test_env(clean_env):
+                os.environ["A"] = "1"
+
+            def test_unprotected():
+                os.environ["B"] = "1"
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_requested.py", 18, "env_var_pollution")}

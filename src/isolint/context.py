@@ -608,17 +608,24 @@ class FileContext:
 
     @cached_property
     def _process_targets(self) -> frozenset[str]:
-        if not any(word in self.source for word in PROCESS_WORDS):
+        """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``)
+        or in an ``initializer=`` of any pool but a thread pool."""
+        if not any(word in self.source for word in ("Process", "Pool", "initializer")):
             return frozenset()
         out = set()
         for node in walk(self.tree):
-            if type(node) is ast.Call and self.callee_word(node) in PROCESS_WORDS:
-                name = self.call_name(node) or ""
-                if name and name not in PROCESS_STARTERS and not name.startswith("multiprocessing."):
-                    continue
-                for kw in node.keywords:
-                    if kw.arg in ("target", "initializer") and isinstance(kw.value, ast.Name):
-                        out.add(kw.value.id)
+            if type(node) is not ast.Call or not node.keywords:
+                continue
+            word = self.callee_word(node) or ""
+            starts_process = word in PROCESS_WORDS and (
+                (self.call_name(node) or "") in PROCESS_STARTERS
+                or (self.call_name(node) or "multiprocessing.").startswith("multiprocessing.")
+            )
+            for kw in node.keywords:
+                if kw.arg == "target" and starts_process or (
+                    kw.arg == "initializer" and "Thread" not in word
+                ):
+                    out.update(n.id for n in walk(kw.value) if type(n) is ast.Name)
         return frozenset(out)
 
     def managed_by(self, predicate: Callable[[ast.expr], bool]) -> bool:

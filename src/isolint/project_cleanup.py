@@ -132,6 +132,8 @@ class ProjectView:
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if ctx.is_fixture(func) and ctx.yield_line(func) is not None:
                     out.extend(self._after_yield(ctx, func, ctx.method_class(func)))
+                for arg in func.args.args:
+                    out.extend(self._requested_fixture(ctx, arg.arg, cls))
         out.extend(self._managers(ctx))
         return out
 
@@ -162,6 +164,29 @@ class ProjectView:
                 for fixture in module.autouse_fixtures(klass.body):
                     out.extend(self.index.restore_code(Definition(module, fixture, "function", klass), "after_yield"))
             self._memo[key] = out
+        return self._memo[key]
+
+    def _requested_fixture(self, ctx: "FileContext", name: str, cls: ast.ClassDef | None) -> list[ast.AST]:
+        """The after-``yield`` code of the fixture a test or fixture requests as ``name``: the
+        nearest definition (the class, the module, the conftests from the innermost, and the
+        plugin modules they name), as pytest resolves it."""
+        key = ("requested", name, id(cls))
+        if key not in self._memo:
+            own = self.own(ctx)
+            scopes: list[tuple[Module, list[ast.stmt] | None, ast.ClassDef | None]] = []
+            if cls is not None:
+                scopes += [(m, k.body, k) for m, k in [(own, cls), *self.index.bases(own, cls)]]
+            scopes.append((own, None, None))
+            for module in reversed(self._conftest_modules()):
+                scopes.append((module, None, None))
+                scopes += [(p, None, None) for p in map(self.index.module, module.plugins) if p]
+            code: list[ast.AST] = []
+            for module, body, owner in scopes:
+                found = module.fixture_named(name, body)
+                if found is not None:
+                    code = self.index.restore_code(Definition(module, found, "function", owner), "after_yield")
+                    break
+            self._memo[key] = code
         return self._memo[key]
 
     def _after_yield(self, ctx: "FileContext", func: ast.AST, cls: ast.ClassDef | None) -> list[ast.AST]:

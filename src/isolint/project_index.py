@@ -115,6 +115,21 @@ class Module:
             for kw in deco.keywords
         )
 
+    def fixture_named(self, name: str, body: list[ast.stmt] | None = None) -> FunctionNode | None:
+        """The fixture ``body`` (default: the module level) defines under ``name`` (its
+        function name, or ``@pytest.fixture(name=...)``)."""
+        for node in self.tree.body if body is None else body:
+            if not isinstance(node, FUNCTION_TYPES):
+                continue
+            deco = self.fixture_decorator(node)
+            if deco is None:
+                continue
+            given = next((kw.value.value for kw in getattr(deco, "keywords", ())
+                          if kw.arg == "name" and isinstance(kw.value, ast.Constant)), None)
+            if (given or node.name) == name:
+                return node
+        return None
+
     def autouse_fixtures(self, body: list[ast.stmt] | None = None) -> list[FunctionNode]:
         return [n for n in (self.tree.body if body is None else body)
                 if isinstance(n, FUNCTION_TYPES) and self.is_autouse_fixture(n)]

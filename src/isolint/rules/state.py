@@ -236,6 +236,28 @@ def undoes_earlier(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
     return False
 
 
+def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite], kind: StateKind) -> bool:
+    """``monkeypatch.setitem(sys.modules, k, m)`` (or ``delitem``) earlier in the function for
+    every key ``node`` changes: monkeypatch saved that entry first and puts it back at teardown,
+    whatever is written to it in between."""
+    if not kind.keyed or any(w.keys is None for w in writes):
+        return False
+    keys: set[str] = set()
+    for call in _calls_before(ctx, node):
+        if (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem")) \
+                and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names:
+            keys.add(expr_key(call.args[1]))
+    return bool(keys) and all(w.keys is not None and w.keys <= keys for w in writes)
+
+
+def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
+    func = ctx.enclosing_function()
+    line = getattr(node, "lineno", 0)
+    if func is None:
+        return []
+    return [n for n in walk(func) if isinstance(n, ast.Call) and n.lineno < line]
+
+
 def _container(ctx: FileContext, node: ast.AST) -> str | None:
     """The qualified name of what ``x[k] = v``, ``del x[k]`` or ``x.method(...)`` changes."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -312,7 +334,7 @@ def report_unrestored(
     writes = state_writes(node, ctx, kind)
     if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
         return
-    if undoes_earlier(ctx, node, kind):
+    if undoes_earlier(ctx, node, kind) or _monkeypatched_keys(ctx, node, writes, kind):
         return
     if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node))

@@ -42,3 +42,31 @@ def test_thread_shares_the_process():
     thread = threading.Thread(target=thread_body)
     thread.start()
     thread.join()
+
+
+def runner_setup():
+    os.environ["RUNNER"] = "1"
+
+
+def wrapped_child(env):
+    os.environ.update(env)
+
+
+def thread_setup():
+    os.environ["THREAD_POOL"] = "1"  # expect: env_var_pollution
+
+
+def test_task_runner_initializer(make_runner):
+    make_runner(initializer=runner_setup)
+
+
+def test_wrapped_target(cloudpickle_wrapped_call):
+    process = multiprocessing.Process(target=cloudpickle_wrapped_call(wrapped_child, {"A": "1"}))
+    process.start()
+
+
+def test_thread_pool_initializer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(initializer=thread_setup):
+        pass
