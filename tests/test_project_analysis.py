@@ -9,7 +9,7 @@ from pathlib import Path
 
 from isolint.cache import ResultCache
 from isolint.config import load_settings
-from isolint.parallel import scan_paths
+from isolint.orchestration import discover_and_scan
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
@@ -23,7 +23,7 @@ def project(root: Path, files: dict[str, str]) -> Path:
 
 def findings(root: Path, cache: ResultCache | None = None, jobs: int = 1) -> set[tuple[str, int, str]]:
     settings = load_settings([root], root)
-    result = scan_paths([root], settings, root, cache=cache, jobs=jobs)
+    result = discover_and_scan([root], settings, root, cache=cache, jobs=jobs)
     assert not result.errors, result.errors
     return {(f.path, f.line, f.name) for f in result.findings if f.name != "missing_xdist_group"}
 

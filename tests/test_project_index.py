@@ -7,8 +7,8 @@ import ast
 import textwrap
 from pathlib import Path
 
-from isolint.names import ImportTable
-from isolint.project_index import ProjectIndex, module_name
+from isolint.analysis.names import ImportTable
+from isolint.analysis.project_index import ProjectIndex, module_name
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -98,7 +98,7 @@ def test_base_class_teardown_in_another_module(tmp_path: Path) -> None:
     assert found is not None and found.kind == "class"
     teardown = index.method(found.module, found.node, "tearDown")
     assert teardown is not None and teardown[2].name == "Root"
-    from isolint.project_index import Definition
+    from isolint.analysis.project_index import Definition
 
     code = index.restore_code(Definition(teardown[0], teardown[1], "function", teardown[2]), "body")
     assert "os.environ.clear" in resolved_calls(code)  # through self.revert(), one level down
@@ -161,7 +161,7 @@ def test_conftest_fixture_restores_after_yield_through_helpers(tmp_path: Path) -
     conftest = index.module_at(str(tmp_path / "tests/conftest.py"))
     assert conftest is not None and conftest.name == "conftest"
     fixtures = {f.name: f for f in conftest.autouse_fixtures()}
-    from isolint.project_index import Definition
+    from isolint.analysis.project_index import Definition
 
     def after(name: str) -> list[ast.AST]:
         return index.restore_code(Definition(conftest, fixtures[name], "function"), "after_yield")

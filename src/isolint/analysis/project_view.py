@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ast
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, Protocol
 
-from isolint.project_index import (
+from isolint.analysis.project_index import (
     CONTEXT_MANAGER_DECORATORS,
     Definition,
     Module,
@@ -24,9 +24,22 @@ from isolint.project_index import (
     relative_base,
     summarise,
 )
+from isolint.analysis.pytest_view import PytestView
+from isolint.analysis.tree import enclosing
 
-if TYPE_CHECKING:
-    from isolint.context import FileContext
+
+class CleanupQuestions(Protocol):
+    """What the view asks of the file's cleanup analysis (:class:`isolint.analysis.cleanup.
+    CleanupAnalysis` has it; the view does not import it)."""
+
+    stack: list[ast.AST]
+    pytest: PytestView
+
+    def yield_line(self, func: ast.AST) -> int | None: ...
+
+    def method_class(self, func: ast.AST) -> ast.ClassDef | None: ...
+
+    def qualified_name(self, node: ast.AST | None) -> str | None: ...
 
 #: Fixtures that put the working directory, ``sys.modules`` and ``sys.path`` back themselves.
 PYTESTER_FIXTURES = frozenset({"pytester", "testdir"})
@@ -114,30 +127,30 @@ class ProjectView:
         return [m for m in (self.index.module_at(p) for p in self.conftests) if m is not None]
 
     # ------------------------------------------------------------------ cleanup code
-    def own(self, ctx: "FileContext") -> Module:
+    def own(self, cleanup: CleanupQuestions) -> Module:
         """The scanned file's own summary, from the parse the engine made (lazily)."""
         if self._own is None:
-            self._own = summarise(self.name, self.path, "", ctx.tree)
+            self._own = summarise(self.name, self.path, "", cleanup.pytest.tree)
             self._own.memo = {}
         return self._own
 
-    def cleanup_code(self, ctx: "FileContext", teardowns: frozenset[str]) -> list[ast.AST]:
-        """The project's cleanup code guaranteed to run after the current node of ``ctx``
-        (portable; see :mod:`isolint.project_index`)."""
-        out: list[ast.AST] = list(self._scope_cleanup(ctx))
-        cls = ctx.enclosing_class()
+    def cleanup_code(self, cleanup: CleanupQuestions, teardowns: frozenset[str]) -> list[ast.AST]:
+        """The project's cleanup code guaranteed to run after the current node of ``cleanup``
+        (portable; see :mod:`isolint.analysis.project_index`)."""
+        out: list[ast.AST] = list(self._scope_cleanup(cleanup))
+        cls = enclosing(cleanup.stack, ast.ClassDef)
         if cls is not None:
-            out.extend(self._class_cleanup(ctx, cls, teardowns))
-        for func in ctx.stack[:-1]:
+            out.extend(self._class_cleanup(cleanup, cls, teardowns))
+        for func in cleanup.stack[:-1]:
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if ctx.is_fixture(func) and ctx.yield_line(func) is not None:
-                    out.extend(self._after_yield(ctx, func, ctx.method_class(func)))
+                if cleanup.pytest.is_fixture(func) and cleanup.yield_line(func) is not None:
+                    out.extend(self._after_yield(cleanup, func, cleanup.method_class(func)))
                 for arg in func.args.args:
-                    out.extend(self._requested_fixture(ctx, arg.arg, cls))
-        out.extend(self._managers(ctx))
+                    out.extend(self._requested_fixture(cleanup, arg.arg, cls))
+        out.extend(self._managers(cleanup))
         return out
 
-    def _scope_cleanup(self, ctx: "FileContext") -> list[ast.AST]:
+    def _scope_cleanup(self, cleanup: CleanupQuestions) -> list[ast.AST]:
         """Autouse fixtures of the conftests in scope (and their plugins) and of the module."""
         key = ("scope",)
         if key not in self._memo:
@@ -145,16 +158,16 @@ class ProjectView:
             for module in self._conftest_modules():
                 if module.path != self.path:
                     out.extend(self.index.autouse_cleanup(module))
-            out.extend(self.index.autouse_cleanup(self.own(ctx)))
+            out.extend(self.index.autouse_cleanup(self.own(cleanup)))
             self._memo[key] = out
         return self._memo[key]
 
-    def _class_cleanup(self, ctx: "FileContext", cls: ast.ClassDef, teardowns: frozenset[str]) -> list[ast.AST]:
+    def _class_cleanup(self, cleanup: CleanupQuestions, cls: ast.ClassDef, teardowns: frozenset[str]) -> list[ast.AST]:
         """Teardown methods of ``cls`` and of its bases in any project module (with the
         helpers they call), and autouse fixtures defined in those classes."""
         key = ("class", id(cls))
         if key not in self._memo:
-            own = self.own(ctx)
+            own = self.own(cleanup)
             out: list[ast.AST] = []
             for name in teardowns:
                 found = self.index.method(own, cls, name)
@@ -166,13 +179,13 @@ class ProjectView:
             self._memo[key] = out
         return self._memo[key]
 
-    def _requested_fixture(self, ctx: "FileContext", name: str, cls: ast.ClassDef | None) -> list[ast.AST]:
+    def _requested_fixture(self, cleanup: CleanupQuestions, name: str, cls: ast.ClassDef | None) -> list[ast.AST]:
         """The after-``yield`` code of the fixture a test or fixture requests as ``name``: the
         nearest definition (the class, the module, the conftests from the innermost, and the
         plugin modules they name), as pytest resolves it."""
         key = ("requested", name, id(cls))
         if key not in self._memo:
-            own = self.own(ctx)
+            own = self.own(cleanup)
             scopes: list[tuple[Module, list[ast.stmt] | None, ast.ClassDef | None]] = []
             if cls is not None:
                 scopes += [(m, k.body, k) for m, k in [(own, cls), *self.index.bases(own, cls)]]
@@ -189,47 +202,47 @@ class ProjectView:
             self._memo[key] = code
         return self._memo[key]
 
-    def _after_yield(self, ctx: "FileContext", func: ast.AST, cls: ast.ClassDef | None) -> list[ast.AST]:
-        return self.index.restore_code(Definition(self.own(ctx), func, "function", cls), "after_yield")
+    def _after_yield(self, cleanup: CleanupQuestions, func: ast.AST, cls: ast.ClassDef | None) -> list[ast.AST]:
+        return self.index.restore_code(Definition(self.own(cleanup), func, "function", cls), "after_yield")
 
-    def _managers(self, ctx: "FileContext") -> list[ast.AST]:
+    def _managers(self, cleanup: CleanupQuestions) -> list[ast.AST]:
         """The ``finally:``/``__exit__`` code of the with-helpers whose block holds the current
         node and of the decorators of the functions and classes around it."""
         out: list[ast.AST] = []
-        stack = ctx.stack
+        stack = cleanup.stack
         for index, ancestor in enumerate(stack[:-1]):
             exprs: list[ast.expr] = list(getattr(ancestor, "decorator_list", ()))
             how = "finally"
             if isinstance(ancestor, (ast.With, ast.AsyncWith)) and stack[index + 1] in ancestor.body:
                 exprs.extend(item.context_expr for item in ancestor.items)
-                how = "after_yield" if self._around_fixture_yield(ctx, index) else "finally"
+                how = "after_yield" if self._around_fixture_yield(cleanup, index) else "finally"
             for expr in exprs:
                 target = expr.func if isinstance(expr, ast.Call) else expr
                 if isinstance(target, (ast.Name, ast.Attribute)):
-                    out.extend(self.helper_code(ctx, expr, how))
+                    out.extend(self.helper_code(cleanup, expr, how))
         return out
 
     @staticmethod
-    def _around_fixture_yield(ctx: "FileContext", index: int) -> bool:
-        """Whether the ``with`` at ``ctx.stack[index]`` holds the ``yield`` of the fixture it
+    def _around_fixture_yield(cleanup: CleanupQuestions, index: int) -> bool:
+        """Whether the ``with`` at ``cleanup.stack[index]`` holds the ``yield`` of the fixture it
         is in: pytest then leaves the block normally at teardown, whatever the test did."""
-        with_node = ctx.stack[index]
-        for func in reversed(ctx.stack[:index]):
+        with_node = cleanup.stack[index]
+        for func in reversed(cleanup.stack[:index]):
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                line = ctx.yield_line(func) if ctx.is_fixture(func) else None
+                line = cleanup.yield_line(func) if cleanup.pytest.is_fixture(func) else None
                 return line is not None and with_node.lineno <= line <= (with_node.end_lineno or 0)
         return False
 
-    def helper_code(self, ctx: "FileContext", expr: ast.expr, how: str = "finally") -> list[ast.AST]:
+    def helper_code(self, cleanup: CleanupQuestions, expr: ast.expr, how: str = "finally") -> list[ast.AST]:
         """What with-item or decorator ``expr`` of the scanned file undoes when it ends
         (``how``: ``"finally"``, or ``"after_yield"`` when it is sure to end normally)."""
         key = ("helper", id(expr), how)
         if key not in self._memo:
-            own = self.own(ctx)
+            own = self.own(cleanup)
             target = expr.func if isinstance(expr, ast.Call) else expr
             found = self.index.local_definition(own, target)
             if found is None:
-                qualified = ctx.qualified_name(target)
+                qualified = cleanup.qualified_name(target)
                 found = self.definition(qualified) if qualified else None
             code: list[ast.AST] = []
             if found is not None and (found.kind == "class" or self._is_context_manager(found)):
@@ -243,21 +256,21 @@ class ProjectView:
             name in CONTEXT_MANAGER_DECORATORS for name in found.module.decorator_names(found.node)
         )
 
-    def setup_patchers(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> list[ast.expr]:
+    def setup_patchers(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str]) -> list[ast.expr]:
         """Patchers the set-up methods of ``cls`` (or of a project base) start for each test:
         ``self.p = mock.patch.dict(os.environ, {})`` then ``self.p.start()``, or
         ``mock.patch(...).start()``; portable."""
-        return [call for _, call in self._setup_starts(ctx, cls, setups)]
+        return [call for _, call in self._setup_starts(cleanup, cls, setups)]
 
-    def setup_started(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> frozenset[str]:
+    def setup_started(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str]) -> frozenset[str]:
         """What the set-up methods of ``cls`` (or of a project base) start, as written
         (``"self.environ_patch"``): a test that starts another patcher into it orphans theirs."""
-        return frozenset(target for target, _ in self._setup_starts(ctx, cls, setups) if target)
+        return frozenset(target for target, _ in self._setup_starts(cleanup, cls, setups) if target)
 
-    def _setup_starts(self, ctx: "FileContext", cls: ast.ClassDef, setups: frozenset[str]) -> list[tuple[str, ast.expr]]:
+    def _setup_starts(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str]) -> list[tuple[str, ast.expr]]:
         key = ("patchers", id(cls))
         if key not in self._memo:
-            own = self.own(ctx)
+            own = self.own(cleanup)
             out: list[tuple[str, ast.expr]] = []
             # Every class's own set-up: an override calls its base's through `super()`.
             for module, klass in [(own, cls), *self.index.bases(own, cls)]:

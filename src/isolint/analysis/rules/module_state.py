@@ -6,11 +6,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.names import statements
-from isolint.context import ENTER_METHODS, EXIT_METHODS, FileContext, expr_key, last_parts, walk
+from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.context import FileContext
+from isolint.analysis.names import statements
+from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
 
 #: Methods that change a list, dict, set or deque in place.
 MUTATING_METHODS = frozenset(
@@ -142,7 +144,7 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
 
 def _is_module_name(ctx: FileContext, expr: ast.AST) -> bool:
     """``os`` after ``import os``: a module object, whose methods are functions."""
-    return isinstance(expr, ast.Name) and expr.id in ctx.module_imports
+    return isinstance(expr, ast.Name) and expr.id in ctx.bindings.module_imports
 
 
 def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -151,7 +153,7 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     root = _root_name(expr)
     if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
         return None
-    if ctx.binds_locally(root.id):
+    if ctx.bindings.binds_locally(root.id):
         return _through_local_alias(ctx, expr, root)
     qualified = ctx.qualified_name(expr)
     if qualified is None:
@@ -164,11 +166,11 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
 def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> str | None:
     """``cls.execute`` after ``cls = pkg.mod.C`` in the same function: ``pkg.mod.C.execute``
     (a local name bound once to an imported object, not to a call's result)."""
-    value = ctx.constant_value(root.id)
+    value = ctx.bindings.constant_value(root.id)
     if not isinstance(value, ast.Attribute):
         return None  # a bare name (`x = y`) is followed by the import table already
     inner = _root_name(value)
-    if inner is None or inner.id == root.id or ctx.binds_locally(inner.id):
+    if inner is None or inner.id == root.id or ctx.bindings.binds_locally(inner.id):
         return None
     qualified = ctx.qualified_name(value)
     if qualified is None:
@@ -186,11 +188,11 @@ def own_mutable(ctx: FileContext, expr: ast.AST) -> bool:
     """``expr`` is a name of a mutable container the module binds once at module level."""
     if not isinstance(expr, ast.Name):
         return False
-    value = ctx.module_constant(expr.id)
+    value = ctx.bindings.module_constant(expr.id)
     mutable = isinstance(value, MUTABLE_DISPLAYS) or (
         isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
     )
-    return mutable and not ctx.binds_locally(expr.id)
+    return mutable and not ctx.bindings.binds_locally(expr.id)
 
 
 def _constant_style(qualified: str) -> bool:
@@ -204,7 +206,7 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     for obj, suffix, how in written_objects(ctx, node):
         if how == "name":
             # (A `global` declaration is in an enclosing function: no need to ask for one.)
-            if isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
+            if isinstance(obj, ast.Name) and ctx.bindings.declares_global(obj.id):
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
         target = expr_key(obj) + suffix
@@ -377,7 +379,7 @@ class ModuleStatePollution(Rule):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
-            left = ctx.unrestored(
+            left = ctx.cleanup.unrestored(
                 [write],
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
@@ -436,13 +438,13 @@ def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
             owners.extend(
                 (stmt, m) for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
             )
-    binders = [(cls, f) for cls, f in owners if name in ctx._global_names(f)]
+    binders = [(cls, f) for cls, f in owners if name in ctx.bindings._global_names(f)]
     binder_names = {f.name for _, f in binders}  # type: ignore[attr-defined]
-    if any(cls is None and (f.name in MODULE_SETUPS or ctx.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
+    if any(cls is None and (f.name in MODULE_SETUPS or ctx.pytest.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
         return True
     binder_classes = {id(cls) for cls, _ in binders if cls is not None}
     for cls, func in owners:
-        if name in ctx._local_names(func):
+        if name in ctx.bindings._local_names(func):
             continue
         nodes = list(walk(func))
         reads = any(
@@ -452,11 +454,11 @@ def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
         )
         if not reads:
             continue
-        if name in ctx._global_names(func):
+        if name in ctx.bindings._global_names(func):
             if _stores_before_loads(func, name):
                 continue  # binds it at its start, then uses it
             return False
-        if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.base_classes(cls)]):
+        if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.pytest.base_classes(cls)]):
             continue
         if any(type(n) is ast.Call and _called_name(n.func) in binder_names for n in nodes):
             continue
@@ -502,7 +504,7 @@ def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
         return False
     if func.name in EXIT_METHODS:
         return True
-    exits = [m for m in ctx.class_methods(cls) if m.name in EXIT_METHODS]
+    exits = [m for m in ctx.pytest.class_methods(cls) if m.name in EXIT_METHODS]
     return any(restores(ctx, n, write) for m in exits for n in walk(m))
 
 
@@ -511,7 +513,7 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     run, which is reported at the change itself), not a change of its own."""
     if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
         return False
-    saved = ctx.constant_value(node.value.id)
+    saved = ctx.bindings.constant_value(node.value.id)
     if saved is None:
         return False
     if any(expr_key(t) == expr_key(saved) for t in node.targets):

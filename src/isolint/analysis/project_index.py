@@ -32,7 +32,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from isolint.names import ANY_VALUE_PREFIX, QUALIFIED_PREFIX, ImportTable, statements
+from isolint.analysis.names import ANY_VALUE_PREFIX, QUALIFIED_PREFIX, ImportTable, statements
+from isolint.analysis.pytest_view import CONTEXT_MANAGER_DECORATORS, FIXTURE_DECORATORS
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -45,10 +46,6 @@ REEXPORT_WORDS = frozenset(
      "os", "sys", "environ", "chdir", "modules", "path", "importlib", "reload", "unittest",
      "TestCase", "pytest", "fixture", "contextlib", "contextmanager", "monkeypatch", "MonkeyPatch"}
 )
-FIXTURE_DECORATORS = frozenset(
-    {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
-)
-CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 #: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 EXIT_METHODS = frozenset({"__exit__", "__aexit__"})

@@ -1,0 +1,362 @@
+"""The cleanup analysis shared by every "leak without restore" rule: is the node being
+visited itself cleanup, which code is guaranteed to run after it (``finally:``, teardowns,
+code after a fixture's ``yield``, registered cleanups), and does any of it undo a change."""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
+
+from isolint.analysis.bindings import Bindings
+from isolint.analysis.names import ImportTable, blocks
+from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
+from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
+from isolint.analysis.tree import FunctionNode, enclosing, iter_children, walk, walk_own
+
+if TYPE_CHECKING:
+    from isolint.analysis.project_view import ProjectView
+
+Change = TypeVar("Change")
+#: Calls that run a function in another process: ``target=`` / ``initializer=`` arguments.
+PROCESS_STARTERS = frozenset(
+    {"multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.pool.Pool",
+     "multiprocessing.context.Process", "concurrent.futures.ProcessPoolExecutor",
+     "concurrent.futures.process.ProcessPoolExecutor"}
+)
+#: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
+PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
+
+#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
+CLEANUP_REGISTRARS = frozenset(
+    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
+     "push_async_callback", "addModuleCleanup"}
+)
+
+
+class CleanupAnalysis:
+    """Cleanup questions about the node on top of ``stack`` (the walk's ancestors)."""
+
+    def __init__(self, stack: list[ast.AST], pytest: PytestView, imports: ImportTable,
+                 bindings: Bindings, project: "ProjectView | None" = None) -> None:
+        self.stack = stack
+        self.pytest = pytest
+        self.imports = imports
+        self.bindings = bindings
+        #: What the project index tells about this file (None: a file scanned on its own).
+        self.project = project
+        self._memo: dict[tuple[str, int], object] = {}
+
+    def method_class(self, func: ast.AST) -> ast.ClassDef | None:
+        """The class ``func`` is directly defined in, if any (from the current stack)."""
+        if func not in self.stack:
+            return None
+        index = self.stack.index(func)
+        parent = self.stack[index - 1] if index else None
+        return parent if isinstance(parent, ast.ClassDef) else None
+
+    def qualified_name(self, node: ast.AST | None) -> str | None:
+        return None if node is None else self.imports.resolve(node)
+
+    def yield_line(self, func: ast.AST) -> int | None:
+        """Line of the first ``yield`` of ``func`` itself (not of nested defs), or None."""
+        key = ("yield", id(func))
+        if key not in self._memo:
+            line = None
+            for node in walk_own(func):
+                if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                    line = node.lineno if line is None else min(line, node.lineno)
+            self._memo[key] = line
+        return self._memo[key]  # type: ignore[return-value]
+
+    def after_yield(self, func: ast.AST) -> list[ast.AST]:
+        """Statements of fixture ``func`` that run after its ``yield`` (teardown code)."""
+        line = self.yield_line(func)
+        if line is None:
+            return []
+        return [n for n in walk_own(func) if isinstance(n, ast.stmt) and n.lineno > line]
+
+    def registered_cleanups(self, func: ast.AST) -> list[ast.AST]:
+        """Code that ``func`` registers to run at cleanup (``addCleanup``, ``addfinalizer``...).
+
+        A registered lambda or local function contributes its body; a registered callable with
+        arguments (``addCleanup(os.environ.pop, "X")``) becomes an equivalent synthetic call.
+        """
+        key = ("cleanups", id(func))
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[return-value]
+        local_defs = {
+            n.name: n for n in walk_own(func) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        out: list[ast.AST] = []
+        for node in walk_own(func):
+            callee = _registered_callee(node, self)
+            if callee is None:
+                continue
+            target, args = callee
+            if isinstance(target, ast.Lambda):
+                out.append(target.body)
+            elif isinstance(target, ast.Name) and target.id in local_defs:
+                out.extend(local_defs[target.id].body)
+            else:
+                out.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+        self._memo[key] = out
+        return out
+
+    def in_cleanup_code(self) -> bool:
+        """Whether the current node itself runs as cleanup: in a ``finally:``, a teardown,
+        after a fixture's ``yield``, or in a function registered as a cleanup callback."""
+        node = self.stack[-1] if self.stack else None
+        line = getattr(node, "lineno", 0)
+        for index, ancestor in enumerate(self.stack[:-1]):
+            child = self.stack[index + 1]
+            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child in ancestor.finalbody:
+                return True
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                parent = self.stack[index - 1] if index else None
+                if isinstance(parent, ast.ClassDef) and (
+                    ancestor.name in self.pytest.teardown_names or ancestor.name in EXIT_METHODS
+                ):
+                    return True
+                if isinstance(parent, ast.Module) and ancestor.name in TEARDOWN_FUNCTIONS:
+                    return True
+                yield_line = (
+                    self.yield_line(ancestor)
+                    if self.pytest.is_fixture(ancestor) or self.pytest.is_context_manager(ancestor)
+                    else None
+                )
+                if yield_line is not None and line > yield_line:
+                    return True
+                if parent is not None and self._is_registered_callback(ancestor, parent):
+                    return True
+            if isinstance(ancestor, ast.Lambda) and index:
+                call = self.stack[index - 1]
+                if isinstance(call, ast.Call) and _registered_callee(call, self):
+                    return True
+        return False
+
+    def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
+        if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        for node in walk_own(parent):
+            callee = _registered_callee(node, self)
+            if callee and isinstance(callee[0], ast.Name) and callee[0].id == func.name:
+                return True
+        return False
+
+    def cleanup_code(self) -> list[ast.AST]:
+        """Code guaranteed to run after the current node, whatever happens in between.
+
+        ``finally:`` blocks around it (or of a ``try`` that directly follows its statement),
+        cleanups registered in its function, the code after a fixture's ``yield``, the class's
+        teardown methods (own or inherited in this module) and autouse fixtures, cleanups
+        registered in the class's setup methods, and the module's teardown functions and
+        autouse fixtures.
+        """
+        out: list[ast.AST] = []
+        stack = self.stack
+        for index, ancestor in enumerate(stack[:-1]):
+            child = stack[index + 1]
+            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child not in ancestor.finalbody:
+                out.extend(ancestor.finalbody)
+            # A `try: ... finally:` that follows the statement in the same block.
+            for body in blocks(ancestor):
+                if child in body:
+                    for later in body[body.index(child) + 1 :]:
+                        if isinstance(later, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                            out.extend(later.finalbody)
+        functions = [n for n in stack[:-1] if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for func in functions:
+            out.extend(self.registered_cleanups(func))
+            if self.pytest.is_fixture(func):
+                out.extend(self.after_yield(func))
+        cls = enclosing(self.stack, ast.ClassDef)  # type: ignore[assignment]
+        if cls is not None and functions and functions[0].name in ENTER_METHODS:
+            if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
+                out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
+        if cls is not None:
+            for method in self.pytest.teardown_methods(cls):
+                out.extend(method.body)
+            for method in self.pytest.class_methods(cls):
+                if method.name in self.pytest.setup_names:
+                    out.extend(self.registered_cleanups(method))
+            for fixture in self.pytest.autouse_fixtures(cls.body):
+                out.extend(self.after_yield(fixture))
+        for name, func in self.pytest.module_functions.items():
+            if name in TEARDOWN_FUNCTIONS:
+                out.extend(func.body)
+            elif self.pytest.is_autouse_fixture(func):
+                out.extend(self.after_yield(func))
+            elif name in ("setup_module", "setUpModule"):
+                out.extend(self.registered_cleanups(func))
+        if any(a.arg in PYTESTER_FIXTURES for f in functions for a in f.args.args):
+            out.extend(PYTESTER_RESTORES)  # pytester puts cwd, sys.modules and sys.path back
+        if self.project is not None:
+            out.extend(self.project.cleanup_code(self, self.pytest.teardown_names))
+        return out
+
+    def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
+        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
+        ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
+        was nothing to restore, the usual case) does not count unless its ``else:`` restores too.
+        For a removal (``del``, ``delattr``, ``.pop``) that guard is right: with nothing there,
+        nothing was removed."""
+        change = self.stack[-1] if self.stack else None
+        walker = walk if _removes(change) else self._unconditional
+        for root in self.cleanup_code():
+            for node in walker(root):
+                if predicate(node):
+                    return True
+        return False
+
+    def _unconditional(self, root: ast.AST) -> Iterator[ast.AST]:
+        """:func:`walk` of ``root`` without the bodies of ``if saved:`` guards on a saved value
+        that is None when there was nothing before (see :meth:`restored`)."""
+        todo = deque([root])
+        while todo:
+            node = todo.popleft()
+            yield node
+            if type(node) is ast.If and self._guards_on_missing(node.test):
+                todo.append(node.test)
+                todo.extend(node.orelse)
+                continue
+            todo.extend(iter_children(node))
+
+    def _guards_on_missing(self, test: ast.expr) -> bool:
+        """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+            if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                test = test.left
+        if not isinstance(test, ast.Name):
+            return False
+        saved = self.bindings.constant_value(test.id)
+        if not isinstance(saved, ast.Call):
+            return False
+        func = saved.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(saved.args) == 1:
+            return not saved.keywords
+        return (
+            isinstance(func, ast.Name) and func.id == "getattr" and len(saved.args) == 3
+            and isinstance(saved.args[2], ast.Constant) and saved.args[2].value is None
+        )
+
+    def runs_in_other_process(self) -> bool:
+        """Whether the current node is in a function this module hands to another process
+        (``multiprocessing.Process(target=f)``, ``Pool(initializer=f)``,
+        ``ProcessPoolExecutor(initializer=f)``): what it changes, it changes there."""
+        names = self._process_targets
+        return bool(names) and any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names
+            for n in self.stack[:-1]
+        )
+
+    @cached_property
+    def _process_targets(self) -> frozenset[str]:
+        """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``)
+        or in an ``initializer=`` of any pool but a thread pool."""
+        out = set()
+        for node in walk(self.pytest.tree):
+            if type(node) is not ast.Call or not node.keywords:
+                continue
+            func = node.func
+            word = func.attr if isinstance(func, ast.Attribute) else (
+                self.imports.tails.get(func.id, func.id) if isinstance(func, ast.Name) else "")
+            name = self.qualified_name(func) or ""
+            starts_process = word in PROCESS_WORDS and (
+                name in PROCESS_STARTERS or (name or "multiprocessing.").startswith("multiprocessing.")
+            )
+            for kw in node.keywords:
+                if kw.arg == "target" and starts_process or (
+                    kw.arg == "initializer" and "Thread" not in word
+                ):
+                    out.update(n.id for n in walk(kw.value) if type(n) is ast.Name)
+        return frozenset(out)
+
+    def managed_by(self, predicate: Callable[[ast.expr], bool]) -> bool:
+        """Whether the current node runs inside a ``with`` item, or under a decorator of an
+        enclosing function or class, for which ``predicate`` holds (e.g. ``patch.dict(os.environ)``)."""
+        for index, ancestor in enumerate(self.stack[:-1]):
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+                child = self.stack[index + 1]
+                if child in ancestor.body and any(predicate(item.context_expr) for item in ancestor.items):
+                    return True
+            for deco in getattr(ancestor, "decorator_list", ()):
+                if predicate(deco):
+                    return True
+        cls = enclosing(self.stack, ast.ClassDef) if self.project is not None else None
+        if cls is not None and self.project is not None:
+            # A patcher the class's set-up starts for every test (own or a base's in any module).
+            setups = self.pytest.setup_names
+            return any(predicate(p) for p in self.project.setup_patchers(self, cls, setups))  # type: ignore[arg-type]
+        return False
+
+    def expected_to_raise(self) -> bool:
+        """Whether the current node is in the last statement of a ``with pytest.raises(...)``
+        (or ``self.assertRaises(...)``) block: that statement is expected to raise, so the state
+        change it spells out does not happen (``pd.options.mode.x = "bad"`` to test validation)."""
+        for index, ancestor in enumerate(self.stack[:-1]):
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)) and ancestor.body:
+                if self.stack[index + 1] is ancestor.body[-1] and any(
+                    _is_raises_context(self, item.context_expr) for item in ancestor.items
+                ):
+                    return True
+        return False
+
+    def unrestored(
+        self,
+        changes: Iterable[Change],
+        restores: Callable[[ast.AST, Change], bool],
+        managed: Callable[[ast.expr], bool] | None = None,
+    ) -> list[Change]:
+        """The ``changes`` the current node makes that nothing is guaranteed to undo.
+
+        None when the node is itself cleanup code or runs under a ``with`` item or decorator for
+        which ``managed`` holds; otherwise each change for which no node of :meth:`cleanup_code`
+        satisfies ``restores(node, change)``.
+        """
+        changes = list(changes)
+        if not changes or self.in_cleanup_code() or self.expected_to_raise():
+            return []
+        if self.runs_in_other_process():
+            return []
+        if managed is not None and self.managed_by(managed):
+            return []
+        return [c for c in changes if not self.restored(lambda n, c=c: restores(n, c))]
+
+
+#: unittest methods whose ``with`` block is expected to raise.
+RAISES_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
+
+
+def _is_raises_context(ctx: CleanupAnalysis, expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Call):
+        return False
+    if ctx.qualified_name(expr.func) == "pytest.raises":
+        return True
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
+
+
+def _removes(node: ast.AST | None) -> bool:
+    """``del x[k]``, ``delattr(o, n)``, ``x.pop(k)``, ``x.remove(v)``: a change that takes out."""
+    if isinstance(node, ast.Delete):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "delattr"
+    return isinstance(func, ast.Attribute) and func.attr in ("pop", "remove", "discard", "__delitem__")
+
+
+def _registered_callee(node: ast.AST, ctx: CleanupAnalysis) -> tuple[ast.expr, list[ast.expr]] | None:
+    """For ``x.addCleanup(fn, *args)`` / ``atexit.register(fn, ...)``: ``(fn, args)``."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in CLEANUP_REGISTRARS:
+        return node.args[0], list(node.args[1:])
+    if ctx.qualified_name(func) in ("atexit.register", "unittest.addModuleCleanup"):
+        return node.args[0], list(node.args[1:])
+    return None
