@@ -4,10 +4,13 @@ the module binds each name to, and the value of a name bound exactly once."""
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 
 from isolint.analysis.names import statements
 from isolint.analysis.tree import enclosing_function, stored_names, walk_own
+
+_DOTTED_LINE = re.compile(r"^[ \t]*([A-Za-z_]\w*) = [A-Za-z_]\w*(?:\.\w+)+[ \t]*(?:#.*)?$", re.M)
 
 
 class Bindings:
@@ -65,6 +68,12 @@ class Bindings:
         """No ``global`` statement anywhere without the keyword in the text (a source-less
         context, as in some tests, is walked)."""
         return not self.source or "global" in self.source
+
+    @cached_property
+    def dotted_assignments(self) -> frozenset[str]:
+        """Names some line assigns a dotted name to (``cls = pkg.mod.C``): a cheap necessary
+        condition for a local alias of an imported attribute, one scan of the source."""
+        return frozenset(_DOTTED_LINE.findall(self.source))
 
     def declares_global(self, name: str) -> bool:
         """Whether the innermost enclosing function declares ``global name``."""

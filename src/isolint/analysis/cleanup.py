@@ -256,6 +256,9 @@ class CleanupAnalysis:
     def _process_targets(self) -> frozenset[str]:
         """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``)
         or in an ``initializer=`` of any pool but a thread pool."""
+        source = self.bindings.source
+        if source and "target" not in source and "initializer" not in source:
+            return frozenset()  # (a source-less context, as in some tests, is walked)
         out = set()
         for node in walk(self.pytest.tree):
             if type(node) is not ast.Call or not node.keywords:

@@ -480,9 +480,10 @@ class ProjectIndex:
 
 
 # ---------------------------------------------------------------------- module summaries
-def summarise(name: str, path: str, digest: str, tree: ast.Module) -> Module:
-    """The index's view of one parsed module."""
-    table = ImportTable(tree)
+def summarise(name: str, path: str, digest: str, tree: ast.Module,
+              table: ImportTable | None = None) -> Module:
+    """The index's view of one parsed module (``table``: its import table, when made already)."""
+    table = table or ImportTable(tree)
     package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
     for stmt in statements(tree.body):
         if isinstance(stmt, ast.ImportFrom) and stmt.level:

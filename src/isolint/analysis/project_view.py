@@ -130,7 +130,7 @@ class ProjectView:
     def own(self, cleanup: CleanupQuestions) -> Module:
         """The scanned file's own summary, from the parse the engine made (lazily)."""
         if self._own is None:
-            self._own = summarise(self.name, self.path, "", cleanup.pytest.tree)
+            self._own = summarise(self.name, self.path, "", cleanup.pytest.tree, cleanup.imports)
             self._own.memo = {}
         return self._own
 

@@ -153,11 +153,9 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     root = _root_name(expr)
     if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
         return None
-    if ctx.bindings.binds_locally(root.id):
-        return _through_local_alias(ctx, expr, root)
     qualified = ctx.qualified_name(expr)
-    if qualified is None:
-        return None
+    if qualified is None or ctx.bindings.binds_locally(root.id):
+        return _through_local_alias(ctx, expr, root)
     if not ctx.imports.binds(root.id) and "." not in qualified:
         return None  # a builtin
     return qualified
@@ -166,6 +164,10 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
 def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> str | None:
     """``cls.execute`` after ``cls = pkg.mod.C`` in the same function: ``pkg.mod.C.execute``
     (a local name bound once to an imported object, not to a call's result)."""
+    if root.id == "self" or root.id not in ctx.bindings.dotted_assignments:
+        return None  # never `name = a.b` anywhere: no alias (and no walk to find out)
+    if not ctx.bindings.binds_locally(root.id):
+        return None
     value = ctx.bindings.constant_value(root.id)
     if not isinstance(value, ast.Attribute):
         return None  # a bare name (`x = y`) is followed by the import table already
