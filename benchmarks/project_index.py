@@ -72,8 +72,10 @@ def run_once(cmds: list[tuple[list[str], Path]], cache: Path | None, cold: bool)
     return wall, cpu
 
 
-def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int, work: Path) -> dict:
-    """Floor, cold ``-j 1`` and warm rows for ``roots``, in turns."""
+def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int, work: Path,
+            baseline: str = "") -> dict:
+    """Floor, cold ``-j 1`` and warm rows for ``roots``, in turns (and a cold ``-j 1`` row of
+    the isolint whose sources are in ``baseline``, when given)."""
     lists = []
     for number, root in enumerate(roots):
         listing = work / f"{label}-{number}.txt"
@@ -86,14 +88,20 @@ def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int,
     check = [isolint, "check", "--exit-zero", "--cache-dir", str(cache)]
     cold = [([*check, "-j", "1", "."], root) for root in roots]
     warm = [([*check, "."], root) for root in roots]
+    base = [(["env", f"PYTHONPATH={baseline}", python, "-m", "isolint", "check", "--exit-zero",
+              "--cache-dir", str(cache) + "-base", "-j", "1", "."], root) for root in roots]
     samples: dict[str, list[tuple[float, float]]] = {"floor": [], "cold_1": [], "warm": []}
+    if baseline:
+        samples["baseline"] = []
     run_once(floor, None, False)  # warm the file system cache
     for _ in range(runs):
         samples["floor"].append(run_once(floor, None, False))
         samples["cold_1"].append(run_once(cold, cache, True))
         samples["warm"].append(run_once(warm, cache, False))
+        if baseline:
+            samples["baseline"].append(run_once(base, Path(str(cache) + "-base"), True))
     files = sum(len(p.read_text(encoding="utf-8").split("\n")) for p in lists)
-    out = {"label": label, "files": files}
+    out: dict = {"label": label, "files": files}
     for key, values in samples.items():
         walls, cpus = zip(*values)
         out[key] = (statistics.median(walls), statistics.median(cpus))
@@ -106,6 +114,8 @@ def main() -> int:
     parser.add_argument("--suite", action="append", default=[],
                         help="a real suite's root directory (default: prefect, sentry-python, celery)")
     parser.add_argument("--skip-install", action="store_true")
+    parser.add_argument("--baseline", default="",
+                        help="the src/ directory of another isolint (e.g. main's) to measure in turns")
     args = parser.parse_args()
     if not (bench.VENV / "bin" / "python").exists():
         bench.make_venv(refresh=False)
@@ -118,18 +128,20 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows.append(measure("run.py corpus", [bench.CORPUS], python, isolint, args.runs, work))
+        rows.append(measure("run.py corpus", [bench.CORPUS], python, isolint, args.runs, work,
+                            args.baseline))
         if suites:
             rows.append(measure("suites with packages (" + ", ".join(s.name for s in suites) + ")",
-                                suites, python, isolint, args.runs, work))
+                                suites, python, isolint, args.runs, work, args.baseline))
     print("| corpus | files | floor CPU (s) | cold `-j 1` CPU (s) | cold / floor | warm CPU (s) | "
-          "warm / cold | wall: floor, cold, warm (s) |")
-    print("|---|---|---|---|---|---|---|---|")
+          "warm / cold | baseline cold / floor | wall: floor, cold, warm (s) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         floor, cold, warm = row["floor"], row["cold_1"], row["warm"]
+        base = f"{row['baseline'][1] / floor[1]:.2f}x" if "baseline" in row else "-"
         print(f"| {row['label']} | {row['files']} | {floor[1]:.2f} | {cold[1]:.2f} | "
               f"{cold[1] / floor[1]:.2f}x | {warm[1]:.2f} | {100 * warm[1] / cold[1]:.1f} % | "
-              f"{floor[0]:.2f}, {cold[0]:.2f}, {warm[0]:.2f} |")
+              f"{base} | {floor[0]:.2f}, {cold[0]:.2f}, {warm[0]:.2f} |")
     return 0
 
 

@@ -274,7 +274,7 @@ def test_sqlalchemy_plugin_hooks(tmp_path: Path) -> None:
 def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path) -> None:
     project(tmp_path, {
         "pkg/__init__.py": "",
-        "pkg/mod.py": "_client = None\n_ready = False\n",
+        "pkg/mod.py": "_client = None\n_ready = False\n_CONFIGS = {}\n_SEEN = [1]\n",
         "tests/test_mod.py": """
             from pkg import mod
 
@@ -282,12 +282,15 @@ def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path
                 def setup_method(self):
                     mod._client = None
                     mod._ready = False
+                    mod._CONFIGS.clear()
+                    mod._SEEN.clear()
 
                 def test_configures(self):
                     mod._ready = True
             """,
     })
-    assert findings(tmp_path) == {("tests/test_mod.py", 10, "module_state_pollution")}
+    assert findings(tmp_path) == {("tests/test_mod.py", 9, "module_state_pollution"),
+                                  ("tests/test_mod.py", 12, "module_state_pollution")}
 
 
 def test_cached_result_is_rescanned_when_a_module_it_read_changes(tmp_path: Path) -> None:

@@ -415,8 +415,14 @@ class ModuleStatePollution(Rule):
 
 
 def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
-    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``:
-    a lazy singleton put back to the value it has after import, not a change."""
+    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``,
+    or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
+    value it has after import (a lazy singleton, a registry), not a change."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
+            return False
+        return any(_empty_container(ctx.initial_value(s)) for s in write.spellings if "." in s)
     if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
         return False
     for spelling in write.spellings:
@@ -424,6 +430,18 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
         if isinstance(initial, ast.Constant) and type(initial.value) is type(node.value.value) \
                 and initial.value == node.value.value:
             return True
+    return False
+
+
+def _empty_container(value: ast.expr | None) -> bool:
+    """``{}``, ``[]``, ``set()``, ``dict()``, ``defaultdict(list)``...: empty when made."""
+    if isinstance(value, (ast.Dict, ast.List, ast.Set)):
+        return not (value.keys if isinstance(value, ast.Dict) else value.elts)
+    if isinstance(value, ast.Call) and not any(isinstance(a, ast.Starred) for a in value.args):
+        name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        return name in ("dict", "list", "set", "OrderedDict", "WeakValueDictionary", "WeakKeyDictionary",
+                        "WeakSet") and not value.args and not value.keywords or (
+            name == "defaultdict" and len(value.args) <= 1 and not value.keywords)
     return False
 
 
