@@ -10,7 +10,8 @@ from functools import cached_property
 from isolint.analysis.names import statements
 from isolint.analysis.tree import enclosing_function, stored_names, walk_own
 
-_DOTTED_LINE = re.compile(r"^[ \t]*([A-Za-z_]\w*) = [A-Za-z_]\w*(?:\.\w+)+[ \t]*(?:#.*)?$", re.M)
+#: A dotted name, alone on the rest of its line (a comment allowed).
+_DOTTED_VALUE = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+[ \t]*(?:#[^\n]*)?(?:\n|$)")
 
 
 class Bindings:
@@ -21,6 +22,7 @@ class Bindings:
         self.source = source
         self.stack = stack
         self._memo: dict[tuple[str, int], object] = {}
+        self._dotted: dict[str, bool] = {}
 
     def binds_locally(self, name: str) -> bool:
         """Whether ``name`` is a parameter or a local variable of a function (or lambda) that
@@ -69,11 +71,22 @@ class Bindings:
         context, as in some tests, is walked)."""
         return not self.source or "global" in self.source
 
-    @cached_property
-    def dotted_assignments(self) -> frozenset[str]:
-        """Names some line assigns a dotted name to (``cls = pkg.mod.C``): a cheap necessary
-        condition for a local alias of an imported attribute, one scan of the source."""
-        return frozenset(_DOTTED_LINE.findall(self.source))
+    def assigned_dotted_name(self, name: str) -> bool:
+        """Whether some line reads ``name = a.b`` (``cls = pkg.mod.C``): a cheap necessary
+        condition for a local alias of an imported attribute (memoised per name)."""
+        found = self._dotted.get(name)
+        if found is None:
+            found = False
+            source, needle = self.source, f"{name} = "
+            start = source.find(needle)
+            while start >= 0 and not found:
+                line_start = source.rfind("\n", 0, start) + 1
+                found = not source[line_start:start].strip() and bool(
+                    _DOTTED_VALUE.match(source, start + len(needle))
+                )
+                start = source.find(needle, start + 1)
+            self._dotted[name] = found
+        return found
 
     def declares_global(self, name: str) -> bool:
         """Whether the innermost enclosing function declares ``global name``."""

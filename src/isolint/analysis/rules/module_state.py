@@ -164,7 +164,7 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
 def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> str | None:
     """``cls.execute`` after ``cls = pkg.mod.C`` in the same function: ``pkg.mod.C.execute``
     (a local name bound once to an imported object, not to a call's result)."""
-    if root.id == "self" or root.id not in ctx.bindings.dotted_assignments:
+    if root.id == "self" or not ctx.bindings.assigned_dotted_name(root.id):
         return None  # never `name = a.b` anywhere: no alias (and no walk to find out)
     if not ctx.bindings.binds_locally(root.id):
         return None
