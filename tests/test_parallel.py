@@ -56,9 +56,9 @@ class Pools:
         self.started: list[int] = []
         real = parallel._start_pool
 
-        def counting(workers, scanner):
+        def counting(workers, initializer, initargs):
             self.started.append(workers)
-            return real(workers, scanner)
+            return real(workers, initializer, initargs)
 
         monkeypatch.setattr(parallel, "_start_pool", counting)
 

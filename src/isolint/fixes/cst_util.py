@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from isolint.fixes.base import Position, TeardownPlan
@@ -17,17 +15,65 @@ SETUP_NAMES = ("setup_class", "setUpClass", "setup_method", "setUp", "asyncSetUp
 
 
 class PositionedTransformer(cst.CSTTransformer):
-    """A transformer that knows each original node's (line, 1-based column)."""
+    """A transformer that knows each original node's (line, 1-based column) in the file, also
+    when it runs on one region of it (``line_offset``: lines of the file above the region)."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
+    line_offset = 0
 
     def pos(self, node: cst.CSTNode) -> Position:
         start = self.get_metadata(PositionProvider, node).start
-        return start.line, start.column + 1
+        return start.line + self.line_offset, start.column + 1
 
 
 def transform(source: str, transformer: cst.CSTTransformer) -> cst.Module:
-    return MetadataWrapper(cst.parse_module(source)).visit(transformer)
+    """``transformer`` applied to the whole of ``source`` (see :func:`transform_regions`)."""
+    return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True).visit(transformer)
+
+
+#: The header that makes an indented region (a method) parse as a module of its own.
+_WRAPPER = "if 1:\n"
+
+
+def region_span(node: ast.AST) -> tuple[int, int]:
+    """The lines (first, last; 1-based) of a ``def`` or ``class`` statement, decorators included."""
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])  # type: ignore[attr-defined]
+    return first, node.end_lineno  # type: ignore[attr-defined]
+
+
+def transform_regions(source: str, anchors: Iterable[ast.AST],
+                      make: Callable[[], PositionedTransformer]) -> str:
+    """``source`` with a transformer from ``make()`` applied to each ``def``/``class`` statement
+    in ``anchors`` (an anchor inside another is covered by the outer one), and nothing else.
+
+    LibCST parses only these statements, not the whole file: an indented one is parsed under an
+    ``if 1:`` header, which keeps its own indentation, and the transformer sees positions in
+    the file (``line_offset``). What is outside the regions stays byte for byte."""
+    spans = sorted({region_span(a) for a in anchors})
+    outer: list[tuple[int, int]] = []
+    for first, last in spans:
+        if outer and first <= outer[-1][1]:
+            outer[-1] = (outer[-1][0], max(last, outer[-1][1]))
+        else:
+            outer.append((first, last))
+    if not outer:
+        return source
+    lines = source.splitlines(keepends=True)
+    pieces: list[str] = []
+    done = 0
+    for first, last in outer:
+        chunk = "".join(lines[first - 1 : last])
+        indented = chunk[:1] in (" ", "\t", "\f")
+        prefix = _WRAPPER if indented else ""
+        transformer = make()
+        transformer.line_offset = first - 1 - (1 if indented else 0)
+        module = cst.parse_module(prefix + chunk)
+        code = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer).code
+        pieces.append("".join(lines[done : first - 1]))
+        pieces.append(code[len(prefix):])
+        done = last
+    pieces.append("".join(lines[done:]))
+    return "".join(pieces)
 
 
 def statements(code: str) -> list[cst.BaseStatement]:
@@ -56,85 +102,70 @@ def string(text: str) -> cst.SimpleString:
 
 
 # --------------------------------------------------------------------------- parameters
-def add_param(func: cst.FunctionDef, name: str) -> cst.FunctionDef:
-    """``func`` with a parameter ``name`` (kept as is when it has one): before the first
-    parameter with a default, else last among the positional ones, commas styled like theirs."""
+def add_param(func: cst.FunctionDef, name: str, annotation: str | None = None,
+              index: int | None = None) -> cst.FunctionDef:
+    """``func`` with a parameter ``name`` (kept as is when it has one) at ``index`` among the
+    positional ones (default: before the first with a default, else last), laid out like its
+    neighbours: on its own line with the same indentation and a trailing comma when the
+    signature has one parameter per line."""
     params = func.params
     existing = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
     if name in existing:
         return func
     plain = list(params.params)
-    index = next((i for i, p in enumerate(plain) if p.default is not None), len(plain))
-    comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+    if index is None:
+        index = next((i for i, p in enumerate(plain) if p.default is not None), len(plain))
+    index -= len(params.posonly_params)
+    index = max(0, min(index, len(plain)))
+    exploded = _one_per_line(func)
+    if exploded is not None:
+        separator = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(exploded)))
+    else:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = cst.Param(cst.Name(name), annotation=cst.Annotation(expression(annotation)) if annotation else None)
+    later = not isinstance(params.star_arg, cst.MaybeSentinel) or bool(params.kwonly_params) \
+        or params.star_kwarg is not None
     if index < len(plain):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        if index > 0 and isinstance(plain[index - 1].comma, cst.Comma):
-            comma = plain[index - 1].comma
-    elif plain and isinstance(plain[-1].comma, cst.Comma):
-        # A trailing comma: the new last parameter takes it, the old last copies its neighbour's.
-        comma = plain[-1].comma
-        before = plain[-2].comma if len(plain) > 1 and isinstance(plain[-2].comma, cst.Comma) else \
-            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        plain[-1] = plain[-1].with_changes(comma=before)
-    plain.insert(index, cst.Param(cst.Name(name), comma=comma))
+        new = new.with_changes(comma=separator)
+    elif plain:
+        last = plain[-1]
+        if isinstance(last.comma, cst.Comma):
+            new = new.with_changes(comma=last.comma)
+        elif exploded is not None:
+            new = new.with_changes(comma=cst.Comma(whitespace_after=last.whitespace_after_param))
+            last = last.with_changes(whitespace_after_param=cst.SimpleWhitespace(""))
+        else:
+            new = new.with_changes(whitespace_after_param=last.whitespace_after_param)
+            last = last.with_changes(whitespace_after_param=cst.SimpleWhitespace(""))
+        plain[-1] = last.with_changes(comma=separator)
+    elif params.posonly_params or later:
+        new = new.with_changes(comma=separator)
+    plain.insert(index, new)
     return func.with_changes(params=params.with_changes(params=plain))
 
 
-# --------------------------------------------------------------------------- imports
-def module_alias(module: cst.Module, name: str) -> str | None:
-    """The name a top-level ``import name`` / ``import name as alias`` binds, or None."""
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if get_full_name_for_node(alias.name) == name:
-                        return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
-    return None
+def _one_per_line(func: cst.FunctionDef) -> str | None:
+    """The indentation of the parameters when each sits on its own line, else None."""
+    opening = func.whitespace_before_params
+    if not isinstance(opening, cst.ParenthesizedWhitespace):
+        return None
+    params = [*func.params.posonly_params, *func.params.params, *func.params.kwonly_params]
+    for param in params[:-1]:
+        comma = param.comma
+        if not (isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)):
+            return None
+    return opening.last_line.value
 
 
-def from_import_alias(module: cst.Module, module_name: str, name: str) -> str | None:
-    """The name a top-level ``from module_name import name [as alias]`` binds, or None."""
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if (isinstance(small, cst.ImportFrom) and small.module is not None
-                    and not small.relative
-                    and get_full_name_for_node(small.module) == module_name
-                    and not isinstance(small.names, cst.ImportStar)):
-                for alias in small.names:
-                    if alias.name.value == name:  # type: ignore[union-attr]
-                        return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
-    return None
-
-
-def add_import(module: cst.Module, name: str) -> cst.Module:
-    """``module`` with ``import name`` among its imports (unchanged when it is there)."""
-    if module_alias(module, name) == name:
-        return module
-    context = CodemodContext()
-    AddImportsVisitor.add_needed_import(context, name)
-    return AddImportsVisitor(context).transform_module(module)
-
-
-class ImportNeed:
-    """The name under which a module is usable, and whether ``import module`` must be added."""
-
-    def __init__(self, module: cst.Module, name: str) -> None:
-        self.module_name = name
-        alias = module_alias(module, name)
-        self.alias = alias or name
-        self.missing = alias is None
-        self.used = False
-
-    def use(self) -> str:
-        self.used = True
-        return self.alias
-
-    def apply(self, module: cst.Module) -> cst.Module:
-        return add_import(module, self.module_name) if self.used and self.missing else module
+def annotated(func: ast.AST, method: bool) -> bool:
+    """Whether the function's own parameters (not ``self``) carry annotations, so that a new
+    parameter should too (with none: whether it annotates its return)."""
+    args = func.args  # type: ignore[attr-defined]
+    params = [*args.posonlyargs, *args.args][1 if method else 0 :] + list(args.kwonlyargs)
+    if params:
+        return all(p.annotation is not None for p in params)
+    return func.returns is not None  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- classes
@@ -231,7 +262,8 @@ def contains_comment(node: cst.CSTNode) -> bool:
 
 
 __all__ = [
-    "ImportNeed", "PositionedTransformer", "add_import", "add_param", "add_to_teardown",
+    "PositionedTransformer", "add_param", "add_to_teardown", "annotated",
+    "region_span", "transform_regions",
     "append_to_function", "arg", "call_statement", "contains_comment", "expression",
-    "from_import_alias", "insert_method", "module_alias", "statements", "string", "transform",
+    "insert_method", "statements", "string", "transform",
 ]

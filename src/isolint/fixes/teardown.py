@@ -13,7 +13,8 @@ import ast
 import libcst as cst
 
 from isolint.fixes.base import AstIndex, Fixer, FixRequest, teardown_plan
-from isolint.fixes.cst_util import ImportNeed, PositionedTransformer, add_to_teardown, insert_method, statements, transform
+from isolint.fixes.cst_util import PositionedTransformer, add_to_teardown, insert_method, statements, transform_regions
+from isolint.fixes.imports import ImportNeed
 
 
 class TeardownFixer(Fixer):
@@ -22,12 +23,13 @@ class TeardownFixer(Fixer):
     def fix(self, request: FixRequest) -> str:
         index = AstIndex(request.tree, request.source)
         plans = {}
+        classes = []
         for position in request.positions:
             for cls in index.at(position, ast.ClassDef):
                 plans[position] = teardown_plan(cls, request.ctx)  # type: ignore[arg-type]
-        module = cst.parse_module(request.source)
-        gc_name = ImportNeed(module, "gc")
-        pytest_name = ImportNeed(module, "pytest")
+                classes.append(cls)
+        gc_name = ImportNeed(request.tree, "gc")
+        pytest_name = ImportNeed(request.tree, "pytest")
 
         class AddCollect(PositionedTransformer):
             def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
@@ -45,5 +47,5 @@ class TeardownFixer(Fixer):
                     return insert_method(updated, fixture)
                 return add_to_teardown(updated, plan, statements(f"{gc_name.use()}.collect()"))
 
-        fixed = transform(request.source, AddCollect())
-        return pytest_name.apply(gc_name.apply(fixed)).code
+        fixed = transform_regions(request.source, classes, AddCollect)
+        return pytest_name.apply(gc_name.apply(fixed))

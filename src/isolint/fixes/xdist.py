@@ -1,64 +1,69 @@
 """``missing_xdist_group``: decorate the class with ``@pytest.mark.xdist_group(name=...)``.
 
 The name comes from the file's place in the suite, through the ``xdist-group-name`` template
-(default ``{stem}``: ``tests/api/test_api_versioning.py`` -> ``api_versioning``).
+(default ``{stem}``: ``tests/api/test_api_versioning.py`` -> ``api_versioning``). The mark is a
+line of its own inserted above the class's first decorator (or its ``class`` line), at its
+indentation: no parser is needed, so this most common fix costs nothing on a large file.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import PurePosixPath
 
-import libcst as cst
-
-from isolint.fixes.base import Fixer, FixRequest
-from isolint.fixes.cst_util import (
-    ImportNeed, PositionedTransformer, arg, expression, from_import_alias, string, transform,
-)
+from isolint.fixes.base import AstIndex, Fixer, FixRequest
+from isolint.fixes.imports import ImportNeed, from_import_alias
 
 
 def group_name(template: str, path: str, cls: str) -> str:
     """The group name for class ``cls`` of the test module at ``path`` (relative, with ``/``):
     ``{stem}`` is the file name without ``.py`` and the ``test_`` prefix or ``_test`` suffix,
-    ``{dir}`` its directory's name, ``{module}`` the dotted path, ``{cls}`` the class name."""
+    ``{dir}`` its directory's name, ``{module}`` the dotted path, ``{cls}`` the class name.
+    Only these plain fields are filled (no attribute, index, conversion or format spec:
+    :func:`isolint.config.group_name_template_problem` rejects them before a fix starts)."""
+    from isolint.config import group_name_template_problem
+
+    problem = group_name_template_problem(template)
+    if problem:
+        raise ValueError(problem)
     pure = PurePosixPath(path)
     stem = re.sub(r"^test_|_test$", "", pure.stem) or pure.stem
     module = ".".join(p for p in [*pure.parent.parts, pure.stem] if p not in ("", ".", "..", "/"))
     return template.format(stem=stem, dir=pure.parent.name, module=module, cls=cls)
 
 
+def string_literal(text: str) -> str:
+    """``text`` as a double-quoted Python string literal (quotes, backslashes and control
+    characters escaped)."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in text:
+        return '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
 class XdistGroupFixer(Fixer):
     rule = "missing_xdist_group"
 
     def fix(self, request: FixRequest) -> str:
-        module = cst.parse_module(request.source)
-        pytest_name = ImportNeed(module, "pytest")
-        mark = None if not pytest_name.missing else from_import_alias(module, "pytest", "mark")
-        path = request.ctx.path
-        options = request.options
-
-        class Decorate(PositionedTransformer):
-            def __init__(self) -> None:
-                super().__init__()
-                self.marking: list[bool] = []
-
-            def visit_ClassDef(self, node: cst.ClassDef) -> None:
-                # A mark on an enclosing class already applies to a nested one.
-                self.marking.append(self.pos(node) in request.positions and not any(self.marking))
-
-            def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-                if not self.marking.pop():
-                    return updated
-                prefix = mark if mark else f"{pytest_name.use()}.mark"
-                name = group_name(options.xdist_group_name, path, original.name.value)
-                call = cst.Call(expression(f"{prefix}.xdist_group"), args=[arg(string(name), "name")])
-                decorator = cst.Decorator(call)
-                if updated.decorators:
-                    # The mark goes first; the comments above the class stay above it.
-                    first = updated.decorators[0]
-                    decorator = decorator.with_changes(leading_lines=first.leading_lines)
-                    rest = [first.with_changes(leading_lines=()), *updated.decorators[1:]]
-                    return updated.with_changes(decorators=[decorator, *rest])
-                return updated.with_changes(decorators=[decorator])
-
-        return pytest_name.apply(transform(request.source, Decorate())).code
+        index = AstIndex(request.tree, request.source)
+        pytest_name = ImportNeed(request.tree, "pytest")
+        mark = None if not pytest_name.missing else from_import_alias(request.tree, "pytest", "mark")
+        targets = [c for p in request.positions for c in index.at(p, ast.ClassDef)]
+        marked = {id(c) for c in targets}
+        lines = request.source.splitlines(keepends=True)
+        inserts: list[tuple[int, str]] = []
+        for cls in targets:
+            # A mark on an enclosing class already applies to a nested one.
+            if any(id(a) in marked for a in index.ancestors(cls)):
+                continue
+            first = min([cls.lineno, *(d.lineno for d in cls.decorator_list)])  # type: ignore[attr-defined]
+            line = lines[first - 1]
+            indent = line[: len(line) - len(line.lstrip())]
+            ending = line[len(line.rstrip("\r\n")):] or "\n"
+            prefix = mark if mark else f"{pytest_name.use()}.mark"
+            name = group_name(request.options.xdist_group_name, request.ctx.path, cls.name)  # type: ignore[attr-defined]
+            inserts.append((first, f"{indent}@{prefix}.xdist_group(name={string_literal(name)}){ending}"))
+        for first, text in sorted(inserts, reverse=True):
+            lines.insert(first - 1, text)
+        return pytest_name.apply("".join(lines))

@@ -1,7 +1,7 @@
 """Golden input for the missing_teardown_method fixer."""
+import gc
 import unittest
 from unittest.mock import MagicMock
-import gc
 
 
 class TestNoTeardown:
