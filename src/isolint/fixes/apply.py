@@ -37,6 +37,7 @@ from isolint.engine import (
     read_source, scan_tree,
 )
 from isolint.fixes import FIX_ORDER, FIXERS, load_fixer
+from isolint.gc_pause import gc_paused
 from isolint.fixes.base import FixOptions, FixRequest
 from isolint.model import FileError, FileResult, Finding, FixSafety
 
@@ -104,11 +105,18 @@ def identities(findings: Iterable[Finding]) -> list[Identity]:
 
 @dataclass
 class _State:
-    """The text being fixed, its tree and scan result."""
+    """The text being fixed, its tree and scan result (and its comments, once counted)."""
 
     text: str
     tree: ast.Module
     result: FileResult
+    _comments: Counter[str] | None = None
+
+    @property
+    def comments(self) -> Counter[str]:
+        if self._comments is None:
+            self._comments = comments(self.text)
+        return self._comments
 
 
 class _FileFixer:
@@ -124,9 +132,12 @@ class _FileFixer:
     def scan(self, text: str, tree: ast.Module) -> FileResult:
         return scan_tree(tree, text, self.path, self.settings, self.kind, self.conftests)
 
-    def run(self, source: str) -> tuple[str, FileResult, int]:
+    def run(self, source: str, scanned: FileResult | None = None) -> tuple[str, FileResult, int]:
+        self.source = source
         tree = parse_source(source, self.path)
-        state = _State(source, tree, self.scan(source, tree))
+        if scanned is None or not _describes(scanned, source):
+            scanned = self.scan(source, tree)
+        state = _State(source, tree, scanned)
         if state.result.errors:
             return source, state.result, 0
         before = Counter(f.name for f in state.result.findings)
@@ -193,7 +204,8 @@ class _FileFixer:
             new_tree = parse_source(new, self.path)
         except SourceError as exc:
             raise FixError(f"the fixed code does not parse ({exc})", bug=True) from None
-        lost = comments(state.text) - comments(new)
+        new_comments = None if _comment_lines_kept(state.text, new) else comments(new)
+        lost = state.comments - new_comments if new_comments is not None else None
         if lost:
             raise FixError(f"the fix would lose the comment {next(iter(lost))!r}")
         fixed = self.scan(new, new_tree)
@@ -206,14 +218,14 @@ class _FileFixer:
         grown = sorted(name for name in after if after[name] > before[name])
         if grown:
             raise FixError(f"the fix would add findings of {', '.join(grown)}")
-        return _State(new, new_tree, fixed)
+        return _State(new, new_tree, fixed, new_comments)
 
     def remove_unused_imports(self, original: ast.Module, state: _State) -> _State:
         from isolint.fixes.imports import remove_imports, unused_after_fix
 
         if state.tree is original:
             return state
-        unused = unused_after_fix(original, state.tree)
+        unused = unused_after_fix(original, state.tree, self.source, state.text)
         if not unused:
             return state
         try:
@@ -234,6 +246,26 @@ class _FileFixer:
         return replace(result, findings=tuple(findings), errors=result.errors + errors)
 
 
+def _describes(result: FileResult, text: str) -> bool:
+    """Whether ``result`` (from the scan before the fix) is still about ``text``: every finding's
+    snippet is the text of its line. Then the fix does not scan the file once more."""
+    if result.errors:
+        return False
+    lines = text.splitlines()
+    return all(0 < f.line <= len(lines) and lines[f.line - 1].strip() == f.snippet
+               for f in result.findings)
+
+
+def _comment_lines_kept(old: str, new: str) -> bool:
+    """A quick sufficient check that no comment was lost: every line of ``old`` holding a ``#``
+    is still a line of ``new`` (as often). When it fails, the comments are counted."""
+    marked = Counter(line for line in old.splitlines() if "#" in line)
+    if not marked:
+        return True
+    kept = Counter(line for line in new.splitlines() if "#" in line)
+    return not (marked - kept)
+
+
 def fix_source(
     source: str,
     path: str,
@@ -241,10 +273,15 @@ def fix_source(
     kind: str = "test",
     conftests: tuple = (),
     options: FixOptions = FixOptions(),
+    scanned: FileResult | None = None,
 ) -> tuple[str, FileResult, int]:
     """``(fixed text, findings left, findings fixed)``; each finding left of a fixable rule
-    says why (``Finding.unfixed``). :class:`SourceError` when ``source`` does not parse."""
-    return _FileFixer(path, settings, kind, conftests, options).run(source)
+    says why (``Finding.unfixed``). :class:`SourceError` when ``source`` does not parse.
+    ``scanned``: the file's scan result, when one was made already."""
+    # Trees (ast and LibCST) hold no reference cycles, yet building them triggers the cyclic
+    # collector again and again: paused, as the scan does.
+    with gc_paused():
+        return _FileFixer(path, settings, kind, conftests, options).run(source, scanned)
 
 
 def explain_unfixed(result: FileResult, settings: Settings, kind: str, unsafe: bool) -> FileResult:
@@ -259,13 +296,15 @@ def explain_unfixed(result: FileResult, settings: Settings, kind: str, unsafe: b
 
 
 def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
-             options: FixOptions = FixOptions(), write: bool = True) -> FileFix:
-    """Fix one file (``write=False``: only compute the fix, as ``--diff`` does)."""
+             options: FixOptions = FixOptions(), write: bool = True,
+             scanned: FileResult | None = None) -> FileFix:
+    """Fix one file (``write=False``: only compute the fix, as ``--diff`` does); ``scanned``:
+    its scan result, when the caller has it."""
     path = source.display
     facts = conftests.for_file(source.path)
     try:
         text = read_source(source.path)
-        fixed, result, count = fix_source(text, path, settings, source.kind, facts, options)
+        fixed, result, count = fix_source(text, path, settings, source.kind, facts, options, scanned)
         if write and fixed != text:
             write_fixed(source.path, fixed, text)
     except SourceError as exc:
@@ -286,26 +325,36 @@ def _unchanged(source: SourceFile, text: str, settings: Settings, facts: tuple, 
 
 def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptions = FixOptions(),
               write: bool = True, jobs: int = 1,
-              advance: Callable[[int], None] | None = None) -> list[FileFix]:
+              advance: Callable[[int], None] | None = None,
+              scanned: dict[str, FileResult] | None = None) -> list[FileFix]:
     """Fix ``files`` over up to ``jobs`` worker processes: the conftests first (the files below
     them are scanned with the fixed ones), then the others, largest first (a file's fixing time
-    grows with its size, so no worker is left with a big one at the end)."""
+    grows with its size, so no worker is left with a big one at the end). ``scanned``: scan
+    results by display path, which spare each file its first scan."""
     from isolint.parallel import run_chunks
 
     conftests = ConftestCache(settings)
+    known = scanned or {}
 
-    def fix_here(chunk: list[SourceFile]) -> list[FileFix]:
-        return [fix_file(f, settings, conftests, options, write) for f in chunk]
+    def fix_here(chunk: list[tuple[SourceFile, FileResult | None]]) -> list[FileFix]:
+        return [fix_file(f, settings, conftests, options, write, r) for f, r in chunk]
 
     ordered = conftests_first(files)
     waves = [[f for f in ordered if f.kind == "conftest"], [f for f in ordered if f.kind != "conftest"]]
     out: list[FileFix] = []
-    for wave in waves:
+    for number, wave in enumerate(waves):
         wave.sort(key=_size, reverse=True)
         workers = min(jobs, len(wave) // MIN_FILES_PER_WORKER)
-        out += run_chunks([[f] for f in wave], fix_here, workers, _init_fix_worker,
+        # Files below a conftest that was just rewritten are scanned afresh.
+        chunks = [[(f, known.get(f.display) if number == 0 or not _rewrote(out) else None)]
+                  for f in wave]
+        out += run_chunks(chunks, fix_here, workers, _init_fix_worker,
                           (settings, options, write), _fix_in_worker, advance)
     return out
+
+
+def _rewrote(fixes: list[FileFix]) -> bool:
+    return any(f.changed for f in fixes)
 
 
 #: Fixing a file takes longer than scanning it: fewer files justify a worker process.
@@ -329,10 +378,10 @@ def _init_fix_worker(settings: Settings, options: FixOptions, write: bool) -> No
     _worker_args = (settings, options, write)
 
 
-def _fix_in_worker(chunk: list[SourceFile]) -> list[FileFix]:
+def _fix_in_worker(chunk: list[tuple[SourceFile, FileResult | None]]) -> list[FileFix]:
     settings, options, write = _worker_args
     assert _worker_conftests is not None
-    return [fix_file(f, settings, _worker_conftests, options, write) for f in chunk]
+    return [fix_file(f, settings, _worker_conftests, options, write, r) for f, r in chunk]
 
 
 def write_fixed(path: str, text: str, expected: str) -> None:

@@ -11,6 +11,7 @@ and the finding stays reported.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import tokenize
 from dataclasses import dataclass, field
@@ -71,19 +72,39 @@ class Fixer:
 
 # --------------------------------------------------------------------------- the ast side
 class AstIndex:
-    """Parents of the nodes of one tree, and nodes by their finding position."""
+    """Parents of the nodes of one tree, and nodes by their finding position.
+
+    Built lazily, one top-level statement at a time: a fixer asks about the few statements
+    holding its findings, and a large file's other statements are never walked."""
 
     def __init__(self, tree: ast.Module, source: str) -> None:
-        self.parents: dict[int, ast.AST] = {}
+        self.parents: dict[int, ast.AST] = {id(stmt): tree for stmt in tree.body}
         self._source = source
         self._lines = source.splitlines()
         self._by_position: dict[Position, list[ast.AST]] = {}
-        for parent in ast.walk(tree):
-            for child in ast.iter_child_nodes(parent):
-                self.parents[id(child)] = parent
-                if hasattr(child, "lineno"):
-                    key = (child.lineno, self.char_col(child.lineno, child.col_offset))
-                    self._by_position.setdefault(key, []).append(child)
+        self._body = tree.body
+        self._ends = [stmt.end_lineno or stmt.lineno for stmt in tree.body]
+        self._indexed: set[int] = set()
+
+    def _index_line(self, line: int) -> None:
+        """Index the top-level statement(s) that span ``line``."""
+        first = bisect.bisect_left(self._ends, line)
+        for number in range(first, len(self._body)):
+            stmt = self._body[number]
+            start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            if start > line:
+                break
+            if number in self._indexed:
+                continue
+            self._indexed.add(number)
+            key = (stmt.lineno, self.char_col(stmt.lineno, stmt.col_offset))
+            self._by_position.setdefault(key, []).append(stmt)
+            for parent in ast.walk(stmt):
+                for child in ast.iter_child_nodes(parent):
+                    self.parents[id(child)] = parent
+                    if hasattr(child, "lineno"):
+                        key = (child.lineno, self.char_col(child.lineno, child.col_offset))
+                        self._by_position.setdefault(key, []).append(child)
 
     def char_col(self, lineno: int, byte_offset: int) -> int:
         text = self._lines[lineno - 1] if 0 < lineno <= len(self._lines) else ""
@@ -95,6 +116,7 @@ class AstIndex:
         return node.lineno, self.char_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
     def at(self, position: Position, *types: type) -> list[ast.AST]:
+        self._index_line(position[0])
         return [n for n in self._by_position.get(position, ()) if isinstance(n, types)]
 
     def has_comment(self, node: ast.AST) -> bool:

@@ -73,7 +73,8 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     progress = Progress(len(todo), sys.stderr, "fixing") if shown and todo else None
     try:
         fixes = fix_files(todo, settings, options, write=not args.diff, jobs=jobs,
-                          advance=progress.advance if progress is not None else None)
+                          advance=progress.advance if progress is not None else None,
+                          scanned={r.path: r for r in scanned})
     finally:
         if progress is not None:
             progress.close()

@@ -10,7 +10,11 @@ block, among that section's plain ``import`` statements in alphabetical order.
 from __future__ import annotations
 
 import ast
+import io
+import re
 import sys
+import tokenize
+from collections import Counter
 
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
 ImportNode = ast.Import | ast.ImportFrom
@@ -153,8 +157,20 @@ def _bindings(tree: ast.Module) -> dict[Binding, tuple[ImportNode, ast.AST, bool
     return out
 
 
-def _uses(scope: ast.AST, name: str) -> int:
-    return sum(1 for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name)
+def _names(text: str, wanted: set[str]) -> Counter[str]:
+    """How often each of ``wanted`` occurs in ``text`` as a name token (not in a string or
+    comment), other than after a dot (an attribute)."""
+    counts: Counter[str] = Counter()
+    previous = ""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and token.string in wanted and previous != ".":
+                counts[token.string] += 1
+            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+                previous = token.string
+    except (tokenize.TokenError, SyntaxError):
+        return Counter({name: 1 << 30 for name in wanted})  # unknown: as if used
+    return counts
 
 
 def _exported(tree: ast.Module) -> set[str]:
@@ -165,20 +181,46 @@ def _exported(tree: ast.Module) -> set[str]:
     return names
 
 
-def unused_after_fix(before: ast.Module, after: ast.Module) -> list[tuple[ImportNode, str]]:
-    """The imports of ``after`` (with the name they bind) that ``before`` used and ``after``
-    no longer does: what the fix made unused. An import unused before is left alone."""
-    old = _bindings(before)
+def unused_after_fix(before: ast.Module, after: ast.Module, old_text: str,
+                     new_text: str) -> list[tuple[ImportNode, str]]:
+    """The imports of ``after`` (with the name they bind) that the fix left unused: the name
+    was on a line the fix removed, and now occurs nowhere in the text as a word but in import
+    statements (not even in a string or comment: when in doubt, the import stays). An import
+    that was unused before is left alone."""
+    removed = Counter(old_text.splitlines()) - Counter(new_text.splitlines())
+    if not removed:
+        return []
+    gone = set(re.findall(r"[A-Za-z_]\w*", "\n".join(removed.elements())))
+    bindings = {key: value for key, value in _bindings(after).items() if key[2] in gone}
+    if not bindings:
+        return []
     exported = _exported(after)
+    wanted = {key[2] for key in bindings}
+    now, then = _names(new_text, wanted), _names(old_text, wanted)
+    in_new, in_old = _in_imports(after, wanted), _in_imports(before, wanted)
     out = []
-    for key, (stmt, scope, others) in _bindings(after).items():
-        name = key[2]
-        if key not in old or name in exported:
+    for (_, _, name), (stmt, _scope, others) in bindings.items():
+        if name in exported or not (others or len(stmt.names) > 1):
             continue
-        old_scope = old[key][1]
-        if _uses(old_scope, name) and not _uses(scope, name) and (others or len(stmt.names) > 1):
+        if now[name] <= in_new[name] and then[name] > in_old[name]:
             out.append((stmt, name))
     return out
+
+
+def _in_imports(tree: ast.Module, wanted: set[str]) -> Counter[str]:
+    """How often each of ``wanted`` is bound by the file's import statements."""
+    counts: Counter[str] = Counter()
+    for stmt in _import_statements(tree):
+        for alias in stmt.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            if bound in wanted:
+                counts[bound] += 1
+    return counts
+
+
+def _import_statements(tree: ast.Module) -> list[ImportNode]:
+    unique = {id(stmt): stmt for stmt, _scope, _others in _bindings(tree).values()}
+    return list(unique.values())
 
 
 def remove_imports(source: str, unused: list[tuple[ImportNode, str]]) -> str:
@@ -230,8 +272,9 @@ class ImportNeed:
     """The name under which a module is usable in a file, and whether ``import module`` must
     be added because a fix used it."""
 
-    def __init__(self, tree: ast.Module, name: str) -> None:
+    def __init__(self, tree: ast.Module, name: str, source: str = "") -> None:
         self.tree = tree
+        self.source = source
         self.module_name = name
         alias = module_alias(tree, name)
         self.alias = alias or name
@@ -247,7 +290,20 @@ class ImportNeed:
         added when it was used and is missing."""
         if not (self.used and self.missing):
             return source
-        return add_import(source, ast.parse(source) if source else self.tree, self.module_name)
+        return add_import(source, self._tree_for(source), self.module_name)
+
+    def _tree_for(self, source: str) -> ast.Module:
+        """``tree`` when ``source`` still starts as the text it was parsed from, down to the
+        end of its imports (a fix changed only what follows), else ``source`` parsed."""
+        if self.source:
+            heads = [s for s in self.tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+            body_start = next((min([s.lineno, *(d.lineno for d in s.decorator_list)]) for s in self.tree.body
+                               if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))), None)
+            last = max([s.end_lineno or s.lineno for s in heads if body_start is None or s.lineno < body_start] or [0])
+            old_head = self.source.splitlines(keepends=True)[: last + 1]
+            if old_head == source.splitlines(keepends=True)[: last + 1]:
+                return self.tree
+        return ast.parse(source)
 
 
 __all__ = ["ImportNeed", "add_import", "from_import_alias", "module_alias", "remove_imports",

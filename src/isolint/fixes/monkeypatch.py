@@ -238,7 +238,7 @@ class MonkeypatchFixer(Fixer):
         fixer = self
         if not plan.rewrites:
             return request.source
-        pytest_name = ImportNeed(request.tree, "pytest")
+        pytest_name = ImportNeed(request.tree, "pytest", request.source)
         annotation = from_import_alias(request.tree, "pytest", "MonkeyPatch")
 
         class Rewriter(PositionedTransformer):

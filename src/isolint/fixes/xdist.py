@@ -46,16 +46,16 @@ class XdistGroupFixer(Fixer):
     rule = "missing_xdist_group"
 
     def fix(self, request: FixRequest) -> str:
-        index = AstIndex(request.tree, request.source)
-        pytest_name = ImportNeed(request.tree, "pytest")
+        pytest_name = ImportNeed(request.tree, "pytest", request.source)
         mark = None if not pytest_name.missing else from_import_alias(request.tree, "pytest", "mark")
-        targets = [c for p in request.positions for c in index.at(p, ast.ClassDef)]
-        marked = {id(c) for c in targets}
+        classes = _classes(request.tree, request.source)
+        targets = [classes[p] for p in sorted(request.positions) if p in classes]
+        marked = {id(c) for c, _ in targets}
         lines = request.source.splitlines(keepends=True)
         inserts: list[tuple[int, str]] = []
-        for cls in targets:
+        for cls, outer in targets:
             # A mark on an enclosing class already applies to a nested one.
-            if any(id(a) in marked for a in index.ancestors(cls)):
+            if any(id(a) in marked for a in outer):
                 continue
             first = min([cls.lineno, *(d.lineno for d in cls.decorator_list)])  # type: ignore[attr-defined]
             line = lines[first - 1]
@@ -67,3 +67,22 @@ class XdistGroupFixer(Fixer):
         for first, text in sorted(inserts, reverse=True):
             lines.insert(first - 1, text)
         return pytest_name.apply("".join(lines))
+
+
+def _classes(tree: ast.Module, source: str) -> dict[tuple[int, int], tuple[ast.ClassDef, list[ast.ClassDef]]]:
+    """Every class statement by its (line, 1-based character column), with the classes that
+    enclose it; only statements are visited, not expressions."""
+    from isolint.names import blocks
+
+    index = AstIndex(tree, source)
+    out: dict[tuple[int, int], tuple[ast.ClassDef, list[ast.ClassDef]]] = {}
+    stack: list[tuple[ast.stmt, list[ast.ClassDef]]] = [(s, []) for s in tree.body]
+    while stack:
+        stmt, outer = stack.pop()
+        inner = outer
+        if isinstance(stmt, ast.ClassDef):
+            out[index.position(stmt)] = (stmt, outer)
+            inner = [*outer, stmt]
+        for block in blocks(stmt):
+            stack.extend((s, inner) for s in block)
+    return out
