@@ -40,6 +40,7 @@ class ImportTable:
         self._bound: dict[str, str] = {}
         self._aliases: dict[str, str | None] = {}
         self._locally_defined: set[str] = set()
+        self._shadowed: dict[str, list[tuple[int, int]]] = {}
         alias_candidates: list[tuple[str, ast.expr]] = []
         for stmt in statements(tree.body):
             if type(stmt) not in _TABLE_STATEMENTS:
@@ -74,6 +75,10 @@ class ImportTable:
             previous = self._aliases.get(name, resolved)
             # A name bound to different things in different places is no alias.
             self._aliases[name] = resolved if previous == resolved else None
+        #: Imported or aliased names that a function binds to something else, with the lines
+        #: of those functions: there the name is a local variable (``os = FakeOS()``).
+        self._shadowed: dict[str, list[tuple[int, int]]] = _shadowing(
+            tree, set(self._bound) | {n for n, v in self._aliases.items() if v is not None})
         #: The last dotted part of what each imported or aliased name resolves to.
         self.tails: dict[str, str] = {
             name: target.rsplit(".", 1)[-1]
@@ -85,6 +90,8 @@ class ImportTable:
         """The qualified name ``node`` refers to, or None when it is not an imported name."""
         if isinstance(node, ast.Name):
             name = node.id
+            if name in self._shadowed and self._is_shadowed(name, node):
+                return None
             if name in self._bound:
                 return self._bound[name]
             alias = self._aliases.get(name)
@@ -97,6 +104,10 @@ class ImportTable:
             base = self.resolve(node.value)
             return f"{base}.{node.attr}" if base else None
         return None
+
+    def _is_shadowed(self, name: str, node: ast.Name) -> bool:
+        line = getattr(node, "lineno", 0)
+        return any(first <= line <= last for first, last in self._shadowed[name])
 
     def binds(self, name: str) -> bool:
         """Whether ``name`` is bound by an import in this module."""
@@ -119,6 +130,56 @@ class ImportTable:
             target.rsplit(".", depth)[0] for target in targets for depth in range(1, target.count(".") + 1)
         )
         return targets, parents
+
+
+def _shadowing(tree: ast.Module, names: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """For each of ``names``, the line ranges of the functions that bind it as a local
+    variable (a parameter, an assignment, a loop or ``with`` target, an ``except ... as``, a
+    nested ``def`` or ``class``), unless they declare it ``global`` or ``nonlocal``."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    if not names:
+        return out
+    for func in statements(tree.body):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        args = func.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        local = {a.arg for a in params if a is not None and a.arg in names}
+        declared: set[str] = set()
+        for stmt in statements(func.body, nested_scopes=False):
+            kind = type(stmt)
+            if kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor):
+                targets = stmt.targets if kind is ast.Assign else [stmt.target]  # type: ignore[attr-defined]
+                if kind is ast.AnnAssign and stmt.value is None:  # type: ignore[attr-defined]
+                    continue
+                local.update(_stored(targets, names))
+            elif kind in (ast.With, ast.AsyncWith):
+                local.update(_stored([i.optional_vars for i in stmt.items if i.optional_vars], names))  # type: ignore[attr-defined]
+            elif kind is ast.Try or kind.__name__ == "TryStar":
+                local.update(h.name for h in stmt.handlers if h.name in names)  # type: ignore[attr-defined]
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                if stmt.name in names:  # type: ignore[attr-defined]
+                    local.add(stmt.name)  # type: ignore[attr-defined]
+            elif kind in (ast.Global, ast.Nonlocal):
+                declared.update(stmt.names)  # type: ignore[attr-defined]
+        for name in local - declared:
+            out.setdefault(name, []).append((func.lineno, func.end_lineno or func.lineno))
+    return out
+
+
+def _stored(targets: list[ast.expr], names: set[str]) -> set[str]:
+    found = set()
+    pending = list(targets)
+    while pending:
+        target = pending.pop()
+        if isinstance(target, ast.Name):
+            if target.id in names:
+                found.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            pending.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            pending.append(target.value)
+    return found
 
 
 def statements(body: list[ast.stmt], nested_scopes: bool = True):

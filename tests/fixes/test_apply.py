@@ -206,3 +206,62 @@ def test_plain_check_does_not_import_libcst(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.returncode == 0, done.stderr
+
+
+def test_one_failing_fix_costs_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three findings; the fix of the second one breaks the code: the other two are fixed, the
+    second stays with the reason, and the fixer bug is an error of the file."""
+    from isolint.fixes.environment import EnvFixer
+
+    real_fix = EnvFixer.fix
+
+    def fix_breaking_b(self, request):
+        new = real_fix(self, request)
+        if any('"B"' in f.snippet for f in request.findings):
+            new = new.replace('monkeypatch.setenv("B", "2")', 'monkeypatch.setenv("B", "2"')
+        return new
+
+    monkeypatch.setattr(EnvFixer, "fix", fix_breaking_b)
+    source = ('import os\n\n\ndef test_a():\n    os.environ["A"] = "1"\n\n\n'
+              'def test_b():\n    os.environ["B"] = "2"\n\n\n'
+              'def test_c():\n    os.environ["C"] = "3"\n')
+    fixed, result, count = fix_source(source, "tests/test_a.py", Settings(select=("env_var_pollution",)))
+    assert count == 2
+    assert 'def test_a(monkeypatch):\n    monkeypatch.setenv("A", "1")' in fixed
+    assert 'def test_b():\n    os.environ["B"] = "2"' in fixed
+    assert 'def test_c(monkeypatch):\n    monkeypatch.setenv("C", "3")' in fixed
+    [left] = result.findings
+    assert left.line == 9 and left.unfixed.startswith("the fixed code does not parse")
+    assert [e.message for e in result.errors] == [
+        f"a fix failed, the other fixes were kept: ISO003 at line 9: {left.unfixed}"]
+
+
+def test_unfixed_reasons_reach_json_and_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    write(project, "test_env.py", 'import os\n\n\ndef helper():\n    os.environ["A"] = "1"\n')
+    assert run("--fix", "--format", "json", "--select", "env_var_pollution") == 1
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["unfixed"] == "in `helper`, which is not a test or fixture pytest passes fixtures to"
+    assert run("--diff", "--select", "env_var_pollution") == 0
+    assert ("tests/test_env.py:5:5: ISO003 not fixed: in `helper`, which is not a test or fixture"
+            in capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("template", ["{stem.__class__.__name__}", "{stem[0]}", "{cls!r}", "{dir:>9}", "{}"])
+def test_group_name_template_takes_only_its_fields(template: str) -> None:
+    from isolint.config import group_name_template_problem
+
+    assert "is not one of {stem}, {dir}, {module}, {cls}" in group_name_template_problem(template)
+    with pytest.raises(ValueError):
+        group_name(template, "tests/test_a.py", "TestA")
+
+
+def test_group_name_is_an_escaped_string() -> None:
+    source = "class TestA:\n    def test_a(self):\n        pass\n"
+    settings = Settings(select=("missing_xdist_group",))
+    from isolint.fixes.base import FixOptions
+
+    fixed, _, _ = fix_source(source, 'tests/a"b\\c/test_x.py', settings,
+                             options=FixOptions(xdist_group_name='{dir}"\n'))
+    assert '@pytest.mark.xdist_group(name=\'a"b\\\\c"\\n\')\n' in fixed
