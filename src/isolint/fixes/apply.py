@@ -30,16 +30,16 @@ from typing import Callable, Iterable
 
 from isolint.atomic import write_atomic
 from isolint.config import Settings
-from isolint.context import FileContext
+from isolint.analysis.context import FileContext
 from isolint.discovery import SourceFile
 from isolint.engine import (
-    ConftestCache, SourceError, conftests_first, decode_source, enabled_rules, parse_source,
-    read_source, scan_tree,
+    SourceError, decode_source, enabled_rules, parse_source, read_source, scan_tree,
 )
 from isolint.fixes import FIX_ORDER, FIXERS, load_fixer
 from isolint.gc_pause import gc_paused
 from isolint.fixes.base import FixOptions, FixRequest
 from isolint.model import FileError, FileResult, Finding, FixSafety
+from isolint.orchestration import ConftestCache, conftests_first
 
 UNSAFE_REASON = "the fix is unsafe: it needs --unsafe-fixes"
 NOT_APPLIED = "the fixer has no rewrite for this case"
@@ -331,7 +331,7 @@ def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptio
     them are scanned with the fixed ones), then the others, largest first (a file's fixing time
     grows with its size, so no worker is left with a big one at the end). ``scanned``: scan
     results by display path, which spare each file its first scan."""
-    from isolint.parallel import run_chunks
+    from isolint.orchestration import run_chunks
 
     conftests = ConftestCache(settings)
     known = scanned or {}

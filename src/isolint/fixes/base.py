@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable
 
-from isolint.context import FIXTURE_DECORATORS, FileContext, FunctionNode
+from isolint.analysis.context import FileContext
+from isolint.analysis.pytest_view import FIXTURE_DECORATORS
+from isolint.analysis.tree import FunctionNode
 from isolint.model import Finding
 
 PATCH_DECORATORS = frozenset(
@@ -197,7 +199,7 @@ def site_of(node: ast.AST, index: AstIndex, ctx: FileContext) -> Site:
         return Site("other", stmt, func, cls, reason=f"the class's base {bases} is defined "
                     "in another module and may be a `unittest.TestCase`, whose methods take "
                     "no fixtures")
-    if ctx.is_fixture(func):
+    if ctx.pytest.is_fixture(func):
         if not _function_scoped(ctx, func):
             return Site("other", stmt, func, cls, reason="in a fixture wider than function "
                         "scope, which cannot use function-scoped fixtures")
@@ -206,8 +208,8 @@ def site_of(node: ast.AST, index: AstIndex, ctx: FileContext) -> Site:
         return Site("fixture", stmt, func, cls)
     if cls is not None and func.name == "setup_method":
         return Site("setup_method", stmt, func, cls)
-    is_test = ctx.is_test_module and ctx.is_test_function_name(func.name) and (
-        cls is None or ctx.is_test_class(cls)
+    is_test = ctx.is_test_module and ctx.pytest.is_test_function_name(func.name) and (
+        cls is None or ctx.pytest.is_test_class(cls)
     )
     if not is_test:
         return Site("other", stmt, func, cls, reason=f"in `{func.name}`, which is not a test "
@@ -229,12 +231,12 @@ def class_kind(cls: ast.ClassDef, ctx: FileContext) -> str:
     Stricter than :meth:`FileContext.is_unittest_class`, which also trusts a name ending in
     ``TestCase``: pytest runs ``tearDown`` and ``addCleanup`` only on real ``TestCase``
     classes, and only those reject fixture parameters."""
-    from isolint.context import UNITTEST_BASES
+    from isolint.analysis.pytest_view import UNITTEST_BASES
 
     unknown = False
-    for klass in [cls, *ctx.base_classes(cls)]:
+    for klass in [cls, *ctx.pytest.base_classes(cls)]:
         for base in klass.bases:
-            if isinstance(base, ast.Name) and base.id in ctx.module_classes:
+            if isinstance(base, ast.Name) and base.id in ctx.pytest.module_classes:
                 continue
             qualified = ctx.qualified_name(base) or ""
             if qualified in UNITTEST_BASES:
@@ -245,11 +247,11 @@ def class_kind(cls: ast.ClassDef, ctx: FileContext) -> str:
 
 
 def _unknown_bases(cls: ast.ClassDef, ctx: FileContext) -> list[str]:
-    return [b for b in ctx.unresolved_bases(cls) if b not in NEUTRAL_BASES] or ["?"]
+    return [b for b in ctx.pytest.unresolved_bases(cls) if b not in NEUTRAL_BASES] or ["?"]
 
 
 def _decorator_reason(ctx: FileContext, func: ast.AST) -> str:
-    odd = [ast.unparse(d) for d, name in zip(func.decorator_list, ctx.decorator_names(func))  # type: ignore[attr-defined]
+    odd = [ast.unparse(d) for d, name in zip(func.decorator_list, ctx.pytest.decorator_names(func))  # type: ignore[attr-defined]
            if not _known_decorator(name)]
     return f"decorated with `@{odd[0] if odd else '?'}`, which may change the parameters pytest passes"
 
@@ -259,7 +261,7 @@ def _known_decorator(name: str) -> bool:
 
 
 def _function_scoped(ctx: FileContext, func: ast.AST) -> bool:
-    deco = ctx.fixture_decorator(func)
+    deco = ctx.pytest.fixture_decorator(func)
     if not isinstance(deco, ast.Call):
         return True
     for kw in deco.keywords:
@@ -270,7 +272,7 @@ def _function_scoped(ctx: FileContext, func: ast.AST) -> bool:
 
 def _plain_decorators(ctx: FileContext, func: ast.AST) -> bool:
     """Only decorators known to leave fixture parameters alone: marks, fixture, mock.patch."""
-    return all(_known_decorator(name) for name in ctx.decorator_names(func))
+    return all(_known_decorator(name) for name in ctx.pytest.decorator_names(func))
 
 
 # --------------------------------------------------------------------------- fixture parameters
@@ -358,7 +360,7 @@ def _mock_arguments(func: FunctionNode, ctx: FileContext) -> int | None:
     """How many positional arguments the ``mock.patch`` decorators of ``func`` pass (None:
     unknown, e.g. ``patch.multiple``)."""
     count = 0
-    for deco, name in zip(func.decorator_list, ctx.decorator_names(func)):
+    for deco, name in zip(func.decorator_list, ctx.pytest.decorator_names(func)):
         if name not in PATCH_DECORATORS:
             continue
         if not isinstance(deco, ast.Call) or name.endswith(".multiple"):
@@ -375,7 +377,7 @@ def _mock_arguments(func: FunctionNode, ctx: FileContext) -> int | None:
 def _parametrized(func: FunctionNode, ctx: FileContext) -> set[str]:
     """Argument names given by ``pytest.mark.parametrize`` on ``func`` (and its class)."""
     names: set[str] = set()
-    for deco, name in zip(func.decorator_list, ctx.decorator_names(func)):
+    for deco, name in zip(func.decorator_list, ctx.pytest.decorator_names(func)):
         if name != "pytest.mark.parametrize" or not isinstance(deco, ast.Call) or not deco.args:
             continue
         first = deco.args[0]
@@ -460,7 +462,7 @@ def teardown_plan(cls: ast.ClassDef, ctx: FileContext) -> TeardownPlan | None:
         return TeardownPlan(existing=PYTEST_TEARDOWN, self_name=first_param(method) or "self")
     if kind == "unknown":
         return None
-    inherited = {m.name: m for m in ctx.class_methods(cls)}
+    inherited = {m.name: m for m in ctx.pytest.class_methods(cls)}
     if PYTEST_TEARDOWN in inherited:
         base = inherited[PYTEST_TEARDOWN]
         if len(param_names(base)) >= 2:

@@ -20,7 +20,8 @@ from typing import Any
 
 import libcst as cst
 
-from isolint.context import FileContext, expr_key
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key
 from isolint.fixes.base import (
     AstIndex, Fixer, FixRequest, FixtureParam, Position, Site, first_param, fixture_param,
     fresh_name, param_names, site_of,
@@ -83,7 +84,7 @@ def blocking_with(stmt: ast.stmt, func: ast.AST, index: AstIndex, ctx: FileConte
     a ``with`` that itself changes and restores that state, the two restores run in the wrong
     order (the test then leaks); inside ``pytest.raises`` the statement may be the one expected
     to raise, and ``monkeypatch``'s call does not raise the same way."""
-    from isolint.context import _is_raises_context
+    from isolint.analysis.cleanup import _is_raises_context
 
     child: ast.AST = stmt
     for ancestor in index.ancestors(stmt):
@@ -92,8 +93,8 @@ def blocking_with(stmt: ast.stmt, func: ast.AST, index: AstIndex, ctx: FileConte
         if isinstance(ancestor, (ast.With, ast.AsyncWith)) and child in ancestor.body:
             for item in ancestor.items:
                 expr = item.context_expr
-                text = ctx.source_segment(expr)
-                if _is_raises_context(ctx, expr):
+                text = ctx.lines.source_segment(expr)
+                if _is_raises_context(ctx.cleanup, expr):
                     return f"inside `with {text}`: the statement may be the one expected to " \
                            "raise, and the `monkeypatch` call would not raise the same way"
                 if not _harmless(expr, ctx):

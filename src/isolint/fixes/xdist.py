@@ -72,7 +72,7 @@ class XdistGroupFixer(Fixer):
 def _classes(tree: ast.Module, source: str) -> dict[tuple[int, int], tuple[ast.ClassDef, list[ast.ClassDef]]]:
     """Every class statement by its (line, 1-based character column), with the classes that
     enclose it; only statements are visited, not expressions."""
-    from isolint.names import blocks
+    from isolint.analysis.names import blocks
 
     index = AstIndex(tree, source)
     out: dict[tuple[int, int], tuple[ast.ClassDef, list[ast.ClassDef]]] = {}

@@ -1,7 +1,7 @@
 """``isolint check --fix / --diff``: the command-line side of the fixes (output and exit code).
 
-``cli.run_check`` hands over here only when ``--fix`` or ``--diff`` is given, so LibCST is
-imported only then.
+``commands.check.run_check`` hands over here only when ``--fix`` or ``--diff`` is given, so
+LibCST is imported only then.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def fix_options(args: argparse.Namespace, settings):
     template = args.xdist_group_name or settings.xdist_group_name
     problem = group_name_template_problem(template)
     if problem:
-        from isolint.cli import UsageError
+        from isolint.errors import UsageError
 
         raise UsageError(f"--xdist-group-name: {problem}")
     return FixOptions(unsafe=bool(args.unsafe_fixes), xdist_group_name=template)
@@ -39,19 +39,18 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     The files are scanned as ``check`` scans them (cache, ``-j`` worker processes, progress on
     a terminal); only those with findings the fixers may rewrite are then fixed, over the same
     number of processes, so LibCST never sees the others."""
-    from isolint import discovery
-    from isolint.cli import (
-        EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code, report_errors, result_cache_for, write_output,
-    )
+    from isolint.commands.common import report_errors, result_cache_for, write_output
+    from isolint.discovery import default_paths, discover
+    from isolint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code
     from isolint.fixes.apply import explain_unfixed, fix_files, fixable_rules
-    from isolint.parallel import default_jobs, scan_files
+    from isolint.orchestration import default_jobs, scan_files
     from isolint.progress import Progress, wants_progress
     from isolint.reporters import renderer
 
     options = fix_options(args, settings)
     cwd = Path.cwd()
-    paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
-    files, errors = discovery.discover(paths, settings, cwd)
+    paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
+    files, errors = discover(paths, settings, cwd)
     jobs = getattr(args, "jobs", None) or default_jobs()
     shown = wants_progress(len(files), sys.stderr, "text" if args.diff else args.format)
     progress = Progress(len(files), sys.stderr) if shown else None
