@@ -58,9 +58,25 @@ class FixRequest:
     def positions(self) -> set[Position]:
         return {(f.line, f.col) for f in self.findings}
 
+    @property
+    def first_party(self) -> frozenset[str]:
+        """The project's own top-level modules (imports of them form the last section)."""
+        from isolint.fixes.imports import first_party_modules
+
+        return _first_party(first_party_modules, self.ctx.settings.pytest.rootdir)
+
     def skip(self, position: Position, reason: str) -> None:
         """Record why the finding at ``position`` is not fixed (the first reason wins)."""
         self.skipped.setdefault(position, reason)
+
+
+_FIRST_PARTY: dict[str, frozenset[str]] = {}
+
+
+def _first_party(find, rootdir: str) -> frozenset[str]:
+    if rootdir not in _FIRST_PARTY:
+        _FIRST_PARTY[rootdir] = find(rootdir)
+    return _FIRST_PARTY[rootdir]
 
 
 class Fixer:

@@ -40,16 +40,39 @@ def from_import_alias(tree: ast.Module, module: str, name: str) -> str | None:
     return None
 
 
-def _section(stmt: ImportNode) -> int:
-    """0: ``__future__``, 1: standard library, 2: everything else (third-party, local)."""
+def _section(stmt: ImportNode, first_party: frozenset[str] = frozenset()) -> int:
+    """0: ``__future__``, 1: standard library, 2: third-party, 3: the project's own modules
+    (``first_party``, and relative imports)."""
     if isinstance(stmt, ast.ImportFrom):
         if stmt.level:
-            return 2
+            return 3
         module = stmt.module or ""
     else:
         module = stmt.names[0].name
     top = module.split(".")[0]
-    return 0 if top == "__future__" else 1 if top in STDLIB else 2
+    if top == "__future__":
+        return 0
+    return 1 if top in STDLIB else 3 if top in first_party else 2
+
+
+def first_party_modules(rootdir: str) -> frozenset[str]:
+    """The top-level modules and packages of the project at ``rootdir`` (and its ``src/``),
+    which isort puts in a section after the third-party ones."""
+    import os
+
+    names = set()
+    for base in (rootdir, os.path.join(rootdir, "src")):
+        try:
+            entries = os.listdir(base)
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(base, entry)
+            if entry.endswith(".py") and entry != "conftest.py":
+                names.add(entry[:-3])
+            elif entry.isidentifier() and os.path.isfile(os.path.join(path, "__init__.py")):
+                names.add(entry)
+    return frozenset(names - {"tests", "test", "testing"})
 
 
 def _groups(tree: ast.Module) -> list[list[ImportNode]]:
@@ -72,16 +95,22 @@ def _newline(source: str) -> str:
     return "\r\n" if end > 0 and source[end - 1] == "\r" else "\n"
 
 
-def add_import(source: str, tree: ast.Module, name: str) -> str:
+def add_import(source: str, tree: ast.Module, name: str,
+               first_party: frozenset[str] = frozenset()) -> str:
     """``source`` with ``import name`` in the right section (unchanged when it is there)."""
     if module_alias(tree, name) == name:
         return source
     nl = _newline(source)
     lines = source.splitlines(keepends=True)
     line = f"import {name}{nl}"
-    kind = 1 if name.split(".")[0] in STDLIB else 2
-    groups = [g for g in _groups(tree) if _section(g[0]) > 0]
-    same = [g for g in groups if _section(g[0]) == kind]
+    top = name.split(".")[0]
+    kind = 1 if top in STDLIB else 3 if top in first_party else 2
+
+    def section(group: list[ImportNode]) -> int:
+        return _section(group[0], first_party)
+
+    groups = [g for g in _groups(tree) if section(g) > 0]
+    same = [g for g in groups if section(g) == kind]
     if same:
         group = same[0]
         plain = [s for s in group if isinstance(s, ast.Import)]
@@ -93,8 +122,8 @@ def add_import(source: str, tree: ast.Module, name: str) -> str:
         else:
             at, text = group[0].lineno, line
     else:
-        later = [g for g in groups if _section(g[0]) > kind]
-        earlier = [g for g in groups if _section(g[0]) < kind]
+        later = [g for g in groups if section(g) > kind]
+        earlier = [g for g in groups if section(g) < kind]
         if later:
             at, text = later[0][0].lineno, line + nl
         elif earlier:
@@ -272,9 +301,11 @@ class ImportNeed:
     """The name under which a module is usable in a file, and whether ``import module`` must
     be added because a fix used it."""
 
-    def __init__(self, tree: ast.Module, name: str, source: str = "") -> None:
+    def __init__(self, tree: ast.Module, name: str, source: str = "",
+                 first_party: frozenset[str] = frozenset()) -> None:
         self.tree = tree
         self.source = source
+        self.first_party = first_party
         self.module_name = name
         alias = module_alias(tree, name)
         self.alias = alias or name
@@ -290,7 +321,7 @@ class ImportNeed:
         added when it was used and is missing."""
         if not (self.used and self.missing):
             return source
-        return add_import(source, self._tree_for(source), self.module_name)
+        return add_import(source, self._tree_for(source), self.module_name, self.first_party)
 
     def _tree_for(self, source: str) -> ast.Module:
         """``tree`` when ``source`` still starts as the text it was parsed from, down to the

@@ -239,7 +239,7 @@ class MonkeypatchFixer(Fixer):
         fixer = self
         if not plan.rewrites:
             return request.source
-        pytest_name = ImportNeed(request.tree, "pytest", request.source)
+        pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
         annotation = from_import_alias(request.tree, "pytest", "MonkeyPatch")
 
         class Rewriter(PositionedTransformer):

@@ -28,8 +28,8 @@ class TeardownFixer(Fixer):
             for cls in index.at(position, ast.ClassDef):
                 plans[position] = teardown_plan(cls, request.ctx)  # type: ignore[arg-type]
                 classes.append(cls)
-        gc_name = ImportNeed(request.tree, "gc", request.source)
-        pytest_name = ImportNeed(request.tree, "pytest", request.source)
+        gc_name = ImportNeed(request.tree, "gc", request.source, request.first_party)
+        pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
 
         class AddCollect(PositionedTransformer):
             def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:

@@ -46,7 +46,7 @@ class XdistGroupFixer(Fixer):
     rule = "missing_xdist_group"
 
     def fix(self, request: FixRequest) -> str:
-        pytest_name = ImportNeed(request.tree, "pytest", request.source)
+        pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
         mark = None if not pytest_name.missing else from_import_alias(request.tree, "pytest", "mark")
         classes = _classes(request.tree, request.source)
         targets = [classes[p] for p in sorted(request.positions) if p in classes]
