@@ -186,6 +186,42 @@ def test_cli_progress(tmp_path, monkeypatch, capsys, fmt, tty, shown):
         assert "[207/207] scanning..." in err
 
 
+@pytest.mark.parametrize("tty", [True, False])
+def test_fix_progress_like_check(tmp_path, monkeypatch, capsys, tty):
+    make_suite(tmp_path, count=205)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    main(["check", "--no-cache", "-j", "1", "--diff"])
+    err = capsys.readouterr().err
+    assert ("[207/207] scanning..." in err) is tty
+    assert ("fixing..." in err) is tty
+
+
+# ----------------------------------------------------------------------------- fixing
+def test_fix_only_parses_files_with_fixable_findings(tmp_path, monkeypatch, capsys):
+    """``--diff`` scans every file as ``check`` does, then fixes only the files whose findings a
+    fixer may rewrite; the output is the same whatever ``--jobs`` is."""
+    from isolint.fixes import apply
+
+    make_suite(tmp_path, count=60)
+    monkeypatch.chdir(tmp_path)
+    fixed: list[str] = []
+    real = apply.fix_source
+
+    def counting(source, path, *args, **kwargs):
+        fixed.append(path)
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(apply, "fix_source", counting)
+    outputs = []
+    for jobs in ("1", "2"):
+        main(["check", "--no-cache", "-j", jobs, "--diff", "--select", "env_var_pollution"])
+        outputs.append(capsys.readouterr())
+    env_files = {f"tests/pkg{i % 7}/test_{i:03}.py" for i in range(0, 60, len(KINDS))}
+    assert set(fixed[: len(env_files)]) == env_files and len(fixed) <= 2 * len(env_files)
+    assert outputs[0].out == outputs[1].out and outputs[0].out.count("+++ b/") == len(env_files)
+
+
 # ----------------------------------------------------------------------------- fast walks
 MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 SOURCES = sorted(Path(isolint.__file__).parent.rglob("*.py")) + sorted(
