@@ -193,33 +193,38 @@ def test_fix_progress_like_check(tmp_path, monkeypatch, capsys, tty):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
     main(["check", "--no-cache", "-j", "1", "--diff"])
     err = capsys.readouterr().err
-    assert ("[207/207] scanning..." in err) is tty
-    assert ("fixing..." in err) is tty
+    assert ("[207/207] fixing..." in err) is tty
 
 
 # ----------------------------------------------------------------------------- fixing
-def test_fix_only_parses_files_with_fixable_findings(tmp_path, monkeypatch, capsys):
-    """``--diff`` scans every file as ``check`` does, then fixes only the files whose findings a
-    fixer may rewrite; the output is the same whatever ``--jobs`` is."""
-    from isolint.fixes import apply
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_libcst_parses_only_what_a_fix_rewrites(tmp_path, monkeypatch, capsys, cache):
+    """``--diff`` scans every file as ``check`` does, but LibCST parses only the functions a
+    fix rewrites; the output is the same whatever ``--jobs`` is."""
+    import libcst
 
     make_suite(tmp_path, count=60)
     monkeypatch.chdir(tmp_path)
-    fixed: list[str] = []
-    real = apply.fix_source
+    parsed: list[str] = []
+    real = libcst.parse_module
 
-    def counting(source, path, *args, **kwargs):
-        fixed.append(path)
-        return real(source, path, *args, **kwargs)
+    def counting(code, *args, **kwargs):
+        parsed.append(code)
+        return real(code, *args, **kwargs)
 
-    monkeypatch.setattr(apply, "fix_source", counting)
+    monkeypatch.setattr(libcst, "parse_module", counting)
     outputs = []
-    for jobs in ("1", "2"):
-        main(["check", "--no-cache", "-j", jobs, "--diff", "--select", "env_var_pollution"])
+    options = [] if cache else ["--no-cache"]
+    for jobs in ("1", "2", "1"):
+        main(["check", *options, "-j", jobs, "--diff", "--select", "env_var_pollution"])
         outputs.append(capsys.readouterr())
-    env_files = {f"tests/pkg{i % 7}/test_{i:03}.py" for i in range(0, 60, len(KINDS))}
-    assert set(fixed[: len(env_files)]) == env_files and len(fixed) <= 2 * len(env_files)
-    assert outputs[0].out == outputs[1].out and outputs[0].out.count("+++ b/") == len(env_files)
+        if jobs == "1":
+            env_files = {f"tests/pkg{i % 7}/test_{i:03}.py" for i in range(0, 60, len(KINDS))}
+            assert len(parsed) == len(env_files)
+            assert all(code.startswith("def test_env():\n    os.environ[") for code in parsed)
+            parsed.clear()
+    assert outputs[0].out == outputs[1].out == outputs[2].out
+    assert outputs[0].out.count("+++ b/") == len(env_files)
 
 
 # ----------------------------------------------------------------------------- fast walks

@@ -36,14 +36,14 @@ def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) 
 def run_fix(args: argparse.Namespace, settings) -> int:
     """Fix (or with ``--diff`` only show) what ``args.paths`` names; the exit code.
 
-    The files are scanned as ``check`` scans them (cache, ``-j`` worker processes, progress on
-    a terminal); only those with findings the fixers may rewrite are then fixed, over the same
-    number of processes, so LibCST never sees the others."""
+    Each file is scanned as ``check`` scans it (through the cache, over ``-j`` worker
+    processes, with progress on a terminal) and fixed in the same worker when it has findings
+    the fixers may rewrite; LibCST never sees the others."""
     from isolint.commands.common import report_errors, result_cache_for, write_output
     from isolint.discovery import default_paths, discover
     from isolint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code
-    from isolint.fixes.apply import explain_unfixed, fix_files, fixable_rules
-    from isolint.orchestration import default_jobs, scan_files
+    from isolint.fixes.apply import fix_paths
+    from isolint.orchestration import default_jobs
     from isolint.progress import Progress, wants_progress
     from isolint.reporters import renderer
 
@@ -53,35 +53,15 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     files, errors = discover(paths, settings, cwd)
     jobs = getattr(args, "jobs", None) or default_jobs()
     shown = wants_progress(len(files), sys.stderr, "text" if args.diff else args.format)
-    progress = Progress(len(files), sys.stderr) if shown else None
+    progress = Progress(len(files), sys.stderr, "fixing") if shown else None
     try:
-        scanned = scan_files(files, settings, jobs=jobs, cache=result_cache_for(args, settings, cwd),
-                             progress=progress)
+        fixes = fix_paths(files, settings, options, write=not args.diff, jobs=jobs,
+                          cache=result_cache_for(args, settings, cwd),
+                          advance=progress.advance if progress is not None else None)
     finally:
         if progress is not None:
             progress.close()
-    by_path = {f.display: f for f in files}
-    todo = []
-    for scan in scanned:
-        source = by_path.get(scan.path)
-        if source is None or scan.errors:
-            continue
-        allowed = set(fixable_rules(settings, scan.path, source.kind, options.unsafe))
-        if any(f.name in allowed for f in scan.findings):
-            todo.append(source)
-    progress = Progress(len(todo), sys.stderr, "fixing") if shown and todo else None
-    try:
-        fixes = fix_files(todo, settings, options, write=not args.diff, jobs=jobs,
-                          advance=progress.advance if progress is not None else None,
-                          scanned={r.path: r for r in scanned})
-    finally:
-        if progress is not None:
-            progress.close()
-    done = {f.path for f in fixes}
-    results = [f.result for f in fixes]
-    results += [explain_unfixed(r, settings, by_path[r.path].kind if r.path in by_path else "test",
-                                options.unsafe) for r in scanned if r.path not in done]
-    results += [FileResult(e.path, (), (e,)) for e in errors]
+    results = [f.result for f in fixes] + [FileResult(e.path, (), (e,)) for e in errors]
     result = ScanResult.build(results)
     changed = sorted((f for f in fixes if f.changed), key=lambda f: f.path)
     line = summary_line(sum(f.fixed_count for f in fixes), result.summary.total, len(changed),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import difflib
 import io
+import math
 import os
 import stat
 import tokenize
@@ -314,13 +315,15 @@ def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
     except (OSError, UnicodeEncodeError) as exc:
         return _unchanged(source, text, settings, facts,
                           f"cannot write the fixed file, left unchanged: {exc}")
+    if fixed == text:
+        return FileFix(path, result, fixed_count=count)  # no texts to carry back from a worker
     return FileFix(path, result, text, fixed, count)
 
 
 def _unchanged(source: SourceFile, text: str, settings: Settings, facts: tuple, why: str) -> FileFix:
     result = scan_tree(ast.parse(text), text, source.display, settings, source.kind, facts)
     error = FileError(source.display, why)
-    return FileFix(source.display, replace(result, errors=result.errors + (error,)), text, text)
+    return FileFix(source.display, replace(result, errors=result.errors + (error,)))
 
 
 def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptions = FixOptions(),
@@ -330,7 +333,9 @@ def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptio
     """Fix ``files`` over up to ``jobs`` worker processes: the conftests first (the files below
     them are scanned with the fixed ones), then the others, largest first (a file's fixing time
     grows with its size, so no worker is left with a big one at the end). ``scanned``: scan
-    results by display path, which spare each file its first scan."""
+    results by display path, which spare those files their first scan; a file without one is
+    read, parsed and scanned once, in the worker that then fixes it (when it has anything to
+    fix: LibCST sees only such files)."""
     from isolint.orchestration import run_chunks
 
     conftests = ConftestCache(settings)
@@ -346,19 +351,61 @@ def fix_files(files: Iterable[SourceFile], settings: Settings, options: FixOptio
         wave.sort(key=_size, reverse=True)
         workers = min(jobs, len(wave) // MIN_FILES_PER_WORKER)
         # Files below a conftest that was just rewritten are scanned afresh.
-        chunks = [[(f, known.get(f.display) if number == 0 or not _rewrote(out) else None)]
-                  for f in wave]
+        fresh = number == 0 or not _rewrote(out)
+        items = [(f, known.get(f.display) if fresh else None) for f in wave]
+        size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (max(workers, 1) * 8))))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
         out += run_chunks(chunks, fix_here, workers, _init_fix_worker,
                           (settings, options, write), _fix_in_worker, advance)
     return out
 
 
-def _rewrote(fixes: list[FileFix]) -> bool:
-    return any(f.changed for f in fixes)
+def fix_paths(files: list[SourceFile], settings: Settings, options: FixOptions, *, write: bool,
+              jobs: int = 1, cache=None, advance: Callable[[int], None] | None = None
+              ) -> list[FileFix]:
+    """The whole ``--fix`` / ``--diff`` of ``files``, at the cost of a ``check`` plus the fixes.
+
+    A file whose cached scan result shows nothing the options let a fixer rewrite is not even
+    parsed (its result, with the reasons, is used as it is); a cached result with fixable
+    findings spares the file its first scan; every other file is read, parsed and scanned once,
+    in a worker process, and fixed there when it has anything to fix."""
+    from isolint.cache import digest
+    from isolint.engine import read_bytes
+    from isolint.orchestration import ConftestDigests
+
+    scanned: dict[str, FileResult] = {}
+    todo: list[SourceFile] = []
+    done: list[FileFix] = []
+    digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None
+    for source in files:
+        hit = None
+        if cache is not None and digests is not None:
+            try:
+                data = read_bytes(source.path)
+            except SourceError:
+                data = None
+            if data is not None:
+                hit = cache.load(cache.key(source, digest(data), digests.for_file(source.path)))
+        if hit is not None and not hit.errors:
+            allowed = set(fixable_rules(settings, hit.path, source.kind, options.unsafe))
+            if not any(f.name in allowed for f in hit.findings):
+                done.append(FileFix(hit.path, explain_unfixed(hit, settings, source.kind, options.unsafe)))
+                if advance is not None:
+                    advance(1)
+                continue
+            scanned[source.display] = hit
+        todo.append(source)
+    return done + fix_files(todo, settings, options, write, jobs, advance, scanned)
 
 
 #: Fixing a file takes longer than scanning it: fewer files justify a worker process.
-MIN_FILES_PER_WORKER = 4
+MIN_FILES_PER_WORKER = 8
+#: Files per task given to a worker (most files only need scanning).
+MAX_CHUNK = 16
+
+
+def _rewrote(fixes: list[FileFix]) -> bool:
+    return any(f.changed for f in fixes)
 
 
 def _size(source: SourceFile) -> int:
@@ -400,5 +447,5 @@ def write_fixed(path: str, text: str, expected: str) -> None:
     write_atomic(real, payload, mode=stat.S_IMODE(os.stat(real).st_mode), durable=True)
 
 
-__all__ = ["FileFix", "FixError", "explain_unfixed", "fix_file", "fix_files", "fix_source",
+__all__ = ["FileFix", "FixError", "explain_unfixed", "fix_file", "fix_files", "fix_paths", "fix_source",
            "write_fixed"]

@@ -10,10 +10,8 @@ block, among that section's plain ``import`` statements in alphabetical order.
 from __future__ import annotations
 
 import ast
-import io
 import re
 import sys
-import tokenize
 from collections import Counter
 
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
@@ -186,20 +184,18 @@ def _bindings(tree: ast.Module) -> dict[Binding, tuple[ImportNode, ast.AST, bool
     return out
 
 
-def _names(text: str, wanted: set[str]) -> Counter[str]:
-    """How often each of ``wanted`` occurs in ``text`` as a name token (not in a string or
-    comment), other than after a dot (an attribute)."""
-    counts: Counter[str] = Counter()
-    previous = ""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NAME and token.string in wanted and previous != ".":
-                counts[token.string] += 1
-            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
-                previous = token.string
-    except (tokenize.TokenError, SyntaxError):
-        return Counter({name: 1 << 30 for name in wanted})  # unknown: as if used
-    return counts
+def _words(text: str, name: str) -> int:
+    """How often ``name`` occurs in ``text`` as a word, other than after a dot: an upper bound
+    of its uses (strings and comments count too)."""
+    word = re.escape(name)
+    return len(re.findall(rf"\b{word}\b", text)) - len(re.findall(rf"\.\s*{word}\b", text))
+
+
+def _name_uses(tree: ast.Module) -> Counter[str]:
+    """How often each name is used (read or written) in ``tree``."""
+    from isolint.analysis.tree import walk
+
+    return Counter(node.id for node in walk(tree) if type(node) is ast.Name)
 
 
 def _exported(tree: ast.Module) -> set[str]:
@@ -225,13 +221,23 @@ def unused_after_fix(before: ast.Module, after: ast.Module, old_text: str,
         return []
     exported = _exported(after)
     wanted = {key[2] for key in bindings}
-    now, then = _names(new_text, wanted), _names(old_text, wanted)
     in_new, in_old = _in_imports(after, wanted), _in_imports(before, wanted)
+    uses: dict[str, Counter[str]] = {}
+
+    def used(which: str, name: str) -> bool:
+        # A word count no higher than the imports' settles it; else the tree's names do.
+        tree, text, imported = (after, new_text, in_new) if which == "new" else (before, old_text, in_old)
+        if _words(text, name) <= imported[name]:
+            return False
+        if which not in uses:
+            uses[which] = _name_uses(tree)
+        return uses[which][name] > 0
+
     out = []
     for (_, _, name), (stmt, _scope, others) in bindings.items():
         if name in exported or not (others or len(stmt.names) > 1):
             continue
-        if now[name] <= in_new[name] and then[name] > in_old[name]:
+        if not used("new", name) and used("old", name):
             out.append((stmt, name))
     return out
 
