@@ -142,7 +142,48 @@ def add_param(func: cst.FunctionDef, name: str, annotation: str | None = None,
     elif params.posonly_params or later:
         new = new.with_changes(comma=separator)
     plain.insert(index, new)
-    return func.with_changes(params=params.with_changes(params=plain))
+    func = func.with_changes(params=params.with_changes(params=plain))
+    if exploded is None and isinstance(func.whitespace_before_params, cst.ParenthesizedWhitespace):
+        func = _explode_if_long(func)
+    return func
+
+
+#: Black's (and ruff format's) default line length: a longer parameter line is split.
+LINE_LENGTH = 88
+
+
+def _explode_if_long(func: cst.FunctionDef) -> cst.FunctionDef:
+    """``func``, whose parameters sit together on their own line (black's layout for a
+    signature too long for one line), with one parameter per line and a trailing comma when
+    that line is now longer than :data:`LINE_LENGTH`, as black would format it."""
+    indent = func.whitespace_before_params.last_line.value  # type: ignore[attr-defined]
+    code = cst.Module([]).code_for_node(func.params).rstrip()
+    if "\n" in code or len(indent) + len(code) <= LINE_LENGTH:
+        return func  # already split, or short enough
+    params = func.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if params.star_kwarg is not None or not isinstance(params.star_arg, cst.MaybeSentinel) or not every:
+        return func
+    separator = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(indent)))
+    last = every[-1]
+    closing = last.whitespace_after_param
+    if isinstance(last.comma, cst.Comma):
+        closing = last.comma.whitespace_after
+    if not isinstance(closing, cst.ParenthesizedWhitespace):
+        return func
+    changed = {}
+    for param in every[:-1]:
+        changed[id(param)] = param.with_changes(comma=separator, whitespace_after_param=cst.SimpleWhitespace(""))
+    changed[id(last)] = last.with_changes(comma=cst.Comma(whitespace_after=closing),
+                                          whitespace_after_param=cst.SimpleWhitespace(""))
+
+    def swap(group):
+        return [changed.get(id(p), p) for p in group]
+
+    return func.with_changes(params=params.with_changes(
+        posonly_params=swap(params.posonly_params), params=swap(params.params),
+        kwonly_params=swap(params.kwonly_params)))
 
 
 def _one_per_line(func: cst.FunctionDef) -> str | None:

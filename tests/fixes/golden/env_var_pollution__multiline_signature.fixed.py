@@ -31,3 +31,21 @@ def test_hanging(tmp_path: object, capsys: pytest.CaptureFixture[str],
 
 def test_no_annotations(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ISOLINT_GOLDEN_PLAIN", "1")
+
+
+class TestHugging:
+    @pytest.mark.parametrize("chdir,testarg", [("a", "b")])
+    def test_too_long_for_one_line_with_the_new_parameter(
+        self,
+        tmp_path: object,
+        chdir: str,
+        testarg: str,
+        monkeypatch: pytest.MonkeyPatch,
+        expect_ntests_passed: int = 1,
+    ) -> None:
+        monkeypatch.setenv("ISOLINT_GOLDEN_HUGGING", chdir + testarg)
+
+    def test_short_enough(
+        self, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("ISOLINT_GOLDEN_SHORT", "1")

@@ -29,3 +29,16 @@ def test_hanging(tmp_path: object, capsys: pytest.CaptureFixture[str],
 
 def test_no_annotations(tmp_path, capsys):
     os.environ["ISOLINT_GOLDEN_PLAIN"] = "1"
+
+
+class TestHugging:
+    @pytest.mark.parametrize("chdir,testarg", [("a", "b")])
+    def test_too_long_for_one_line_with_the_new_parameter(
+        self, tmp_path: object, chdir: str, testarg: str, expect_ntests_passed: int = 1
+    ) -> None:
+        os.environ["ISOLINT_GOLDEN_HUGGING"] = chdir + testarg
+
+    def test_short_enough(
+        self, tmp_path: object
+    ) -> None:
+        os.environ["ISOLINT_GOLDEN_SHORT"] = "1"
