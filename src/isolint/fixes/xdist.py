@@ -3,7 +3,9 @@
 The name comes from the file's place in the suite, through the ``xdist-group-name`` template
 (default ``{stem}``: ``tests/api/test_api_versioning.py`` -> ``api_versioning``). The mark is a
 line of its own inserted above the class's first decorator (or its ``class`` line), at its
-indentation: no parser is needed, so this most common fix costs nothing on a large file.
+indentation: no parser is needed, so this most common fix costs nothing on a large file. No fix
+under a configured dist mode in which the marker is inert: it would only trade this finding for
+an ``inert_xdist_group`` one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import ast
 import re
 from pathlib import PurePosixPath
 
+from isolint.analysis.rules.xdist import inert_dist_mode
 from isolint.fixes.base import AstIndex, Fixer, FixRequest
 from isolint.fixes.imports import ImportNeed, from_import_alias
 
@@ -46,6 +49,11 @@ class XdistGroupFixer(Fixer):
     rule = "missing_xdist_group"
 
     def fix(self, request: FixRequest) -> str:
+        if inert_dist_mode(request.ctx.settings):
+            for position in request.positions:
+                request.skip(position, "the configured dist mode makes the marker inert: the "
+                             "dist mode must change first (`--dist loadgroup`)")
+            return request.source
         pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
         mark = None if not pytest_name.missing else from_import_alias(request.tree, "pytest", "mark")
         classes = _classes(request.tree, request.source)
