@@ -103,11 +103,12 @@ def string(text: str) -> cst.SimpleString:
 
 # --------------------------------------------------------------------------- parameters
 def add_param(func: cst.FunctionDef, name: str, annotation: str | None = None,
-              index: int | None = None) -> cst.FunctionDef:
+              index: int | None = None, column: int | None = None) -> cst.FunctionDef:
     """``func`` with a parameter ``name`` (kept as is when it has one) at ``index`` among the
     positional ones (default: before the first with a default, else last), laid out like its
     neighbours: on its own line with the same indentation and a trailing comma when the
-    signature has one parameter per line."""
+    signature has one parameter per line. A signature the new parameter makes longer than
+    :data:`LINE_LENGTH` (``column``: where its ``def`` starts) is split as black splits it."""
     params = func.params
     existing = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
     if name in existing:
@@ -143,22 +144,58 @@ def add_param(func: cst.FunctionDef, name: str, annotation: str | None = None,
         new = new.with_changes(comma=separator)
     plain.insert(index, new)
     func = func.with_changes(params=params.with_changes(params=plain))
+    if exploded is None and column is not None and _header_length(func, column) > LINE_LENGTH:
+        func = _hug(func)
     if exploded is None and isinstance(func.whitespace_before_params, cst.ParenthesizedWhitespace):
-        func = _explode_if_long(func)
+        func = _explode_if_long(func, column or 0)
     return func
+
+
+def _header_length(func: cst.FunctionDef, column: int) -> int:
+    """The length of the first line of ``func``'s ``def`` statement, starting at ``column``."""
+    if isinstance(func.whitespace_before_params, cst.ParenthesizedWhitespace):
+        return 0
+    bare = func.with_changes(decorators=[], leading_lines=[],
+                             body=cst.SimpleStatementSuite([cst.Pass()]))
+    first = cst.Module([]).code_for_node(bare).split("\n")[0]
+    return column + len(first) - len(" pass")
+
+
+def _hug(func: cst.FunctionDef) -> cst.FunctionDef:
+    """``func`` with its parameters on a line of their own, one level deeper, and the closing
+    parenthesis on the next (black's layout when the signature does not fit on one line)."""
+    params = func.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if not every or params.star_kwarg is not None or not isinstance(params.star_arg, cst.MaybeSentinel):
+        return func
+    last = every[-1]
+    if isinstance(last.comma, cst.Comma):
+        return func  # a magic trailing comma: leave the layout to the formatter
+    opening = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True,
+                                          last_line=cst.SimpleWhitespace("    "))
+    closing = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True,
+                                          last_line=cst.SimpleWhitespace(""))
+    moved = last.with_changes(whitespace_after_param=closing)
+
+    def swap(group):
+        return [moved if p is last else p for p in group]
+
+    return func.with_changes(whitespace_before_params=opening, params=params.with_changes(
+        posonly_params=swap(params.posonly_params), params=swap(params.params),
+        kwonly_params=swap(params.kwonly_params)))
 
 
 #: Black's (and ruff format's) default line length: a longer parameter line is split.
 LINE_LENGTH = 88
 
 
-def _explode_if_long(func: cst.FunctionDef) -> cst.FunctionDef:
+def _explode_if_long(func: cst.FunctionDef, column: int = 0) -> cst.FunctionDef:
     """``func``, whose parameters sit together on their own line (black's layout for a
     signature too long for one line), with one parameter per line and a trailing comma when
     that line is now longer than :data:`LINE_LENGTH`, as black would format it."""
     indent = func.whitespace_before_params.last_line.value  # type: ignore[attr-defined]
     code = cst.Module([]).code_for_node(func.params).rstrip()
-    if "\n" in code or len(indent) + len(code) <= LINE_LENGTH:
+    if "\n" in code or column + len(indent) + len(code) <= LINE_LENGTH:
         return func  # already split, or short enough
     params = func.params
     every = [*params.posonly_params, *params.params, *params.kwonly_params]

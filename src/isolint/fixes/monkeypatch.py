@@ -272,7 +272,7 @@ class MonkeypatchFixer(Fixer):
                     kind = None
                     if typed:
                         kind = annotation or f"{pytest_name.use()}.MonkeyPatch"
-                    return add_param(updated, "monkeypatch", kind, param.index)
+                    return add_param(updated, "monkeypatch", kind, param.index, position[1] - 1)
                 if self.moving and any(position == f for f, _ in plan.moves.values()):
                     body = updated.body.body
                     if not body:

@@ -195,8 +195,9 @@ class PatchFixer(Fixer):
                 return cst.FlattenSentinel([*first, *(statements("\n".join(after)) if after else [])])
 
             def leave_FunctionDef(self, original, updated):
-                for name, at in sorted(plan.params.get(self.pos(original), {}).items()):
-                    updated = add_param(updated, name, index=at)
+                position = self.pos(original)
+                for name, at in sorted(plan.params.get(position, {}).items()):
+                    updated = add_param(updated, name, index=at, column=position[1] - 1)
                 return updated
 
             def leave_ClassDef(self, original, updated):

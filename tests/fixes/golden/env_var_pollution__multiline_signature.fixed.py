@@ -49,3 +49,11 @@ class TestHugging:
         self, tmp_path: object, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("ISOLINT_GOLDEN_SHORT", "1")
+
+    def test_one_line_signature_that_grows_too_long(
+        self, tmp_path: object, capsys: object, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("ISOLINT_GOLDEN_GROWN", "1")
+
+    def test_fits(self, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("ISOLINT_GOLDEN_FITS", "1")
