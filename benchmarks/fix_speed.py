@@ -2,6 +2,7 @@
 """Measure ``isolint check --diff`` against a cold ``isolint check`` of the same suite.
 
     python3 benchmarks/fix_speed.py SUITE_DIR [TEST_PATH ...] [--rounds 5] [--isolint PATH]
+        [--option=ARG ...] [--docs]
 
 ``SUITE_DIR`` is a project (its ``pyproject.toml`` / ``tox.ini`` / ``pytest.ini`` are used as
 isolint finds them); ``TEST_PATH`` what to scan inside it (default: ``.``). Both commands run
@@ -49,10 +50,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--isolint", type=lambda p: str(Path(p).resolve()) if os.sep in p else p,
                         default=shutil.which("isolint") or "isolint")
+    parser.add_argument("--option", action="append", default=[], metavar="ARG",
+                        help="an extra argument for both commands (repeatable), e.g. "
+                             "--option=--xdist-group-policy=all")
     parser.add_argument("--docs", action="store_true", help="write the table into docs/benchmarks.md")
     args = parser.parse_args()
     suite = args.suite.resolve()
-    base = [args.isolint, "check", *args.paths, "--no-cache"]
+    base = [args.isolint, "check", *args.paths, "--no-cache", *args.option]
     commands = {"check": base, "--diff": [*base, "--diff"]}
     files = sum(1 for p in args.paths for _ in (suite / p).rglob("*.py"))
     rows = []
@@ -75,7 +79,7 @@ def main() -> int:
                f"{statistics.median(cpu_ratios):.2f} CPU ({len(rows)} rounds)")
     print(summary)
     if args.docs:
-        write_docs(suite, args.paths, files, rows, summary)
+        write_docs(suite, [*args.paths, *args.option], files, rows, summary)
     return 0
 
 
