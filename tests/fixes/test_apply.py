@@ -286,3 +286,14 @@ def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: st
     assert "xdist_group" not in fixed
     assert [f.name for f in result.findings] == ["missing_xdist_group"]
     assert "dist mode makes the marker inert" in result.findings[0].unfixed
+
+
+def test_new_lines_in_a_method_keep_the_files_crlf() -> None:
+    """A method is rewritten as a region of its own: the lines LibCST adds there end like the
+    file's (the `if 1:` header it is parsed under takes the file's newline)."""
+    source = ('import os\r\n\r\n\r\nclass TestA:\r\n    def test_a(self):\r\n'
+              '        os.environ.update({"A": "1", "B": "2"})\r\n')
+    fixed, _, count = fix_source(source, "tests/test_a.py", Settings(select=("env_var_pollution",)))
+    assert count == 1
+    assert fixed == ('class TestA:\r\n    def test_a(self, monkeypatch):\r\n'
+                     '        monkeypatch.setenv("A", "1")\r\n        monkeypatch.setenv("B", "2")\r\n')

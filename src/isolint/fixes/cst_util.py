@@ -64,7 +64,10 @@ def transform_regions(source: str, anchors: Iterable[ast.AST],
     for first, last in outer:
         chunk = "".join(lines[first - 1 : last])
         indented = chunk[:1] in (" ", "\t", "\f")
-        prefix = _WRAPPER if indented else ""
+        first_line = lines[first - 1]
+        newline = first_line[len(first_line.rstrip("\r\n")):] or "\n"
+        # LibCST writes new lines with the newline of the module's first line: the file's own.
+        prefix = _WRAPPER.replace("\n", newline) if indented else ""
         transformer = make()
         transformer.line_offset = first - 1 - (1 if indented else 0)
         module = cst.parse_module(prefix + chunk)
