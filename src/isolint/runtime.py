@@ -128,6 +128,13 @@ class Record:
     mocks_alive: int = -1
     #: The test's ``xdist_group`` mark, if any.
     xdist_group: str | None = None
+    #: How the test ended: ``passed``, ``failed`` (its call), ``error`` (its setup or teardown),
+    #: ``skipped`` or ``xfailed``; None for fixtures and reports written before outcomes were kept.
+    outcome: str | None = None
+    #: Its place in its worker's run: the n-th test the worker ran (from 0). A fixture's is the
+    #: test during whose teardown it was torn down, so its leaks are in place from the next test
+    #: on. -1: not known (a report written before the order was kept).
+    index: int = -1
 
     @property
     def path(self) -> str:
@@ -149,6 +156,8 @@ class Record:
             "leaks": [leak.to_dict() for leak in self.leaks],
             "memory": self.memory.to_dict() if self.memory else None,
             "mocks_alive": self.mocks_alive,
+            "outcome": self.outcome,
+            "index": self.index,
         }
 
     @classmethod
@@ -163,6 +172,8 @@ class Record:
             memory=Memory.from_dict(memory) if memory else None,
             mocks_alive=int(data.get("mocks_alive", -1)),
             xdist_group=data.get("xdist_group"),
+            outcome=None if data.get("outcome") is None else str(data["outcome"]),
+            index=int(data.get("index", -1)),
         )
 
 
@@ -226,6 +237,14 @@ class RuntimeReport:
     def leaking(self) -> tuple[Record, ...]:
         return tuple(r for r in self.records if r.leaks)
 
+    def order(self) -> dict[str, list[Record]]:
+        """Per worker, its tests in the order it ran them (records without a place left out)."""
+        runs: dict[str, list[Record]] = {}
+        for record in self.records:
+            if record.kind == "test" and record.index >= 0:
+                runs.setdefault(record.worker, []).append(record)
+        return {worker: sorted(tests, key=_by_index) for worker, tests in sorted(runs.items())}
+
     def leaks_by_rule(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for record in self.records:
@@ -247,6 +266,7 @@ class RuntimeReport:
             },
             "workers": [w.to_dict() for w in self.workers],
             "split_xdist_groups": [g.to_dict() for g in self.split_groups],
+            "order": {worker: [r.nodeid for r in tests] for worker, tests in self.order().items()},
             "records": [r.to_dict() for r in self.records],
         }
 
@@ -260,6 +280,10 @@ class RuntimeReport:
             version=int(data["isolint_runtime_report"]),
             probes=tuple(data.get("probes", ())),
         )
+
+
+def _by_index(record: Record) -> int:
+    return record.index
 
 
 def load_runtime_report(path: str | os.PathLike[str]) -> RuntimeReport:

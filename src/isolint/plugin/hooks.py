@@ -135,6 +135,17 @@ def _test_nodeid(item: pytest.Item, group: str | None) -> str:
     return nodeid
 
 
+#: Outcomes of a test, the later ones winning over the earlier when its reports differ.
+_OUTCOME_RANK = {"passed": 0, "skipped": 1, "xfailed": 2, "failed": 3, "error": 4}
+
+
+def _outcome(report: pytest.TestReport) -> str:
+    """A report that did not pass: ``skipped`` / ``xfailed``, ``failed`` (in its call) or ``error``."""
+    if report.skipped:
+        return "xfailed" if hasattr(report, "wasxfail") else "skipped"
+    return "failed" if report.when == "call" else "error"
+
+
 def _strict_message(records: list[Record]) -> str:
     lines = ["isolint --isolint-strict: state leaked past this test's teardown:"]
     for record in records:
@@ -172,6 +183,8 @@ class IsolintPlugin:
         self._sent_at = time.monotonic()
         self.worker_outputs: dict[str, dict[str, Any]] = {}
         self._xdist_group = _XdistGroups()
+        #: How the running test has ended so far (its reports' worst outcome).
+        self._outcome = "passed"
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
@@ -208,13 +221,20 @@ class IsolintPlugin:
             self.recorder.count_mocks = self.mocks.counter()
         self.recorder.start_test(check)
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.outcome != "passed":  # the usual report: nothing to do
+            outcome = _outcome(report)
+            if _OUTCOME_RANK[outcome] > _OUTCOME_RANK[self._outcome]:
+                self._outcome = outcome
+
     def finish_test(self, item: pytest.Item) -> list[Record]:
         """Record ``item`` (it has been torn down); returns the records with leaks."""
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
         recorder = self.recorder
         # An instance with no attributes (the usual one) holds no mock.
         held = instance_mocks(instance) if getattr(instance, "__dict__", None) else ()
-        leaks = recorder.finish_test(item, held)
+        outcome, self._outcome = self._outcome, "passed"
+        leaks = recorder.finish_test(item, held, outcome)
         if not leaks and not recorder.fixture_records:
             return []  # the usual test
         nodeid, group = self.identify(item)

@@ -51,6 +51,8 @@ class RecordRow(NamedTuple):
     peak_rss: int
     mocks_alive: int
     xdist_group: str | None
+    outcome: str
+    index: int
 
     def to_record(self) -> Record:
         return row_record(self)
@@ -58,9 +60,9 @@ class RecordRow(NamedTuple):
 
 def row_record(row: tuple[Any, ...]) -> Record:
     """The :class:`Record` of a row: a :class:`RecordRow` or a plain tuple in its field order."""
-    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group = row
+    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group, outcome, index = row
     memory = Memory(rss_before, rss_after, vms_before, vms_after, peak_rss)
-    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group)
+    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group, outcome, index)
 
 
 class _FixtureState:
@@ -75,8 +77,9 @@ class _FixtureState:
 
 
 #: A test as :meth:`Recorder.finish_test` keeps it: ``(test, leaks, memory sample before, memory
-#: sample after, mocks alive)``; :meth:`Recorder.drain_rows` makes it a :class:`RecordRow`.
-TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int]
+#: sample after, mocks alive, outcome, index)``; :meth:`Recorder.drain_rows` makes it a
+#: :class:`RecordRow`.
+TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int, str, int]
 
 
 class Recorder:
@@ -132,9 +135,11 @@ class Recorder:
         memory = self._memory_last
         self._memory_before = memory if memory is not None and not check else self.sample_memory()
 
-    def finish_test(self, test: Any, instance_leaks: Sequence[tuple[str, str]] = ()) -> tuple[Leak, ...]:
+    def finish_test(
+        self, test: Any, instance_leaks: Sequence[tuple[str, str]] = (), outcome: str = "passed"
+    ) -> tuple[Leak, ...]:
         """After ``test``'s teardown (``test``: anything that :meth:`drain_rows` can identify);
-        returns its leaks. The test is kept in :attr:`rows`, in the cheapest form: this runs once
+        returns its leaks. Its index is its place in this process's run (from 0). The test is kept in :attr:`rows`, in the cheapest form: this runs once
         per test, the reading of memory samples and node ids once per batch."""
         baseline, self._baseline = self._baseline, None
         leaks: tuple[Leak, ...] = ()
@@ -150,7 +155,7 @@ class Recorder:
             kind = "instance_mock"
             leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
         memory = self._memory_last = self.sample_memory()
-        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks()))
+        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks(), outcome, self.tests_started - 1))
         return leaks
 
     def drain_rows(self, identify: Callable[[Any], tuple[str, str | None]]) -> list[tuple[Any, ...]]:
@@ -161,14 +166,14 @@ class Recorder:
         drained = []
         last: Any = None
         last_sizes = (0, 0)
-        for test, leaks, before, after, mocks in rows:
+        for test, leaks, before, after, mocks, outcome, index in rows:
             # One test's "before" is usually the last one's "after": read each sample once.
             rss_before, vms_before = last_sizes if before is last else sizes(before)
             rss_after, vms_after = last_sizes = sizes(after)
             last = after
             peak = max(peak, rss_before, rss_after)
             nodeid, group = identify(test)
-            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group))
+            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group, outcome, index))
         self._peak_rss = peak
         return drained
 
@@ -204,7 +209,11 @@ class Recorder:
             before = {k: teardown_before[probe.kind].get(k, MISSING) for k in teardown_keys}
             before.update(setup_keys)
             leaks += probe.leaks(before, after[probe.kind], set(setup_keys) | teardown_keys)
-        record = Record(nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks))
+        # Torn down during the current test (or after the last one, at the session's end).
+        record = Record(
+            nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks),
+            index=self.tests_started - 1,
+        )
         self.fixture_records.append(record)
 
     def drain_fixture_records(self) -> list[Record]:
