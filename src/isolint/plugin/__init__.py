@@ -45,9 +45,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="with --isolint: list the N tests with the largest memory growth (default 5; 0 hides).",
     )
+    group.addoption(
+        "--isolint-replay",
+        metavar="REPORT",
+        default=None,
+        help="run the tests one worker ran in the run that wrote REPORT (an --isolint-report), in "
+        "that order and in one process; the rest are deselected.",
+    )
+    group.addoption(
+        "--isolint-worker",
+        metavar="ID",
+        default=None,
+        help="with --isolint-replay: the worker whose tests to run (gw0, gw1 ...; main without xdist).",
+    )
+    group.addoption(
+        "--isolint-until",
+        metavar="NODEID",
+        default=None,
+        help="with --isolint-replay: stop after this test.",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("isolint_replay"):
+        from isolint.plugin.replay import configure_replay
+
+        configure_replay(config)
     if not config.getoption("isolint"):
         return
     from isolint.plugin.hooks import IsolintPlugin
