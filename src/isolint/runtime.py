@@ -36,6 +36,7 @@ RULE_BY_KIND: dict[str, str] = {
     "sys.path": "sys_path_pollution",
     "sys.modules": "sys_modules_pollution",
     "cwd": "cwd_pollution",
+    "module_state": "module_state_pollution",
     "instance_mock": "mock_retained_on_instance",
     "thread": "thread_leak",
     "signal": "signal_handler_leak",

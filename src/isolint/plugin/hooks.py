@@ -31,6 +31,7 @@ from isolint.gc_pause import gc_paused
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
+from isolint.plugin.probes.project import project_state_probe
 from isolint.plugin.recorder import RecordRow, Recorder, row_record
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
@@ -166,7 +167,7 @@ class IsolintPlugin:
         # pytest's own warnings plugin restores warnings.filters after every test: a change there
         # cannot reach the next test, so the probe only runs when that plugin is disabled.
         skip = {"warnings"} if config.pluginmanager.has_plugin("warnings") else set()
-        self.probes = tuple(p for p in ALL_PROBES if p.kind not in skip)
+        self.probes = (*(p for p in ALL_PROBES if p.kind not in skip), project_state_probe(str(config.rootpath)))
         # Installed once unittest.mock is imported (importing it here would cost more than
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()

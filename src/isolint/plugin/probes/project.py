@@ -1,0 +1,211 @@
+"""The project's own state: module globals and class attributes of the modules under test.
+
+Most polluters in real suites change state inside the package under test: a module global set
+through a setter (``global X``), a class-level registry or cache, a singleton. This probe watches
+the project's own modules: those whose file lies under pytest's rootdir, outside virtual
+environments and ``site-packages`` (the package(s) under test, test modules, conftests and
+test-support modules; the static analysis scans the same files). Third-party and standard-library
+modules are not watched.
+
+Keys are qualified names: ``shop.settings._CURRENCY`` for a module global, and
+``shop.catalog.Catalog._items`` for an attribute of a class defined in that module. A value is
+compared by identity (a rebinding), and a container (dict, list, set, bytearray) also by a shallow
+fingerprint (its length and the identities of its items), so ``Catalog._items[name] = price``
+is seen too. A module imported for the first time during a test is not a leak (its keys are new).
+
+Cost. Between two tests that changed nothing the check reads one version stamp per watched
+module dict, class dict and dict container (:mod:`.dictstamp`, no Python frame per item), and the
+length of each list and set. Only when one moved is a snapshot taken.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import types
+from operator import attrgetter
+from typing import Any, Hashable
+
+from isolint.plugin.probes.base import MISSING, Probe
+from isolint.plugin.probes.dictstamp import stamp_view
+
+#: A container larger than this is fingerprinted by its length (and a dict's stamp) only.
+MAX_FINGERPRINT = 5000
+_CONTAINERS = (dict, list, set, bytearray)
+_SKIP_PARTS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+_ISOLINT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+_value = attrgetter("value")
+_dict_of = type.__dict__["__dict__"].__get__
+
+
+def _class_dict(cls: type) -> dict[str, Any] | None:
+    """The real dict behind a class's ``__dict__`` mappingproxy (for its stamp)."""
+    referents = gc.get_referents(_dict_of(cls))
+    return referents[0] if referents and type(referents[0]) is dict else None
+
+
+def _fingerprint(value: Any) -> Any:
+    """Identity for a rebinding; for a container, also its length and its items' identities."""
+    kind = type(value)
+    if kind not in _CONTAINERS:
+        return id(value)
+    size = len(value)
+    if size > MAX_FINGERPRINT:
+        view = stamp_view(value) if kind is dict else None
+        return (id(value), size, view.value if view is not None else None)
+    if kind is dict:
+        return (id(value), tuple(map(id, value)), tuple(map(id, value.values())))
+    if kind is set:
+        return (id(value), frozenset(map(id, value)))
+    if kind is bytearray:
+        return (id(value), bytes(value))
+    return (id(value), tuple(map(id, value)))
+
+
+def _watched_name(name: str) -> bool:
+    return not (name.startswith("__") and name.endswith("__")) and not name.startswith("@py")
+
+
+class ProjectState:
+    """The probe's state: which modules are the project's, and the stamps of the last snapshot."""
+
+    def __init__(self, rootdir: str) -> None:
+        root = os.path.realpath(rootdir)
+        self.root = root if root.endswith(os.sep) else root + os.sep
+        #: module name -> module, for the project modules seen so far.
+        self.modules: dict[str, types.ModuleType] = {}
+        self._scanned: set[str] = set()
+        self._nmodules = -1
+        #: directory -> whether its files are the project's
+        self._directories: dict[str, bool] = {}
+        #: The snapshot the stamps below were read for, and what they were.
+        self._snapshot: Any = None
+        self._views: tuple[Any, ...] = ()
+        self._stamps: tuple[int, ...] = ()
+        self._sized: tuple[Any, ...] = ()
+        self._sizes: tuple[int, ...] = ()
+
+    # -- which modules ----------------------------------------------------------------------------
+    def _is_project_file(self, filename: str) -> bool:
+        directory = os.path.dirname(filename)
+        known = self._directories.get(directory)
+        if known is None:
+            real = os.path.realpath(directory) + os.sep
+            known = self._directories[directory] = (
+                real.startswith(self.root)
+                and not real.startswith(_ISOLINT_DIR)
+                and not any(part in real for part in _SKIP_PARTS)
+                and not _in_venv(real, self.root)
+            )
+        return known
+
+    def _refresh_modules(self) -> None:
+        modules = sys.modules
+        if len(modules) == self._nmodules:
+            return
+        self._nmodules = len(modules)
+        scanned = self._scanned
+        for name, module in list(modules.items()):
+            if name in scanned:
+                continue
+            scanned.add(name)
+            filename = getattr(module, "__file__", None) if isinstance(module, types.ModuleType) else None
+            if isinstance(filename, str) and filename.endswith(".py") and self._is_project_file(filename):
+                self.modules[name] = module
+
+    # -- snapshot and check ---------------------------------------------------------------------
+    def snapshot(self) -> dict[Hashable, Any]:
+        self._refresh_modules()
+        state: dict[Hashable, Any] = {}
+        views: list[Any] = []
+        stamps: list[int] = []
+        sized: list[Any] = []
+        for name, module in list(self.modules.items()):
+            if sys.modules.get(name) is not module:
+                continue  # removed or replaced: the sys.modules probe reports it
+            namespace = getattr(module, "__dict__", None)
+            if type(namespace) is not dict:
+                continue
+            self._watch(namespace, views, stamps)
+            for attr, value in list(namespace.items()):
+                if not _watched_name(attr):
+                    continue
+                key = f"{name}.{attr}"
+                state[key] = _fingerprint(value)
+                if type(value) in _CONTAINERS:
+                    self._watch_container(value, views, stamps, sized)
+                elif isinstance(value, type) and value.__module__ == name:
+                    class_dict = _class_dict(value)
+                    if class_dict is None:
+                        continue
+                    self._watch(class_dict, views, stamps)
+                    for class_attr, class_value in list(class_dict.items()):
+                        if _watched_name(class_attr):
+                            state[f"{key}.{class_attr}"] = _fingerprint(class_value)
+                            if type(class_value) in _CONTAINERS:
+                                self._watch_container(class_value, views, stamps, sized)
+        self._remember(state, views, stamps, sized)
+        return state
+
+    def _watch(self, d: dict[Any, Any], views: list[Any], stamps: list[int]) -> None:
+        view = stamp_view(d)
+        if view is not None:
+            views.append((d, view))
+            stamps.append(view.value)
+
+    def _watch_container(self, value: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
+        if type(value) is dict:
+            self._watch(value, views, stamps)
+        sized.append(value)  # lists and sets have no stamp: their length (and a dict's too)
+
+    def _remember(self, state: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
+        self._snapshot = state
+        self._watch(state, views, stamps)  # the snapshot itself: a rebase modifies it in place
+        self._holders = [d for d, _ in views]  # keep the dicts alive while their views are read
+        self._views = tuple(view for _, view in views)
+        self._stamps = tuple(stamps)
+        self._sized = tuple(sized)
+        self._sizes = tuple(map(len, sized))
+
+    def unchanged(self, old: dict[Hashable, Any]) -> bool:
+        """Whether the live state still equals ``old``: in O(watched) stamp reads when ``old`` is
+        the last snapshot, no stamp moved and no module was imported; else a new snapshot."""
+        if (
+            old is self._snapshot
+            and len(sys.modules) == self._nmodules
+            and tuple(map(_value, self._views)) == self._stamps
+            and tuple(map(len, self._sized)) == self._sizes
+        ):
+            return True
+        return self.snapshot() == old if old is not None else False
+
+
+def _in_venv(directory: str, root: str) -> bool:
+    """Whether ``directory`` (under ``root``) lies in a virtual environment (a ``pyvenv.cfg``
+    in one of its parents below the root)."""
+    path = directory.rstrip(os.sep)
+    while len(path) >= len(root.rstrip(os.sep)) and path.startswith(root.rstrip(os.sep)):
+        if os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return False
+
+
+def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
+    if before is MISSING:
+        return None  # a module imported (or a name defined) for the first time
+    if after is MISSING:
+        return str(key), f"`{key}` deleted and not restored"
+    if type(before) is tuple and type(after) is tuple and before[0] == after[0]:
+        return str(key), f"`{key}` modified in place and not restored"
+    return str(key), f"`{key}` rebound and not restored"
+
+
+def project_state_probe(rootdir: str) -> Probe:
+    """The probe for the project under ``rootdir``."""
+    state = ProjectState(rootdir)
+    return Probe("module_state", state.snapshot, _describe, "{state}.unchanged({old})", {"state": state})
