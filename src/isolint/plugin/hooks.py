@@ -167,7 +167,7 @@ class IsolintPlugin:
         # pytest's own warnings plugin restores warnings.filters after every test: a change there
         # cannot reach the next test, so the probe only runs when that plugin is disabled.
         skip = {"warnings"} if config.pluginmanager.has_plugin("warnings") else set()
-        self.probes = (*(p for p in ALL_PROBES if p.kind not in skip), project_state_probe(str(config.rootpath)))
+        self.probes = (*(p for p in ALL_PROBES if p.kind not in skip), project_state_probe(str(config.rootpath), tuple(config.getini("python_files"))))
         # Installed once unittest.mock is imported (importing it here would cost more than
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()

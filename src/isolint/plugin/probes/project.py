@@ -14,12 +14,16 @@ fingerprint (its length and the identities of its items), so ``Catalog._items[na
 is seen too. A module imported for the first time during a test is not a leak (its keys are new).
 
 Cost. Between two tests that changed nothing the check reads one version stamp per watched
-module dict, class dict and dict container (:mod:`.dictstamp`, no Python frame per item), and the
-length of each list and set. Only when one moved is a snapshot taken.
+module dict, class dict and dict container (:mod:`.dictstamp`), and compares each list and set
+with a shallow copy (one C-level comparison of two tuples). Only when one moved is a snapshot
+taken. Test modules (pytest's ``python_files``) are not watched: what their tests change is what
+the other probes and the static rules look at, and their many test classes would make the check
+several times dearer.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import os
 import sys
@@ -63,6 +67,10 @@ def _fingerprint(value: Any) -> Any:
     return (id(value), tuple(map(id, value)))
 
 
+def _copy(container: Any) -> Any:
+    return container.copy()
+
+
 def _watched_name(name: str) -> bool:
     return not (name.startswith("__") and name.endswith("__")) and not name.startswith("@py")
 
@@ -70,7 +78,9 @@ def _watched_name(name: str) -> bool:
 class ProjectState:
     """The probe's state: which modules are the project's, and the stamps of the last snapshot."""
 
-    def __init__(self, rootdir: str) -> None:
+    def __init__(self, rootdir: str, test_files: tuple[str, ...] = ("test_*.py", "*_test.py")) -> None:
+        #: pytest's ``python_files``: test modules are not watched (their tests are what is measured).
+        self.test_files = test_files
         root = os.path.realpath(rootdir)
         self.root = root if root.endswith(os.sep) else root + os.sep
         #: module name -> module, for the project modules seen so far.
@@ -84,7 +94,7 @@ class ProjectState:
         self._views: tuple[Any, ...] = ()
         self._stamps: tuple[int, ...] = ()
         self._sized: tuple[Any, ...] = ()
-        self._sizes: tuple[int, ...] = ()
+        self._copies: tuple[Any, ...] = ()
 
     # -- which modules ----------------------------------------------------------------------------
     def _is_project_file(self, filename: str) -> bool:
@@ -111,8 +121,17 @@ class ProjectState:
                 continue
             scanned.add(name)
             filename = getattr(module, "__file__", None) if isinstance(module, types.ModuleType) else None
-            if isinstance(filename, str) and filename.endswith(".py") and self._is_project_file(filename):
+            if (
+                isinstance(filename, str)
+                and filename.endswith(".py")
+                and self._is_project_file(filename)
+                and not self._is_test_module(filename)
+            ):
                 self.modules[name] = module
+
+    def _is_test_module(self, filename: str) -> bool:
+        base = os.path.basename(filename)
+        return base != "conftest.py" and any(fnmatch.fnmatch(base, pattern) for pattern in self.test_files if "/" not in pattern)
 
     # -- snapshot and check ---------------------------------------------------------------------
     def snapshot(self) -> dict[Hashable, Any]:
@@ -155,9 +174,10 @@ class ProjectState:
             stamps.append(view.value)
 
     def _watch_container(self, value: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
-        if type(value) is dict:
+        if type(value) is dict and stamp_view(value) is not None:
             self._watch(value, views, stamps)
-        sized.append(value)  # lists and sets have no stamp: their length (and a dict's too)
+        else:
+            sized.append(value)  # lists and sets have no stamp: compared with a shallow copy
 
     def _remember(self, state: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
         self._snapshot = state
@@ -166,7 +186,7 @@ class ProjectState:
         self._views = tuple(view for _, view in views)
         self._stamps = tuple(stamps)
         self._sized = tuple(sized)
-        self._sizes = tuple(map(len, sized))
+        self._copies = tuple(map(_copy, sized))
 
     def unchanged(self, old: dict[Hashable, Any]) -> bool:
         """Whether the live state still equals ``old``: in O(watched) stamp reads when ``old`` is
@@ -175,7 +195,7 @@ class ProjectState:
             old is self._snapshot
             and len(sys.modules) == self._nmodules
             and tuple(map(_value, self._views)) == self._stamps
-            and tuple(map(len, self._sized)) == self._sizes
+            and self._sized == self._copies  # item by item, identity first (in C)
         ):
             return True
         return self.snapshot() == old if old is not None else False
@@ -205,7 +225,7 @@ def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     return str(key), f"`{key}` rebound and not restored"
 
 
-def project_state_probe(rootdir: str) -> Probe:
-    """The probe for the project under ``rootdir``."""
-    state = ProjectState(rootdir)
+def project_state_probe(rootdir: str, test_files: tuple[str, ...] = ("test_*.py", "*_test.py")) -> Probe:
+    """The probe for the project under ``rootdir`` (``test_files``: pytest's ``python_files``)."""
+    state = ProjectState(rootdir, test_files)
     return Probe("module_state", state.snapshot, _describe, "{state}.unchanged({old})", {"state": state})
