@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -352,19 +353,43 @@ def _scope_matches(scope: str, dotted: str) -> bool:
     return dotted.startswith(scope + ".") or scope.startswith(dotted + ".")
 
 
+_STRING = re.compile(r"""(?:[rRbBuU]{0,2})(['"])((?:\\.|(?!\1).)*)\1""")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Leak kinds whose key is an attribute name (checked against the identifiers of the finding's line).
+_ATTRIBUTE_KEYS = frozenset({"module_state", "instance_mock"})
+
+
+def key_matches(finding: Finding, leak: Leak) -> bool:
+    """Whether ``leak`` changed the key ``finding``'s line changes: a string literal on the line is
+    the leaked key (``os.environ["NEVER_SET"]`` is not confirmed by a leak of ``OTHER_VAR``), or
+    the attribute a module-state or instance leak names is written there. A line that spells no
+    key (``os.chdir(tmp_path)``, ``os.environ[name]``) matches any key of the rule."""
+    snippet = finding.snippet
+    if not snippet:
+        return True  # a finding without its line (an old baseline): rule and scope only
+    last = leak.key.rsplit(".", 1)[-1]
+    if leak.kind in _ATTRIBUTE_KEYS:
+        return last in _IDENTIFIER.findall(snippet)
+    literals = [match.group(2) for match in _STRING.finditer(snippet)]
+    if not literals:
+        return True
+    return leak.key in literals or last in literals or (leak.kind == "patch" and last in _IDENTIFIER.findall(snippet))
+
+
 def confirming_records(finding: Finding, report: RuntimeReport) -> tuple[Record, ...]:
-    """The tests and fixtures whose recorded leaks confirm ``finding``."""
+    """The tests and fixtures whose recorded leaks confirm ``finding``: a leak of its rule, with
+    the key its line changes (:func:`key_matches`), in its file and scope."""
     return tuple(
         record
         for record in report.records
-        if any(leak.rule == finding.name for leak in record.leaks)
+        if any(leak.rule == finding.name and key_matches(finding, leak) for leak in record.leaks)
         and _same_file(finding.path, record.path, report.rootdir)
         and _scope_matches(finding.scope, record.dotted_name)
     )
 
 
 def is_confirmed(finding: Finding, report: RuntimeReport) -> bool:
-    """True when the runtime saw a leak of the finding's rule in the finding's file and scope.
+    """True when the runtime saw a leak of the finding's rule and key in the finding's file and scope.
 
     The scope is the finding's dotted ``Class.method`` / function / fixture name: it matches a
     test or fixture with that name, a class-level scope matches any test in the class, and an
