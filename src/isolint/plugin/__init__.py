@@ -66,6 +66,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: The plugin's options that take a value. pytest decides its rootdir and reads its configuration
+#: before it loads plugins, so at that point ``--isolint-report FILE`` is an unknown option and
+#: ``FILE`` a test path: the ``=`` form (``--isolint-report=FILE``) is always safe.
+VALUE_OPTIONS = ("--isolint-report", "--isolint-top", "--isolint-replay", "--isolint-worker", "--isolint-until")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str], parser: pytest.Parser) -> None:
+    spaced = [(option, value) for option, value in zip(args, args[1:]) if option in VALUE_OPTIONS]
+    if not spaced:
+        return
+    from isolint.plugin.option_form import check_space_form
+
+    check_space_form(early_config, args, parser, spaced)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("isolint_replay"):
         from isolint.plugin.replay import configure_replay
