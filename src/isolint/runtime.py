@@ -137,6 +137,10 @@ class Record:
     #: test during whose teardown it was torn down, so its leaks are in place from the next test
     #: on. -1: not known (a report written before the order was kept).
     index: int = -1
+    #: For a test that leaked: the set-up code that ran for it, where a shared cause would be:
+    #: its class's set-up methods where they are defined (``tests/base.py::Base::setUp``) and
+    #: the project's function-scoped fixtures it used (``tests/conftest.py::client``).
+    setup: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -160,6 +164,7 @@ class Record:
             "mocks_alive": self.mocks_alive,
             "outcome": self.outcome,
             "index": self.index,
+            "setup": list(self.setup),
         }
 
     @classmethod
@@ -176,6 +181,7 @@ class Record:
             xdist_group=data.get("xdist_group"),
             outcome=None if data.get("outcome") is None else str(data["outcome"]),
             index=int(data.get("index", -1)),
+            setup=tuple(str(s) for s in data.get("setup", ())),
         )
 
 
@@ -190,6 +196,8 @@ class WorkerStats:
     max_mocks_alive: int
     #: False when the worker died before reporting its end (its figures come from its tests).
     finished: bool = True
+    #: Resident memory growth summed over its tests (after teardown minus before setup).
+    rss_growth: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,6 +211,7 @@ class WorkerStats:
             peak_vms=int(data["peak_vms"]),
             max_mocks_alive=int(data["max_mocks_alive"]),
             finished=bool(data.get("finished", True)),
+            rss_growth=int(data.get("rss_growth", 0)),
         )
 
 
@@ -223,6 +232,46 @@ class SplitGroup:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """One change (same kind, key and wording) left by several tests or fixtures: one entry,
+    with the tests' count, the set-up they all share (the likely cause) and the memory they grew."""
+
+    kind: str
+    rule: str
+    key: str
+    detail: str
+    nodeids: tuple[str, ...]
+    workers: tuple[str, ...]
+    #: Set-up code (see :attr:`Record.setup`) that every one of the tests ran.
+    shared_setup: tuple[str, ...] = ()
+    #: Resident memory growth summed over these tests, and per worker.
+    rss_growth: int = 0
+    rss_growth_by_worker: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "rule": self.rule,
+            "key": self.key,
+            "detail": self.detail,
+            "tests": len(self.nodeids),
+            "nodeids": list(self.nodeids),
+            "workers": list(self.workers),
+            "shared_setup": list(self.shared_setup),
+            "rss_growth": self.rss_growth,
+            "rss_growth_by_worker": dict(self.rss_growth_by_worker),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Cause":
+        return cls(
+            str(data["kind"]), str(data["rule"]), str(data["key"]), str(data["detail"]),
+            tuple(data.get("nodeids", ())), tuple(data.get("workers", ())), tuple(data.get("shared_setup", ())),
+            int(data.get("rss_growth", 0)), tuple((str(k), int(v)) for k, v in dict(data.get("rss_growth_by_worker", {})).items()),
+        )
+
+
+@dataclass(frozen=True)
 class RuntimeReport:
     """Everything one ``pytest --isolint`` run recorded."""
 
@@ -234,6 +283,8 @@ class RuntimeReport:
     #: Leak kinds that were watched in this run (the warnings probe is off under pytest's own
     #: warnings plugin, which already restores the filters after each test).
     probes: tuple[str, ...] = field(default_factory=tuple)
+    #: Leaks grouped by cause (same change), largest group first.
+    causes: tuple[Cause, ...] = ()
 
     @property
     def leaking(self) -> tuple[Record, ...]:
@@ -263,11 +314,13 @@ class RuntimeReport:
             "summary": {
                 "tests": len(tests),
                 "tests_with_leaks": sum(1 for r in tests if r.leaks),
-                "fixtures_with_leaks": sum(1 for r in self.records if r.kind != "test" and r.leaks),
+                # distinct fixtures: a session fixture set up on two workers is one fixture
+                "fixtures_with_leaks": len({r.nodeid for r in self.records if r.kind != "test" and r.leaks}),
                 "leaks_by_rule": self.leaks_by_rule(),
             },
             "workers": [w.to_dict() for w in self.workers],
             "split_xdist_groups": [g.to_dict() for g in self.split_groups],
+            "causes": [c.to_dict() for c in self.causes],
             "order": {worker: [r.nodeid for r in tests] for worker, tests in self.order().items()},
             "records": [r.to_dict() for r in self.records],
         }
@@ -281,6 +334,7 @@ class RuntimeReport:
             split_groups=tuple(SplitGroup.from_dict(g) for g in data.get("split_xdist_groups", ())),
             version=int(data["isolint_runtime_report"]),
             probes=tuple(data.get("probes", ())),
+            causes=tuple(Cause.from_dict(c) for c in data.get("causes", ())),
         )
 
 

@@ -82,12 +82,32 @@ def _relative_file(filename: str, rootpath: Path) -> str:
         return path.as_posix()
 
 
+def _xunit_function_name(wrapper: Any, default: str) -> str:
+    """The name of the xunit function pytest's fixture wraps: ``setUpModule`` or ``setup_module``
+    (pytest accepts both), ``teardown_module`` when only that exists; ``default`` otherwise."""
+    names = [
+        getattr(cell.cell_contents, "__name__", None) for cell in getattr(wrapper, "__closure__", None) or () if _filled(cell)
+    ]
+    for name in names:  # a set-up before a tear-down
+        if isinstance(name, str) and name.lower().startswith("setup"):
+            return name
+    return next((n for n in names if isinstance(n, str) and n.lower().startswith("teardown")), default)
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty cell
+        return False
+    return True
+
+
 def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     """``tests/conftest.py::db``; ``tests/test_a.py::TestA::setup_class`` for xunit set-ups,
     ``tests/test_a.py::TestA::setUpClass`` for a ``unittest.TestCase``'s."""
     for prefix, name in _XUNIT_NAMES.items():
         if fixturedef.argname.startswith(prefix):
-            return f"{fixturedef.baseid}::{name}"
+            return f"{fixturedef.baseid}::{_xunit_function_name(fixturedef.func, name)}"
     func = inspect.unwrap(fixturedef.func)
     code = getattr(func, "__code__", None)
     if code is None:
@@ -95,6 +115,33 @@ def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     where = _relative_file(code.co_filename, rootpath)
     qualname = getattr(func, "__qualname__", fixturedef.argname).replace(".<locals>", "")
     return f"{where}::{qualname.replace('.', '::')}"
+
+
+#: Set-up methods of test classes, whichever framework runs them.
+_SETUP_METHODS = ("setUp", "asyncSetUp", "setup_method", "setup")
+
+
+def setup_sources(item: Any, rootpath: Path) -> tuple[str, ...]:
+    """The project's set-up code that ran for ``item`` (asked for a test that leaked): its
+    class's set-up methods where they are defined (``tests/base.py::Base::setUp``, so tests of
+    several subclasses name the base) and the project's function-scoped fixtures it used."""
+    found: list[str] = []
+    cls = getattr(item, "cls", None)
+    for name in _SETUP_METHODS if cls is not None else ():
+        owner = next((k for k in cls.__mro__ if name in k.__dict__), None)
+        code = getattr(inspect.unwrap(owner.__dict__[name]), "__code__", None) if owner is not None else None
+        if code is not None:
+            where = _relative_file(code.co_filename, rootpath)
+            if not Path(where).is_absolute():  # the project's, not unittest's own
+                found.append(f"{where}::{owner.__qualname__.replace('.', '::')}::{name}")  # type: ignore[union-attr]
+    info = getattr(item, "_fixtureinfo", None)
+    for name in getattr(item, "fixturenames", ()):
+        definitions = info.name2fixturedefs.get(name) if info is not None else None
+        if definitions and definitions[-1].scope == "function":
+            nodeid = fixture_nodeid(definitions[-1], rootpath)
+            if not Path(nodeid.split("::", 1)[0]).is_absolute():
+                found.append(nodeid)
+    return tuple(found)
 
 
 def _group_name(marker: Any) -> str | None:
@@ -172,7 +219,10 @@ class IsolintPlugin:
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
         self.memory = MemorySampler()
-        self.recorder = Recorder(self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter())
+        self.recorder = Recorder(
+            self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter(),
+            functools.partial(setup_sources, rootpath=config.rootpath),
+        )
         #: Fixtures' records: without xdist (and on the controller) every one; on a worker, the
         #: outbox. Tests recorded in this process wait in ``recorder.rows`` until they are reported.
         self.records: list[Record] = []
@@ -344,6 +394,21 @@ def uses_wider_fixtures(items: list[pytest.Item]) -> bool:
     return False
 
 
+def _param_suffix(fixturedef: Any, request: Any) -> str:
+    """``[id]`` for one parameter of a parametrized fixture (its own id, else the value's
+    spelling for a simple value, else ``name<index>`` as pytest spells it); "" otherwise."""
+    if not hasattr(request, "param"):
+        return ""
+    index = getattr(request, "param_index", 0)
+    ids = getattr(fixturedef, "ids", None)
+    if isinstance(ids, (list, tuple)) and index < len(ids) and ids[index] is not None:
+        return f"[{ids[index]}]"
+    value = request.param
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return f"[{value}]"
+    return f"[{fixturedef.argname}{index}]"
+
+
 class _FixtureWatcher:
     """Gives module-, class-, package- and session-scoped fixtures their own records (their
     set-up runs inside the first test of their scope, their tear-down inside the last)."""
@@ -361,7 +426,7 @@ class _FixtureWatcher:
             return (yield)
         finally:
             key = id(fixturedef)
-            nodeid = fixture_nodeid(fixturedef, self.rootpath)
+            nodeid = fixture_nodeid(fixturedef, self.rootpath) + _param_suffix(fixturedef, request)
             self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
             # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
             fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))

@@ -53,6 +53,7 @@ class RecordRow(NamedTuple):
     xdist_group: str | None
     outcome: str
     index: int
+    setup: tuple[str, ...]
 
     def to_record(self) -> Record:
         return row_record(self)
@@ -60,9 +61,9 @@ class RecordRow(NamedTuple):
 
 def row_record(row: tuple[Any, ...]) -> Record:
     """The :class:`Record` of a row: a :class:`RecordRow` or a plain tuple in its field order."""
-    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group, outcome, index = row
+    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group, outcome, index, setup = row
     memory = Memory(rss_before, rss_after, vms_before, vms_after, peak_rss)
-    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group, outcome, index)
+    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group, outcome, index, tuple(setup))
 
 
 class _FixtureState:
@@ -77,9 +78,9 @@ class _FixtureState:
 
 
 #: A test as :meth:`Recorder.finish_test` keeps it: ``(test, leaks, memory sample before, memory
-#: sample after, mocks alive, outcome, index)``; :meth:`Recorder.drain_rows` makes it a
+#: sample after, mocks alive, outcome, index, set-up)``; :meth:`Recorder.drain_rows` makes it a
 #: :class:`RecordRow`.
-TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int, str, int]
+TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int, str, int, tuple[str, ...]]
 
 
 class Recorder:
@@ -93,8 +94,11 @@ class Recorder:
         sample_memory: Callable[[], Any],
         memory_sizes: Callable[[Any], tuple[int, int]],
         count_mocks: Callable[[], int],
+        setup_of: Callable[[Any], tuple[str, ...]] | None = None,
     ) -> None:
         self.probes = probes
+        #: ``(test) -> set-up sources`` (see ``Record.setup``), asked only for a test that leaked.
+        self.setup_of = setup_of
         self.worker = worker
         #: ``() -> sample`` takes a memory sample (between two tests); ``sizes(sample) -> (rss,
         #: vms)`` reads it, when the tests are drained.
@@ -155,7 +159,8 @@ class Recorder:
             kind = "instance_mock"
             leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
         memory = self._memory_last = self.sample_memory()
-        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks(), outcome, self.tests_started - 1))
+        setup = self.setup_of(test) if leaks and self.setup_of is not None else ()
+        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks(), outcome, self.tests_started - 1, setup))
         return leaks
 
     def drain_rows(self, identify: Callable[[Any], tuple[str, str | None]]) -> list[tuple[Any, ...]]:
@@ -166,14 +171,14 @@ class Recorder:
         drained = []
         last: Any = None
         last_sizes = (0, 0)
-        for test, leaks, before, after, mocks, outcome, index in rows:
+        for test, leaks, before, after, mocks, outcome, index, setup in rows:
             # One test's "before" is usually the last one's "after": read each sample once.
             rss_before, vms_before = last_sizes if before is last else sizes(before)
             rss_after, vms_after = last_sizes = sizes(after)
             last = after
             peak = max(peak, rss_before, rss_after)
             nodeid, group = identify(test)
-            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group, outcome, index))
+            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group, outcome, index, setup))
         self._peak_rss = peak
         return drained
 

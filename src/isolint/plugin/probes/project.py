@@ -23,23 +23,23 @@ several times dearer.
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import gc
 import os
 import sys
 import types
-from operator import attrgetter
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
-from isolint.plugin.probes.dictstamp import stamp_view
+from isolint.plugin.probes.dictstamp import stamp_view, stamps_reader
 
 #: A container larger than this is fingerprinted by its length (and a dict's stamp) only.
 MAX_FINGERPRINT = 5000
 _CONTAINERS = (dict, list, set, bytearray)
 _SKIP_PARTS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 _ISOLINT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
-_value = attrgetter("value")
+_ENUM_META = type(enum.Enum)
 _dict_of = type.__dict__["__dict__"].__get__
 
 
@@ -67,8 +67,26 @@ def _fingerprint(value: Any) -> Any:
     return (id(value), tuple(map(id, value)))
 
 
+def _never_equal() -> None:
+    """Stamps where they cannot be read: never equal, so every check takes a snapshot."""
+    return None
+
+
 def _copy(container: Any) -> Any:
     return container.copy()
+
+
+def _holds_state(cls: type) -> bool:
+    """Whether a class keeps data in its own namespace (a registry, a cache, a singleton's
+    ``_instance``, a setting): an attribute that is not a function or a descriptor. Classes of
+    methods only, exceptions and enums (whose members cannot be rebound) are not watched: most of
+    a project's classes, and each would cost the check a stamp read per test."""
+    if issubclass(cls, BaseException) or isinstance(cls, _ENUM_META):
+        return False
+    for attr, value in _dict_of(cls).items():
+        if _watched_name(attr) and not hasattr(type(value), "__get__"):
+            return True
+    return False
 
 
 def _watched_name(name: str) -> bool:
@@ -91,7 +109,8 @@ class ProjectState:
         self._directories: dict[str, bool] = {}
         #: The snapshot the stamps below were read for, and what they were.
         self._snapshot: Any = None
-        self._views: tuple[Any, ...] = ()
+        self._holders: list[dict[Any, Any]] = []
+        self._read: Any = _never_equal
         self._stamps: tuple[int, ...] = ()
         self._sized: tuple[Any, ...] = ()
         self._copies: tuple[Any, ...] = ()
@@ -137,8 +156,7 @@ class ProjectState:
     def snapshot(self) -> dict[Hashable, Any]:
         self._refresh_modules()
         state: dict[Hashable, Any] = {}
-        views: list[Any] = []
-        stamps: list[int] = []
+        views: list[dict[Any, Any]] = []
         sized: list[Any] = []
         for name, module in list(self.modules.items()):
             if sys.modules.get(name) is not module:
@@ -146,55 +164,55 @@ class ProjectState:
             namespace = getattr(module, "__dict__", None)
             if type(namespace) is not dict:
                 continue
-            self._watch(namespace, views, stamps)
+            views.append(namespace)
             for attr, value in list(namespace.items()):
                 if not _watched_name(attr):
                     continue
                 key = f"{name}.{attr}"
                 state[key] = _fingerprint(value)
                 if type(value) in _CONTAINERS:
-                    self._watch_container(value, views, stamps, sized)
-                elif isinstance(value, type) and value.__module__ == name:
+                    (views if type(value) is dict else sized).append(value)
+                elif isinstance(value, type) and value.__module__ == name and _holds_state(value):
                     class_dict = _class_dict(value)
                     if class_dict is None:
                         continue
-                    self._watch(class_dict, views, stamps)
+                    views.append(class_dict)
                     for class_attr, class_value in list(class_dict.items()):
                         if _watched_name(class_attr):
                             state[f"{key}.{class_attr}"] = _fingerprint(class_value)
                             if type(class_value) in _CONTAINERS:
-                                self._watch_container(class_value, views, stamps, sized)
-        self._remember(state, views, stamps, sized)
+                                (views if type(class_value) is dict else sized).append(class_value)
+        self._remember(state, views, sized)
         return state
 
-    def _watch(self, d: dict[Any, Any], views: list[Any], stamps: list[int]) -> None:
-        view = stamp_view(d)
-        if view is not None:
-            views.append((d, view))
-            stamps.append(view.value)
-
-    def _watch_container(self, value: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
-        if type(value) is dict and stamp_view(value) is not None:
-            self._watch(value, views, stamps)
-        else:
-            sized.append(value)  # lists and sets have no stamp: compared with a shallow copy
-
-    def _remember(self, state: Any, views: list[Any], stamps: list[int], sized: list[Any]) -> None:
+    def _remember(self, state: Any, dicts: list[dict[Any, Any]], sized: list[Any]) -> None:
+        """Keep what the fast check compares: the dicts' stamps (module and class namespaces, dict
+        containers, and the snapshot itself, which a rebase modifies in place) and shallow copies
+        of the lists and sets, which have no stamp."""
+        dicts.append(state)
+        self._holders = dicts  # keep the dicts alive while their stamps are read by address
+        read = stamps_reader(dicts)
+        self._read = read if read is not None else _never_equal
+        self._stamps = read() if read is not None else ()
         self._snapshot = state
-        self._watch(state, views, stamps)  # the snapshot itself: a rebase modifies it in place
-        self._holders = [d for d, _ in views]  # keep the dicts alive while their views are read
-        self._views = tuple(view for _, view in views)
-        self._stamps = tuple(stamps)
         self._sized = tuple(sized)
         self._copies = tuple(map(_copy, sized))
 
+    #: The probe's check: the usual case inline (no call), else :meth:`unchanged`.
+    CHECK = (
+        "({state}._snapshot is {old} and {state}._nmodules == len({sys}.modules)"
+        " and {state}._read() == {state}._stamps and {state}._sized == {state}._copies)"
+        " or {state}.unchanged({old})"
+    )
+
     def unchanged(self, old: dict[Hashable, Any]) -> bool:
         """Whether the live state still equals ``old``: in O(watched) stamp reads when ``old`` is
-        the last snapshot, no stamp moved and no module was imported; else a new snapshot."""
+        the last snapshot, no stamp moved and no module was imported (:attr:`CHECK` does that
+        inline); else a new snapshot, compared."""
         if (
             old is self._snapshot
             and len(sys.modules) == self._nmodules
-            and tuple(map(_value, self._views)) == self._stamps
+            and self._read() == self._stamps
             and self._sized == self._copies  # item by item, identity first (in C)
         ):
             return True
@@ -228,4 +246,4 @@ def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
 def project_state_probe(rootdir: str, test_files: tuple[str, ...] = ("test_*.py", "*_test.py")) -> Probe:
     """The probe for the project under ``rootdir`` (``test_files``: pytest's ``python_files``)."""
     state = ProjectState(rootdir, test_files)
-    return Probe("module_state", state.snapshot, _describe, "{state}.unchanged({old})", {"state": state})
+    return Probe("module_state", state.snapshot, _describe, ProjectState.CHECK, {"state": state, "sys": sys})
