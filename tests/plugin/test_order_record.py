@@ -66,3 +66,35 @@ def test_each_worker_has_its_own_sequence_under_xdist(pytester, run_isolint):
     assert sorted(r.nodeid for tests in order.values() for r in tests) == sorted(
         r.nodeid for r in run.report.records if r.kind == "test"
     )
+
+
+def test_memory_chart_has_a_line_per_worker_and_labels_the_largest_growth(pytester, run_isolint):
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        test_mem="""
+        import pytest
+        KEEP = []
+        @pytest.mark.parametrize("n", range(12))
+        def test_m(n):
+            if n == 5:
+                KEEP.append(bytearray(40 * 2**20))  # 40 MiB kept: the worker's memory climbs here
+        """,
+        test_odd="""
+        import pytest
+        @pytest.mark.parametrize("x", [1], ids=["<a&b>"])
+        def test_markup_in_id(x):
+            KEEP = bytearray(60 * 2**20)  # noqa: F841 - grows the peak: a labelled point
+        """,
+    )
+    run = run_isolint("-n", "2", "--isolint-memory-chart=charts/mem.svg")
+    run.result.assert_outcomes(passed=13)
+    run.result.stdout.fnmatch_lines(["isolint: memory chart written to charts/mem.svg"])
+    svg = (pytester.path / "charts" / "mem.svg").read_text()
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)  # well-formed (node ids escaped)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}polyline")) == len(run.report.order()) == 2
+    labels = [t.text for t in root.iter(f"{ns}text") if t.text]
+    assert any(label.startswith("test_mem.py::test_m[5] (+4") for label in labels), labels
+    assert any(label.startswith(("gw0:", "gw1:")) for label in labels)

@@ -46,6 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="with --isolint: list the N tests with the largest memory growth (default 5; 0 hides).",
     )
     group.addoption(
+        "--isolint-memory-chart",
+        metavar="FILE",
+        default=None,
+        help="with --isolint: write an SVG chart of resident memory after each test, per worker, "
+        "the largest growths labelled.",
+    )
+    group.addoption(
         "--isolint-replay",
         metavar="REPORT",
         default=None,
@@ -69,7 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 #: The plugin's options that take a value. pytest decides its rootdir and reads its configuration
 #: before it loads plugins, so at that point ``--isolint-report FILE`` is an unknown option and
 #: ``FILE`` a test path: the ``=`` form (``--isolint-report=FILE``) is always safe.
-VALUE_OPTIONS = ("--isolint-report", "--isolint-top", "--isolint-replay", "--isolint-worker", "--isolint-until")
+VALUE_OPTIONS = ("--isolint-report", "--isolint-top", "--isolint-memory-chart", "--isolint-replay", "--isolint-worker", "--isolint-until")
 
 
 @pytest.hookimpl(tryfirst=True)

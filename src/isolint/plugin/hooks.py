@@ -357,6 +357,13 @@ class IsolintPlugin:
                 path = Path(self.config.invocation_params.dir, self.report_path)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(to_json(self.report), encoding="utf-8")
+            chart = self.config.getoption("isolint_memory_chart")
+            if chart:
+                from isolint.plugin.chart import render_memory_chart
+
+                path = Path(self.config.invocation_params.dir, chart)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render_memory_chart(self.report, max(self.top, 1)), encoding="utf-8")
 
     def _process_output(self) -> dict[str, Any]:
         """This process's own figures, for the report (sent to the controller by a worker)."""
@@ -374,6 +381,9 @@ class IsolintPlugin:
             terminalreporter.write_line(line)
         if self.report_path:
             terminalreporter.write_line(f"isolint: report written to {self.report_path}")
+        chart = self.config.getoption("isolint_memory_chart")
+        if chart:
+            terminalreporter.write_line(f"isolint: memory chart written to {chart}")
 
     def pytest_unconfigure(self) -> None:
         self.mocks.uninstall()
