@@ -218,3 +218,21 @@ def test_replay_runs_the_recorded_order_across_files_and_deselects_the_rest(pyte
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--isolint-replay=plan.json", "--isolint-worker=gw9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*no worker 'gw9' in the report (workers: gw3)*"])
+
+
+def test_a_setter_called_by_the_test_that_first_imports_the_module_is_a_leak(pytester, run_isolint):
+    _project(pytester)
+    (pytester.path / "tests" / "test_late.py").write_text(
+        "def test_first_import_and_set():\n"
+        "    from shop import settings  # first imported here: no state before this test\n"
+        "    settings.set_currency('USD')\n"
+    )
+    for name in SUITE:
+        (pytester.path / "tests" / f"test_{name}.py").unlink()
+    run = run_isolint("tests/test_late.py")
+    (leak,) = run.record("test_first_import_and_set").leaks
+    assert leak.key == "shop.settings._CURRENCY"
+    assert leak.detail == (
+        "`shop.settings._CURRENCY` changed after its module was first imported "
+        "(from its literal value in the source ('EUR')) and not restored"
+    )

@@ -23,6 +23,7 @@ several times dearer.
 
 from __future__ import annotations
 
+import ast
 import enum
 import fnmatch
 import gc
@@ -105,6 +106,10 @@ class ProjectState:
         self.modules: dict[str, types.ModuleType] = {}
         self._scanned: set[str] = set()
         self._nmodules = -1
+        #: Keys of modules first imported during a test whose value already differs from their
+        #: source's literal: ``key -> what the source sets``. Described (and dropped) as a leak of
+        #: the test whose snapshot first saw them.
+        self.since_import: dict[str, str] = {}
         #: directory -> whether its files are the project's
         self._directories: dict[str, bool] = {}
         #: The snapshot the stamps below were read for, and what they were.
@@ -133,6 +138,7 @@ class ProjectState:
         modules = sys.modules
         if len(modules) == self._nmodules:
             return
+        first = self._nmodules < 0
         self._nmodules = len(modules)
         scanned = self._scanned
         for name, module in list(modules.items()):
@@ -147,7 +153,36 @@ class ProjectState:
                 and not self._is_test_module(filename)
             ):
                 self.modules[name] = module
+                if not first:  # imported during a test (or a fixture): compare with its source
+                    self._changed_since_import(name, module, filename)
 
+    def _changed_since_import(self, name: str, module: types.ModuleType, filename: str) -> None:
+        """A module first imported during a test has no "before": the test that imported it and
+        then called its setter would leave no trace. Its source's literal top-level values
+        (``_CURRENCY = "EUR"``, ``_items = {}``) stand in for it: a name whose value differs
+        already is a change made since the import."""
+        try:
+            with open(filename, "rb") as handle:
+                tree = ast.parse(handle.read())
+        except (OSError, SyntaxError, ValueError):
+            return
+        namespace = vars(module)
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                target, value = statement.target, statement.value
+            else:
+                continue
+            if not isinstance(target, ast.Name) or target.id not in namespace or not _watched_name(target.id):
+                continue
+            try:
+                initial = ast.literal_eval(value)
+                same = bool(namespace[target.id] == initial)
+            except Exception:  # not a literal, or a value that cannot be compared
+                continue
+            if not same:
+                self.since_import[f"{name}.{target.id}"] = f"literal value in the source ({_short(initial)})"
     def _is_test_module(self, filename: str) -> bool:
         base = os.path.basename(filename)
         return base != "conftest.py" and any(fnmatch.fnmatch(base, pattern) for pattern in self.test_files if "/" not in pattern)
@@ -233,6 +268,22 @@ def _in_venv(directory: str, root: str) -> bool:
     return False
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _describer(state: ProjectState) -> Any:
+    def describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
+        if before is MISSING:
+            initial = state.since_import.pop(str(key), None)
+            if initial is not None and after is not MISSING:
+                return str(key), f"`{key}` changed after its module was first imported (from its {initial}) and not restored"
+        return _describe(key, before, after)
+
+    return describe
+
+
 def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     if before is MISSING:
         return None  # a module imported (or a name defined) for the first time
@@ -246,4 +297,4 @@ def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
 def project_state_probe(rootdir: str, test_files: tuple[str, ...] = ("test_*.py", "*_test.py")) -> Probe:
     """The probe for the project under ``rootdir`` (``test_files``: pytest's ``python_files``)."""
     state = ProjectState(rootdir, test_files)
-    return Probe("module_state", state.snapshot, _describe, ProjectState.CHECK, {"state": state, "sys": sys})
+    return Probe("module_state", state.snapshot, _describer(state), ProjectState.CHECK, {"state": state, "sys": sys})
