@@ -352,3 +352,15 @@ def test_messages_name_what_changed():
     assert leak.detail == "StreamHandler of the root logger replaced by another and not restored"
     (leak,) = LOGGING.leaks(state, {**state, id(new): new})
     assert leak.detail == "StreamHandler added to the root logger and not removed"
+
+
+def test_a_module_set_up_again_by_a_library_is_not_a_leak_but_a_fake_is():
+    import types
+
+    from isolint.plugin.probes.imports import MODULES
+
+    first, again = types.ModuleType("__config__"), types.ModuleType("__config__")
+    # gunicorn-style first use: sys.modules["__config__"] = a new module, in every test
+    assert MODULES.leaks({"__config__": first}, {"__config__": again}) == []
+    (leak,) = MODULES.leaks({"json": first}, {"json": types.SimpleNamespace()})
+    assert leak.detail == "`sys.modules['json']` replaced by a SimpleNamespace and not restored"
