@@ -207,7 +207,7 @@ class Runner:
                     command, cwd=self.rootdir or None, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL, timeout=self.timeout, check=False,
                 )
-            except subprocess.TimeoutExpired:
+            except (subprocess.TimeoutExpired, OSError):
                 return None
             try:
                 with open(out, encoding="utf-8") as handle:
@@ -290,9 +290,18 @@ def run_polluters(report_path: str, confirm_all: bool | None, output_format: str
     """The command: ``confirm_all`` None without ``--confirm``, else whether ``--all`` was given.
     Exit 0 when every victim has a confirmed polluter (or there is none), 1 otherwise; raises
     :class:`~isolint.runtime.RuntimeReportError` for a report that cannot be read."""
-    from isolint.runtime import load_runtime_report
+    from isolint.runtime import RuntimeReportError, load_runtime_report
 
     report = load_runtime_report(report_path)
+    if report.records and not report.order():
+        raise RuntimeReportError(
+            f"{report_path}: the report has no order record (an isolint older than `isolint polluters` wrote it); "
+            "record the run again"
+        )
+    if confirm_all is not None and not os.path.isdir(report.rootdir):
+        raise RuntimeReportError(
+            f"{report_path}: the run's rootdir {report.rootdir!r} is not a directory here: --confirm runs the tests there"
+        )
     victims = find_victims(report)
     runner = Runner(report.rootdir)
     if confirm_all is not None:
