@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from isolint.cli import main
-from isolint.polluters import candidates, find_victims
+from isolint.commands.polluters import candidates, find_victims
 from isolint.runtime import Leak, Record, RuntimeReport
-from isolint.victim_reads import Reads
+from isolint.analysis.victim_reads import Reads
 
 
 def _leak(key: str, kind: str = "environment") -> Leak:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
-from isolint.engine import SourceError, parse_source, read_source
-from isolint.names import ImportTable
+from isolint.analysis.names import ImportTable
+from isolint.discovery import conftest_chain
 
 #: How many functions one test's walk follows at most.
 MAX_FUNCTIONS = 400
@@ -66,12 +66,22 @@ class _Module:
     functions: dict[str, ast.AST]
 
 
-@lru_cache(maxsize=512)
-def _load(path: str, name: str) -> _Module | None:
-    try:
-        tree = parse_source(read_source(path), path)
-    except (SourceError, OSError, ValueError):
-        return None
+class Sources:
+    """The project's modules, each read and parsed once per run by ``parse(path)`` (the
+    engine's reader: None for a file that cannot be read or parsed)."""
+
+    def __init__(self, parse: Callable[[str], ast.Module | None]) -> None:
+        self.parse = parse
+        self._modules: dict[str, _Module | None] = {}
+
+    def load(self, path: str, name: str) -> _Module | None:
+        if path not in self._modules:
+            tree = self.parse(path)
+            self._modules[path] = None if tree is None else _module(name, path, tree)
+        return self._modules[path]
+
+
+def _module(name: str, path: str, tree: ast.Module) -> _Module:
     names: set[str] = set()
     classes: dict[str, ast.ClassDef] = {}
     functions: dict[str, ast.AST] = {}
@@ -97,7 +107,8 @@ def _assigned(stmt: ast.stmt) -> list[str]:
 class ProjectModules:
     """Finds the project's own modules by name (files under the search roots)."""
 
-    def __init__(self, rootdir: Path, test_file: Path) -> None:
+    def __init__(self, rootdir: Path, test_file: Path, sources: Sources) -> None:
+        self.sources = sources
         roots = [rootdir, rootdir / "src"]
         directory = test_file.parent
         while True:  # the test's directories: pytest's rootdir-relative "prepend" import mode
@@ -115,7 +126,7 @@ class ProjectModules:
             for root in self.roots:
                 for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
                     if candidate.is_file():
-                        module = _load(str(candidate), ".".join(parts[:end]))
+                        module = self.sources.load(str(candidate), ".".join(parts[:end]))
                         if module is not None:
                             return module, parts[end:]
         return None
@@ -131,9 +142,9 @@ def module_name(path: Path, rootdir: Path) -> str:
 
 
 class _Walker:
-    def __init__(self, rootdir: Path, test_file: Path) -> None:
+    def __init__(self, rootdir: Path, test_file: Path, sources: Sources) -> None:
         self.rootdir = rootdir
-        self.modules = ProjectModules(rootdir, test_file)
+        self.modules = ProjectModules(rootdir, test_file, sources)
         self.reads = Reads()
         self.seen: set[int] = set()
         self.queue: list[tuple[_Module, ast.AST, ast.ClassDef | None]] = []
@@ -269,17 +280,17 @@ def _is_autouse(func: ast.AST) -> bool:
     return False
 
 
-def test_reads(rootdir: str | os.PathLike[str], nodeid: str) -> Reads:
+def test_reads(rootdir: str | os.PathLike[str], nodeid: str, sources: Sources) -> Reads:
     """What the test ``nodeid`` (relative to ``rootdir``) reads; ``found`` False when its file or
     function cannot be read."""
     root = Path(rootdir)
     parts = nodeid.split("::")
     path = root / parts[0]
-    module = _load(str(path), module_name(path, root)) if path.suffix == ".py" else None
+    module = sources.load(str(path), module_name(path, root)) if path.suffix == ".py" else None
     if module is None:
         return Reads()
-    walker = _Walker(root, path)
-    conftests = [c for c in (_load(str(p), module_name(p, root)) for p in _conftests(path, root)) if c is not None]
+    walker = _Walker(root, path, sources)
+    conftests = [c for c in (sources.load(str(p), module_name(p, root)) for p in conftest_chain(path, root)) if c is not None]
     names = [part.split("[", 1)[0] for part in parts[1:]]
     cls: ast.ClassDef | None = None
     scope: list[ast.stmt] = module.tree.body
@@ -316,8 +327,3 @@ def test_reads(rootdir: str | os.PathLike[str], nodeid: str) -> Reads:
     walker.run(conftests)
     return walker.reads
 
-
-def _conftests(path: Path, rootdir: Path) -> list[Path]:
-    from isolint.discovery import conftest_chain
-
-    return conftest_chain(path, rootdir)

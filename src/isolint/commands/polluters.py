@@ -5,7 +5,7 @@ report's order record says, per worker, which tests ran in what order, how each 
 each left changed. For a failed test (the *victim*) the candidates are the earlier tests (and
 fixtures) on its worker whose leaks were still in place when it ran (a later leak of the same
 key takes the key over). They are ranked first by whether the victim's code reads that state
-(:mod:`isolint.victim_reads`: its test, fixtures and the project functions it calls), then by
+(:mod:`isolint.analysis.victim_reads`: its test, fixtures and the project functions it calls), then by
 recency. ``--confirm`` proves it: each candidate runs with the victim in a fresh process
 (``--isolint-replay`` of the two, in that order), and the victim alone once; a candidate is
 confirmed when the victim fails only after it.
@@ -13,6 +13,8 @@ confirmed when the victim fails only after it.
 
 from __future__ import annotations
 
+import argparse
+import ast
 import json
 import os
 import shlex
@@ -22,8 +24,10 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
-from isolint.runtime import Leak, Record, RuntimeReport
-from isolint.victim_reads import Reads, test_reads
+from isolint.analysis.victim_reads import Reads, Sources, test_reads
+from isolint.engine import SourceError, parse_source, read_source
+from isolint.errors import UsageError
+from isolint.runtime import Leak, Record, RuntimeReport, RuntimeReportError, load_runtime_report
 
 #: Outcomes of a failed test.
 FAILED = frozenset({"failed", "error"})
@@ -151,7 +155,9 @@ def candidates(sequence: Sequence[Record], fixtures: Iterable[Record], victim: R
 
 def find_victims(report: RuntimeReport, reads_of: Callable[[str], Reads] | None = None) -> list[Victim]:
     """Every failed test of the report with its ranked candidate polluters."""
-    reads_of = reads_of or (lambda nodeid: test_reads(report.rootdir or ".", nodeid))
+    if reads_of is None:
+        sources = Sources(_parse)
+        reads_of = lambda nodeid: test_reads(report.rootdir or ".", nodeid, sources)  # noqa: E731
     fixtures_by_worker: dict[str, list[Record]] = {}
     for record in report.records:
         if record.kind == "fixture" and record.index >= 0:
@@ -172,6 +178,13 @@ def find_victims(report: RuntimeReport, reads_of: Callable[[str], Reads] | None 
             )
             victims.append(Victim(victim.nodeid, worker, victim.outcome or "failed", victim.index, tuple(ranked)))
     return victims
+
+
+def _parse(path: str) -> "ast.Module | None":
+    try:
+        return parse_source(read_source(path), path)
+    except (SourceError, OSError, ValueError):
+        return None
 
 
 # -- confirmation -------------------------------------------------------------------------------
@@ -286,28 +299,32 @@ def render_text(victims: Sequence[Victim], report_path: str, runs: int) -> str:
 
 
 
-def run_polluters(report_path: str, confirm_all: bool | None, output_format: str, write: Callable[[str], None]) -> int:
-    """The command: ``confirm_all`` None without ``--confirm``, else whether ``--all`` was given.
-    Exit 0 when every victim has a confirmed polluter (or there is none), 1 otherwise; raises
-    :class:`~isolint.runtime.RuntimeReportError` for a report that cannot be read."""
-    from isolint.runtime import RuntimeReportError, load_runtime_report
-
-    report = load_runtime_report(report_path)
-    if report.records and not report.order():
-        raise RuntimeReportError(
-            f"{report_path}: the report has no order record (an isolint older than `isolint polluters` wrote it); "
-            "record the run again"
-        )
-    if confirm_all is not None and not os.path.isdir(report.rootdir):
-        raise RuntimeReportError(
-            f"{report_path}: the run's rootdir {report.rootdir!r} is not a directory here: --confirm runs the tests there"
-        )
+def run_polluters(args: argparse.Namespace) -> int:
+    """``isolint polluters REPORT [--confirm] [--all] [--format text|json]``. Exit 0 when every
+    victim has a confirmed polluter (or there is none), 1 otherwise, 2 for a report that cannot
+    be used."""
+    if args.all and not args.confirm:
+        raise UsageError("--all needs --confirm")
+    try:
+        report = load_runtime_report(args.report)
+        if report.records and not report.order():
+            raise RuntimeReportError(
+                f"{args.report}: the report has no order record (an isolint older than `isolint polluters` "
+                "wrote it); record the run again"
+            )
+        if args.confirm and not os.path.isdir(report.rootdir):
+            raise RuntimeReportError(
+                f"{args.report}: the run's rootdir {report.rootdir!r} is not a directory here: "
+                "--confirm runs the tests there"
+            )
+    except RuntimeReportError as exc:
+        raise UsageError(str(exc)) from None
     victims = find_victims(report)
     runner = Runner(report.rootdir)
-    if confirm_all is not None:
-        victims = [confirm(victim, runner, confirm_all) for victim in victims]
-    if output_format == "json":
-        write(render_json(victims, runner.runs))
+    if args.confirm:
+        victims = [confirm(victim, runner, args.all) for victim in victims]
+    if args.format == "json":
+        sys.stdout.write(render_json(victims, runner.runs))
     else:
-        write(render_text(victims, report_path, runner.runs))
+        sys.stdout.write(render_text(victims, args.report, runner.runs))
     return 0 if all(v.confirmed is not None for v in victims) else 1
