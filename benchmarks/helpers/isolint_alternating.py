@@ -6,6 +6,9 @@ as usual) and "off" (it does nothing); ``ISOLINT_BLOCK_OFFSET=1`` swaps them, so
 time every test both ways. Within a block, whatever the plugin's work does to the caches or the
 garbage collector is paid by the next tests of the same block. Each test's time goes to the
 file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
+
+With ``ISOLINT_WITHOUT=kind[,kind...]`` the "off" blocks run the plugin too, without those probes:
+the difference is then those probes' cost alone (``plugin_per_test.py --probe module_state``).
 """
 
 from __future__ import annotations
@@ -23,16 +26,33 @@ from isolint.plugin.hooks import IsolintPlugin
 _bracketed = IsolintPlugin.pytest_runtest_protocol  # the plugin's own wrapper, as shipped
 _BLOCK = int(os.environ.get("ISOLINT_BLOCK", "50"))
 _OFFSET = int(os.environ.get("ISOLINT_BLOCK_OFFSET", "0"))
+_WITHOUT = frozenset(filter(None, os.environ.get("ISOLINT_WITHOUT", "").split(",")))
 _times: list[tuple[str, int, bool]] = []
 _count = [0]
+_arms: dict[int, tuple[Any, Any]] = {}
+
+
+def _use(self: IsolintPlugin, on: bool) -> None:
+    """Give the recorder all its probes (on) or all but ``ISOLINT_WITHOUT`` (off)."""
+    from isolint.plugin.probes.base import compile_check
+
+    recorder = self.recorder
+    if id(self) not in _arms:
+        fewer = tuple(p for p in recorder.probes if p.kind not in _WITHOUT)
+        _arms[id(self)] = ((recorder.probes, recorder._unchanged), (fewer, compile_check(fewer)))
+    probes, check = _arms[id(self)][0 if on else 1]
+    if recorder.probes is not probes:
+        recorder.probes, recorder._unchanged, recorder._last = probes, check, None
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any) -> Generator[None, object, object]:
     on = (_count[0] // _BLOCK + _OFFSET) % 2 == 0
     _count[0] += 1
+    if _WITHOUT:
+        _use(self, on)
     start = time.perf_counter_ns()
-    if on:
+    if on or _WITHOUT:
         result = yield from _bracketed(self, item, nextitem)
     else:
         self.recorder._last = None  # the next "on" test takes a baseline of its own
