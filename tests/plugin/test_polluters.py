@@ -236,3 +236,23 @@ def test_a_setter_called_by_the_test_that_first_imports_the_module_is_a_leak(pyt
         "`shop.settings._CURRENCY` changed after its module was first imported "
         "(from its literal value in the source ('EUR')) and not restored"
     )
+
+
+def test_a_reload_or_an_equal_reset_is_not_a_leak_a_new_module_attribute_is(pytester, run_isolint):
+    _project(pytester)
+    for name in SUITE:
+        (pytester.path / "tests" / f"test_{name}.py").unlink()
+    (pytester.path / "tests" / "test_reload.py").write_text(
+        "import importlib\n"
+        "from shop import settings, catalog\n\n"
+        "def test_reload():\n"
+        "    importlib.reload(settings)  # every function re-created: the same definitions\n\n"
+        "def test_reset_to_an_equal_value():\n"
+        "    catalog.Catalog._items = {}  # a new, equal, empty registry\n\n"
+        "def test_new_attribute():\n"
+        "    settings._CACHE = []  # a name the module did not have\n"
+    )
+    run = run_isolint("tests/test_reload.py")
+    run.result.assert_outcomes(passed=3)
+    assert run.leaking == {"test_new_attribute": ["module_state_pollution"]}
+    assert run.record("test_new_attribute").leaks[0].detail == "`shop.settings._CACHE` set and not removed"

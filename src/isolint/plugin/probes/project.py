@@ -50,22 +50,50 @@ def _class_dict(cls: type) -> dict[str, Any] | None:
     return referents[0] if referents and type(referents[0]) is dict else None
 
 
+class Fingerprint(tuple):  # type: ignore[type-arg]
+    """``(identity, what it stands for...)``: equal when what it stands for is equal, whatever
+    the identity. A module reloaded (``importlib.reload``), or a cache reset to a new empty list,
+    rebinds names to equivalent objects: not a change. The identity stays, for the wording
+    (rebound or modified in place)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Fingerprint and tuple.__getitem__(self, slice(1, None)) == tuple.__getitem__(other, slice(1, None))  # type: ignore[arg-type]
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self[1:])
+
+
+_SCALARS = (str, bytes, int, float, complex, bool, type(None))
+_DEFINITIONS = (types.FunctionType, type)
+
+
 def _fingerprint(value: Any) -> Any:
-    """Identity for a rebinding; for a container, also its length and its items' identities."""
+    """What a rebinding or an in-place change would change: the value of a scalar, the qualified
+    name of a function or class (a reload re-creates them), the length and the items' identities
+    of a container; the identity of anything else."""
     kind = type(value)
+    if kind in _SCALARS:
+        return Fingerprint((id(value), kind, value))
     if kind not in _CONTAINERS:
+        if isinstance(value, _DEFINITIONS):
+            return Fingerprint((id(value), "def", getattr(value, "__module__", None), getattr(value, "__qualname__", None)))
         return id(value)
     size = len(value)
     if size > MAX_FINGERPRINT:
         view = stamp_view(value) if kind is dict else None
-        return (id(value), size, view.value if view is not None else None)
+        return Fingerprint((id(value), kind, size, view.value if view is not None else None))
     if kind is dict:
-        return (id(value), tuple(map(id, value)), tuple(map(id, value.values())))
+        return Fingerprint((id(value), kind, tuple(map(id, value)), tuple(map(id, value.values()))))
     if kind is set:
-        return (id(value), frozenset(map(id, value)))
+        return Fingerprint((id(value), kind, frozenset(map(id, value))))
     if kind is bytearray:
-        return (id(value), bytes(value))
-    return (id(value), tuple(map(id, value)))
+        return Fingerprint((id(value), kind, bytes(value)))
+    return Fingerprint((id(value), kind, tuple(map(id, value))))
 
 
 def _never_equal() -> None:
@@ -110,6 +138,8 @@ class ProjectState:
         #: source's literal: ``key -> what the source sets``. Described (and dropped) as a leak of
         #: the test whose snapshot first saw them.
         self.since_import: dict[str, str] = {}
+        #: While leaks are described: the modules the earlier snapshot covered.
+        self.before_modules: frozenset[str] = frozenset()
         #: directory -> whether its files are the project's
         self._directories: dict[str, bool] = {}
         #: The snapshot the stamps below were read for, and what they were.
@@ -217,8 +247,15 @@ class ProjectState:
                             state[f"{key}.{class_attr}"] = _fingerprint(class_value)
                             if type(class_value) in _CONTAINERS:
                                 (views if type(class_value) is dict else sized).append(class_value)
+        state[MODULES_KEY] = frozenset(self.modules)
         self._remember(state, views, sized)
         return state
+
+    def watched_before(self, key: str) -> bool:
+        """Whether the module of ``key`` (a ``module.name`` or ``module.Class.name``) was
+        covered by the snapshot being compared against (:attr:`before_modules`)."""
+        parts = key.split(".")
+        return any(".".join(parts[:end]) in self.before_modules for end in range(len(parts) - 1, 0, -1))
 
     def _remember(self, state: Any, dicts: list[dict[Any, Any]], sized: list[Any]) -> None:
         """Keep what the fast check compares: the dicts' stamps (module and class namespaces, dict
@@ -275,26 +312,46 @@ def _short(value: Any) -> str:
 
 def _describer(state: ProjectState) -> Any:
     def describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
+        if type(key) is not str:
+            return None  # MODULES_KEY
         if before is MISSING:
-            initial = state.since_import.pop(str(key), None)
+            initial = state.since_import.pop(key, None)
             if initial is not None and after is not MISSING:
-                return str(key), f"`{key}` changed after its module was first imported (from its {initial}) and not restored"
-        return _describe(key, before, after)
+                return key, f"`{key}` changed after its module was first imported (from its {initial}) and not restored"
+            if not state.watched_before(key):
+                return None  # its module was imported during the test: a first import
+            return key, f"`{key}` set and not removed"
+        if after is MISSING:
+            return key, f"`{key}` deleted and not restored"
+        if type(before) is Fingerprint and type(after) is Fingerprint and before[0] == after[0]:
+            return key, f"`{key}` modified in place and not restored"
+        return key, f"`{key}` rebound and not restored"
 
     return describe
 
 
-def _describe(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
-    if before is MISSING:
-        return None  # a module imported (or a name defined) for the first time
-    if after is MISSING:
-        return str(key), f"`{key}` deleted and not restored"
-    if type(before) is tuple and type(after) is tuple and before[0] == after[0]:
-        return str(key), f"`{key}` modified in place and not restored"
-    return str(key), f"`{key}` rebound and not restored"
+#: A snapshot's key for the modules it covers (not a name: never reported).
+MODULES_KEY = ("#modules",)
+
+
+class ProjectProbe(Probe):
+    """The probe, told which modules the earlier snapshot covered while it describes leaks (a
+    name new in a module watched before is set by the test; in a module imported during the
+    test it is part of the first import)."""
+
+    __slots__ = ("state",)
+
+    def leaks(self, before: Any, after: Any, keys: Any = None) -> list[Any]:
+        self.state.before_modules = before.get(MODULES_KEY, frozenset())
+        try:
+            return super().leaks(before, after, keys)
+        finally:
+            self.state.before_modules = frozenset()
 
 
 def project_state_probe(rootdir: str, test_files: tuple[str, ...] = ("test_*.py", "*_test.py")) -> Probe:
     """The probe for the project under ``rootdir`` (``test_files``: pytest's ``python_files``)."""
     state = ProjectState(rootdir, test_files)
-    return Probe("module_state", state.snapshot, _describer(state), ProjectState.CHECK, {"state": state, "sys": sys})
+    probe = ProjectProbe("module_state", state.snapshot, _describer(state), ProjectState.CHECK, {"state": state, "sys": sys})
+    probe.state = state
+    return probe
