@@ -33,16 +33,31 @@ _arms: dict[int, tuple[Any, Any]] = {}
 
 
 def _use(self: IsolintPlugin, on: bool) -> None:
-    """Give the recorder all its probes (on) or all but ``ISOLINT_WITHOUT`` (off)."""
+    """Give the recorder all its probes (on) or all but ``ISOLINT_WITHOUT`` (off). Switching
+    keeps the other probes' baseline, and gives the left-out probes back the state they ended the
+    last "on" block with when their own check says it still holds (as an uninterrupted run
+    would): the comparison measures their per-test work, not a snapshot per block."""
     from isolint.plugin.probes.base import compile_check
 
     recorder = self.recorder
     if id(self) not in _arms:
         fewer = tuple(p for p in recorder.probes if p.kind not in _WITHOUT)
-        _arms[id(self)] = ((recorder.probes, recorder._unchanged), (fewer, compile_check(fewer)))
-    probes, check = _arms[id(self)][0 if on else 1]
-    if recorder.probes is not probes:
-        recorder.probes, recorder._unchanged, recorder._last = probes, check, None
+        left_out = tuple(p for p in recorder.probes if p.kind in _WITHOUT)
+        _arms[id(self)] = ((recorder.probes, recorder._unchanged), (fewer, compile_check(fewer)), left_out, {})
+    (all_probes, all_check), (fewer, fewer_check), left_out, saved = _arms[id(self)]
+    probes, check = (all_probes, all_check) if on else (fewer, fewer_check)
+    if recorder.probes is probes:
+        return
+    last = recorder._last
+    if not on and last is not None:
+        saved.clear()
+        saved.update({p.kind: last[p.kind] for p in left_out if p.kind in last})
+    if on and last is not None:
+        last = dict(last)
+        for probe in left_out:
+            old = saved.get(probe.kind)
+            last[probe.kind] = old if old is not None and probe.unchanged(old) else probe.snapshot()
+    recorder.probes, recorder._unchanged, recorder._last = probes, check, last
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

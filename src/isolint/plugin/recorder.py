@@ -126,6 +126,16 @@ class Recorder:
     def snapshot(self) -> State:
         return {probe.kind: probe.snapshot() for probe in self.probes}
 
+    def snapshot_since(self, earlier: State) -> State:
+        """The live state, a new snapshot only of the probes whose state changed since
+        ``earlier`` (their own checks tell): a test that imported a module pays for the
+        ``sys.modules`` snapshot, not for every probe's."""
+        return {
+            probe.kind: old if old is not None and probe.unchanged(old) else probe.snapshot()
+            for probe in self.probes
+            for old in (earlier.get(probe.kind),)
+        }
+
     # -- tests ---------------------------------------------------------------------------------
     def start_test(self, check: bool = True) -> None:
         """Before a test's setup. ``check=False`` when nothing ran since the last
@@ -150,7 +160,7 @@ class Recorder:
         if baseline is not None and self._unchanged(baseline):
             after = baseline  # the usual test: nothing changed, no snapshot taken
         else:
-            after = self.snapshot()
+            after = self.snapshot() if baseline is None else self.snapshot_since(baseline)
             baseline = baseline or after
             if not _equal(baseline, after):
                 leaks = tuple(leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind]))
@@ -228,7 +238,7 @@ class Recorder:
     # -- helpers --------------------------------------------------------------------------------
     def _state_since(self, earlier: State) -> State:
         """The live state: ``earlier`` itself when nothing changed since (most fixtures)."""
-        return earlier if self._unchanged(earlier) else self.snapshot()
+        return earlier if self._unchanged(earlier) else self.snapshot_since(earlier)
 
     def _changes(self, before: State, after: State) -> Changes:
         changes = {kind: changed_keys(before[kind], after[kind]) for kind in before}

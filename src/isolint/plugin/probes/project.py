@@ -146,6 +146,8 @@ class ProjectState:
         self._snapshot: Any = None
         self._holders: list[dict[Any, Any]] = []
         self._read: Any = _never_equal
+        #: A snapshot :meth:`unchanged` took (and found different), for the next :meth:`snapshot`.
+        self._spare: Any = None
         self._stamps: tuple[int, ...] = ()
         self._sized: tuple[Any, ...] = ()
         self._copies: tuple[Any, ...] = ()
@@ -219,6 +221,9 @@ class ProjectState:
 
     # -- snapshot and check ---------------------------------------------------------------------
     def snapshot(self) -> dict[Hashable, Any]:
+        spare, self._spare = self._spare, None
+        if spare is not None and spare is self._snapshot and self._fast_unchanged():
+            return spare  # taken by unchanged() a moment ago, and still true
         self._refresh_modules()
         state: dict[Hashable, Any] = {}
         views: list[dict[Any, Any]] = []
@@ -281,14 +286,22 @@ class ProjectState:
         """Whether the live state still equals ``old``: in O(watched) stamp reads when ``old`` is
         the last snapshot, no stamp moved and no module was imported (:attr:`CHECK` does that
         inline); else a new snapshot, compared."""
-        if (
-            old is self._snapshot
-            and len(sys.modules) == self._nmodules
+        if old is self._snapshot and self._fast_unchanged():
+            return True
+        if old is None:
+            return False
+        fresh = self.snapshot()
+        self._spare = fresh  # the recorder's snapshot of this probe, if it asks next
+        return fresh == old
+
+    def _fast_unchanged(self) -> bool:
+        """No module imported, no stamp moved, every list and set equal to its copy since the
+        last snapshot."""
+        return (
+            len(sys.modules) == self._nmodules
             and self._read() == self._stamps
             and self._sized == self._copies  # item by item, identity first (in C)
-        ):
-            return True
-        return self.snapshot() == old if old is not None else False
+        )
 
 
 def _in_venv(directory: str, root: str) -> bool:
