@@ -23,7 +23,7 @@ from isolint.analysis.tree import child_fields
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.discovery import display_path
 from isolint.model import FileError, FileResult, Severity
-from isolint.analysis.rules import ALL_RULES, rule_by_key
+from isolint.analysis.rules import ALL_RULES, RULE_REDIRECTS, rule_by_key
 from isolint.analysis.rules.base import Rule
 from isolint.suppressions import apply_suppressions, parse_suppressions
 
@@ -330,7 +330,7 @@ def scan_tree(
     except RecursionError:
         errors.append(FileError(path, "too deeply nested to analyse"))
         return FileResult(path, (), tuple(errors))
-    findings = apply_suppressions(ctx.findings, parse_suppressions(source))
+    findings = apply_suppressions(ctx.findings, parse_suppressions(source, RULE_REDIRECTS))
     return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
 
 

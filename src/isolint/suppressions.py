@@ -9,6 +9,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from typing import Mapping
 
 from isolint.model import Finding
 
@@ -26,8 +27,9 @@ class Suppression:
         return ALL in self.keys or finding.name in self.keys or finding.code in self.keys
 
 
-def parse_suppressions(source: str) -> dict[int, Suppression]:
-    """Suppressions by line number. Cheap when the file has none."""
+def parse_suppressions(source: str, redirects: Mapping[str, str] | None = None) -> dict[int, Suppression]:
+    """Suppressions by line number. Cheap when the file has none. A key found in ``redirects``
+    (a retired rule name or code) also names the rule it redirects to."""
     if "isolint" not in source:
         return {}
     found: dict[int, Suppression] = {}
@@ -50,6 +52,7 @@ def parse_suppressions(source: str) -> dict[int, Suppression]:
                 for k in (part.strip() for part in raw.split(","))
                 if k
             )
+            keys |= {redirects[k] for k in keys if redirects and k in redirects}
         found[token.start[0]] = Suppression(token.start[0], keys)
     return found
 

@@ -49,6 +49,13 @@ CASES = {
     "github.txt": lambda: github.render(sample_result()),
     "report.md": lambda: markdown.render(sample_result(), sample_settings(), DATE, SAMPLE_RULES),
     "report-empty.md": lambda: markdown.render(_empty(), sample_settings(""), DATE, SAMPLE_RULES),
+    "report-summary.md": lambda: markdown.render_summary(
+        sample_result(), sample_settings(), DATE, SAMPLE_RULES
+    ),
+    # A limit so small that the lists shrink to nothing: the counts above them stay whole.
+    "report-summary-small.md": lambda: markdown.render_summary(
+        sample_result(), sample_settings(), DATE, SAMPLE_RULES, limit=3400
+    ),
     "report-load.md": lambda: markdown.render(
         ScanResult.build([]), sample_settings("load"), DATE, SAMPLE_RULES
     ).split("## Executive summary")[1].split("### Severity breakdown")[0],

@@ -38,6 +38,8 @@ def load_settings_for(args: argparse.Namespace):
         settings = load_settings(paths or None, Path.cwd())
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    for warning in settings.warnings:
+        print(f"isolint: warning: {warning}", file=sys.stderr)
     return apply_overrides(args, settings)
 
 
