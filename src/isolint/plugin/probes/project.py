@@ -146,6 +146,10 @@ class ProjectState:
         self._snapshot: Any = None
         self._holders: list[dict[Any, Any]] = []
         self._read: Any = _never_equal
+        #: Per namespace and dict container (by id): the object, its stamp and what the last
+        #: snapshot read from it, reused while the stamp has not moved.
+        self._namespaces: dict[int, Any] = {}
+        self._container_fps: dict[int, Any] = {}
         #: A snapshot :meth:`unchanged` took (and found different), for the next :meth:`snapshot`.
         self._spare: Any = None
         self._stamps: tuple[int, ...] = ()
@@ -228,6 +232,9 @@ class ProjectState:
         state: dict[Hashable, Any] = {}
         views: list[dict[Any, Any]] = []
         sized: list[Any] = []
+        containers: list[tuple[str, Any]] = []
+        previous, self._namespaces = self._namespaces, {}
+        previous_fps, self._container_fps = self._container_fps, {}
         for name, module in list(self.modules.items()):
             if sys.modules.get(name) is not module:
                 continue  # removed or replaced: the sys.modules probe reports it
@@ -235,26 +242,66 @@ class ProjectState:
             if type(namespace) is not dict:
                 continue
             views.append(namespace)
-            for attr, value in list(namespace.items()):
-                if not _watched_name(attr):
-                    continue
-                key = f"{name}.{attr}"
+            entries, held, classes = self._entries(name, namespace, name, previous)
+            state.update(entries)
+            containers += held
+            for key, class_dict in classes:
+                views.append(class_dict)
+                class_entries, class_held, _ = self._entries(key, class_dict, None, previous)
+                state.update(class_entries)
+                containers += class_held
+        for key, value in containers:
+            if type(value) is dict:
+                views.append(value)
+                state[key] = self._dict_fingerprint(value, previous_fps)
+            else:
+                sized.append(value)
                 state[key] = _fingerprint(value)
-                if type(value) in _CONTAINERS:
-                    (views if type(value) is dict else sized).append(value)
-                elif isinstance(value, type) and value.__module__ == name and _holds_state(value):
-                    class_dict = _class_dict(value)
-                    if class_dict is None:
-                        continue
-                    views.append(class_dict)
-                    for class_attr, class_value in list(class_dict.items()):
-                        if _watched_name(class_attr):
-                            state[f"{key}.{class_attr}"] = _fingerprint(class_value)
-                            if type(class_value) in _CONTAINERS:
-                                (views if type(class_value) is dict else sized).append(class_value)
         state[MODULES_KEY] = frozenset(self.modules)
         self._remember(state, views, sized)
         return state
+
+    def _entries(self, prefix: str, namespace: dict[str, Any], module: str | None, previous: dict[int, Any]) -> Any:
+        """``(fingerprints, containers, stateful classes)`` of one module's or class's namespace,
+        from the last snapshot while the namespace's stamp has not moved (a test that
+        monkeypatches one module re-reads that module only)."""
+        view = stamp_view(namespace)
+        stamp = view.value if view is not None else None
+        cached = previous.get(id(namespace))
+        if stamp is not None and cached is not None and cached[0] is namespace and cached[1] == stamp:
+            self._namespaces[id(namespace)] = cached
+            return cached[2]
+        entries: dict[str, Any] = {}
+        held: list[tuple[str, Any]] = []
+        classes: list[tuple[str, dict[str, Any]]] = []
+        for attr, value in list(namespace.items()):
+            if not _watched_name(attr):
+                continue
+            key = f"{prefix}.{attr}"
+            if type(value) in _CONTAINERS:
+                held.append((key, value))
+                continue
+            entries[key] = _fingerprint(value)
+            if module is not None and isinstance(value, type) and value.__module__ == module and _holds_state(value):
+                class_dict = _class_dict(value)
+                if class_dict is not None:
+                    classes.append((key, class_dict))
+        result = (entries, held, classes)
+        if stamp is not None:
+            self._namespaces[id(namespace)] = (namespace, stamp, result)
+        return result
+
+    def _dict_fingerprint(self, value: dict[Any, Any], previous: dict[int, Any]) -> Any:
+        view = stamp_view(value)
+        stamp = view.value if view is not None else None
+        cached = previous.get(id(value))
+        if stamp is not None and cached is not None and cached[0] is value and cached[1] == stamp:
+            fingerprint = cached[2]
+        else:
+            fingerprint = _fingerprint(value)
+        if stamp is not None:
+            self._container_fps[id(value)] = (value, stamp, fingerprint)
+        return fingerprint
 
     def watched_before(self, key: str) -> bool:
         """Whether the module of ``key`` (a ``module.name`` or ``module.Class.name``) was
