@@ -50,24 +50,6 @@ def _class_dict(cls: type) -> dict[str, Any] | None:
     return referents[0] if referents and type(referents[0]) is dict else None
 
 
-class Fingerprint(tuple):  # type: ignore[type-arg]
-    """``(identity, what it stands for...)``: equal when what it stands for is equal, whatever
-    the identity. A module reloaded (``importlib.reload``), or a cache reset to a new empty list,
-    rebinds names to equivalent objects: not a change. The identity stays, for the wording
-    (rebound or modified in place)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is Fingerprint and tuple.__getitem__(self, slice(1, None)) == tuple.__getitem__(other, slice(1, None))  # type: ignore[arg-type]
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    def __hash__(self) -> int:
-        return hash(self[1:])
-
-
 _SCALARS = (str, bytes, int, float, complex, bool, type(None))
 _DEFINITIONS = (types.FunctionType, type)
 
@@ -75,25 +57,26 @@ _DEFINITIONS = (types.FunctionType, type)
 def _fingerprint(value: Any) -> Any:
     """What a rebinding or an in-place change would change: the value of a scalar, the qualified
     name of a function or class (a reload re-creates them), the length and the items' identities
-    of a container; the identity of anything else."""
+    of a container (a reset to a new equal container is no change); the identity of anything
+    else. Plain tuples and ints: snapshots compare in C."""
     kind = type(value)
     if kind in _SCALARS:
-        return Fingerprint((id(value), kind, value))
+        return (kind, value)
     if kind not in _CONTAINERS:
         if isinstance(value, _DEFINITIONS):
-            return Fingerprint((id(value), "def", getattr(value, "__module__", None), getattr(value, "__qualname__", None)))
+            return ("def", getattr(value, "__module__", None), getattr(value, "__qualname__", None))
         return id(value)
     size = len(value)
     if size > MAX_FINGERPRINT:
         view = stamp_view(value) if kind is dict else None
-        return Fingerprint((id(value), kind, size, view.value if view is not None else None))
+        return (kind, size, view.value if view is not None else id(value))
     if kind is dict:
-        return Fingerprint((id(value), kind, tuple(map(id, value)), tuple(map(id, value.values()))))
+        return (kind, tuple(map(id, value)), tuple(map(id, value.values())))
     if kind is set:
-        return Fingerprint((id(value), kind, frozenset(map(id, value))))
+        return (kind, frozenset(map(id, value)))
     if kind is bytearray:
-        return Fingerprint((id(value), kind, bytes(value)))
-    return Fingerprint((id(value), kind, tuple(map(id, value))))
+        return (kind, bytes(value))
+    return (kind, tuple(map(id, value)))
 
 
 def _never_equal() -> None:
@@ -383,8 +366,8 @@ def _describer(state: ProjectState) -> Any:
             return key, f"`{key}` set and not removed"
         if after is MISSING:
             return key, f"`{key}` deleted and not restored"
-        if type(before) is Fingerprint and type(after) is Fingerprint and before[0] == after[0]:
-            return key, f"`{key}` modified in place and not restored"
+        if type(before) is tuple and type(after) is tuple and before[0] in _CONTAINERS and before[0] is after[0]:
+            return key, f"`{key}` modified and not restored"
         return key, f"`{key}` rebound and not restored"
 
     return describe
