@@ -30,6 +30,7 @@ import gc
 import os
 import sys
 import types
+from operator import is_
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
@@ -77,6 +78,13 @@ def _fingerprint(value: Any) -> Any:
     if kind is bytearray:
         return (kind, bytes(value))
     return (kind, tuple(map(id, value)))
+
+
+def _equal_state(a: dict[Hashable, Any], b: dict[Hashable, Any]) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # pragma: no cover - fingerprints are tuples of plain values
+        return False
 
 
 def _never_equal() -> None:
@@ -241,6 +249,9 @@ class ProjectState:
                 sized.append(value)
                 state[key] = _fingerprint(value)
         state[MODULES_KEY] = frozenset(self.modules)
+        last = self._snapshot
+        if last is not None and _equal_state(state, last):
+            state = last  # nothing changed: the snapshot compared against stays the same object
         self._remember(state, views, sized)
         return state
 
@@ -251,9 +262,16 @@ class ProjectState:
         view = stamp_view(namespace)
         stamp = view.value if view is not None else None
         cached = previous.get(id(namespace))
-        if stamp is not None and cached is not None and cached[0] is namespace and cached[1] == stamp:
-            self._namespaces[id(namespace)] = cached
-            return cached[2]
+        if stamp is not None and cached is not None and cached[0] is namespace:
+            if cached[1] == stamp:
+                self._namespaces[id(namespace)] = cached
+                return cached[2]
+            # The stamp moved: a monkeypatch undone moves it too. The same names bound to the
+            # very same objects: what was read from them still holds (compared in C).
+            keys, values = cached[3], cached[4]
+            if len(namespace) == len(keys) and tuple(namespace) == keys and all(map(is_, namespace.values(), values)):
+                self._namespaces[id(namespace)] = (namespace, stamp, *cached[2:])
+                return cached[2]
         entries: dict[str, Any] = {}
         held: list[tuple[str, Any]] = []
         classes: list[tuple[str, dict[str, Any]]] = []
@@ -271,7 +289,7 @@ class ProjectState:
                     classes.append((key, class_dict))
         result = (entries, held, classes)
         if stamp is not None:
-            self._namespaces[id(namespace)] = (namespace, stamp, result)
+            self._namespaces[id(namespace)] = (namespace, stamp, result, tuple(namespace), tuple(namespace.values()))
         return result
 
     def _dict_fingerprint(self, value: dict[Any, Any], previous: dict[int, Any]) -> Any:
