@@ -238,9 +238,9 @@ def test_07_fix_keeps_hard_links(project):
 
 
 @pytest.mark.parametrize("data", [
-    b'import os\r\rdef test_a():\r    os.environ["A"] = "1"\r',
-    b'import os\n\ndef test_a():\r\n    os.environ["A"] = "1"\r',
-    b'import os\r\n\r\ndef test_a():\n    os.environ["A"] = "1"\r\n',
+    b'import os\rX = os.sep\r\rdef test_a():\r    os.environ["A"] = "1"\r',
+    b'import os\nX = os.sep\n\ndef test_a():\r\n    os.environ["A"] = "1"\r',
+    b'import os\r\nX = os.sep\r\n\r\ndef test_a():\n    os.environ["A"] = "1"\r\n',
 ])
 def test_07_fix_keeps_the_exact_line_endings(project, data):
     path = project / "tests" / "test_endings.py"

@@ -56,6 +56,8 @@ class Finding:
     snippet: str = field(default="", compare=False)
     end_line: int = field(default=0, compare=False)
     end_col: int = field(default=0, compare=False)
+    #: Set by ``--fix`` / ``--diff`` on a finding of a fixable rule left unfixed: why.
+    unfixed: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--format json`` shape: the contract keys first, then the extras."""
@@ -73,6 +75,8 @@ class Finding:
             "end_line": self.end_line,
             "end_col": self.end_col,
         }
+        if self.unfixed:
+            data["unfixed"] = self.unfixed
         return data
 
     @classmethod
@@ -97,6 +101,7 @@ class Finding:
             snippet=string(data.get("snippet", ""), "snippet"),
             end_line=integer(data.get("end_line", 0), "end_line"),
             end_col=integer(data.get("end_col", 0), "end_col"),
+            unfixed=string(data.get("unfixed", ""), "unfixed"),
         )
 
 
@@ -118,6 +123,9 @@ class FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[FileError, ...] = ()
+    #: The other project modules the analysis read, as ``(absolute path, SHA-256 hex of the
+    #: content)``: a cached result holds only while they are unchanged.
+    depends: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

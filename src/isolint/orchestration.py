@@ -15,11 +15,15 @@ import ast
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, TypeVar
+
+from dataclasses import replace
 
 from isolint.analysis.context import ConftestFacts
+from isolint.analysis.project_index import ProjectIndex
+from isolint.analysis.project_view import ProjectView
 from isolint.analysis import rules as registry
-from isolint.cache import ResultCache, digest
+from isolint.cache import ModuleDigests, ResultCache, digest
 from isolint.config import Settings
 from isolint.config import _suggest
 from isolint.config import load_settings as load_config
@@ -84,16 +88,28 @@ def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
     return sorted(files, key=lambda f: (f.kind != "conftest", f.display))
 
 
-class ConftestCache:
-    """Conftest facts by absolute path, each conftest parsed at most once per scan."""
+def project_index(settings: Settings) -> ProjectIndex:
+    """The run's project index: rootdir, ``src/`` and the ``pythonpath`` ini option as roots
+    (``pythonpath`` entries are relative to the ini file's directory)."""
+    pytest = settings.pytest
+    base = os.path.dirname(pytest.inifile) if pytest.inifile else pytest.rootdir
+    return ProjectIndex(pytest.rootdir, [os.path.join(base, p) for p in pytest.pythonpath])
 
-    def __init__(self, settings: Settings) -> None:
+
+class ConftestCache:
+    """Conftest facts by absolute path, each conftest parsed at most once per scan; a parsed
+    conftest is handed to the project ``index`` too."""
+
+    def __init__(self, settings: Settings, index: ProjectIndex | None = None) -> None:
         self.settings = settings
+        self.index = index
         self._facts: dict[str, ConftestFacts | None] = {}
         self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
 
-    def remember(self, path: str, tree: ast.Module) -> None:
+    def remember(self, path: str, tree: ast.Module, data: bytes | None = None) -> None:
         self._facts[path] = conftest_facts(tree, path, self.settings)
+        if self.index is not None and data is not None:
+            self.index.remember(path, tree, data)
 
     def get(self, path: str) -> ConftestFacts | None:
         if path not in self._facts:
@@ -136,9 +152,17 @@ def _scan_data(
     except SourceError as exc:
         return FileResult(source.display, (), (FileError(source.display, str(exc)),))
     if source.kind == "conftest":
-        conftests.remember(source.path, tree)
+        conftests.remember(source.path, tree, data)
     facts = conftests.for_file(source.path)
-    return scan_tree(tree, text, source.display, settings, source.kind, facts)
+    index = conftests.index
+    if index is None:
+        return scan_tree(tree, text, source.display, settings, source.kind, facts)
+    index.start_file()
+    chain = [f.path for f in facts if f.path != source.path]
+    view = ProjectView(index, source.path, chain)
+    result = scan_tree(tree, text, source.display, settings, source.kind, facts, view)
+    depends = tuple(d for d in index.dependencies() if d[0] != source.path)
+    return replace(result, depends=depends) if depends else result
 
 
 # --------------------------------------------------------------------------- processes
@@ -147,7 +171,7 @@ class _Scanner:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.conftests = ConftestCache(settings)
+        self.conftests = ConftestCache(settings, project_index(settings))
 
     def scan(self, source: SourceFile, data: bytes) -> FileResult:
         return scan_data(source, data, self.settings, self.conftests)
@@ -256,6 +280,7 @@ def scan_files(
     scanner = _Scanner(settings)
     serial = jobs <= 1 or len(ordered) < 2 * MIN_FILES_PER_JOB
     digests = ConftestDigests(settings.pytest.rootdir) if cache is not None else None
+    modules = ModuleDigests()
     results: list[FileResult] = []
     misses: list[tuple[SourceFile, str | None, bytes | None]] = []
     for source in ordered:
@@ -275,6 +300,8 @@ def scan_files(
         content = digest(data)
         key = cache.key(source, content, digests.for_file(source.path))
         hit = cache.load(key)
+        if hit is not None and not modules.fresh(hit):
+            hit = None  # a module its analysis read has changed since
         if hit is not None:
             results.append(hit)
         elif serial:
@@ -308,28 +335,56 @@ def _scan_misses(
     progress: Progress | None,
 ) -> list[tuple[str | None, FileResult]]:
     workers = min(jobs, len(misses) // MIN_FILES_PER_JOB)
-    if workers < 2:
-        results = scanner.scan_chunk(misses)
-        _advance(progress, len(results))
-        return results
-    size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (workers * 8))))
+    size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (max(workers, 1) * 8))))
     # Largest files first: the last chunks, whose workers finish last, are the quickest ones,
     # so no worker is left scanning a big file while the other idles (results are sorted).
     misses = sorted(misses, key=_size, reverse=True)
     chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+    if workers < 2:
+        chunks = [misses]
+    advance = progress.advance if progress is not None else None
+    return run_chunks(chunks, scanner.scan_chunk, workers, _init_worker, (scanner.settings,),
+                      _scan_in_worker, advance)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_chunks(
+    chunks: list[list[T]],
+    local: Callable[[list[T]], list[R]],
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple,
+    remote: Callable[[list[T]], list[R]],
+    advance: Callable[[int], None] | None = None,
+) -> list[R]:
+    """Each chunk's results, in the order they complete: through ``remote`` in a pool of
+    ``workers`` processes (set up by ``initializer(*initargs)``), or through ``local`` in this
+    process when fewer than two workers are asked for. A chunk whose worker died (out of
+    memory, a crash in C) is redone here. ``advance(n)`` is told of each finished chunk."""
+    results: list[R] = []
+    if workers < 2:
+        for chunk in chunks:
+            done = local(chunk)
+            results.extend(done)
+            if advance is not None:
+                advance(len(done))
+        return results
     from concurrent.futures import as_completed
 
-    results: list[tuple[str | None, FileResult]] = []
-    pool = _start_pool(workers, scanner)
+    pool = _start_pool(workers, initializer, initargs)
     try:
-        futures = {pool.submit(_scan_in_worker, chunk): chunk for chunk in chunks}
+        futures = {pool.submit(remote, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
                 done = future.result()
-            except Exception:  # a worker died (out of memory, a crash in C): redo it here
-                done = scanner.scan_chunk(futures[future])
+            except Exception:  # a worker died: redo it here
+                done = local(futures[future])
             results.extend(done)
-            _advance(progress, len(done))
+            if advance is not None:
+                advance(len(done))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -344,10 +399,11 @@ def _size(miss: tuple[SourceFile, str | None, bytes | None]) -> int:
         return 0
 
 
-def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, each with its own scanner. It forks where that is
-    available and safe (no other threads): a worker then starts in milliseconds with isolint
-    already imported. (Imported here: a small scan never pays for multiprocessing.)"""
+def _start_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each set up by ``initializer(*initargs)``. It forks
+    where that is available and safe (no other threads): a worker then starts in milliseconds
+    with isolint already imported. (Imported here: a small scan never pays for
+    multiprocessing.)"""
     import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
@@ -355,5 +411,5 @@ def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
     context = None
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(scanner.settings,))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs)
