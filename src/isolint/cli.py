@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from pathlib import Path
@@ -26,13 +25,12 @@ def _csv(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _check_rule_keys(keys: tuple[str, ...] | None, option: str) -> None:
-    from isolint.rules import ALL_RULES, rule_by_key
+    from isolint.rules import closest_rule_key, rule_by_key
 
     for key in keys or ():
         if rule_by_key(key) is None:
-            known = [r.name for r in ALL_RULES] + [r.code for r in ALL_RULES]
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = closest_rule_key(key)
+            hint = f" (did you mean {close!r}?)" if close else ""
             raise UsageError(f"{option}: unknown rule {key!r}{hint}; `isolint rules` lists them")
 
 

@@ -75,6 +75,10 @@ class Settings:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: Rules added to ``select`` (or to the default set when ``select`` is empty).
+    extend_select: tuple[str, ...] = ()
+    #: Rules skipped on top of ``ignore``.
+    extend_ignore: tuple[str, ...] = ()
     #: (rule name or code, SEVERITY NAME) pairs.
     severity_overrides: tuple[tuple[str, str], ...] = ()
     #: (glob, (rule names or codes...)) pairs.
@@ -383,6 +387,8 @@ def dist_from_args(
 ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
     "select": ("select",),
     "ignore": ("ignore",),
+    "extend-select": ("extend-select", "extend_select"),
+    "extend-ignore": ("extend-ignore", "extend_ignore"),
     "severity": ("severity",),
     "per-file-ignores": ("per-file-ignores", "per_file_ignores"),
     "exclude": ("exclude",),
@@ -423,9 +429,9 @@ def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Setti
         return value, lambda why: files.error(path, f"[tool.isolint] {spelling}: {why}")
 
     changes: dict[str, Any] = {"config_file": str(path)}
-    for key in ("select", "ignore"):
+    for key in ("select", "ignore", "extend-select", "extend-ignore"):
         if got := check(key):
-            changes[key] = _rule_keys(*got)
+            changes[key.replace("-", "_")] = _rule_keys(*got)
     if got := check("exclude"):
         changes["exclude"] = _strings(*got)
     if got := check("severity"):

@@ -5,6 +5,7 @@ Assigned codes:
   ISO004 patch_without_context     ISO005 inert_xdist_group     ISO006 sys_path_pollution
   ISO007 sys_modules_pollution     ISO008 cwd_pollution         ISO009 module_state_pollution
   ISO010 hardcoded_port            ISO011 shared_tmp_path       ISO012 mock_retained_on_instance
+  ISO013 invalid_suppression      ISO014 unused_suppression
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from isolint.rules.mock_retention import MockRetainedOnInstance
 from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
 from isolint.rules.module_state import ModuleStatePollution
 from isolint.rules.network import HardcodedPort
+from isolint.rules.suppression import InvalidSuppression, UnusedSuppression
 from isolint.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -33,6 +35,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     HardcodedPort,
     SharedTmpPath,
     MockRetainedOnInstance,
+    InvalidSuppression,
+    UnusedSuppression,
 )
 
 
@@ -42,3 +46,21 @@ def rule_by_key(key: str) -> type[Rule] | None:
         if key == rule.name or key.upper() == rule.code:
             return rule
     return None
+
+
+def closest_rule_key(key: str) -> str | None:
+    """The rule name or code closest to the unknown ``key``, for a did-you-mean; or None."""
+    import difflib
+    import re
+
+    if re.fullmatch(r"ISO\d+", key, re.IGNORECASE):
+        padded = f"ISO{int(key[3:]):03d}"
+        if rule_by_key(padded) is not None:
+            return padded
+    if key[:3].upper() == "ISO":
+        known = [rule.code for rule in ALL_RULES]
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.6)
+    else:
+        known = [rule.name for rule in ALL_RULES]
+        close = difflib.get_close_matches(key, known, n=1)
+    return close[0] if close else None
