@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from isolint import __version__
+from isolint.wording import count
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
@@ -364,7 +365,8 @@ def _report_stale(stale, baseline_path: str | None) -> None:
         print(f"{entry.path}: stale baseline entry: {entry.rule} {entry.name}{where}: "
               f"{entry.snippet}", file=sys.stderr)
     if stale:
-        print(f"isolint: {len(stale)} baseline entries no longer match a finding (fixed?); "
+        print(f"isolint: {count(len(stale), 'baseline entry', 'baseline entries')} no longer "
+              f"{'matches' if len(stale) == 1 else 'match'} a finding (fixed?); "
               f"refresh with `isolint baseline {baseline_path}`", file=sys.stderr)
 
 
@@ -393,8 +395,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     directory = os.path.dirname(os.path.abspath(args.baseline_file))
     write_output(dumps(build(result.findings, directory)), args.baseline_file)
     report_errors(result)
-    count = len(result.findings)
-    print(f"isolint: wrote {count} finding{'' if count == 1 else 's'} to {args.baseline_file}",
+    print(f"isolint: wrote {count(len(result.findings), 'finding')} to {args.baseline_file}",
           file=sys.stderr)
     return exit_code(result, settings.fail_on, exit_zero=True)
 

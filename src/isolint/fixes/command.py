@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from isolint.model import FileResult, ScanResult
+from isolint.wording import count
 
 
 def fix_options(args: argparse.Namespace, settings):
@@ -28,9 +29,7 @@ def fix_options(args: argparse.Namespace, settings):
 
 def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) -> str:
     verb = "Would fix" if dry_run else "Fixed"
-    noun = "finding" if fixed == 1 else "findings"
-    files = "file" if changed_files == 1 else "files"
-    return f"{verb} {fixed} {noun} in {changed_files} {files} ({remaining} remaining)."
+    return f"{verb} {count(fixed, 'finding')} in {count(changed_files, 'file')} ({remaining} remaining)."
 
 
 def run_fix(args: argparse.Namespace, settings) -> int:

@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import Any, Iterable, Mapping
 
 from isolint.runtime import Record, RuntimeReport, SplitGroup, WorkerStats
+from isolint.wording import count
 
 #: Leaking tests listed in the terminal summary before "... and N more" (all of them with -v).
 MAX_LISTED = 20
@@ -116,9 +117,9 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
     tests = [r for r in report.records if r.kind == "test"]
     leaking = report.leaking
     leaking_tests = sum(1 for r in leaking if r.kind == "test")
-    head = f"{leaking_tests} of {len(tests)} tests leaked state"
+    head = f"{leaking_tests} of {count(len(tests), 'test')} leaked state"
     fixtures = len(leaking) - leaking_tests
-    lines.append(head + (f"; {fixtures} fixtures leaked state" if fixtures else ""))
+    lines.append(head + (f"; {count(fixtures, 'fixture')} leaked state" if fixtures else ""))
     limit = len(leaking) if verbose else MAX_LISTED
     for record in leaking[:limit]:
         what = record.nodeid if record.kind == "test" else f"fixture {record.nodeid} ({record.scope} scope)"
@@ -132,17 +133,18 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
         lines.append("largest resident memory growth (after teardown minus before setup):")
         largest = heapq.nsmallest(top, measured, key=lambda r: (-r.memory.rss_growth, r.nodeid))  # type: ignore[union-attr]
         for r in largest:
-            mocks = f", {r.mocks_alive} mocks alive" if r.mocks_alive >= 0 else ""
+            mocks = f", {count(r.mocks_alive, 'mock')} alive" if r.mocks_alive >= 0 else ""
             lines.append(f"    {_signed_size(r.memory.rss_growth):>12}  {r.nodeid} [{r.worker}]{mocks}")  # type: ignore[union-attr]
     for w in report.workers:
         note = "" if w.finished else " (did not finish)"
         lines.append(
-            f"worker {w.worker}: {w.tests} tests, peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, "
-            f"at most {w.max_mocks_alive} mocks alive{note}"
+            f"worker {w.worker}: {count(w.tests, 'test')}, peak RSS {_mib(w.peak_rss)}, "
+            f"peak VMS {_mib(w.peak_vms)}, at most {count(w.max_mocks_alive, 'mock')} alive{note}"
         )
     for group in report.split_groups:
         lines.append(
-            f"xdist_group {group.group!r}: {group.tests} tests ran on {len(group.workers)} workers "
+            f"xdist_group {group.group!r}: {count(group.tests, 'test')} ran on "
+            f"{count(len(group.workers), 'worker')} "
             f"({', '.join(group.workers)}); run with --dist loadgroup to keep a group on one worker"
         )
     return lines

@@ -19,6 +19,7 @@ from typing import Iterable, NamedTuple, Sequence
 from isolint import __version__
 from isolint.model import Finding, ScanResult, Severity
 from isolint.reporters.rule_docs import code_block, doc_sections, first_paragraph, known_rules
+from isolint.wording import count as _plural
 
 TITLE = "pytest-xdist Test Isolation Report"
 
@@ -85,8 +86,6 @@ def render(
     return "\n".join(report.lines()).rstrip("\n") + "\n"
 
 
-def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _cell(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from isolint.model import ScanResult
+from isolint.wording import noun as _plural
 
 
 def render(result: ScanResult) -> str:
@@ -27,7 +28,3 @@ def summary_line(result: ScanResult) -> str:
     if s.errors:
         text += f" {s.errors} {_plural(s.errors, 'file')} could not be scanned."
     return text
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"
