@@ -40,6 +40,14 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories (default: pytest's testpaths, else .)")
     add_rule_arguments(parser)
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument("--config", metavar="FILE",
+                        help="read isolint's settings from FILE (a pyproject.toml with "
+                             "[tool.isolint], or an isolint.toml) instead of the nearest "
+                             "pyproject.toml")
+    config.add_argument("--isolated", action="store_true",
+                        help="ignore [tool.isolint] and every --config (pytest's own "
+                             "configuration is still read: it says which files are tests)")
     parser.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                         help="scan with N processes (default: the number of CPUs)")
     parser.add_argument("--no-cache", action="store_true",
@@ -55,6 +63,11 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only these rules (names or codes, comma-separated)")
     parser.add_argument("--ignore", action="append", metavar="RULES",
                         help="skip these rules (names or codes, comma-separated)")
+    parser.add_argument("--extend-select", action="append", metavar="RULES",
+                        help="add these rules to the selection (e.g. the off-by-default "
+                             "unused_suppression)")
+    parser.add_argument("--extend-ignore", action="append", metavar="RULES",
+                        help="skip these rules as well as the configured ignore")
     parser.add_argument("--exclude", action="append", metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
     parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
@@ -74,7 +87,9 @@ def _jobs(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from isolint.argparsing import Parser
+
+    parser = Parser(
         prog="isolint",
         description="Find and prove test-isolation hazards in pytest suites.",
     )
@@ -85,8 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_scan_arguments(check)
     from isolint.reporters import FORMATS
 
-    check.add_argument("--format", choices=sorted(FORMATS), default="text",
-                       help="output format (default: text)")
+    check.add_argument("--output-format", "--format", dest="format", choices=sorted(FORMATS),
+                       help="concise: one line per finding; full: with the source line and the "
+                            "fix (default on a terminal, else concise); text: concise's old "
+                            "name; json, sarif, github")
+    check.add_argument("--show-source", dest="format", action="store_const", const="full",
+                       help="the same as --output-format full")
+    check.add_argument("--statistics", action="store_true",
+                       help="print only the number of findings per rule")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print the findings and nothing else (no summary, no notes)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--fail-on", choices=SEVERITY_CHOICES,
                        help="exit 1 only for findings at or above this severity (default: any)")
@@ -126,8 +149,13 @@ def load_settings_for(args: argparse.Namespace):
     from isolint.config import ConfigError, load_settings
 
     paths = [Path(p) for p in args.paths]
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"path does not exist: {missing[0]}")
+    config = getattr(args, "config", None)
     try:
-        settings = load_settings(paths or None, Path.cwd())
+        settings = load_settings(paths or None, Path.cwd(), config_file=Path(config) if config else None,
+                                 isolated=getattr(args, "isolated", False))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return apply_overrides(args, settings)
@@ -136,12 +164,16 @@ def load_settings_for(args: argparse.Namespace):
 def apply_overrides(args: argparse.Namespace, settings):
     """``settings`` with the command line's rule options applied on top."""
     select, ignore = _csv(args.select), _csv(args.ignore)
-    _check_rule_keys(select, "--select")
-    _check_rule_keys(ignore, "--ignore")
+    extend_select, extend_ignore = _csv(args.extend_select), _csv(args.extend_ignore)
+    for keys, option in ((select, "--select"), (ignore, "--ignore"),
+                         (extend_select, "--extend-select"), (extend_ignore, "--extend-ignore")):
+        _check_rule_keys(keys, option)
     exclude = settings.exclude + tuple(args.exclude or ())
     changes: dict[str, object] = {
         "select": select,
         "ignore": ignore,
+        "extend_select": settings.extend_select + extend_select if extend_select else None,
+        "extend_ignore": settings.extend_ignore + extend_ignore if extend_ignore else None,
         "exclude": exclude if args.exclude else None,
         "xdist_group_policy": args.xdist_group_policy,
         "fail_on": getattr(args, "fail_on", None),
@@ -173,7 +205,8 @@ def scan_paths_for(args: argparse.Namespace, settings):
     jobs = getattr(args, "jobs", None) or default_jobs()
     from isolint.progress import Progress, wants_progress
 
-    fmt = getattr(args, "format", "text")
+    fmt = getattr(args, "format", None) or "text"
+    fmt = "text" if fmt in ("concise", "full") else fmt
 
     def progress_for(files: int):
         return Progress(files, sys.stderr) if wants_progress(files, sys.stderr, fmt) else None
@@ -210,8 +243,6 @@ def report_errors(result) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from isolint.reporters import renderer
-
     settings = load_settings_for(args)
     if args.fix or args.diff:
         from isolint.fixes.command import run_fix
@@ -222,15 +253,53 @@ def run_check(args: argparse.Namespace) -> int:
     if args.test_files_only:
         args.paths = _test_files_only(args.paths, settings)
     result = scan_paths_for(args, settings) if args.paths is not None else _empty_result()
+    if args.paths is not None and not args.quiet:
+        warn_if_no_test_files(result, args, settings)
     if args.runtime_report:
         result = _mark_confirmed(result, args.runtime_report)
-    stale = ()
+    stale, hidden = (), 0
     if args.baseline:
+        known = len(result.findings)
         result, stale = _apply_baseline(result, args.baseline)
-    write_output(renderer(args.format)(result), args.output)
+        hidden = known - len(result.findings)
+    write_output(render_check(result, args), args.output)
     report_errors(result)
-    _report_stale(stale, args.baseline)
+    if not args.quiet:
+        _report_stale(stale, args.baseline)
+        if args.baseline:
+            print(f"isolint: {count(hidden, 'known finding')} in the baseline {args.baseline} "
+                  f"{'was' if hidden == 1 else 'were'} not reported", file=sys.stderr)
     return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+def render_check(result, args: argparse.Namespace) -> str:
+    """The check's output: per-rule counts (``--statistics``), or the chosen format (default:
+    ``full`` on a terminal, else ``concise``); ``--quiet`` drops the summary line."""
+    from isolint.reporters import renderer
+    from isolint.reporters.text import statistics
+
+    if args.statistics:
+        return statistics(result)
+    from isolint.progress import is_terminal
+
+    fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
+    text = renderer(fmt)(result)
+    if args.quiet and fmt in ("concise", "full", "text"):
+        text = text[: text.rstrip("\n").rfind("\n") + 1]  # the summary is the last line
+    return text
+
+
+def warn_if_no_test_files(result, args: argparse.Namespace, settings) -> None:
+    """A scan that found no file to scan says where it looked and with which patterns."""
+    if result.summary.files_scanned or result.errors:
+        return
+    from isolint import discovery
+
+    cwd = Path.cwd()
+    where = args.paths or [discovery.display_path(p, cwd) for p in discovery.default_paths(settings, cwd)]
+    patterns = " ".join(settings.pytest.python_files)
+    print(f"isolint: warning: no test files found in {', '.join(where) or '.'} "
+          f"(python_files: {patterns}; and conftest.py)", file=sys.stderr)
 
 
 def _mark_confirmed(result, report_path: str):
@@ -256,7 +325,8 @@ def run_rules(args: argparse.Namespace) -> int:
     width = max(len(r.name) for r in ALL_RULES)
     for rule in ALL_RULES:
         fix = f"  fix: {rule.fix_safety.value}" if rule.has_fix() else ""
-        print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}".rstrip())
+        off = "" if rule.default_enabled else "  (off unless selected)"
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}{off}".rstrip())
     return EXIT_OK
 
 
@@ -273,7 +343,7 @@ def run_rule(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # exits 2 on a mistake, with a did-you-mean
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -390,6 +460,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_baseline(args: argparse.Namespace) -> int:
     from isolint.baseline import build, dumps
 
+    _check_baseline_target(args.baseline_file)
     settings = load_settings_for(args)
     result = scan_paths_for(args, settings)
     directory = os.path.dirname(os.path.abspath(args.baseline_file))
@@ -398,6 +469,27 @@ def run_baseline(args: argparse.Namespace) -> int:
     print(f"isolint: wrote {count(len(result.findings), 'finding')} to {args.baseline_file}",
           file=sys.stderr)
     return exit_code(result, settings.fail_on, exit_zero=True)
+
+
+def _check_baseline_target(name: str) -> None:
+    """Refuse to write a baseline over anything but a baseline (a test file least of all)."""
+    from isolint.baseline import overwrite_problem
+
+    text = None
+    if os.path.lexists(name):
+        if not os.path.isfile(name) or os.path.islink(name):
+            raise UsageError(f"refusing to write the baseline to {name}: not a regular file")
+        try:
+            with open(name, "rb") as handle:
+                text = handle.read(1 << 20).decode("utf-8", "replace")
+        except OSError as exc:
+            raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    problem = overwrite_problem(name, text)
+    if problem:
+        raise UsageError(
+            f"refusing to write the baseline to {name}: {problem}. `isolint baseline FILE "
+            f"[PATH ...]` takes the baseline file first, e.g. `isolint baseline "
+            f".isolint-baseline.json {name}`")
 
 
 def run_trend(args: argparse.Namespace) -> int:

@@ -98,14 +98,33 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def load_settings(paths: list[Path] | None = None, cwd: Path | None = None) -> Settings:
-    """Find and read the configuration that applies to ``paths`` (default: ``cwd``)."""
+def load_settings(
+    paths: list[Path] | None = None,
+    cwd: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+) -> Settings:
+    """Find and read the configuration that applies to ``paths`` (default: ``cwd``).
+
+    ``config_file`` (``--config``) is read instead of the nearest ``[tool.isolint]``: a
+    ``pyproject.toml`` with that table, or a TOML file whose top level is isolint's settings
+    (``isolint.toml``). ``isolated`` (``--isolated``) reads no isolint configuration at all.
+    pytest's own configuration is read either way: it says which files are tests.
+    """
     cwd = Path(os.path.abspath(cwd or Path.cwd()))
     files = _Files(cwd)
     ancestor = common_ancestor(paths or [], cwd)
     pytest_config = load_pytest_config(ancestor, cwd, files)
     settings = Settings(pytest=pytest_config)
-    pyproject = _nearest_isolint_pyproject(ancestor, files)
+    if isolated:
+        pyproject = None
+    elif config_file is not None:
+        pyproject = Path(os.path.abspath(cwd / config_file))
+        if not pyproject.is_file():
+            raise ConfigError(f"--config: {config_file}: no such file")
+    else:
+        pyproject = _nearest_isolint_pyproject(ancestor, files)
     if pyproject is not None:
         settings = _apply_isolint_table(settings, pyproject, files)
     return settings
@@ -411,7 +430,14 @@ def _nearest_isolint_pyproject(start: Path, files: _Files) -> Path | None:
 
 
 def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Settings:
-    table = _table(files.toml(path)["tool"]["isolint"], path, "[tool.isolint]", files)
+    document = files.toml(path)
+    tool = document.get("tool")
+    if isinstance(tool, dict) and "isolint" in tool:
+        table = _table(tool["isolint"], path, "[tool.isolint]", files)
+    elif path.name == "pyproject.toml":
+        raise files.error(path, "no [tool.isolint] table")
+    else:
+        table = document  # isolint.toml: isolint's settings at the top level
     values: dict[str, Any] = {}
     for spelling, value in table.items():
         key = _SPELLINGS.get(spelling)

@@ -35,9 +35,9 @@ def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) 
 def run_fix(args: argparse.Namespace, settings) -> int:
     """Fix (or with ``--diff`` only show) what ``args.paths`` names; the exit code."""
     from isolint import discovery
-    from isolint.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code, report_errors, write_output
+    from isolint.cli import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code, render_check,
+                             report_errors, write_output)
     from isolint.fixes.apply import fix_files
-    from isolint.reporters import renderer
 
     options = fix_options(args, settings)
     cwd = Path.cwd()
@@ -56,8 +56,8 @@ def run_fix(args: argparse.Namespace, settings) -> int:
         if result.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_OK
-    write_output(renderer(args.format)(result), args.output)
-    to_stdout = args.format == "text" and not args.output
+    write_output(render_check(result, args), args.output)
+    to_stdout = args.format in (None, "concise", "full", "text") and not args.output
     print(line, file=sys.stdout if to_stdout else sys.stderr)
     report_errors(result)
     return exit_code(result, settings.fail_on, args.exit_zero)
