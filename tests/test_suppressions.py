@@ -6,7 +6,7 @@ from __future__ import annotations
 from isolint.config import Settings
 from isolint.engine import enabled_rules, scan_source
 from isolint.rules import closest_rule_key
-from isolint.suppressions import ALL, parse_suppressions
+from isolint.suppressions import ALL, comments, parse_suppressions
 
 ENV = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"  {comment}\n'
 
@@ -100,3 +100,27 @@ def test_closest_rule_key():
     assert closest_rule_key("iso0004") == "ISO004"
     assert closest_rule_key("sys_path_polution") == "sys_path_pollution"
     assert closest_rule_key("zzzz") is None
+
+
+TRICKY = (
+    'a = "# noqa"  # one\n'
+    "b = '''\n# noqa: ISO003 inside a string\n'''  # two\n"
+    'c = "\\"# not"  # three \'"\n'
+    "d = r'\\'# not'  # four\n"
+    'e = f"{a!r}#x" f\'{b}\'  # five """\n'
+    '"""doc # not\n"""\n'
+    "# six, at column 0\n"
+    "g = 1  # seven\r\n"
+    "h = ('x'  # eight\n     'y')\n"
+)
+
+
+def test_comments_are_the_ones_tokenize_finds():
+    import io
+    import tokenize
+
+    expected = [(t.start[0], t.start[1], t.string) for t in
+                tokenize.generate_tokens(io.StringIO(TRICKY).readline) if t.type == tokenize.COMMENT]
+    assert list(comments(TRICKY)) == expected
+    assert [text.split()[1] for _, _, text in expected] == [
+        "one", "two", "three", "four", "five", "six,", "seven", "eight"]
