@@ -4,7 +4,7 @@
     python scripts/gen_rule_docs.py --check  # exit 1 (and name the pages) when any is stale
 
 Each page is ``Rule.documentation()``, the same text ``isolint rule NAME`` prints; the index
-lists every rule of ``isolint.rules.ALL_RULES`` in code order. tests/test_rule_docs.py fails
+lists every rule of ``isolint.analysis.rules.ALL_RULES`` in code order. tests/test_rule_docs.py fails
 when the committed pages differ from what this script writes.
 """
 
@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from isolint.rules import ALL_RULES
-from isolint.rules.base import Rule
+from isolint.analysis.rules import ALL_RULES
+from isolint.analysis.rules.base import Rule
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 INDEX = "README.md"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from isolint import cache as cache_module
-from isolint import engine, parallel
+from isolint import engine
+from isolint import orchestration as parallel
 from isolint.cache import CACHE_DIR_NAME, ResultCache, default_cache_dir, digest
 from isolint.cli import main
 from isolint.config import PytestConfig, Settings

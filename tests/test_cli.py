@@ -164,7 +164,7 @@ def test_output_file(project, capsys):
 
 
 def test_rules_lists_every_rule(capsys):
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     assert main(["rules"]) == 0
     out = capsys.readouterr().out

@@ -16,8 +16,8 @@ from isolint.config import (
     PytestConfig,
     Settings,
     dist_from_args,
-    load_settings,
 )
+from isolint.orchestration import load_settings
 
 
 class FakeRule:
@@ -25,7 +25,7 @@ class FakeRule:
         self.code, self.name = code, name
 
 
-#: The assigned codes (isolint.rules' docstring): the tests do not depend on which rules exist yet.
+#: The assigned codes (isolint.analysis.rules' docstring): the tests do not depend on which rules exist yet.
 ASSIGNED = (
     "ISO001 missing_teardown_method ISO002 missing_xdist_group ISO003 env_var_pollution "
     "ISO004 patch_without_context ISO005 inert_xdist_group ISO006 sys_path_pollution "
@@ -36,7 +36,7 @@ ASSIGNED = (
 
 @pytest.fixture(autouse=True)
 def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    from isolint import rules
+    from isolint.analysis import rules
 
     fake = tuple(FakeRule(code, name) for code, name in zip(ASSIGNED[::2], ASSIGNED[1::2]))
     monkeypatch.setattr(rules, "ALL_RULES", fake)
@@ -528,7 +528,7 @@ def test_rule_names_and_codes_are_validated_against_the_registry(tmp_path: Path)
 def test_rule_names_are_not_validated_while_the_registry_is_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from isolint import rules
+    from isolint.analysis import rules
 
     monkeypatch.setattr(rules, "ALL_RULES", ())
     isolint_table(tmp_path, 'select = ["anything_goes"]\n')

@@ -10,7 +10,8 @@ import pytest
 
 from isolint import engine
 from isolint.config import PytestConfig, Settings
-from isolint.engine import scan_paths, scan_source
+from isolint.engine import scan_source
+from isolint.orchestration import scan_paths
 
 POLLUTING = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"\n'
 
@@ -92,7 +93,7 @@ def test_deeply_nested_expression_is_an_error_not_a_crash(tmp_path):
 
 
 def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
-    from isolint.rules.environment import EnvVarPollution
+    from isolint.analysis.rules.environment import EnvVarPollution
 
     def boom(self, node, ctx):
         raise ZeroDivisionError("boom")
@@ -107,7 +108,7 @@ def test_crashing_rule_is_reported_and_other_rules_still_run(monkeypatch):
 def test_crashing_call_visitor_is_reported_once(monkeypatch):
     """A ``visit_Call`` behind the rule's ``call_words`` gate crashes like any visitor: one
     error entry, and the rule is not called again on the file."""
-    from isolint.rules.network import HardcodedPort
+    from isolint.analysis.rules.network import HardcodedPort
 
     calls = []
 

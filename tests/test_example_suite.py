@@ -34,7 +34,7 @@ def test_scan_reports_exactly_the_annotated_hazards(monkeypatch, capsys):
     assert reported == expectations()
     assert data["errors"] == []
     # Every rule that is on by default fires somewhere in the example.
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     assert {f["name"] for f in data["findings"]} == {r.name for r in ALL_RULES if r.default_enabled}
 

@@ -15,7 +15,7 @@ import pytest
 
 from isolint.config import Settings
 from isolint.engine import scan_source
-from isolint.rules import ALL_RULES
+from isolint.analysis.rules import ALL_RULES
 
 CASES = sorted((Path(__file__).parent / "rules" / "cases").glob("*.py"))
 
@@ -92,7 +92,7 @@ def test_gating_keeps_findings_on_edge_cases(source: str, monkeypatch) -> None:
 
 
 def test_rules_do_not_run_where_they_cannot_fire() -> None:
-    from isolint.context import FileContext
+    from isolint.analysis.context import FileContext
 
     source = "import math\ndef test_a():\n    assert math.pi\n"
     ctx = FileContext("test_a.py", source, ast.parse(source), Settings())
@@ -122,8 +122,8 @@ def test_teardown_gate_sees_gc_collect_through_aliases(head: str, call: str) -> 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_teardown_gate_is_a_necessary_condition(path: Path) -> None:
-    from isolint.context import FileContext
-    from isolint.rules.mocks import _may_call_gc_collect
+    from isolint.analysis.context import FileContext
+    from isolint.analysis.rules.mocks import _may_call_gc_collect
 
     source = path.read_text(encoding="utf-8")
     for text in [source, *pieces(source)]:
@@ -140,7 +140,7 @@ def test_teardown_gate_is_a_necessary_condition(path: Path) -> None:
      "unittest.case"],
 )
 def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualified: str) -> None:
-    from isolint.names import ImportTable
+    from isolint.analysis.names import ImportTable
 
     table = ImportTable(ast.parse("import os.path\nfrom a.b.c import d\nimport sys as s\nimport mock\n"))
     targets = {"os", "a.b.c.d", "sys", "unittest.mock"}

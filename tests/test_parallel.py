@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import isolint
-from isolint import context, parallel
+from isolint import orchestration as parallel
+from isolint.analysis import tree as context
 from isolint.cache import CACHE_DIR_NAME, ResultCache
 from isolint.cli import main
 from isolint.config import PytestConfig, Settings

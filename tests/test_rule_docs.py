@@ -14,8 +14,8 @@ import pytest
 from isolint import cli
 from isolint.config import load_settings
 from isolint.engine import scan_source
-from isolint.rules import ALL_RULES
-from isolint.rules.base import Rule
+from isolint.analysis.rules import ALL_RULES
+from isolint.analysis.rules.base import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_IDS = [rule.name for rule in ALL_RULES]

@@ -27,7 +27,7 @@ FORBIDDEN = (
     "isolint.fixes",  # --fix only
     "isolint.runtime",  # --runtime-report only
     "isolint.baseline",  # baseline commands only
-    "isolint.trend",
+    "isolint.commands.trend",
     "psutil",  # the plugin's memory probe
     "pytest",
     "multiprocessing",  # only when a pool of workers is started

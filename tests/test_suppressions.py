@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from isolint.config import Settings
 from isolint.engine import enabled_rules, scan_source
-from isolint.rules import closest_rule_key
+from isolint.analysis.rules import closest_rule_key
 from isolint.suppressions import ALL, comments, parse_suppressions
 
 ENV = 'import os\n\ndef test_env():\n    os.environ["A"] = "1"  {comment}\n'

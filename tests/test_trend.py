@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from isolint import trend
+from isolint.commands import trend
 from isolint.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

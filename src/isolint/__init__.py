@@ -8,23 +8,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 _LAZY = {
+    "__version__": "isolint._version",
     "FileError": "isolint.model",
     "Finding": "isolint.model",
     "ScanResult": "isolint.model",
     "Severity": "isolint.model",
     "Summary": "isolint.model",
-    "scan_paths": "isolint.engine",
+    "scan_paths": "isolint.orchestration",
     "scan_source": "isolint.engine",
 }
 
-__all__ = [*_LAZY, "__version__"]
+__all__ = [*_LAZY]
 
 if TYPE_CHECKING:
-    from isolint.engine import scan_paths, scan_source
+    from isolint._version import __version__
+    from isolint.engine import scan_source
     from isolint.model import FileError, Finding, ScanResult, Severity, Summary
+    from isolint.orchestration import scan_paths
 
 
 def __getattr__(name: str) -> Any:

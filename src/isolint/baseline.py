@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from isolint import __version__
+from isolint._version import __version__
 from isolint.model import Finding
 
 BASELINE_VERSION = 1

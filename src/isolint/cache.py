@@ -30,7 +30,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from isolint import __version__
+from isolint._version import __version__
 from isolint.atomic import write_atomic
 from isolint.config import Settings
 from isolint.discovery import SourceFile

@@ -104,6 +104,7 @@ def load_settings(
     *,
     config_file: Path | None = None,
     isolated: bool = False,
+    rule_key_problem: Callable[[str], str | None] | None = None,
 ) -> Settings:
     """Find and read the configuration that applies to ``paths`` (default: ``cwd``).
 
@@ -111,7 +112,10 @@ def load_settings(
     ``pyproject.toml`` with that table, or a TOML file whose top level is isolint's settings
     (``isolint.toml``). ``isolated`` (``--isolated``) reads no isolint configuration at all.
     pytest's own configuration is read either way: it says which files are tests.
-    """
+
+    ``rule_key_problem(key)`` says why a rule name or code names no rule (None: it does); the
+    layer that knows the rule registry passes it (:func:`isolint.orchestration.load_settings`),
+    this one does not know the rules."""
     cwd = Path(os.path.abspath(cwd or Path.cwd()))
     files = _Files(cwd)
     ancestor = common_ancestor(paths or [], cwd)
@@ -126,7 +130,7 @@ def load_settings(
     else:
         pyproject = _nearest_isolint_pyproject(ancestor, files)
     if pyproject is not None:
-        settings = _apply_isolint_table(settings, pyproject, files)
+        settings = _apply_isolint_table(settings, pyproject, files, rule_key_problem)
     return settings
 
 
@@ -429,7 +433,12 @@ def _nearest_isolint_pyproject(start: Path, files: _Files) -> Path | None:
     return None
 
 
-def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Settings:
+def _apply_isolint_table(
+    settings: Settings,
+    path: Path,
+    files: _Files,
+    rule_key_problem: Callable[[str], str | None] | None = None,
+) -> Settings:
     document = files.toml(path)
     tool = document.get("tool")
     if isinstance(tool, dict) and "isolint" in tool:
@@ -457,19 +466,19 @@ def _apply_isolint_table(settings: Settings, path: Path, files: _Files) -> Setti
     changes: dict[str, Any] = {"config_file": str(path)}
     for key in ("select", "ignore", "extend-select", "extend-ignore"):
         if got := check(key):
-            changes[key.replace("-", "_")] = _rule_keys(*got)
+            changes[key.replace("-", "_")] = _rule_keys(*got, rule_key_problem)
     if got := check("exclude"):
         changes["exclude"] = _strings(*got)
     if got := check("severity"):
         value, error = got
         changes["severity_overrides"] = tuple(
-            (_rule_keys([rule], error)[0], _severity(level, error))
+            (_rule_keys([rule], error, rule_key_problem)[0], _severity(level, error))
             for rule, level in _mapping(value, error).items()
         )
     if got := check("per-file-ignores"):
         value, error = got
         changes["per_file_ignores"] = tuple(
-            (glob, _rule_keys(rules, error)) for glob, rules in _mapping(value, error).items()
+            (glob, _rule_keys(rules, error, rule_key_problem)) for glob, rules in _mapping(value, error).items()
         )
     if got := check("xdist-group-policy"):
         changes["xdist_group_policy"] = _choice(*got, XDIST_GROUP_POLICIES)
@@ -535,13 +544,15 @@ def _severity(value: object, error: Callable[[str], ConfigError]) -> str:
     return _choice(level, error, SEVERITY_NAMES).upper()
 
 
-def _rule_keys(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
-    """Rule names or codes, validated against the registry once it has rules."""
-    from isolint.rules import ALL_RULES, rule_by_key
-
+def _rule_keys(
+    value: object,
+    error: Callable[[str], ConfigError],
+    problem: Callable[[str], str | None] | None = None,
+) -> tuple[str, ...]:
+    """Rule names or codes, each checked by ``problem`` when given."""
     keys = _strings(value, error)
-    known = [rule.name for rule in ALL_RULES] + [rule.code for rule in ALL_RULES]
     for key in keys:
-        if ALL_RULES and rule_by_key(key) is None:
-            raise error(f"unknown rule {key!r}{_suggest(key, known)}")
+        why = problem(key) if problem is not None else None
+        if why:
+            raise error(why)
     return keys

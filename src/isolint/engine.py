@@ -1,4 +1,7 @@
-"""Read -> parse once -> FileContext -> one walk dispatching to the enabled rules."""
+"""One file: read -> parse once -> FileContext -> one walk dispatching to the enabled rules.
+
+Which files, in what order, in which process and through which cache is
+:mod:`isolint.orchestration`'s job, above this module."""
 
 from __future__ import annotations
 
@@ -12,17 +15,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from isolint.config import Settings, load_settings
-from isolint.context import ConftestFacts, FileContext, child_fields
+from isolint.config import Settings
+from isolint.analysis.context import ConftestFacts, FileContext
+from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
-from isolint.gc_pause import gc_paused
-from isolint.discovery import SourceFile, conftest_chain, default_paths, display_path
-from isolint.model import FileError, FileResult, ScanResult, Severity
-from isolint.rules import ALL_RULES, closest_rule_key, rule_by_key
-from isolint.rules.base import Rule
-from isolint.rules.suppression import InvalidSuppression, UnusedSuppression
+from isolint.discovery import display_path
+from isolint.model import FileError, FileResult, Severity
+from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
 from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
 
 #: Rules reported from the suppression comments, not from the walk.
@@ -307,51 +310,11 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
     """What ``conftest.py`` at ``path`` contributes to the modules below it."""
     ctx = FileContext(path, "", tree, settings, kind="conftest")
     collects = False
-    for func in ctx.autouse_fixtures(tree.body):
-        for stmt in ctx.after_yield(func):
+    for func in ctx.pytest.autouse_fixtures(tree.body):
+        for stmt in ctx.cleanup.after_yield(func):
             if any(ctx.call_name(n) == "gc.collect" for n in ast.walk(stmt)):
                 collects = True
     return ConftestFacts(path=path, autouse_gc_collect=collects)
-
-
-def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
-    """``files`` with the conftests first: scanned in this order, each conftest is parsed once
-    and its facts are ready for the test modules below it."""
-    return sorted(files, key=lambda f: (f.kind != "conftest", f.display))
-
-
-class ConftestCache:
-    """Conftest facts by absolute path, each conftest parsed at most once per scan."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._facts: dict[str, ConftestFacts | None] = {}
-        self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
-
-    def remember(self, path: str, tree: ast.Module) -> None:
-        self._facts[path] = conftest_facts(tree, path, self.settings)
-
-    def get(self, path: str) -> ConftestFacts | None:
-        if path not in self._facts:
-            try:
-                tree = parse_source(read_source(path), path)
-            except SourceError:
-                self._facts[path] = None
-            else:
-                self.remember(path, tree)
-        return self._facts[path]
-
-    def for_file(self, path: str) -> tuple[ConftestFacts, ...]:
-        # Memoised per directory, except for a conftest itself (its chain may include itself).
-        directory = None if os.path.basename(path) == "conftest.py" else os.path.dirname(path)
-        if directory is not None and directory in self._chains:
-            return self._chains[directory]
-        rootdir = Path(self.settings.pytest.rootdir)
-        chain = conftest_chain(Path(path), rootdir)
-        facts = tuple(f for f in (self.get(str(p)) for p in chain) if f is not None)
-        if directory is not None:
-            self._chains[directory] = facts
-        return facts
 
 
 def scan_tree(
@@ -422,44 +385,10 @@ def scan_source(
     return scan_tree(tree, source, path, settings, kind, conftests)
 
 
-def scan_data(
-    source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
-) -> FileResult:
-    """Scan the content ``data`` already read from ``source``."""
-    # A syntax tree holds no reference cycles and is freed as soon as the file is scanned,
-    # yet building it triggers the cyclic collector again and again.
-    with gc_paused():
-        return _scan_data(source, data, settings, conftests)
+def parse_data(data: bytes, path: str) -> tuple[str, ast.Module]:
+    """The text of ``data`` read from ``path`` and its syntax tree, or :class:`SourceError`."""
+    text = decode_source(data)
+    return text, parse_source(text, path)
 
 
-def _scan_data(
-    source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
-) -> FileResult:
-    try:
-        text = decode_source(data)
-        tree = parse_source(text, source.display)
-    except SourceError as exc:
-        return FileResult(source.display, (), (FileError(source.display, str(exc)),))
-    if source.kind == "conftest":
-        conftests.remember(source.path, tree)
-    facts = conftests.for_file(source.path)
-    return scan_tree(tree, text, source.display, settings, source.kind, facts)
-
-
-def scan_paths(
-    paths: Iterable[str | os.PathLike[str]] = (),
-    settings: Settings | None = None,
-    cwd: str | os.PathLike[str] | None = None,
-) -> ScanResult:
-    """Scan files and directories the way ``isolint check`` does; returns the whole result."""
-    cwd_path = Path(cwd or Path.cwd()).resolve()
-    path_list = [Path(p) for p in paths]
-    settings = settings or load_settings(path_list or None, cwd_path)
-    if not path_list:
-        path_list = default_paths(settings, cwd_path)
-    from isolint.parallel import scan_paths as scan_discovered
-
-    return scan_discovered(path_list, settings, cwd_path)
-
-
-__all__ = ["scan_paths", "scan_source", "scan_data", "scan_tree", "display_path"]
+__all__ = ["scan_source", "scan_tree", "parse_data", "display_path"]

@@ -8,10 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from isolint.config import ConfigError, Settings, load_settings
+from isolint.config import ConfigError, Settings
 from isolint.discovery import is_test_module
-from isolint.engine import ConftestCache, scan_tree
+from isolint.engine import scan_tree
 from isolint.model import Finding
+from isolint.orchestration import ConftestCache, load_settings
 
 #: flake8's name for a file read from standard input without ``--stdin-display-name``.
 STDIN_NAMES = ("stdin", "-")

@@ -64,7 +64,7 @@ Lookup = Callable[[str], "str | None"]
 
 
 def _default_lookup(key: str) -> str | None:
-    from isolint.rules import rule_by_key
+    from isolint.analysis.rules import rule_by_key
 
     rule = rule_by_key(key)
     return rule.name if rule is not None else None

@@ -15,7 +15,7 @@ from isolint.cli import main
 from isolint.config import Settings
 from isolint.fixes import apply as apply_module
 from isolint.fixes.apply import fix_source
-from isolint.fixes.command import summary_line
+from isolint.commands.fix import summary_line
 from isolint.fixes.xdist import group_name
 
 ENV_TEST = 'import os\n\n\ndef test_env():\n    os.environ["A"] = "1"  # why\n'

@@ -21,7 +21,7 @@ from isolint.engine import scan_source
 from isolint.fixes.apply import comments, fix_source
 from isolint.fixes.base import FixOptions
 from isolint.model import FixSafety
-from isolint.rules import rule_by_key
+from isolint.analysis.rules import rule_by_key
 
 GOLDEN = Path(__file__).parent / "golden"
 INPUTS = sorted(p for p in GOLDEN.glob("*.py") if not p.name.endswith(".fixed.py"))
@@ -61,7 +61,7 @@ def test_golden(case: Path) -> None:
 
 def test_every_fixer_has_a_golden_file() -> None:
     from isolint.fixes import FIXERS
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     fixable = {r.name for r in ALL_RULES if r.fix_safety is not FixSafety.NONE and r.name in FIXERS}
     covered = {p.stem.split("__")[0] for p in INPUTS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from isolint.config import PytestConfig, Settings
 from isolint.model import FileError, FileResult, Finding, FixSafety, ScanResult, Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 
 class SampleTeardown(Rule):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from isolint import __version__, trend
+from isolint import __version__
+from isolint.commands import trend
 from isolint.model import ScanResult
 from isolint.reporters import full, github, json as json_reporter, markdown, sarif, text
 

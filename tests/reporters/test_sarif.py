@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from isolint.engine import scan_paths
+from isolint.orchestration import scan_paths
 from isolint.model import ScanResult, Severity
 from isolint.reporters import sarif
 
@@ -47,7 +47,7 @@ def test_real_scan_with_every_rule_is_valid_sarif(monkeypatch: pytest.MonkeyPatc
     assert result.findings
     document = json.loads(sarif.render(result))
     validate(document)
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     rules = document["runs"][0]["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.code for r in ALL_RULES]

@@ -19,7 +19,7 @@ import pytest
 
 from isolint.config import PytestConfig, Settings
 from isolint.engine import scan_source
-from isolint.rules import rule_by_key
+from isolint.analysis.rules import rule_by_key
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
 EXPECT = re.compile(r"#\s*expect:\s*([a-z_,\s]+)")
@@ -63,7 +63,7 @@ def test_case_file(case: Path) -> None:
 
 
 def test_every_rule_has_a_case_file() -> None:
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     covered = {c.stem.split("__")[0] for c in CASES}
     assert {r.name for r in ALL_RULES} <= covered

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from isolint.model import FixSafety, Severity
-from isolint.rules import ALL_RULES
-from isolint.rules.base import Rule
+from isolint.analysis.rules import ALL_RULES
+from isolint.analysis.rules.base import Rule
 
 DOC = """
 ## What it does

@@ -24,15 +24,15 @@ from typing import Iterable
 
 from isolint.atomic import write_atomic
 from isolint.config import Settings
-from isolint.context import FileContext
+from isolint.analysis.context import FileContext
 from isolint.discovery import SourceFile
 from isolint.engine import (
-    ConftestCache, SourceError, conftests_first, decode_source, enabled_rules, parse_source,
-    read_source, scan_tree,
+    SourceError, decode_source, enabled_rules, parse_source, read_source, scan_tree,
 )
 from isolint.fixes import FIX_ORDER, load_fixer
 from isolint.fixes.base import FixOptions, FixRequest
 from isolint.model import FileError, FileResult, FixSafety
+from isolint.orchestration import ConftestCache, conftests_first
 
 
 class FixError(Exception):

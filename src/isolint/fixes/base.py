@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Iterable
 
-from isolint.context import FIXTURE_DECORATORS, FileContext, FunctionNode
+from isolint.analysis.context import FileContext
+from isolint.analysis.pytest_view import FIXTURE_DECORATORS
+from isolint.analysis.tree import FunctionNode
 from isolint.model import Finding
 
 PATCH_DECORATORS = frozenset(
@@ -153,15 +155,15 @@ def site_of(node: ast.AST, index: AstIndex, ctx: FileContext) -> Site:
     cls = parent if isinstance(parent, ast.ClassDef) else None
     if cls is None and not isinstance(parent, ast.Module):
         return Site("other", stmt, func)
-    if cls is not None and ctx.is_unittest_class(cls):
+    if cls is not None and ctx.pytest.is_unittest_class(cls):
         return Site("unittest", stmt, func, cls)
-    if ctx.is_fixture(func):
+    if ctx.pytest.is_fixture(func):
         kind = "fixture" if _function_scoped(ctx, func) and _plain_decorators(ctx, func) else "other"
         return Site(kind, stmt, func, cls)
     if cls is not None and func.name == "setup_method":
         return Site("setup_method", stmt, func, cls)
-    is_test = ctx.is_test_module and ctx.is_test_function_name(func.name) and (
-        cls is None or ctx.is_test_class(cls)
+    is_test = ctx.is_test_module and ctx.pytest.is_test_function_name(func.name) and (
+        cls is None or ctx.pytest.is_test_class(cls)
     )
     if is_test and _plain_decorators(ctx, func):
         return Site("test", stmt, func, cls)
@@ -169,7 +171,7 @@ def site_of(node: ast.AST, index: AstIndex, ctx: FileContext) -> Site:
 
 
 def _function_scoped(ctx: FileContext, func: ast.AST) -> bool:
-    deco = ctx.fixture_decorator(func)
+    deco = ctx.pytest.fixture_decorator(func)
     if not isinstance(deco, ast.Call):
         return True
     for kw in deco.keywords:
@@ -180,7 +182,7 @@ def _function_scoped(ctx: FileContext, func: ast.AST) -> bool:
 
 def _plain_decorators(ctx: FileContext, func: ast.AST) -> bool:
     """Only decorators known to leave fixture parameters alone: marks, fixture, mock.patch."""
-    for name in ctx.decorator_names(func):
+    for name in ctx.pytest.decorator_names(func):
         if not (name.startswith("pytest.mark.") or name in FIXTURE_DECORATORS
                 or name in PATCH_DECORATORS):
             return False
@@ -243,7 +245,7 @@ def teardown_plan(cls: ast.ClassDef, ctx: FileContext) -> TeardownPlan | None:
     """Where per-test cleanup code goes in ``cls``; None when a new method could hide a
     teardown of a base class defined elsewhere."""
     own = {n.name: n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if ctx.is_unittest_class(cls):
+    if ctx.pytest.is_unittest_class(cls):
         for name in UNITTEST_TEARDOWNS:
             if name in own:
                 return TeardownPlan(existing=name, self_name=first_param(own[name]) or "self")
@@ -253,13 +255,13 @@ def teardown_plan(cls: ast.ClassDef, ctx: FileContext) -> TeardownPlan | None:
         if isinstance(method, ast.AsyncFunctionDef) or _decorated(method):
             return None
         return TeardownPlan(existing=PYTEST_TEARDOWN, self_name=first_param(method) or "self")
-    inherited = {m.name: m for m in ctx.class_methods(cls)}
+    inherited = {m.name: m for m in ctx.pytest.class_methods(cls)}
     if PYTEST_TEARDOWN in inherited:
         base = inherited[PYTEST_TEARDOWN]
         if len(param_names(base)) >= 2:
             return TeardownPlan(params="self, method", super_call="super().teardown_method(method)")
         return TeardownPlan(super_call="super().teardown_method()")
-    if any(b not in ("object", "abc.ABC", "typing.Generic") for b in ctx.unresolved_bases(cls)):
+    if any(b not in ("object", "abc.ABC", "typing.Generic") for b in ctx.pytest.unresolved_bases(cls)):
         return None
     return TeardownPlan()
 

@@ -32,7 +32,7 @@ from isolint.fixes.base import (
 from isolint.fixes.cst_util import (
     PositionedTransformer, add_param, add_to_teardown, expression, statements, transform,
 )
-from isolint.rules.mock_api import MOCKER_FIXTURES, PATCH, patcher_kind, requests_mocker
+from isolint.analysis.rules.mock_api import MOCKER_FIXTURES, PATCH, patcher_kind, requests_mocker
 
 MOCKER_METHODS = {PATCH: "patch", PATCH + ".object": "patch.object", PATCH + ".dict": "patch.dict",
                   PATCH + ".multiple": "patch.multiple"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from isolint import __version__
+from isolint._version import __version__
 from isolint.model import ScanResult
 
 

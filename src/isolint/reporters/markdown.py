@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from typing import Iterable, NamedTuple, Sequence
 
-from isolint import __version__
+from isolint._version import __version__
 from isolint.model import Finding, ScanResult, Severity
 from isolint.reporters.rule_docs import code_block, doc_sections, first_paragraph, known_rules
 from isolint.wording import count as _plural

@@ -24,7 +24,7 @@ def known_rules(rules: Sequence[type] | None = None) -> tuple[type, ...]:
     """``rules``, or every rule isolint has (reporters take ``rules`` so that tests can pin them)."""
     if rules is not None:
         return tuple(rules)
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     return ALL_RULES
 

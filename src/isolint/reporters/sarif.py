@@ -12,7 +12,7 @@ import json
 import urllib.parse
 from typing import Any, Sequence
 
-from isolint import __version__
+from isolint._version import __version__
 from isolint.baseline import fingerprints
 from isolint.model import Finding, ScanResult
 from isolint.reporters.rule_docs import (

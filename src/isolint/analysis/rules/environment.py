@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.state import MAPPING_METHODS, StateKind, UnrestoredState
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.state import MAPPING_METHODS, StateKind, UnrestoredState
 
 ENVIRON = frozenset({"os.environ", "os.environb"})
 ENV_FUNCTIONS = frozenset({"os.putenv", "os.unsetenv"})

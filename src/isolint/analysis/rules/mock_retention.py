@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, FunctionNode
-from isolint.names import statements
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import FunctionNode
+from isolint.analysis.names import statements
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import may_make_mocks, returns_mock
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import may_make_mocks, returns_mock
 
 #: Methods that pytest calls on the class, not on an instance.
 CLASS_LEVEL_METHODS = frozenset({"setup_class", "teardown_class", "setUpClass", "tearDownClass"})
@@ -185,7 +186,7 @@ class MockRetainedOnInstance(Rule):
             if not returns_mock(ctx, value):
                 continue
             attr = target.attr
-            if ctx.unrestored([attr], lambda n, a: releases(n, owner, a)):
+            if ctx.cleanup.unrestored([attr], lambda n, a: releases(n, owner, a)):
                 self._reported.add((id(cls), attr))
                 ctx.report(self, node, owner=owner, attr=attr)
 
@@ -198,11 +199,11 @@ class MockRetainedOnInstance(Rule):
             for c in statements(ctx.tree.body):  # classes are statements: no need to walk expressions
                 if (
                     isinstance(c, ast.ClassDef)
-                    and ctx.is_test_class(c)
-                    and not ctx.is_unittest_class(c)
-                    and not any(SKIP in ctx.decorator_names(k) for k in [c, *ctx.base_classes(c)])
+                    and ctx.pytest.is_test_class(c)
+                    and not ctx.pytest.is_unittest_class(c)
+                    and not any(SKIP in ctx.pytest.decorator_names(k) for k in [c, *ctx.pytest.base_classes(c)])
                 ):
-                    self._retained.update(id(k) for k in [c, *ctx.base_classes(c)])
+                    self._retained.update(id(k) for k in [c, *ctx.pytest.base_classes(c)])
         return id(cls) in self._retained
 
 

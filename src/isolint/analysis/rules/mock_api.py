@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext, expr_key
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key
 
 MOCK_FACTORIES = frozenset(
     "unittest.mock." + n
@@ -123,7 +124,7 @@ def assigned_patcher(ctx: FileContext, target: ast.expr) -> ast.Call | None:
     wanted = expr_key(target)
     if isinstance(target, ast.Attribute):
         cls = ctx.enclosing_class()
-        scopes: list[ast.AST] = list(ctx.class_methods(cls)) if cls else []
+        scopes: list[ast.AST] = list(ctx.pytest.class_methods(cls)) if cls else []
     else:
         func = ctx.enclosing_function()
         scopes = [func] if func else []
@@ -142,7 +143,7 @@ def returns_mock(ctx: FileContext, value: ast.AST | None, depth: int = 0) -> boo
     pytest-mock's ``mocker.patch(...)`` / ``mocker.MagicMock()``, or a name bound once to one
     of these."""
     if isinstance(value, ast.Name) and depth < 3:
-        return returns_mock(ctx, ctx.constant_value(value.id), depth + 1)
+        return returns_mock(ctx, ctx.bindings.constant_value(value.id), depth + 1)
     if not isinstance(value, ast.Call):
         return False
     if ctx.call_name(value) in MOCK_FACTORIES or mocker_creates_mock(value):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import ast
 
 from isolint.config import Settings
-from isolint.context import SETUP_METHODS, FileContext, FunctionNode
+from isolint.analysis.context import FileContext
+from isolint.analysis.pytest_view import SETUP_METHODS
+from isolint.analysis.tree import FunctionNode
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
 
 XDIST_GROUP = "pytest.mark.xdist_group"
 USEFIXTURES = "pytest.mark.usefixtures"
@@ -69,7 +71,7 @@ def module_marker_names(ctx: FileContext) -> set[str]:
 
 def class_has_xdist_group(ctx: FileContext, cls: ast.ClassDef, marker_names: set[str]) -> bool:
     """A decorator or class-level ``pytestmark`` of ``cls`` or of an in-module base."""
-    for klass in [cls, *ctx.base_classes(cls)]:
+    for klass in [cls, *ctx.pytest.base_classes(cls)]:
         if any(_mark_expressions(ctx, d, marker_names) for d in klass.decorator_list):
             return True
         if any(_mark_expressions(ctx, v, marker_names) for v in _pytestmark_values(klass.body)):
@@ -123,7 +125,7 @@ CLASS_SETUPS = frozenset({"setup_class", "setUpClass"})
 
 
 def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
-    deco = ctx.fixture_decorator(func)
+    deco = ctx.pytest.fixture_decorator(func)
     for kw in deco.keywords if isinstance(deco, ast.Call) else ():
         if kw.arg == "name" and isinstance(kw.value, ast.Constant):
             return str(kw.value.value)
@@ -160,24 +162,24 @@ class SharedState:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.module_fixtures = {
-            _fixture_name(ctx, f): f for f in ctx.module_functions.values() if ctx.is_fixture(f)
+            _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
 
     def reason(self, cls: ast.ClassDef) -> str | None:
         ctx = self.ctx
-        classes = [cls, *ctx.base_classes(cls)]
-        methods = ctx.class_methods(cls)
+        classes = [cls, *ctx.pytest.base_classes(cls)]
+        methods = ctx.pytest.class_methods(cls)
         for method in methods:
             if method.name in CLASS_SETUPS:
                 return f"`{method.name}`"
         for klass in classes:
             for stmt in klass.body:
-                if ctx.is_fixture(stmt) and ctx.fixture_scope(stmt) in SHARED_SCOPES:
-                    return f"{ctx.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
+                if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
+                    return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
         for name in sorted(self._requested(classes, methods)):
             fixture = self.module_fixtures.get(name)
-            if fixture is not None and ctx.fixture_scope(fixture) in SHARED_SCOPES:
-                return f"{ctx.fixture_scope(fixture)}-scoped fixture `{name}`"
+            if fixture is not None and ctx.pytest.fixture_scope(fixture) in SHARED_SCOPES:
+                return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
 
     def _requested(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
@@ -186,9 +188,9 @@ class SharedState:
         wanted = _usefixtures(ctx, [d for k in classes for d in k.decorator_list])
         wanted |= _usefixtures(ctx, [v for k in classes for v in _pytestmark_values(k.body)])
         wanted |= _usefixtures(ctx, _pytestmark_values(ctx.tree.body))
-        wanted |= {name for name, f in self.module_fixtures.items() if ctx.is_autouse_fixture(f)}
+        wanted |= {name for name, f in self.module_fixtures.items() if ctx.pytest.is_autouse_fixture(f)}
         for method in methods:
-            if ctx.is_test_function_name(method.name) or ctx.is_fixture(method):
+            if ctx.pytest.is_test_function_name(method.name) or ctx.pytest.is_fixture(method):
                 wanted |= _params(method) | _usefixtures(ctx, method.decorator_list)
         pending = list(wanted)
         while pending:
@@ -222,7 +224,7 @@ class SharedState:
                     target.attr in mutable and self._is_instance_or_class(owner, class_refs)
                     and not self._is_rebinding(node, target)
                 ):
-                    return f"class attribute changed by `{self.ctx.source_segment(node)}`"
+                    return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
         return None
 
     def _is_mutable(self, value: ast.expr | None) -> bool:
@@ -234,8 +236,8 @@ class SharedState:
         """Attributes that each test's setup rebinds on the instance (`self.items = []`)."""
         setups = [m for m in methods if m.name in SETUP_METHODS - CLASS_SETUPS]
         setups += [
-            f for k in classes for f in self.ctx.autouse_fixtures(k.body)
-            if self.ctx.fixture_scope(f) == "function"
+            f for k in classes for f in self.ctx.pytest.autouse_fixtures(k.body)
+            if self.ctx.pytest.fixture_scope(f) == "function"
         ]
         return {
             target.attr
@@ -250,7 +252,7 @@ class SharedState:
     def _class_refs(self, method: FunctionNode, class_names: set[str]) -> set[str]:
         """Names that stand for the class in ``method``: its name, and `cls` in a classmethod."""
         refs = set(class_names)
-        if "classmethod" in self.ctx.decorator_names(method) and method.args.args:
+        if "classmethod" in self.ctx.pytest.decorator_names(method) and method.args.args:
             refs.add(method.args.args[0].arg)
         return refs
 
@@ -365,9 +367,9 @@ class MissingXdistGroup(Rule):
         if self._module_marked is None:
             self._marker_names = module_marker_names(ctx)
             self._module_marked = module_has_xdist_group(ctx, self._marker_names)
-        if self._module_marked or not ctx.is_test_class(node) or not ctx.has_tests(node):
+        if self._module_marked or not ctx.pytest.is_test_class(node) or not ctx.pytest.has_tests(node):
             return
-        if any(not is_library_base(b) for b in ctx.unresolved_bases(node)):
+        if any(not is_library_base(b) for b in ctx.pytest.unresolved_bases(node)):
             return
         if not self.applies(node, ctx):
             return

@@ -10,17 +10,17 @@ Assigned codes:
 
 from __future__ import annotations
 
-from isolint.rules.base import Rule
-from isolint.rules.environment import EnvVarPollution
-from isolint.rules.filesystem_paths import SharedTmpPath
-from isolint.rules.filesystem import CwdPollution
-from isolint.rules.interpreter import SysModulesPollution, SysPathPollution
-from isolint.rules.mock_retention import MockRetainedOnInstance
-from isolint.rules.mocks import MissingTeardownMethod, PatchWithoutContext
-from isolint.rules.module_state import ModuleStatePollution
-from isolint.rules.network import HardcodedPort
-from isolint.rules.suppression import InvalidSuppression, UnusedSuppression
-from isolint.rules.xdist import InertXdistGroup, MissingXdistGroup
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.environment import EnvVarPollution
+from isolint.analysis.rules.filesystem_paths import SharedTmpPath
+from isolint.analysis.rules.filesystem import CwdPollution
+from isolint.analysis.rules.interpreter import SysModulesPollution, SysPathPollution
+from isolint.analysis.rules.mock_retention import MockRetainedOnInstance
+from isolint.analysis.rules.mocks import MissingTeardownMethod, PatchWithoutContext
+from isolint.analysis.rules.module_state import ModuleStatePollution
+from isolint.analysis.rules.network import HardcodedPort
+from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
+from isolint.analysis.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
     MissingTeardownMethod,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 import re
 
-from isolint.context import FileContext, call_argument, last_parts
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import call_argument, last_parts
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 _FAKE = re.compile(r"dummy|fake|mock|stub", re.IGNORECASE)
 _IPV4 = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
@@ -58,7 +59,7 @@ def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed, non-zero port ``expr`` stands for: a literal, or a name bound once to one
     (``PORT = 8080``). None for 0, parameters, and computed ports (``8000 + worker``)."""
     if isinstance(expr, ast.Name):
-        expr = ctx.constant_value(expr.id)
+        expr = ctx.bindings.constant_value(expr.id)
     if isinstance(expr, ast.Constant) and type(expr.value) is int and 0 < expr.value < 65536:
         return expr.value
     return None
@@ -68,7 +69,7 @@ def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed port of an address tuple ``(host, port, ...)`` (or a module constant bound to
     one)."""
     if isinstance(expr, ast.Name):
-        expr = ctx.constant_value(expr.id)
+        expr = ctx.bindings.constant_value(expr.id)
     if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
         return port_number(ctx, expr.elts[1])
     return None
@@ -103,7 +104,7 @@ def _is_fake(ctx: FileContext, receiver: ast.AST) -> bool:
     if isinstance(receiver, ast.Subscript):
         receiver = receiver.value
     if isinstance(receiver, ast.Name):
-        receiver = ctx.constant_value(receiver.id)  # type: ignore[assignment]
+        receiver = ctx.bindings.constant_value(receiver.id)  # type: ignore[assignment]
     if isinstance(receiver, (ast.List, ast.Tuple)) and receiver.elts:
         receiver = receiver.elts[0]
     if not isinstance(receiver, ast.Call):
@@ -183,8 +184,8 @@ class HardcodedPort(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         port = fixed_port(ctx, node)
-        if port is not None and not ctx.expected_to_raise():
-            call = ctx.source_segment(node.func)
+        if port is not None and not ctx.cleanup.expected_to_raise():
+            call = ctx.lines.source_segment(node.func)
             ctx.report(self, node, call=call, port=port)
 
 

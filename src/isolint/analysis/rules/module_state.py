@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from isolint.context import FileContext, expr_key, last_parts, walk
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
 
 #: Methods that change a list, dict, set or deque in place.
 MUTATING_METHODS = frozenset(
@@ -144,7 +145,7 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
 
 def _is_module_name(ctx: FileContext, expr: ast.AST) -> bool:
     """``os`` after ``import os``: a module object, whose methods are functions."""
-    return isinstance(expr, ast.Name) and expr.id in ctx.module_imports
+    return isinstance(expr, ast.Name) and expr.id in ctx.bindings.module_imports
 
 
 def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
@@ -154,7 +155,7 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
     if root is None or not isinstance(expr, (ast.Name, ast.Attribute)):
         return None
     qualified = ctx.qualified_name(expr)
-    if qualified is None or ctx.binds_locally(root.id):
+    if qualified is None or ctx.bindings.binds_locally(root.id):
         return None
     if not ctx.imports.binds(root.id) and "." not in qualified:
         return None  # a builtin
@@ -171,11 +172,11 @@ def own_mutable(ctx: FileContext, expr: ast.AST) -> bool:
     """``expr`` is a name of a mutable container the module binds once at module level."""
     if not isinstance(expr, ast.Name):
         return False
-    value = ctx.module_constant(expr.id)
+    value = ctx.bindings.module_constant(expr.id)
     mutable = isinstance(value, MUTABLE_DISPLAYS) or (
         isinstance(value, ast.Call) and ctx.call_name(value) in MUTABLE_FACTORIES
     )
-    return mutable and not ctx.binds_locally(expr.id)
+    return mutable and not ctx.bindings.binds_locally(expr.id)
 
 
 def _constant_style(qualified: str) -> bool:
@@ -189,7 +190,7 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     for obj, suffix, how in written_objects(ctx, node):
         if how == "name":
             # (A `global` declaration is in an enclosing function: no need to ask for one.)
-            if isinstance(obj, ast.Name) and ctx.declares_global(obj.id):
+            if isinstance(obj, ast.Name) and ctx.bindings.declares_global(obj.id):
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
         target = expr_key(obj) + suffix
@@ -347,7 +348,7 @@ class ModuleStatePollution(Rule):
             seen = (id(ctx.enclosing_function()), write.spellings)
             if seen in self._seen or _puts_back(ctx, node, write):
                 continue
-            left = ctx.unrestored(
+            left = ctx.cleanup.unrestored(
                 [write],
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
@@ -376,7 +377,7 @@ def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
         return False
     if func.name in EXIT_METHODS:
         return True
-    exits = [m for m in ctx.class_methods(cls) if m.name in EXIT_METHODS]
+    exits = [m for m in ctx.pytest.class_methods(cls) if m.name in EXIT_METHODS]
     return any(restores(ctx, n, write) for m in exits for n in walk(m))
 
 
@@ -385,7 +386,7 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     run, which is reported at the change itself), not a change of its own."""
     if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
         return False
-    saved = ctx.constant_value(node.value.id)
+    saved = ctx.bindings.constant_value(node.value.id)
     if saved is None:
         return False
     if any(expr_key(t) == expr_key(saved) for t in node.targets):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from isolint.model import FixSafety, Severity
 
 if TYPE_CHECKING:
-    from isolint.context import FileContext
+    from isolint.analysis.context import FileContext
 
 _CODE = re.compile(r"^ISO\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

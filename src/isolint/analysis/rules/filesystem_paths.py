@@ -7,9 +7,10 @@ import ntpath
 import posixpath
 import re
 
-from isolint.context import FileContext, call_argument, last_parts
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import call_argument, last_parts
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 #: Fixed paths that every process may write to without colliding.
@@ -76,7 +77,7 @@ def fixed_path(ctx: FileContext, expr: ast.AST | None, depth: int = 0) -> str | 
     if expr is None or depth > 5:
         return None
     if isinstance(expr, ast.Name):
-        return fixed_path(ctx, ctx.constant_value(expr.id), depth + 1)
+        return fixed_path(ctx, ctx.bindings.constant_value(expr.id), depth + 1)
     if depth and ctx.call_name(expr) in TEMPDIR_FUNCTIONS:
         return TEMPDIR  # only a base: `os.path.join(tempfile.gettempdir(), "x")`
     if isinstance(expr, ast.Constant):
@@ -112,7 +113,7 @@ def fixed_path(ctx: FileContext, expr: ast.AST | None, depth: int = 0) -> str | 
 def _literal(ctx: FileContext, expr: ast.AST, depth: int) -> str | None:
     """A relative path part that is fixed too: a string literal or a name bound once to one."""
     if isinstance(expr, ast.Name):
-        expr = ctx.constant_value(expr.id)  # type: ignore[assignment]
+        expr = ctx.bindings.constant_value(expr.id)  # type: ignore[assignment]
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
     return fixed_path(ctx, expr, depth)
@@ -227,8 +228,8 @@ class SharedTmpPath(Rule):
             path = fixed_path(ctx, arg)
             if path in (None, TEMPDIR, "/") or path.startswith(HARMLESS_PREFIXES):
                 continue
-            if not ctx.expected_to_raise():
-                ctx.report(self, node, call=_short(ctx.source_segment(node.func)), path=path)
+            if not ctx.cleanup.expected_to_raise():
+                ctx.report(self, node, call=_short(ctx.lines.source_segment(node.func)), path=path)
             return
 
 

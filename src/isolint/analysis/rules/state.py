@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
-from isolint.context import FileContext, expr_key, last_parts, walk
-from isolint.rules.module_state import patched_targets
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key, last_parts, walk
+from isolint.analysis.rules.module_state import patched_targets
 
 if TYPE_CHECKING:
-    from isolint.rules.base import Rule
+    from isolint.analysis.rules.base import Rule
 
 #: Methods of a mapping that change it; those in KEYED_METHODS take the key first.
 MAPPING_METHODS = frozenset(
@@ -116,23 +117,23 @@ def state_writes(node: ast.AST, ctx: FileContext, kind: StateKind) -> list[State
         for target in targets:
             for sub in walk(target):
                 if isinstance(sub, ast.Subscript) and holds_state(sub.value):
-                    out.append(write(ctx.source_segment(sub.value), frozenset({expr_key(sub.slice)}), sub.value))
+                    out.append(write(ctx.lines.source_segment(sub.value), frozenset({expr_key(sub.slice)}), sub.value))
                 elif sub is target and holds_state(sub) and (
                     isinstance(node, ast.AugAssign) or isinstance(sub, ast.Attribute)
                 ):
                     # `os.environ = {...}` or `os.environ |= {...}` (binding an alias is no change)
                     keys = _dict_keys(node.value) if isinstance(node, ast.AugAssign) else None
-                    out.append(write(ctx.source_segment(sub), keys, sub))
+                    out.append(write(ctx.lines.source_segment(sub), keys, sub))
     elif isinstance(node, ast.Call):
         func = node.func
         if kind.functions and ctx.call_name_among(node, kind.function_words) in kind.functions:
             keys = frozenset({expr_key(node.args[0])}) if node.args else None
-            out.append(write(ctx.source_segment(func), keys))
+            out.append(write(ctx.lines.source_segment(func), keys))
         elif isinstance(func, ast.Attribute):
             if func.attr in kind.methods and holds_state(func.value):
-                out.append(write(ctx.source_segment(func), _method_keys(node, func.attr), func.value))
+                out.append(write(ctx.lines.source_segment(func), _method_keys(node, func.attr), func.value))
             elif func.attr in kind.bare_methods and not node.args and not node.keywords:
-                out.append(write(ctx.source_segment(func), None))
+                out.append(write(ctx.lines.source_segment(func), None))
     return out
 
 
@@ -174,7 +175,7 @@ def puts_back(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
         return False
     if not isinstance(value, ast.Name):
         return False
-    saved = ctx.constant_value(value.id)
+    saved = ctx.bindings.constant_value(value.id)
     return saved is not None and _reads_state(ctx, saved, kind)
 
 
@@ -220,7 +221,7 @@ def restores(node: ast.AST, write: StateWrite, ctx: FileContext, kind: StateKind
 
 def describe(ctx: FileContext, node: ast.AST, limit: int = 60) -> str:
     """The first line of ``node``'s source, shortened to ``limit`` characters."""
-    text = ctx.source_segment(node)
+    text = ctx.lines.source_segment(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -241,7 +242,7 @@ def report_unrestored(
     writes = state_writes(node, ctx, kind)
     if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
         return
-    if ctx.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
+    if ctx.cleanup.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node))
 
 

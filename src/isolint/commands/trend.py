@@ -19,12 +19,15 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from xml.sax.saxutils import escape
 
-from isolint.config import PYTEST_CONFIG_FILES, ConfigError, Settings, load_settings
+from isolint.config import PYTEST_CONFIG_FILES, ConfigError, Settings
 from isolint.model import ScanResult, Severity
 from isolint.wording import count
+
+if TYPE_CHECKING:
+    import argparse
 
 SEVERITIES = tuple(sorted(Severity, reverse=True))
 #: Files whose presence or content decides the configuration and rootdir.
@@ -164,9 +167,8 @@ def scan_commit(
     so that displayed paths and default ``testpaths`` behave as in a check); ``adjust`` applies
     the command line's options to each commit's settings.
     """
-    from isolint import discovery
-    from isolint.discovery import is_test_module
-    from isolint.parallel import scan_paths
+    from isolint.discovery import default_paths, is_test_module
+    from isolint.orchestration import discover_and_scan, load_settings
 
     names = tree_names(repo, sha)
     with tempfile.TemporaryDirectory(prefix="isolint-trend-") as tmp:
@@ -188,8 +190,8 @@ def scan_commit(
         _write(root, read_blobs(repo, sha, wanted))
         if paths and not present:
             return ScanResult.build([])
-        targets = scan_roots or discovery.default_paths(settings, work)
-        return scan_paths(targets, settings, work)
+        targets = scan_roots or default_paths(settings, work)
+        return discover_and_scan(targets, settings, work)
 
 
 def _exists(path: str, names: Sequence[str]) -> bool:
@@ -255,7 +257,7 @@ def _rows(points: Sequence[Point]) -> tuple[list[str], list[list[str]]]:
 
 
 def _legend(points: Sequence[Point]) -> list[tuple[str, str]]:
-    from isolint.rules import ALL_RULES
+    from isolint.analysis.rules import ALL_RULES
 
     names = {rule.code: rule.name for rule in ALL_RULES}
     return [(code, names.get(code, "")) for code in _codes(points)]
@@ -401,3 +403,27 @@ def relative_to_root(root: Path, path: str | os.PathLike[str], cwd: Path) -> str
     except ValueError:
         raise GitError(f"{path}: outside the repository {root}") from None
     return rel.as_posix() if rel.parts else "."
+
+
+# ------------------------------------------------------------------------------ the command
+def run_trend(args: argparse.Namespace) -> int:
+    from isolint.commands.common import _check_rule_keys, _csv, apply_overrides, write_output
+    from isolint.errors import EXIT_OK, UsageError
+
+    _check_rule_keys(_csv(args.select), "--select")
+    _check_rule_keys(_csv(args.ignore), "--ignore")
+    if args.last is not None and args.last < 1:
+        raise UsageError(f"--last: must be at least 1, not {args.last}")
+    cwd = Path.cwd().resolve()
+    try:
+        root = repo_root(cwd)
+        paths = [relative_to_root(root, p, cwd) for p in args.paths]
+        history = commits(root, args.rev_range, args.last or (None if args.rev_range else 10))
+        points = collect(root, history, paths, relative_to_root(root, ".", cwd),
+                         lambda settings: apply_overrides(args, settings))
+    except GitError as exc:
+        raise UsageError(str(exc)) from None
+    write_output(FORMATS[args.format](points), args.output)
+    if args.chart:
+        write_output(render_svg(points), args.chart)
+    return EXIT_OK

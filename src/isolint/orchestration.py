@@ -1,4 +1,6 @@
-"""Scanning many files: the result cache first, then what is left over worker processes.
+"""Scanning many files: which files, conftests first, the result cache, then what is left
+over worker processes. The engine below scans one file; this module decides which, where and
+in what order, and is the only one that calls it for many.
 
 The parent reads and hashes each file and looks its key up in the cache (a hit is not even
 parsed). The misses are scanned in this process when they are few, else in chunks by a pool
@@ -9,15 +11,21 @@ not depend on ``jobs`` or on which worker was faster.
 
 from __future__ import annotations
 
+import ast
 import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
+from isolint.analysis.context import ConftestFacts
+from isolint.analysis import rules as registry
 from isolint.cache import ResultCache, digest
 from isolint.config import Settings
-from isolint.discovery import SourceFile, discover
-from isolint.engine import ConftestCache, SourceError, conftests_first, read_bytes, scan_data
+from isolint.config import _suggest
+from isolint.config import load_settings as load_config
+from isolint.discovery import SourceFile, conftest_chain, default_paths, discover
+from isolint.engine import SourceError, conftest_facts, parse_data, parse_source, read_bytes, read_source, scan_tree
+from isolint.gc_pause import gc_paused
 from isolint.model import FileError, FileResult, ScanResult
 
 if TYPE_CHECKING:
@@ -69,6 +77,71 @@ class ConftestDigests:
         return tuple(h for p, h in self._chain(os.path.dirname(path)) if p != path)
 
 
+# ------------------------------------------------------------------------- conftests
+def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
+    """``files`` with the conftests first: scanned in this order, each conftest is parsed once
+    and its facts are ready for the test modules below it."""
+    return sorted(files, key=lambda f: (f.kind != "conftest", f.display))
+
+
+class ConftestCache:
+    """Conftest facts by absolute path, each conftest parsed at most once per scan."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._facts: dict[str, ConftestFacts | None] = {}
+        self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
+
+    def remember(self, path: str, tree: ast.Module) -> None:
+        self._facts[path] = conftest_facts(tree, path, self.settings)
+
+    def get(self, path: str) -> ConftestFacts | None:
+        if path not in self._facts:
+            try:
+                tree = parse_source(read_source(path), path)
+            except SourceError:
+                self._facts[path] = None
+            else:
+                self.remember(path, tree)
+        return self._facts[path]
+
+    def for_file(self, path: str) -> tuple[ConftestFacts, ...]:
+        # Memoised per directory, except for a conftest itself (its chain may include itself).
+        directory = None if os.path.basename(path) == "conftest.py" else os.path.dirname(path)
+        if directory is not None and directory in self._chains:
+            return self._chains[directory]
+        rootdir = Path(self.settings.pytest.rootdir)
+        chain = conftest_chain(Path(path), rootdir)
+        facts = tuple(f for f in (self.get(str(p)) for p in chain) if f is not None)
+        if directory is not None:
+            self._chains[directory] = facts
+        return facts
+
+
+def scan_data(
+    source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
+) -> FileResult:
+    """Scan the content ``data`` already read from ``source``."""
+    # A syntax tree holds no reference cycles and is freed as soon as the file is scanned,
+    # yet building it triggers the cyclic collector again and again.
+    with gc_paused():
+        return _scan_data(source, data, settings, conftests)
+
+
+def _scan_data(
+    source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
+) -> FileResult:
+    try:
+        text, tree = parse_data(data, source.display)
+    except SourceError as exc:
+        return FileResult(source.display, (), (FileError(source.display, str(exc)),))
+    if source.kind == "conftest":
+        conftests.remember(source.path, tree)
+    facts = conftests.for_file(source.path)
+    return scan_tree(tree, text, source.display, settings, source.kind, facts)
+
+
+# --------------------------------------------------------------------------- processes
 class _Scanner:
     """Scans files; one per process."""
 
@@ -115,7 +188,44 @@ def _scan_in_worker(
     return _worker.scan_chunk(chunk)
 
 
+def rule_key_problem(key: str) -> str | None:
+    """Why ``key`` names no rule of the registry (``unknown rule 'x'`` with a suggestion), or
+    None when it does; every key passes while the registry is empty."""
+    rules = registry.ALL_RULES  # looked up now: a test may replace the registry
+    if not rules or registry.rule_by_key(key) is not None:
+        return None
+    known = [rule.name for rule in rules] + [rule.code for rule in rules]
+    return f"unknown rule {key!r}{_suggest(key, known)}"
+
+
+def load_settings(
+    paths: list[Path] | None = None,
+    cwd: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+) -> Settings:
+    """The configuration that applies to ``paths`` (:func:`isolint.config.load_settings`),
+    with its rule names and codes checked against the rule registry."""
+    return load_config(paths, cwd, config_file=config_file, isolated=isolated,
+                       rule_key_problem=rule_key_problem)
+
+
 def scan_paths(
+    paths: Iterable[str | os.PathLike[str]] = (),
+    settings: Settings | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> ScanResult:
+    """Scan files and directories the way ``isolint check`` does; returns the whole result."""
+    cwd_path = Path(cwd or Path.cwd()).resolve()
+    path_list = [Path(p) for p in paths]
+    settings = settings or load_settings(path_list or None, cwd_path)
+    if not path_list:
+        path_list = default_paths(settings, cwd_path)
+    return discover_and_scan(path_list, settings, cwd_path)
+
+
+def discover_and_scan(
     paths: list[Path],
     settings: Settings,
     cwd: Path,

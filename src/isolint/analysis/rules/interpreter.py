@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import FileContext
+from isolint.analysis.context import FileContext
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.state import (
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.state import (
     LIST_METHODS,
     MAPPING_METHODS,
     StateKind,

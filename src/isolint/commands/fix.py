@@ -1,7 +1,7 @@
 """``isolint check --fix / --diff``: the command-line side of the fixes (output and exit code).
 
-``cli.run_check`` hands over here only when ``--fix`` or ``--diff`` is given, so LibCST is
-imported only then.
+``commands.check.run_check`` hands over here only when ``--fix`` or ``--diff`` is given, so
+LibCST is imported only then.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def fix_options(args: argparse.Namespace, settings):
     template = args.xdist_group_name or settings.xdist_group_name
     problem = group_name_template_problem(template)
     if problem:
-        from isolint.cli import UsageError
+        from isolint.errors import UsageError
 
         raise UsageError(f"--xdist-group-name: {problem}")
     return FixOptions(unsafe=bool(args.unsafe_fixes), xdist_group_name=template)
@@ -34,15 +34,16 @@ def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) 
 
 def run_fix(args: argparse.Namespace, settings) -> int:
     """Fix (or with ``--diff`` only show) what ``args.paths`` names; the exit code."""
-    from isolint import discovery
-    from isolint.cli import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code, render_check,
-                             report_errors, write_output)
+    from isolint.commands.check import render_check
+    from isolint.commands.common import report_errors, write_output
+    from isolint.discovery import default_paths, discover
+    from isolint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code
     from isolint.fixes.apply import fix_files
 
     options = fix_options(args, settings)
     cwd = Path.cwd()
-    paths = [Path(p) for p in args.paths] or discovery.default_paths(settings, cwd)
-    files, errors = discovery.discover(paths, settings, cwd)
+    paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
+    files, errors = discover(paths, settings, cwd)
     fixes = fix_files(files, settings, options, write=not args.diff)
     results = [f.result for f in fixes] + [FileResult(e.path, (), (e,)) for e in errors]
     result = ScanResult.build(results)

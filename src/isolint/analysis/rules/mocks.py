@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from isolint.context import TEARDOWN_METHODS, FileContext, expr_key, walk
+from isolint.analysis.context import FileContext
+from isolint.analysis.pytest_view import TEARDOWN_METHODS
+from isolint.analysis.tree import expr_key, walk
 from isolint.model import FixSafety, Severity
-from isolint.rules.base import Rule
-from isolint.rules.mock_api import (
+from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.mock_api import (
     PATCHERS,
     STOPALL,
     assigned_patcher,
@@ -107,7 +109,7 @@ class MissingTeardownMethod(Rule):
         return may_make_mocks(ctx)  # else `_mock_source` finds nothing
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
-        if not ctx.is_test_class(node):
+        if not ctx.pytest.is_test_class(node):
             return
         what = self._mock_source(node, ctx)
         if what and not self._collects_on_teardown(node, ctx):
@@ -116,16 +118,16 @@ class MissingTeardownMethod(Rule):
     def _mock_source(self, cls: ast.ClassDef, ctx: FileContext) -> str:
         """What in the class creates mocks, e.g. "`MagicMock()` at line 12", or ""."""
         importable = may_create_mocks(ctx)  # else no method needs a walk
-        for method in ctx.class_methods(cls):
+        for method in ctx.pytest.class_methods(cls):
             if requests_mocker(method):
                 return f"the `mocker` fixture at line {method.lineno}"
             for node in walk(method) if importable else ():
                 if creates_mock(ctx, node):
-                    callee = ctx.source_segment(node.func)  # type: ignore[attr-defined]
+                    callee = ctx.lines.source_segment(node.func)  # type: ignore[attr-defined]
                     return f"`{callee}()` at line {node.lineno}"
         for deco in cls.decorator_list:
             if creates_mock(ctx, deco):
-                return f"`{ctx.source_segment(deco.func)}` at line {deco.lineno}"  # type: ignore[attr-defined]
+                return f"`{ctx.lines.source_segment(deco.func)}` at line {deco.lineno}"  # type: ignore[attr-defined]
         return ""
 
     def _collects_on_teardown(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
@@ -133,17 +135,17 @@ class MissingTeardownMethod(Rule):
             return True
         if not _may_call_gc_collect(ctx):
             return False  # no need to gather the class's teardown code
-        methods = {m.name: m for m in ctx.class_methods(cls)}
+        methods = {m.name: m for m in ctx.pytest.class_methods(cls)}
         roots: list[ast.AST] = []
         for name in TEARDOWN_METHODS & methods.keys():
             roots.extend(_self_call_closure(methods[name], methods))
         for method in methods.values():
-            roots.extend(ctx.registered_cleanups(method))
-        for scope in [cls, *ctx.base_classes(cls)]:
-            for fixture in ctx.autouse_fixtures(scope.body):
-                roots.extend(ctx.after_yield(fixture))
-        for fixture in ctx.autouse_fixtures(ctx.tree.body):
-            roots.extend(ctx.after_yield(fixture))
+            roots.extend(ctx.cleanup.registered_cleanups(method))
+        for scope in [cls, *ctx.pytest.base_classes(cls)]:
+            for fixture in ctx.pytest.autouse_fixtures(scope.body):
+                roots.extend(ctx.cleanup.after_yield(fixture))
+        for fixture in ctx.pytest.autouse_fixtures(ctx.tree.body):
+            roots.extend(ctx.cleanup.after_yield(fixture))
         return _calls_gc_collect(ctx, roots)
 
 
@@ -234,13 +236,13 @@ class PatchWithoutContext(Rule):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "start" and not node.args):
             return
-        if ctx.expected_to_raise():
+        if ctx.cleanup.expected_to_raise():
             return
         target = func.value
         if patcher_kind(ctx, target):
             # `patch(...).start()`: nothing but `patch.stopall()` can stop it.
-            if not ctx.restored(lambda n: ctx.call_name(n) == STOPALL):
-                ctx.report(self, node, patcher=ctx.source_segment(target))
+            if not ctx.cleanup.restored(lambda n: ctx.call_name(n) == STOPALL):
+                ctx.report(self, node, patcher=ctx.lines.source_segment(target))
             return
         if not isinstance(target, (ast.Name, ast.Attribute)) or not self._is_patcher(target, ctx):
             return
@@ -257,8 +259,8 @@ class PatchWithoutContext(Rule):
                 and expr_key(n.func.value) == wanted
             )
 
-        if not ctx.restored(stops):
-            ctx.report(self, node, patcher=ctx.source_segment(target))
+        if not ctx.cleanup.restored(stops):
+            ctx.report(self, node, patcher=ctx.lines.source_segment(target))
 
     def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
         """Whether ``target`` (a name or ``self.attr``) is assigned a patcher in its scope."""

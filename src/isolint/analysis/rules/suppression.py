@@ -7,7 +7,7 @@ They read comments, not the syntax tree: the engine reports them from the parsed
 from __future__ import annotations
 
 from isolint.model import Severity
-from isolint.rules.base import Rule
+from isolint.analysis.rules.base import Rule
 
 
 class InvalidSuppression(Rule):

@@ -1,0 +1,147 @@
+"""Bindings and constants: which names a function binds locally or declares global, what
+the module binds each name to, and the value of a name bound exactly once."""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+
+from isolint.analysis.names import statements
+from isolint.analysis.tree import enclosing_function, stored_names, walk_own
+
+
+class Bindings:
+    """Binding questions about the module ``tree`` and the node on top of ``stack``."""
+
+    def __init__(self, tree: ast.Module, source: str, stack: list[ast.AST]) -> None:
+        self.tree = tree
+        self.source = source
+        self.stack = stack
+        self._memo: dict[tuple[str, int], object] = {}
+
+    def binds_locally(self, name: str) -> bool:
+        """Whether ``name`` is a parameter or a local variable of a function (or lambda) that
+        encloses the current node, rather than the module-level (or imported) name."""
+        for node in reversed(self.stack[:-1]):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                if name in self._local_names(node):
+                    return True
+                if name in self._global_names(node):
+                    return False
+        return False
+
+    def _local_names(self, func: ast.AST) -> frozenset[str]:
+        key = ("locals", id(func))
+        if key not in self._memo:
+            args = func.args  # type: ignore[attr-defined]
+            names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+            names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+            if not isinstance(func, ast.Lambda):
+                for node in walk_own(func):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                        names.add(node.id)
+                    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        names.add(node.name)
+                    elif isinstance(node, ast.ExceptHandler) and node.name:
+                        names.add(node.name)
+                names -= self._global_names(func)
+            self._memo[key] = frozenset(names)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _global_names(self, func: ast.AST) -> frozenset[str]:
+        key = ("globals", id(func))
+        if key not in self._memo:
+            names: set[str] = set()
+            # No `global` statement anywhere without the keyword in the text: skip the walk.
+            if not isinstance(func, ast.Lambda) and self._may_declare_global:
+                for node in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
+                    if isinstance(node, ast.Global):
+                        names.update(node.names)
+            self._memo[key] = frozenset(names)
+        return self._memo[key]  # type: ignore[return-value]
+
+    @cached_property
+    def _may_declare_global(self) -> bool:
+        """No ``global`` statement anywhere without the keyword in the text (a source-less
+        context, as in some tests, is walked)."""
+        return not self.source or "global" in self.source
+
+    def declares_global(self, name: str) -> bool:
+        """Whether the innermost enclosing function declares ``global name``."""
+        if not self._may_declare_global:
+            return False
+        func = enclosing_function(self.stack)
+        return func is not None and name in self._global_names(func)
+
+    @cached_property
+    def module_bindings(self) -> dict[str, list[ast.expr | None]]:
+        """What each name bound at module level (class and function bodies excluded) is bound
+        to: the value of ``name = value`` / ``name: T = value``; None for any other binding
+        (an import, a ``def``, a loop target, tuple unpacking, ``+=``...)."""
+        out: dict[str, list[ast.expr | None]] = {}
+        for stmt in statements(self.tree.body, nested_scopes=False):
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        out.setdefault(target.id, []).append(stmt.value)
+                    else:
+                        for name in stored_names(target):
+                            out.setdefault(name, []).append(None)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.setdefault(stmt.name, []).append(None)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    out.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
+            else:
+                stores = [getattr(stmt, "target", None)]
+                stores += [item.optional_vars for item in getattr(stmt, "items", ())]
+                for store in stores:
+                    for name in stored_names(store):
+                        out.setdefault(name, []).append(None)
+        return out
+
+    @cached_property
+    def module_imports(self) -> frozenset[str]:
+        """Names bound to a module object by ``import x`` / ``import x.y`` / ``import x as y``."""
+        return frozenset(
+            alias.asname or alias.name.split(".")[0]
+            for stmt in statements(self.tree.body)
+            if isinstance(stmt, ast.Import)
+            for alias in stmt.names
+        )
+
+    def constant_value(self, name: str) -> ast.expr | None:
+        """What ``name`` holds at the current node when it is bound exactly once, by ``name =
+        value``: in the innermost enclosing function if it binds ``name`` there (a parameter
+        or a loop variable is not a constant), else at module level."""
+        func = enclosing_function(self.stack)
+        if func is not None and name in self._local_names(func):
+            return self._function_constants(func).get(name)
+        if self.binds_locally(name):
+            return None
+        return self.module_constant(name)
+
+    def _function_constants(self, func: ast.AST) -> dict[str, ast.expr]:
+        """The names ``func`` itself binds exactly once, by ``name = value`` (one target, and
+        no other store or ``del`` of the name): their values. One walk per function."""
+        key = ("constants", id(func))
+        if key not in self._memo:
+            values: dict[str, list[ast.expr]] = {}
+            stores: dict[str, int] = {}
+            for n in walk_own(func):
+                if isinstance(n, ast.Assign):
+                    if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                        values.setdefault(n.targets[0].id, []).append(n.value)
+                elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                    stores[n.id] = stores.get(n.id, 0) + 1
+            self._memo[key] = {
+                name: found[0] for name, found in values.items()
+                if len(found) == 1 and stores.get(name) == 1
+            }
+        return self._memo[key]  # type: ignore[return-value]
+
+    def module_constant(self, name: str) -> ast.expr | None:
+        """The value of ``name`` when the module binds it exactly once, by ``name = value``."""
+        values = self.module_bindings.get(name, [])
+        return values[0] if len(values) == 1 else None

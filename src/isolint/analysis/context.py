@@ -1,0 +1,167 @@
+"""FileContext: what a rule may ask about the file being scanned.
+
+The context resolves names (its import table) and knows where the walk is (the ancestors of
+the node being visited); for everything else it composes one facet per job, and a rule asks
+the facet it needs:
+
+* ``ctx.pytest`` (:class:`PytestView`): test classes and functions, fixtures, teardowns;
+* ``ctx.cleanup`` (:class:`CleanupAnalysis`): which code is guaranteed to undo a change;
+* ``ctx.bindings`` (:class:`Bindings`): local and global bindings, constants;
+* ``ctx.lines`` (:class:`SourceLines`): source lines and segments, as findings quote them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from isolint.analysis.bindings import Bindings
+from isolint.analysis.cleanup import CleanupAnalysis
+from isolint.analysis.names import ImportTable
+from isolint.analysis.pytest_view import PytestView
+from isolint.analysis.source_lines import SourceLines
+from isolint.analysis.tree import FunctionNode, enclosing, enclosing_function
+from isolint.config import Settings
+from isolint.model import Finding, Severity
+
+
+class ReportedRule(Protocol):
+    """What :meth:`FileContext.report` reads of a rule (:class:`isolint.analysis.rules.base.Rule`
+    has it; the context does not import the rules)."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class ConftestFacts:
+    """What a ``conftest.py`` contributes to the files below it."""
+
+    path: str
+    #: An autouse fixture calls ``gc.collect()`` after its ``yield``.
+    autouse_gc_collect: bool = False
+
+
+@dataclass
+class FileContext:
+    """Everything a rule may ask about the file under scan. One per file."""
+
+    path: str
+    source: str
+    tree: ast.Module
+    settings: Settings = field(default_factory=Settings)
+    #: "test" (a test module), "conftest" or "other".
+    kind: str = "test"
+    conftests: tuple[ConftestFacts, ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+    #: Ancestors of the node being visited, outermost first (maintained by the engine).
+    stack: list[ast.AST] = field(default_factory=list)
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.imports = ImportTable(self.tree)
+        # Facets hold what they need, never the context: no reference cycle keeps a tree alive.
+        self.pytest = PytestView(self.tree, self.settings, self.kind, self.imports)
+        self.cleanup = CleanupAnalysis(self.stack, self.pytest, self.imports)
+        self.bindings = Bindings(self.tree, self.source, self.stack)
+        self.lines = SourceLines(self.source)
+
+    # ----------------------------------------------------------------- names
+    def qualified_name(self, node: ast.AST | None) -> str | None:
+        """``"os.environ"`` for ``os.environ``, ``environ`` (imported) or an alias of it."""
+        if node is None:
+            return None
+        return self.imports.resolve(node)
+
+    def call_name(self, node: ast.AST) -> str | None:
+        """The qualified name of the function a call calls (None for non-calls)."""
+        return self.qualified_name(node.func) if isinstance(node, ast.Call) else None
+
+    def callee_word(self, node: ast.Call) -> str | None:
+        """The last dotted part the callee of ``node`` may resolve to, or the name of the method
+        it calls: ``x.attr`` -> ``attr``; a bare name -> the last part of what an import or
+        alias binds it to, else the name itself (a builtin); None for other callees."""
+        func = node.func
+        kind = type(func)
+        if kind is ast.Attribute:
+            return func.attr  # type: ignore[union-attr]
+        if kind is ast.Name:
+            name = func.id  # type: ignore[union-attr]
+            return self.imports.tails.get(name, name)
+        return None
+
+    def may_call(self, node: ast.Call, words: frozenset[str]) -> bool:
+        """Whether the callee of ``node`` may resolve to a name ending with one of ``words``
+        (see :func:`last_parts`), or be a method of that name (see :meth:`callee_word`)."""
+        return self.callee_word(node) in words
+
+    def call_name_among(self, node: ast.Call, words: frozenset[str]) -> str | None:
+        """:meth:`call_name` of ``node`` when :meth:`may_call` says it may end with one of
+        ``words``, else None without resolving."""
+        return self.imports.resolve(node.func) if self.may_call(node, words) else None
+
+    def report(self, rule: ReportedRule, node: ast.AST, **fields: object) -> None:
+        """Record a finding of ``rule`` at ``node`` (a class: at its ``class`` keyword)."""
+        lineno = getattr(node, "lineno", 1)
+        col = self.lines.column(lineno, getattr(node, "col_offset", 0))
+        severity = self.severity_overrides.get(rule.name, rule.severity)
+        self.findings.append(
+            Finding(
+                path=self.path,
+                line=lineno,
+                col=col,
+                code=rule.code,
+                name=rule.name,
+                severity=severity,
+                message=rule.message.format(**fields),
+                fix=rule.fix.format(**fields) if rule.fix else "",
+                scope=self.scope_name(),
+                snippet=self.lines.line_text(lineno).strip(),
+                end_line=getattr(node, "end_lineno", None) or lineno,
+                end_col=(getattr(node, "end_col_offset", None) or 0) + 1,
+            )
+        )
+
+    def scope_name(self) -> str:
+        """Dotted names of the classes and functions enclosing the current node."""
+        return ".".join(
+            n.name for n in self.stack if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+
+    @property
+    def is_test_module(self) -> bool:
+        return self.kind == "test"
+
+    def enclosing(self, *types: type) -> ast.AST | None:
+        """The innermost ancestor of one of ``types`` (excluding the current node)."""
+        return enclosing(self.stack, *types)
+
+    def enclosing_function(self) -> FunctionNode | None:
+        return enclosing_function(self.stack)
+
+    def enclosing_class(self) -> ast.ClassDef | None:
+        """The class whose method (or body) the current node is in."""
+        return self.enclosing(ast.ClassDef)  # type: ignore[return-value]
+
+    def configures_session(self) -> bool:
+        """Whether the current node configures the whole session on purpose: the module level
+        of a ``conftest.py`` (or other non-test module), or a ``pytest_*`` hook in one."""
+        if self.kind == "test":
+            return False
+        functions = [
+            n for n in self.stack[:-1]
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        ]
+        return not functions or any(getattr(n, "name", "").startswith("pytest_") for n in functions)
+
+    def method_class(self, func: ast.AST) -> ast.ClassDef | None:
+        """The class ``func`` is directly defined in, if any (from the current stack)."""
+        if func not in self.stack:
+            return None
+        index = self.stack.index(func)
+        parent = self.stack[index - 1] if index else None
+        return parent if isinstance(parent, ast.ClassDef) else None

@@ -1,0 +1,192 @@
+"""pytest's view of one file: test classes and functions by pytest's own rules (its
+``python_classes`` / ``python_functions``, a ``TestCase`` base, no ``__init__``), fixtures and
+their scope and autouse, teardown methods, in-module base classes."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from functools import cached_property
+from typing import Iterable
+
+from isolint.analysis.names import ImportTable
+from isolint.analysis.tree import FunctionNode
+from isolint.config import Settings
+
+#: Methods pytest or unittest run after each test (or class, or module) whatever happened.
+TEARDOWN_METHODS = frozenset(
+    {"teardown_method", "teardown", "tearDown", "teardown_class", "tearDownClass",
+     "asyncTearDown"}
+)
+TEARDOWN_FUNCTIONS = frozenset({"teardown_module", "tearDownModule", "teardown_function",
+                                "teardown"})
+SETUP_METHODS = frozenset(
+    {"setup_method", "setup", "setUp", "setup_class", "setUpClass", "asyncSetUp"}
+)
+
+FIXTURE_DECORATORS = frozenset(
+    {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
+)
+UNITTEST_BASES = frozenset(
+    {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
+     "twisted.trial.unittest.TestCase", "django.test.TestCase", "django.test.SimpleTestCase",
+     "django.test.TransactionTestCase", "django.test.LiveServerTestCase"}
+)
+
+
+class PytestView:
+    """What pytest makes of the module ``tree``: one per file, shared by the rules."""
+
+    def __init__(self, tree: ast.Module, settings: Settings, kind: str, imports: ImportTable) -> None:
+        self.tree = tree
+        self.settings = settings
+        self.kind = kind
+        self.imports = imports
+        self._memo: dict[tuple[str, int], object] = {}
+
+    def qualified_name(self, node: ast.AST | None) -> str | None:
+        return None if node is None else self.imports.resolve(node)
+
+    @property
+    def is_test_module(self) -> bool:
+        return self.kind == "test"
+
+    @cached_property
+    def module_classes(self) -> dict[str, ast.ClassDef]:
+        return {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+
+    @cached_property
+    def module_functions(self) -> dict[str, FunctionNode]:
+        return {
+            n.name: n
+            for n in self.tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    def base_classes(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """Bases of ``cls`` defined in this module, transitively, nearest first."""
+        seen: list[ast.ClassDef] = []
+        pending = list(cls.bases)
+        while pending:
+            base = pending.pop(0)
+            if isinstance(base, ast.Name) and base.id in self.module_classes:
+                found = self.module_classes[base.id]
+                if found is not cls and found not in seen:
+                    seen.append(found)
+                    pending.extend(found.bases)
+        return seen
+
+    def unresolved_bases(self, cls: ast.ClassDef) -> list[str]:
+        """Bases of ``cls`` (and of its in-module bases) defined elsewhere, as written."""
+        out = []
+        for klass in [cls, *self.base_classes(cls)]:
+            for base in klass.bases:
+                if isinstance(base, ast.Name) and base.id in self.module_classes:
+                    continue
+                qualified = self.qualified_name(base)
+                if qualified in ("object", "typing.Generic"):
+                    continue
+                out.append(qualified or ast.unparse(base))
+        return out
+
+    def is_unittest_class(self, cls: ast.ClassDef) -> bool:
+        for klass in [cls, *self.base_classes(cls)]:
+            for base in klass.bases:
+                qualified = self.qualified_name(base) or ""
+                if qualified in UNITTEST_BASES or qualified.endswith("TestCase"):
+                    return True
+                if isinstance(base, ast.Name) and base.id.endswith("TestCase"):
+                    return True
+        return False
+
+    def _matches(self, name: str, patterns: Iterable[str]) -> bool:
+        for pattern in patterns:
+            if any(ch in pattern for ch in "*?["):
+                if fnmatch.fnmatch(name, pattern):
+                    return True
+            elif name.startswith(pattern):
+                return True
+        return False
+
+    def is_test_function_name(self, name: str) -> bool:
+        return self._matches(name, self.settings.pytest.python_functions)
+
+    def is_test_class(self, cls: ast.ClassDef) -> bool:
+        """Whether pytest collects ``cls`` as a test class from this module."""
+        if not self.is_test_module:
+            return False
+        key = ("test_class", id(cls))
+        if key not in self._memo:
+            self._memo[key] = self._is_test_class(cls)
+        return bool(self._memo[key])
+
+    def _is_test_class(self, cls: ast.ClassDef) -> bool:
+        if self.is_unittest_class(cls):
+            return True
+        if not self._matches(cls.name, self.settings.pytest.python_classes):
+            return False
+        # pytest refuses to collect classes with an __init__ (or __new__).
+        return not any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in ("__init__", "__new__")
+            for n in cls.body
+        )
+
+    def has_tests(self, cls: ast.ClassDef) -> bool:
+        """Whether ``cls`` or one of its in-module bases defines a test method."""
+        return any(self.is_test_function_name(m.name) for m in self.class_methods(cls))
+
+    def decorator_names(self, node: ast.AST) -> list[str]:
+        """Qualified names of a def's or class's decorators (calls resolved to their callee)."""
+        names = []
+        for deco in getattr(node, "decorator_list", ()):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            names.append(self.qualified_name(target) or "")
+        return names
+
+    def fixture_decorator(self, func: ast.AST) -> ast.expr | None:
+        for deco in getattr(func, "decorator_list", ()):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if self.qualified_name(target) in FIXTURE_DECORATORS:
+                return deco
+        return None
+
+    def is_fixture(self, func: ast.AST) -> bool:
+        return self.fixture_decorator(func) is not None
+
+    def is_autouse_fixture(self, func: ast.AST) -> bool:
+        deco = self.fixture_decorator(func)
+        if not isinstance(deco, ast.Call):
+            return False
+        return any(
+            kw.arg == "autouse" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            for kw in deco.keywords
+        )
+
+    def fixture_scope(self, func: ast.AST) -> str:
+        deco = self.fixture_decorator(func)
+        if isinstance(deco, ast.Call):
+            for kw in deco.keywords:
+                if kw.arg == "scope" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+        return "function"
+
+    def class_methods(self, cls: ast.ClassDef, inherited: bool = True) -> list[FunctionNode]:
+        """Methods of ``cls``, then of its in-module bases (an override hides the base's)."""
+        seen: set[str] = set()
+        out: list[FunctionNode] = []
+        for klass in [cls, *(self.base_classes(cls) if inherited else [])]:
+            for stmt in klass.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name not in seen:
+                    seen.add(stmt.name)
+                    out.append(stmt)
+        return out
+
+    def teardown_methods(self, cls: ast.ClassDef) -> list[FunctionNode]:
+        return [m for m in self.class_methods(cls) if m.name in TEARDOWN_METHODS]
+
+    def autouse_fixtures(self, scope_body: list[ast.stmt]) -> list[FunctionNode]:
+        return [
+            n
+            for n in scope_body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.is_autouse_fixture(n)
+        ]
