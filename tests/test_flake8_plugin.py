@@ -83,7 +83,7 @@ def test_plugin_module_imports_no_scanner():
     code = ("import sys, isolint.flake8_plugin; "
             "print(sorted(m for m in sys.modules if m.startswith('isolint')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['isolint', 'isolint.flake8_plugin']"
+    assert out.strip() == "['isolint', 'isolint._version', 'isolint.flake8_plugin']"
 
 
 @needs_flake8

@@ -346,10 +346,16 @@ def scan_tree(
     return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
 
 
+def _canonical_name(key: str) -> str | None:
+    """The name of the rule ``key`` (a name, a code, an old name) names, or None."""
+    rule = rule_by_key(key)
+    return rule.name if rule is not None else None
+
+
 def _suppressed(ctx: FileContext, enabled: set[type[Rule]], comment_rules: list[type[Rule]]) -> list:
     """The context's findings minus the suppressed ones, plus the findings about the
     suppression comments (``invalid_suppression``, ``unused_suppression``) when enabled."""
-    suppressions = parse_suppressions(ctx.source)
+    suppressions = parse_suppressions(ctx.source, _canonical_name)
     if not suppressions:
         return ctx.findings
     lines = ctx.source.splitlines()

@@ -16,7 +16,7 @@ import ast
 import os
 from typing import Any, Iterator
 
-from isolint import __version__
+from isolint._version import __version__
 
 
 class Plugin:

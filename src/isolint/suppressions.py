@@ -63,22 +63,14 @@ class Suppression:
 Lookup = Callable[[str], "str | None"]
 
 
-def _default_lookup(key: str) -> str | None:
-    from isolint.analysis.rules import rule_by_key
-
-    rule = rule_by_key(key)
-    return rule.name if rule is not None else None
-
-
-def parse_suppressions(source: str, lookup: Lookup | None = None) -> dict[int, tuple[Suppression, ...]]:
+def parse_suppressions(source: str, lookup: Lookup) -> dict[int, tuple[Suppression, ...]]:
     """Suppressions by line number. Cheap when the file has none.
 
-    ``lookup`` maps a key (rule name or code) to the canonical rule name, or None; by default
-    the rule registry's lookup.
+    ``lookup`` maps a key (rule name or code) to the canonical rule name, or None: the rule
+    registry's lookup, which the engine passes (this module knows no rule).
     """
     if not _CHEAP.search(source):
         return {}
-    lookup = lookup or _default_lookup
     found: dict[int, tuple[Suppression, ...]] = {}
     for line, col, comment in comments(source):
         if _CHEAP.search(comment):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from isolint.commands.common import (
     load_settings_for,
+    render_check,
     report_errors,
     scan_paths_for,
     write_output,
@@ -45,22 +46,6 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"isolint: {count(hidden, 'known finding')} in the baseline {args.baseline} "
                   f"{'was' if hidden == 1 else 'were'} not reported", file=sys.stderr)
     return exit_code(result, settings.fail_on, args.exit_zero)
-
-
-def render_check(result, args: argparse.Namespace) -> str:
-    """The check's output: per-rule counts (``--statistics``), or the chosen format (default:
-    ``full`` on a terminal, else ``concise``); ``--quiet`` drops the summary line."""
-    from isolint.progress import is_terminal
-    from isolint.reporters import renderer
-    from isolint.reporters.text import statistics
-
-    if args.statistics:
-        return statistics(result)
-    fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
-    text = renderer(fmt)(result)
-    if args.quiet and fmt in ("concise", "full", "text"):
-        text = text[: text.rstrip("\n").rfind("\n") + 1]  # the summary is the last line
-    return text
 
 
 def warn_if_no_test_files(result, args: argparse.Namespace, settings) -> None:

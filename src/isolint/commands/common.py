@@ -99,6 +99,22 @@ def scan_paths_for(args: argparse.Namespace, settings):
     return discover_and_scan(paths, settings, cwd, jobs=jobs, cache=cache, progress_for=progress_for)
 
 
+def render_check(result, args: argparse.Namespace) -> str:
+    """The check's output: per-rule counts (``--statistics``), or the chosen format (default:
+    ``full`` on a terminal, else ``concise``); ``--quiet`` drops the summary line."""
+    from isolint.progress import is_terminal
+    from isolint.reporters import renderer
+    from isolint.reporters.text import statistics
+
+    if args.statistics:
+        return statistics(result)
+    fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
+    text = renderer(fmt)(result)
+    if args.quiet and fmt in ("concise", "full", "text"):
+        text = text[: text.rstrip("\n").rfind("\n") + 1]  # the summary is the last line
+    return text
+
+
 def write_output(text: str, output: str | None) -> None:
     if output:
         from isolint.atomic import write_atomic

@@ -34,8 +34,7 @@ def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) 
 
 def run_fix(args: argparse.Namespace, settings) -> int:
     """Fix (or with ``--diff`` only show) what ``args.paths`` names; the exit code."""
-    from isolint.commands.check import render_check
-    from isolint.commands.common import report_errors, write_output
+    from isolint.commands.common import render_check, report_errors, write_output
     from isolint.discovery import default_paths, discover
     from isolint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code
     from isolint.fixes.apply import fix_files
