@@ -99,6 +99,10 @@ def scan_paths_for(args: argparse.Namespace, settings):
     return discover_and_scan(paths, settings, cwd, jobs=jobs, cache=cache, progress_for=progress_for)
 
 
+#: The formats for people, whose summary ``--quiet`` leaves out.
+TERMINAL_FORMATS = ("concise", "full", "text")
+
+
 def render_check(result, args: argparse.Namespace) -> str:
     """The check's output: per-rule counts (``--statistics``), or the chosen format (default:
     ``full`` on a terminal, else ``concise``); ``--quiet`` drops the summary line."""
@@ -109,10 +113,9 @@ def render_check(result, args: argparse.Namespace) -> str:
     if args.statistics:
         return statistics(result)
     fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
-    text = renderer(fmt)(result)
-    if args.quiet and fmt in ("concise", "full", "text"):
-        text = text[: text.rstrip("\n").rfind("\n") + 1]  # the summary is the last line
-    return text
+    if args.quiet and fmt in TERMINAL_FORMATS:
+        return renderer(fmt)(result, summary=False)  # type: ignore[call-arg]
+    return renderer(fmt)(result)
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -58,7 +58,8 @@ def run_fix(args: argparse.Namespace, settings) -> int:
         return EXIT_FINDINGS if changed else EXIT_OK
     write_output(render_check(result, args), args.output)
     to_stdout = args.format in (None, "concise", "full", "text") and not args.output
-    print(line, file=sys.stdout if to_stdout else sys.stderr)
+    if not args.quiet:
+        print(line, file=sys.stdout if to_stdout else sys.stderr)
     report_errors(result)
     return exit_code(result, settings.fail_on, args.exit_zero)
 

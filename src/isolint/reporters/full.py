@@ -7,9 +7,10 @@ from isolint.model import Finding, ScanResult
 from isolint.reporters.text import finding_line, summary_line
 
 
-def render(result: ScanResult) -> str:
-    blocks = [_block(f) for f in result.findings]
-    return "".join(blocks) + summary_line(result) + "\n"
+def render(result: ScanResult, summary: bool = True) -> str:
+    """Each finding's block, then (unless ``summary`` is false: ``--quiet``) the summary line."""
+    blocks = "".join(_block(f) for f in result.findings)
+    return blocks + (summary_line(result) + "\n" if summary else "")
 
 
 def _block(finding: Finding) -> str:

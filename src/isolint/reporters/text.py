@@ -7,10 +7,12 @@ from isolint.model import Finding, ScanResult
 from isolint.wording import noun as _plural
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, summary: bool = True) -> str:
+    """The findings, then (unless ``summary`` is false: ``--quiet``) the summary line."""
     lines = [finding_line(f) for f in result.findings]
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(result))
+    return "".join(line + "\n" for line in lines)
 
 
 def finding_line(f: Finding) -> str:
