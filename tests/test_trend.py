@@ -168,3 +168,13 @@ def test_chart_axes_commit_labels_and_legend(repo: Path) -> None:
 def test_bad_range(repo: Path, capsys) -> None:
     assert main(["trend", "nosuchbranch..HEAD"]) == 2
     assert "isolint: error: git log" in capsys.readouterr().err
+
+
+def test_files_not_scanned_counted_with_the_right_noun() -> None:
+    def point(errors: int) -> trend.Point:
+        commit = trend.Commit("a" * 40, "a" * 7, "2025-01-01", "subject")
+        return trend.Point(commit, 2, 0, {"CRITICAL": 0, "HIGH": 0, "MEDIUM": 0, "LOW": 0}, {},
+                           errors=errors)
+
+    assert "subject (1 file not scanned)" in trend.render_text([point(1)])
+    assert "subject (2 files not scanned)" in trend.render_text([point(2)])
