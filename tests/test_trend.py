@@ -111,7 +111,7 @@ def test_cli_text_markdown_json_and_chart(repo: Path, capsys: pytest.CaptureFixt
     assert out[1].split()[2:10] == ["2", "0", "1", "1", "0", "2", "1", "1"]
     assert out[-1] == "Rules: ISO003 env_var_pollution, ISO004 patch_without_context"
 
-    assert main(["trend", "HEAD~1..HEAD", "--format", "markdown"]) == 0
+    assert main(["trend", "HEAD~1..HEAD", "--output-format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("| commit | date | files |")
     assert "| collect check_*.py |" in markdown

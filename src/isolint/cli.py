@@ -166,7 +166,8 @@ def add_report_commands(commands) -> None:
     trend.add_argument("--path", action="append", dest="paths", default=[], metavar="PATH",
                        help="scan only PATH in each commit (repeatable; default: testpaths, else .)")
     add_rule_arguments(trend)
-    trend.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+    trend.add_argument("--output-format", "--format", dest="format",
+                       choices=("text", "markdown", "json"), default="text",
                        help="table format (default: text)")
     trend.add_argument("-o", "--output", metavar="FILE", help="write the table to FILE")
     trend.add_argument("--chart", metavar="FILE", help="also draw an SVG bar chart to FILE")
