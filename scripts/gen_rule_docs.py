@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from isolint.analysis.rules import ALL_RULES
+from isolint.analysis.rules import ALL_RULES, RETIRED_RULES, retired_page
 from isolint.analysis.rules.base import Rule
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
@@ -43,12 +43,18 @@ def index_page(rules: tuple[type[Rule], ...] = ALL_RULES) -> str:
             f"| {rule.code} | [`{rule.name}`]({rule.name}.md) | {rule.severity.name} "
             f"| {fix_summary(rule)} |"
         )
+    if RETIRED_RULES:
+        lines += ["", "Retired rules (their names and codes still work, as redirects):", ""]
+        for code, (name, target, _) in RETIRED_RULES.items():
+            lines.append(f"- {code} [`{name}`]({name}.md): merged into {target}")
     return "\n".join(lines) + "\n"
 
 
 def pages(rules: tuple[type[Rule], ...] = ALL_RULES) -> dict[str, str]:
     """File name (in docs/rules/) -> content, for every rule page and the index."""
     out = {f"{rule.name}.md": rule.documentation() for rule in rules}
+    for name, _, _ in RETIRED_RULES.values():
+        out[f"{name}.md"] = retired_page(name)  # type: ignore[assignment]
     out[INDEX] = index_page(rules)
     return out
 

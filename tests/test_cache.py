@@ -73,7 +73,7 @@ def test_key_is_stable():
         pytest.param(lambda: key(content=b"x = 2\n"), id="content"),
         pytest.param(lambda: key(settings=Settings(select=("ISO003",))), id="select"),
         pytest.param(lambda: key(settings=Settings(ignore=("ISO003",))), id="ignore"),
-        pytest.param(lambda: key(settings=Settings(xdist_group_policy="shared-state")),
+        pytest.param(lambda: key(settings=Settings(xdist_group_policy="all")),
                      id="xdist-policy"),
         pytest.param(lambda: key(settings=Settings(pytest=PytestConfig(dist_mode="loadgroup"))),
                      id="dist-mode"),
@@ -272,21 +272,34 @@ def test_changed_content_is_scanned_again(tmp_path):
     assert names(scan(tmp_path)) == []
 
 
-def test_a_new_or_changed_conftest_invalidates_the_files_below_it(tmp_path):
-    settings = settings_for(tmp_path, select=("missing_teardown_method",))
+def test_a_new_or_changed_conftest_invalidates_the_files_below_it(tmp_path, monkeypatch):
+    """A conftest's facts apply to the modules below it: adding or changing one rescans those
+    modules, and only those."""
     write(tmp_path, "tests/unit/test_a.py", MOCK_CLASS)
     write(tmp_path, "tests/other/test_b.py", MOCK_CLASS)
+    parsed: list[str] = []
+    real = engine.parse_source
+
+    def counting(source, path, *args, **kwargs):
+        parsed.append(Path(path).name)
+        return real(source, path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "parse_source", counting)
     both = [("tests/other/test_b.py", "missing_teardown_method"),
             ("tests/unit/test_a.py", "missing_teardown_method")]
-    assert names(scan(tmp_path, settings)) == both
+    assert names(scan(tmp_path)) == both
+    parsed.clear()
     conftest = write(tmp_path, "tests/unit/conftest.py", GC_CONFTEST)
-    assert names(scan(tmp_path, settings)) == both[:1]
+    assert names(scan(tmp_path)) == both  # a gc.collect() releases nothing kept on self
+    assert sorted(parsed) == ["conftest.py", "test_a.py"]
+    parsed.clear()
     conftest.write_text(GC_CONFTEST.replace("    yield\n    gc.collect()\n",
                                             "    gc.collect()\n    yield\n"), encoding="utf-8")
-    assert names(scan(tmp_path, settings)) == both
-    conftest.unlink()
-    write(tmp_path, "tests/conftest.py", GC_CONFTEST)  # an outer one covers both
-    assert names(scan(tmp_path, settings)) == []
+    assert names(scan(tmp_path)) == both
+    assert sorted(parsed) == ["conftest.py", "test_a.py"]
+    parsed.clear()
+    assert names(scan(tmp_path)) == both
+    assert parsed == []
 
 
 def test_changed_settings_are_scanned_again(tmp_path):

@@ -19,6 +19,10 @@ import os
 class TestA:
     def test_env(self):
         os.environ["A"] = "1"
+
+    @classmethod
+    def setup_class(cls):
+        cls.items = []
 """
 
 
@@ -73,7 +77,8 @@ def test_text_output_lines_and_summary(project, capsys):
     assert main(["check", "tests"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "tests/test_env.py:3:1: ISO002 [HIGH] test class `TestA` has no `xdist_group` marker"
+        "tests/test_env.py:3:1: ISO002 [HIGH] test class `TestA` has no `xdist_group` marker "
+        "but its tests share state (`setup_class`)"
     )
     assert re.match(r"tests/test_env.py:5:9: ISO003 \[HIGH\] `os.environ\[\"A\"\] = \"1\"`", out[1])
     assert out[-1] == "Found 2 findings (2 high) in 1 of 2 files."
@@ -194,3 +199,42 @@ def test_output_into_a_missing_directory_is_a_usage_error(project, capsys):
     assert main(["check", "tests", "-o", "no/such/dir/out.txt"]) == 2
     assert "cannot write no/such/dir/out.txt" in capsys.readouterr().err
     assert not list(project.glob("no*"))
+
+
+def test_pytest_config_problem_warns_and_the_scan_goes_on(project, capsys):
+    """The reference suite's pyproject.toml (a [tool.pytest.benchmark] table next to
+    [tool.pytest.ini_options]): a warning on stderr, the scan runs with what pytest 8 reads."""
+    write(
+        project,
+        "pyproject.toml",
+        '[tool.pytest.ini_options]\naddopts = "--dist loadscope"\n\n'
+        "[tool.pytest.benchmark]\ndisable_gc = true\n",
+    )
+    code = main(["check", "tests", "--format", "json"])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert code == 1
+    assert {f["name"] for f in data["findings"]} == {"env_var_pollution"}
+    assert captured.err.startswith(
+        "isolint: warning: pyproject.toml: [tool.pytest.benchmark] (line 4) next to "
+        "[tool.pytest.ini_options]"
+    )
+
+
+def test_isolint_config_error_still_exits_2(project, capsys):
+    write(project, "pyproject.toml", "[tool.isolint]\nselect = [\"nope\"]\n")
+    assert main(["check", "tests"]) == 2
+    assert "unknown rule 'nope'" in capsys.readouterr().err
+
+
+def test_text_output_ends_with_the_count_per_rule(project, capsys):
+    """As `ruff --statistics` shows it: most findings first, then the summary line."""
+    write(project, "tests/test_more.py", POLLUTING.replace('"A"', '"B"'))
+    assert main(["check", "tests"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    blank = out.index("")
+    assert out[blank + 1 :] == [
+        "2  ISO003  env_var_pollution    HIGH",
+        "2  ISO002  missing_xdist_group  HIGH",
+        "Found 4 findings (4 high) in 2 of 3 files.",
+    ]

@@ -14,6 +14,9 @@ import pytest
 from isolint.cli import main
 
 POLLUTING = 'import os\n\n\ndef test_env():\n    os.environ["A"] = "1"\n'
+ENV_LINE = ('tests/test_env.py:5:5: ISO003 [HIGH] `os.environ["A"] = "1"` changes the environment '
+            "for every later test in this worker; set in test `test_env`: use "
+            "`monkeypatch.setenv()` / `monkeypatch.delenv()`, or restore it in a `finally:` block")
 
 
 @pytest.fixture
@@ -35,8 +38,9 @@ def test_concise_is_the_default_off_a_terminal(project, capsys):
     code, out, _ = check(capsys, "tests")
     assert code == 1
     assert out.splitlines() == [
-        'tests/test_env.py:5:5: ISO003 [HIGH] `os.environ["A"] = "1"` changes the environment '
-        "for every later test in this worker",
+        ENV_LINE,
+        "",
+        "1  ISO003  env_var_pollution  HIGH",
         "Found 1 finding (1 high) in 1 of 1 file.",
     ]
     assert check(capsys, "tests", "--output-format", "concise")[1] == out
@@ -75,16 +79,13 @@ def test_statistics_prints_only_per_rule_counts(project, capsys):
     (project / "tests" / "test_more.py").write_text(POLLUTING + '    os.environ["B"] = "2"\n')
     code, out, _ = check(capsys, "tests", "--statistics")
     assert code == 1
-    assert out == "3  ISO003  HIGH      env_var_pollution\n"
+    assert out == "3  ISO003  env_var_pollution  HIGH\n"
 
 
 def test_quiet_prints_the_findings_and_nothing_else(project, capsys):
     code, out, err = check(capsys, "tests", "-q")
     assert code == 1
-    assert out.splitlines() == [
-        'tests/test_env.py:5:5: ISO003 [HIGH] `os.environ["A"] = "1"` changes the environment '
-        "for every later test in this worker"
-    ]
+    assert out.splitlines() == [ENV_LINE]
     (project / "tests" / "test_env.py").write_text("def test_ok():\n    pass\n")
     assert check(capsys, "tests", "--quiet") == (0, "", "")
 

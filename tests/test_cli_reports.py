@@ -24,7 +24,7 @@ MOCK_CLASS = textwrap.dedent(
     @pytest.mark.xdist_group(name="g")
     class TestMock:
         def test_m(self):
-            assert MagicMock()
+            self.client = MagicMock()
     """
 )
 
@@ -58,9 +58,12 @@ def test_example_report_numbers_come_from_the_findings(
     assert f"- **Files with issues:** {summary['files_with_findings']}\n" in report
     assert f"isolint found **{summary['total']} test-isolation hazards**" in report
     for severity, count in summary["by_severity"].items():
-        assert re.search(rf"^\| {severity} \| {count} \|", report, re.MULTILINE)
-        if count == 0:
-            assert f"No {severity} findings in the {summary['files_scanned']} files" in report
+        if count:
+            assert re.search(rf"^\| {severity} \| {count} \|", report, re.MULTILINE)
+            assert f"## {severity} priority" in report
+        else:  # empty rows and sections are left out
+            assert not re.search(rf"^\| {severity} \|", report, re.MULTILINE)
+            assert f"## {severity} priority" not in report
     for name, count in summary["by_name"].items():
         assert re.search(rf"^\| \d+ \| `{name}` \| ISO\d+ \| \w+ \| {count} \|", report,
                          re.MULTILINE)
@@ -70,6 +73,35 @@ def test_example_report_numbers_come_from_the_findings(
     assert f"### Findings ({summary['total']})" in appendix
     assert "many more" not in report
     assert "**pytest-xdist mode and `xdist_group`:**" in report
+
+
+def test_report_summary_writes_the_short_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "summary.md"
+    assert main(["report", "--summary", "examples/polluted_suite", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# pytest-xdist Test Isolation Report (summary)\n")
+    assert "### Issue type breakdown" in text and "### Findings per directory (" in text
+    assert "### Files with the most findings (top " in text
+    assert "## Appendix" not in text and len(text) < 65_536
+
+
+def test_example_report_is_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/example-report.md is `isolint report examples/polluted_suite` of this version (only
+    the date may differ)."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "report.md"
+    assert main(["report", "examples/polluted_suite", "-o", str(out)]) == 0
+    generated = re.compile(r"^- \*\*Generated:\*\* .*$", re.MULTILINE)
+    committed = (ROOT / "docs" / "example-report.md").read_text()
+    assert generated.sub("", out.read_text()) == generated.sub("", committed), (
+        "regenerate: isolint report examples/polluted_suite -o docs/example-report.md"
+    )
+    assert "gc.collect()`:" not in committed
 
 
 def test_report_states_the_dist_mode(project: Path, capsys: pytest.CaptureFixture) -> None:

@@ -248,8 +248,8 @@ def test_toml_accepts_strings_as_well_as_lists(tmp_path: Path) -> None:
     [
         ("pytest.ini", "python_files = x\n", "invalid INI"),
         ("pytest.toml", "python_files = [\n", "invalid TOML"),
-        ("pytest.toml", 'python_files = ["x"]\n', "must be under a [pytest] table"),
-        ("pyproject.toml", "[tool.pytest]\nx = 1\n[tool.pytest.ini_options]\n", "both"),
+        ("pytest.toml", 'python_files = ["x"]\n', "outside a [pytest] table (python_files, line 1)"),
+        ("pyproject.toml", "[tool.pytest]\nx = 1\n[tool.pytest.ini_options]\n", "[tool.pytest] x (line 2)"),
         ("pyproject.toml", "[tool.pytest.ini_options]\npython_files = 3\n", "python_files"),
         ("pyproject.toml", '[tool.pytest]\naddopts = ["--dist", "fast"]\n', "'fast'"),
         ("pytest.ini", "[pytest]\naddopts = -n many\n", "'many'"),
@@ -258,17 +258,75 @@ def test_toml_accepts_strings_as_well_as_lists(tmp_path: Path) -> None:
         ("setup.cfg", "[pytest]\naddopts = -q\n", "[tool:pytest]"),
     ],
 )
-def test_broken_pytest_configuration(tmp_path: Path, name: str, text: str, message: str) -> None:
+def test_broken_pytest_configuration_is_a_warning(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    """pytest's configuration never stops a scan: a warning names the file, and what isolint
+    cannot use is left at pytest's default."""
     write(tmp_path / name, text)
-    with pytest.raises(ConfigError) as info:
-        load(tmp_path)
-    assert str(info.value).startswith(f"{name}: ")
-    assert message in str(info.value)
+    settings = load(tmp_path)
+    assert len(settings.warnings) == 1, settings.warnings
+    assert settings.warnings[0].startswith(f"{name}: ")
+    assert message in settings.warnings[0]
+    assert "pytest" in settings.warnings[0].split(": ", 1)[1]
+    assert settings.pytest.python_files == DEFAULT_PYTHON_FILES
+    assert settings.pytest.dist_mode == ""
 
 
-def test_undecodable_file_is_a_config_error(tmp_path: Path) -> None:
+def test_benchmark_table_next_to_ini_options_reads_what_pytest_8_reads(tmp_path: Path) -> None:
+    """The reference suite's pyproject.toml: pytest 9 refuses it, pytest 8 runs it."""
+    write(
+        tmp_path / "pyproject.toml",
+        """
+        [project]
+        name = "x"
+
+        [tool.pytest.ini_options]
+        python_files = ["check_*.py"]
+        addopts = "-v --dist loadscope"
+
+        [tool.pytest.benchmark]
+        disable = false
+        """,
+    )
+    settings = load(tmp_path)
+    assert settings.pytest.python_files == ("check_*.py",)
+    assert settings.pytest.dist_mode == "loadscope"
+    assert settings.pytest.section == "[tool.pytest.ini_options]"
+    (warning,) = settings.warnings
+    assert warning.startswith("pyproject.toml: [tool.pytest.benchmark] (line 8) next to")
+    assert "pytest >= 9.0 refuses" in warning and "pytest 8 reads only" in warning
+
+
+def test_warnings_do_not_change_the_settings_identity(tmp_path: Path) -> None:
+    """The cache is keyed by the settings' repr: a warning changes no finding."""
+    write(tmp_path / "pytest.ini", "[pytest]\naddopts = -n many\n")
+    warned = load(tmp_path)
+    assert warned.warnings
+    assert "refuses" not in repr(warned)
+    assert warned == Settings(pytest=warned.pytest)
+
+
+def test_undecodable_file_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_bytes(b"[pytest]\naddopts = \xff\xfe\n")
-    with pytest.raises(ConfigError, match="pytest.ini: cannot read"):
+    (warning,) = load(tmp_path).warnings
+    assert warning.startswith("pytest.ini: cannot read")
+
+
+def test_unreadable_pytest_file_is_skipped_and_the_search_goes_on(tmp_path: Path) -> None:
+    write(tmp_path / "pytest.ini", "python_files = x\n")
+    write(tmp_path / "tox.ini", "[pytest]\npython_files = check_*.py\n")
+    settings = load(tmp_path)
+    assert settings.pytest.python_files == ("check_*.py",)
+    assert "invalid INI" in settings.warnings[0]
+
+
+def test_isolint_table_errors_still_stop_the_run(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.pytest]\nx = 1\n[tool.pytest.ini_options]\n[tool.isolint]\nselct = []\n",
+    )
+    with pytest.raises(ConfigError, match="unknown key 'selct'"):
         load(tmp_path)
 
 

@@ -72,29 +72,45 @@ def test_not_inert_when_unconfigured_not_distributed_or_loadgroup(mode: str) -> 
     assert messages(GROUPED, settings(mode), "inert_xdist_group") == []
 
 
-@pytest.mark.parametrize("mode", INERT_MODES)
-def test_missing_xdist_group_notes_an_inert_mode(mode: str) -> None:
-    [(line, message)] = messages(GROUPED, settings(mode), "missing_xdist_group")
+@pytest.mark.parametrize("mode", ["load", "worksteal"])
+def test_missing_xdist_group_says_to_switch_mode_where_a_marker_is_inert(mode: str) -> None:
+    [(line, message)] = messages(GROUPED, settings(mode, xdist_group_policy="all"), "missing_xdist_group")
     assert line == 3
     assert message == (
-        "test class `TestPlain` has no `xdist_group` marker; note: under "
-        f"`--dist {mode}` (from pytest.ini [pytest] addopts) the marker would have no effect"
+        "test class `TestPlain` has no `xdist_group` marker; under "
+        f"`--dist {mode}` (from pytest.ini [pytest] addopts) a marker alone does nothing: "
+        "switch to `--dist loadgroup` (or `loadscope`) and mark it"
     )
+
+
+@pytest.mark.parametrize("policy", ["all", "shared-state"])
+@pytest.mark.parametrize("mode", ["loadscope", "loadfile", "each"])
+def test_missing_xdist_group_is_silent_where_a_class_stays_on_one_worker(
+    mode: str, policy: str
+) -> None:
+    """The reference suite's contradiction: under loadscope every class already stays on one
+    worker, so asking for a marker that inert_xdist_group calls inert helps nobody."""
+    config = settings(mode, xdist_group_policy=policy)
+    assert messages(GROUPED, config, "missing_xdist_group") == []
+    assert messages(SHARED, config, "missing_xdist_group") == []
 
 
 @pytest.mark.parametrize("mode", ["", "no", "loadgroup"])
 def test_missing_xdist_group_without_note(mode: str) -> None:
-    [(_, message)] = messages(GROUPED, settings(mode), "missing_xdist_group")
+    [(_, message)] = messages(GROUPED, settings(mode, xdist_group_policy="all"), "missing_xdist_group")
     assert message == "test class `TestPlain` has no `xdist_group` marker"
 
 
 def test_policy_all_reports_every_class() -> None:
-    found = messages(SHARED, settings(""), "missing_xdist_group")
+    found = messages(SHARED, settings("", xdist_group_policy="all"), "missing_xdist_group")
     assert [line for line, _ in found] == [1, 8]
 
 
-def test_policy_shared_state_reports_only_classes_sharing_state() -> None:
-    found = messages(SHARED, settings("", xdist_group_policy="shared-state"), "missing_xdist_group")
+@pytest.mark.parametrize("fields", [{}, {"xdist_group_policy": "shared-state"}])
+def test_policy_shared_state_is_the_default_and_reports_only_classes_sharing_state(
+    fields: dict,
+) -> None:
+    found = messages(SHARED, settings("", **fields), "missing_xdist_group")
     assert found == [
         (1, "test class `TestShared` has no `xdist_group` marker but its tests share state "
             "(`setup_class`)")
@@ -102,11 +118,11 @@ def test_policy_shared_state_reports_only_classes_sharing_state() -> None:
 
 
 def test_policy_and_note_together() -> None:
-    config = settings("load", "[tool.isolint] dist", xdist_group_policy="shared-state")
+    config = settings("load", "[tool.isolint] dist")
     [(_, message)] = messages(SHARED, config, "missing_xdist_group")
     assert message.endswith(
-        "(`setup_class`); note: under `--dist load` (from [tool.isolint] dist) the marker "
-        "would have no effect"
+        "(`setup_class`); under `--dist load` (from [tool.isolint] dist) a marker alone does "
+        "nothing: switch to `--dist loadgroup` (or `loadscope`) and mark it"
     )
 
 
@@ -151,10 +167,11 @@ def test_cli_dist_option_overrides_the_config(
 ) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --dist loadgroup\n")
     (tmp_path / "test_orders.py").write_text(GROUPED)
-    out = run_check(tmp_path, monkeypatch, capsys, "--dist", "worksteal", "--select", "ISO002,ISO005")
+    out = run_check(tmp_path, monkeypatch, capsys, "--dist", "worksteal", "--select", "ISO002,ISO005",
+                    "--xdist-group-policy", "all")
     by_name = {f["name"]: f["message"] for f in out["findings"]}
     assert "`--dist worksteal` (from --dist option)" in by_name["inert_xdist_group"]
-    assert by_name["missing_xdist_group"].endswith("the marker would have no effect")
+    assert by_name["missing_xdist_group"].endswith("switch to `--dist loadgroup` (or `loadscope`) and mark it")
 
 
 def test_cli_tool_isolint_dist_silences_inert(
@@ -164,5 +181,6 @@ def test_cli_tool_isolint_dist_silences_inert(
         '[tool.pytest.ini_options]\naddopts = "--dist load"\n\n[tool.isolint]\ndist = "loadgroup"\n'
     )
     (tmp_path / "test_orders.py").write_text(GROUPED)
-    out = run_check(tmp_path, monkeypatch, capsys, "--select", "ISO002,ISO005")
+    out = run_check(tmp_path, monkeypatch, capsys, "--select", "ISO002,ISO005",
+                    "--xdist-group-policy", "all")
     assert [f["name"] for f in out["findings"]] == ["missing_xdist_group"]

@@ -34,11 +34,10 @@ def test_noqa_with_codes_silences_only_those():
 
 
 def test_misspelled_name_is_an_invalid_suppression_with_did_you_mean():
-    assert messages("# isolint: ignore[env_var_polution]") == [
-        '`os.environ["A"] = "1"` changes the environment for every later test in this worker',
-        "unknown rule `env_var_polution` in `# isolint: ignore[env_var_polution]`; "
-        "did you mean `env_var_pollution`?",
-    ]
+    env, invalid = messages("# isolint: ignore[env_var_polution]")
+    assert env.startswith('`os.environ["A"] = "1"` changes the environment')
+    assert invalid == ("unknown rule `env_var_polution` in `# isolint: ignore[env_var_polution]`; "
+                       "did you mean `env_var_pollution`?")
 
 
 def test_unknown_codes():

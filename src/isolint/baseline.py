@@ -17,7 +17,7 @@ import os
 import tokenize
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from isolint._version import __version__
 from isolint.model import Finding
@@ -173,20 +173,76 @@ def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def compare(findings: Sequence[Finding], entries: Iterable[Entry], directory: str) -> Comparison:
-    """Split ``findings`` into new and known, and find the stale baseline entries."""
+def compare(
+    findings: Sequence[Finding],
+    entries: Iterable[Entry],
+    directory: str,
+    redirects: Mapping[str, str] | None = None,
+) -> Comparison:
+    """Split ``findings`` into new and known, and find the stale baseline entries.
+
+    ``redirects`` maps retired rule names to the rule that took them over: an entry of a
+    retired rule that matches no finding covers a new-rule finding in the same file whose scope
+    is the entry's scope or encloses it (``TestA`` for ``TestA.setup_method``), as the merged
+    rule reports at the class what the retired one reported inside it."""
     entries = tuple(entries)
     remaining = Counter(e.fingerprint for e in entries)
-    new, known = [], []
-    for fp, finding in zip(fingerprints(findings, relative_to(directory)), findings):
+    path_of = relative_to(directory)
+    matched: list[Finding | None] = []
+    for fp, finding in zip(fingerprints(findings, path_of), findings):
         if remaining[fp] > 0:
             remaining[fp] -= 1
-            known.append(finding)
+            matched.append(finding)
         else:
-            new.append(finding)
+            matched.append(None)
     stale = []
     for entry in entries:
         if remaining[entry.fingerprint] > 0:
             remaining[entry.fingerprint] -= 1
             stale.append(entry)
+    if redirects:
+        stale = _match_redirected(findings, matched, stale, redirects, path_of)
+    new = [f for f, m in zip(findings, matched) if m is None]
+    known = [m for m in matched if m is not None]
     return Comparison(tuple(new), tuple(known), tuple(stale))
+
+
+def _match_redirected(
+    findings: Sequence[Finding],
+    matched: list[Finding | None],
+    stale: list[Entry],
+    redirects: Mapping[str, str],
+    path_of: Callable[[str], str],
+) -> list[Entry]:
+    """Mark as known the findings that a stale entry of a retired rule covers; the entries
+    left stale."""
+    left = []
+    for entry in stale:
+        target = redirects.get(entry.name)
+        hit = None
+        for index, finding in enumerate(findings):
+            if target is None or matched[index] is not None or finding.name != target:
+                continue
+            if path_of(finding.path) == entry.path and (
+                entry.scope == finding.scope or entry.scope.startswith(finding.scope + ".")
+            ):
+                hit = index
+                break
+        if hit is None:
+            left.append(entry)
+        else:
+            matched[hit] = findings[hit]
+    # A finding covered by several retired entries (one per attribute) uses up all of them.
+    covered = {(path_of(f.path), f.scope, f.name) for f in matched if f is not None}
+    return [
+        e for e in left
+        if not any(
+            (e.path, scope, redirects.get(e.name)) in covered
+            for scope in _enclosing_scopes(e.scope)
+        )
+    ]
+
+
+def _enclosing_scopes(scope: str) -> list[str]:
+    parts = scope.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]

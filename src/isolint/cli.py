@@ -49,7 +49,8 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
     parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
-                        help="which test classes need an xdist_group marker")
+                        help="which test classes need an xdist_group marker: those whose tests "
+                             "share state (shared-state, the default) or every one (all)")
     parser.add_argument("--dist", metavar="MODE",
                         help="the --dist mode pytest-xdist runs with (overrides the config)")
 
@@ -150,6 +151,9 @@ def add_report_commands(commands) -> None:
     report = commands.add_parser("report", help="write a Markdown report for a team")
     add_scan_arguments(report)
     report.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    report.add_argument("--summary", action="store_true",
+                        help="the short version for a pull-request comment (under 65,536 "
+                             "characters): counts per rule and per directory, the top files")
     report.set_defaults(handler="isolint.commands.report:run_report")
 
     baseline = commands.add_parser(

@@ -3,7 +3,12 @@
 ``load_settings`` finds pytest's configuration file the way pytest 9 does (see
 ``PYTEST_CONFIG_FILES``), reads the collection options and ``addopts`` from it, derives the
 pytest-xdist distribution mode, and then applies ``[tool.isolint]`` from the nearest
-``pyproject.toml`` that has one. Every problem becomes a ``ConfigError`` naming the file.
+``pyproject.toml`` that has one.
+
+A problem in isolint's own configuration (``[tool.isolint]``) is a ``ConfigError`` naming the
+file (exit 2). A problem in pytest's configuration never stops a scan: it becomes a warning
+(``Settings.warnings``) naming the file, the table or line and the pytest versions concerned,
+and isolint goes on with what pytest 8 reads (defaults for what it cannot read).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field, replace
@@ -84,7 +90,7 @@ class Settings:
     #: (glob, (rule names or codes...)) pairs.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
-    xdist_group_policy: str = "all"
+    xdist_group_policy: str = "shared-state"
     #: Template of the ``xdist_group`` name ``--fix`` adds: {stem}, {dir}, {module}, {cls}.
     xdist_group_name: str = "{stem}"
     #: Severity name at or above which findings fail the run; "" means any finding.
@@ -92,6 +98,9 @@ class Settings:
     pytest: PytestConfig = field(default_factory=PytestConfig)
     #: The pyproject.toml that held [tool.isolint], or "".
     config_file: str = ""
+    #: Problems in pytest's configuration that did not stop the scan (one line each, naming
+    #: the file). Not part of the settings' identity: they change no finding.
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def with_overrides(self, **changes: object) -> "Settings":
         """A copy with command-line values applied (None means "not given")."""
@@ -131,7 +140,7 @@ def load_settings(
         pyproject = _nearest_isolint_pyproject(ancestor, files)
     if pyproject is not None:
         settings = _apply_isolint_table(settings, pyproject, files, rule_key_problem)
-    return settings
+    return replace(settings, warnings=tuple(dict.fromkeys(files.warnings)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,8 +152,14 @@ class _Files:
 
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
+        self._text: dict[Path, str] = {}
         self._toml: dict[Path, dict[str, Any]] = {}
         self._ini: dict[Path, configparser.ConfigParser] = {}
+        #: Warnings about pytest's configuration, in the order found.
+        self.warnings: list[str] = []
+
+    def warn(self, path: Path, message: str) -> None:
+        self.warnings.append(f"{self.show(path)}: {message}")
 
     def show(self, path: Path) -> str:
         try:
@@ -155,16 +170,18 @@ class _Files:
     def error(self, path: Path, message: str) -> ConfigError:
         return ConfigError(f"{self.show(path)}: {message}")
 
-    def _read(self, path: Path) -> str:
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self.error(path, f"cannot read: {exc}") from None
+    def text(self, path: Path) -> str:
+        if path not in self._text:
+            try:
+                self._text[path] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise self.error(path, f"cannot read: {exc}") from None
+        return self._text[path]
 
     def toml(self, path: Path) -> dict[str, Any]:
         if path not in self._toml:
             try:
-                self._toml[path] = tomllib.loads(self._read(path))
+                self._toml[path] = tomllib.loads(self.text(path))
             except tomllib.TOMLDecodeError as exc:
                 raise self.error(path, f"invalid TOML: {exc}") from None
         return self._toml[path]
@@ -175,7 +192,7 @@ class _Files:
             parser = configparser.ConfigParser(interpolation=None, strict=False)
             parser.optionxform = str  # type: ignore[assignment,method-assign]
             try:
-                parser.read_string(self._read(path), source=str(path))
+                parser.read_string(self.text(path), source=str(path))
             except configparser.Error as exc:
                 reason = " ".join(str(exc).split())
                 raise self.error(path, f"invalid INI: {reason}") from None
@@ -212,7 +229,9 @@ def common_ancestor(paths: Iterable[Path], cwd: Path) -> Path:
 
 
 def load_pytest_config(ancestor: Path, cwd: Path, files: _Files | None = None) -> PytestConfig:
-    """The pytest configuration that applies when pytest is run on ``ancestor`` from ``cwd``."""
+    """The pytest configuration that applies when pytest is run on ``ancestor`` from ``cwd``.
+
+    Problems become warnings on ``files``: a value pytest would refuse is left at its default."""
     files = files or _Files(cwd)
     found, rootdir = _locate_pytest_config(ancestor, cwd, files)
     if found is None:
@@ -223,12 +242,26 @@ def load_pytest_config(ancestor: Path, cwd: Path, files: _Files | None = None) -
     def option(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if name not in values:
             return default
-        return _string_list(values[name], lambda why: files.error(found.path, f"{name}: {why}"))
+        try:
+            return _string_list(values[name], ConfigError)
+        except ConfigError as exc:
+            files.warn(
+                found.path,
+                f"{found.section} {name}: {exc}; pytest refuses this value, isolint uses "
+                "pytest's default instead",
+            )
+            return default
 
     addopts = option("addopts", ())
-    dist_mode, numprocesses = dist_from_args(
-        addopts, lambda why: files.error(found.path, f"addopts: {why}")
-    )
+    try:
+        dist_mode, numprocesses = dist_from_args(addopts)
+    except ConfigError as exc:
+        files.warn(
+            found.path,
+            f"{found.section} addopts: {exc}; pytest-xdist refuses it, isolint assumes no "
+            "`--dist` mode is configured",
+        )
+        dist_mode, numprocesses = "", ""
     return PytestConfig(
         rootdir=str(rootdir),
         inifile=str(found.path),
@@ -246,7 +279,9 @@ def load_pytest_config(ancestor: Path, cwd: Path, files: _Files | None = None) -
 
 
 def _locate_pytest_config(ancestor: Path, cwd: Path, files: _Files) -> tuple[_Found | None, Path]:
-    """pytest's ``locate_config`` + ``determine_setup`` for a run without ``-c``/``--rootdir``."""
+    """pytest's ``locate_config`` + ``determine_setup`` for a run without ``-c``/``--rootdir``.
+
+    A candidate file that cannot be read at all is skipped with a warning (pytest would stop)."""
     first_pyproject: Path | None = None
     for base in (ancestor, *ancestor.parents):
         for name in PYTEST_CONFIG_FILES:
@@ -255,7 +290,14 @@ def _locate_pytest_config(ancestor: Path, cwd: Path, files: _Files) -> tuple[_Fo
                 continue
             if name == "pyproject.toml" and first_pyproject is None:
                 first_pyproject = candidate
-            found = _LOADERS[name](candidate, files)
+            try:
+                found = _LOADERS[name](candidate, files)
+            except ConfigError as exc:
+                files.warnings.append(
+                    f"{exc}; pytest (every version) stops on this file, isolint scans without "
+                    "the pytest options it holds"
+                )
+                continue
             if found is not None:
                 return found, base
     if first_pyproject is not None:
@@ -274,8 +316,11 @@ def _load_pytest_toml(path: Path, files: _Files) -> _Found:
         return _Found(path, "[pytest]", _table(document["pytest"], path, "[pytest]", files))
     stray = [key for key, value in document.items() if not isinstance(value, dict)]
     if stray:
-        raise files.error(
-            path, f"pytest options must be under a [pytest] table (found {', '.join(stray)})"
+        files.warn(
+            path,
+            f"options outside a [pytest] table ({', '.join(stray)}, line "
+            f"{_key_line(files.text(path), stray[0])}): pytest 9 refuses this file; "
+            "isolint ignores them",
         )
     return _Found(path, "", {})
 
@@ -288,15 +333,37 @@ def _load_pyproject(path: Path, files: _Files) -> _Found | None:
     native = {key: value for key, value in tool_pytest.items() if key != "ini_options"}
     ini_options = tool_pytest.get("ini_options")
     if native and ini_options is not None:
-        raise files.error(
-            path, "cannot use both [tool.pytest] and [tool.pytest.ini_options] (pytest refuses it)"
+        key = next(iter(native))
+        table = f"[tool.pytest.{key}]" if isinstance(native[key], dict) else f"[tool.pytest] {key}"
+        files.warn(
+            path,
+            f"{table} (line {_key_line(files.text(path), key, 'tool.pytest')}) next to "
+            "[tool.pytest.ini_options]: pytest >= 9.0 refuses this file (it reads [tool.pytest] "
+            "as its native configuration); pytest 8 reads only [tool.pytest.ini_options], and "
+            "so does isolint",
         )
-    if native:
+    if native and ini_options is None:
         return _Found(path, "[tool.pytest]", native)
     if ini_options is not None:
         section = "[tool.pytest.ini_options]"
         return _Found(path, section, _table(ini_options, path, section, files))
     return None
+
+
+def _key_line(text: str, key: str, table: str = "") -> str:
+    """The line number (as text) where TOML ``text`` defines ``key`` of ``table`` (as a
+    ``[table.key]`` header or a ``key =`` line), or "?" when it cannot tell."""
+    dotted = re.escape(f"{table}.{key}" if table else key).replace(r"\.", r"\s*\.\s*")
+    header = re.compile(rf"^\s*\[\s*{dotted}\s*\]")
+    assignment = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if header.match(line):
+            return str(number)
+    for number, line in enumerate(lines, 1):
+        if assignment.match(line):
+            return str(number)
+    return "?"
 
 
 def _ini_loader(section: str, always: bool = False) -> Callable[[Path, _Files], _Found | None]:
@@ -305,7 +372,11 @@ def _ini_loader(section: str, always: bool = False) -> Callable[[Path, _Files], 
         if parser.has_section(section):
             return _Found(path, f"[{section}]", dict(parser.items(section)))
         if path.name == "setup.cfg" and parser.has_section("pytest"):
-            raise files.error(path, "[pytest] is not read from setup.cfg; use [tool:pytest]")
+            files.warn(
+                path,
+                f"[pytest] (line {_key_line(files.text(path), 'pytest')}) is not read from "
+                "setup.cfg (pytest >= 4.0 stops on it; use [tool:pytest]); isolint ignores it",
+            )
         return _Found(path, "", {}) if always else None
 
     return load

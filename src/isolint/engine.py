@@ -370,7 +370,8 @@ def _suppressed(ctx: FileContext, enabled: set[type[Rule]], comment_rules: list[
     applied = apply_suppressions(findings, suppressions)
     if UnusedSuppression in comment_rules:
         applied.findings += unused_findings(
-            suppressions, applied.used, {rule.name for rule in enabled}, UnusedSuppression,
+            suppressions, applied.used, ctx.honoured_suppressions, {rule.name for rule in enabled},
+            UnusedSuppression,
             ctx.path, lines, ctx.tree, severity(UnusedSuppression))
     return applied.findings
 

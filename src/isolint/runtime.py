@@ -36,7 +36,7 @@ RULE_BY_KIND: dict[str, str] = {
     "sys.path": "sys_path_pollution",
     "sys.modules": "sys_modules_pollution",
     "cwd": "cwd_pollution",
-    "instance_mock": "mock_retained_on_instance",
+    "instance_mock": "missing_teardown_method",
     "thread": "thread_leak",
     "signal": "signal_handler_leak",
     "logging": "logging_state_leak",

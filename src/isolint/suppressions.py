@@ -181,6 +181,7 @@ def invalid_findings(
 def unused_findings(
     suppressions: dict[int, tuple[Suppression, ...]],
     used: set[tuple[int, int, str]],
+    honoured: set[tuple[int, str]],
     enabled: set[str],
     rule: type,
     path: str,
@@ -201,12 +202,14 @@ def unused_findings(
         if directive.blanket:
             if directive.is_noqa or (directive.line, directive.col, ALL) in used:
                 continue
+            if any(line == directive.line for line, _ in honoured):
+                continue
             out.append(_finding(rule, directive, path, lines, tree, severity, directive.col,
                                 directive=directive.text, unused="no finding on this line"))
             continue
         unused = []
         for written, name in directive.named:
-            if (directive.line, directive.col, name) in used:
+            if (directive.line, directive.col, name) in used or (directive.line, name) in honoured:
                 continue
             unused.append(f"`{written}`" + ("" if name in enabled else " (not enabled)"))
         if unused:

@@ -113,7 +113,7 @@ def test_a_failing_fix_leaves_the_file_untouched(
 
 def test_fix_adding_findings_is_refused() -> None:
     source = "import os\n\n\nclass TestA:\n    def test_a(self):\n        os.environ['A'] = '1'\n"
-    fixed, result, count = fix_source(source, "tests/test_a.py", Settings())
+    fixed, result, count = fix_source(source, "tests/test_a.py", Settings(xdist_group_policy="all"))
     assert count == 2 and not result.findings
     assert "@pytest.mark.xdist_group(name=\"a\")" in fixed
 
@@ -156,7 +156,8 @@ def test_file_changed_on_disk_is_not_overwritten(project: Path, monkeypatch: pyt
 
 def test_group_name_template(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(project, "test_orders.py", "class TestOrders:\n    def test_a(self):\n        pass\n")
-    run("--fix", "--select", "missing_xdist_group", "--xdist-group-name", "{dir}-{stem}")
+    run("--fix", "--select", "missing_xdist_group", "--xdist-group-name", "{dir}-{stem}",
+        "--xdist-group-policy", "all")
     assert '@pytest.mark.xdist_group(name="tests-orders")' in path.read_text(encoding="utf-8")
     assert run("--fix", "--xdist-group-name", "{nope}") == 2
     assert "--xdist-group-name" in capsys.readouterr().err
@@ -164,7 +165,8 @@ def test_group_name_template(project: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_group_name_from_config(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\n\n[tool.isolint]\nxdist-group-name = "{module}"\n', encoding="utf-8")
+        '[tool.pytest.ini_options]\n\n[tool.isolint]\nxdist-group-name = "{module}"\n'
+        'xdist-group-policy = "all"\n', encoding="utf-8")
     path = write(project, "test_orders.py", "class TestOrders:\n    def test_a(self):\n        pass\n")
     run("--fix", "--select", "missing_xdist_group")
     assert 'xdist_group(name="tests.test_orders")' in path.read_text(encoding="utf-8")
@@ -200,3 +202,21 @@ def test_plain_check_does_not_import_libcst(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("mode", ["load", "worksteal"])
+def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: str) -> None:
+    """Under `--dist load` the marker would only trade missing_xdist_group for
+    inert_xdist_group: no fix (and so no failed verification that drops the file's other fixes);
+    the environment fix of the same file still applies."""
+    from isolint.config import PytestConfig
+
+    source = (
+        "import os\n\n\nclass TestA:\n    @classmethod\n    def setup_class(cls):\n"
+        "        cls.rows = []\n\n    def test_a(self):\n        os.environ['A'] = '1'\n"
+    )
+    settings = Settings(pytest=PytestConfig(dist_mode=mode, dist_source="pytest.ini"))
+    fixed, result, count = fix_source(source, "tests/test_a.py", settings)
+    assert count == 1 and "monkeypatch.setenv('A', '1')" in fixed
+    assert "xdist_group" not in fixed
+    assert [f.name for f in result.findings] == ["missing_xdist_group"]

@@ -28,9 +28,15 @@ INPUTS = sorted(p for p in GOLDEN.glob("*.py") if not p.name.endswith(".fixed.py
 PATH = "tests/api/test_api_versioning.py"
 
 
+def settings(rule: str) -> Settings:
+    """Only ``rule``; every test class asks for an xdist_group (the fixer does not depend on
+    which classes the policy picks)."""
+    return Settings(select=(rule,), xdist_group_policy="all")
+
+
 def fix(source: str, rule: str) -> tuple[str, object]:
     unsafe = source.startswith("# unsafe-fixes") or rule_by_key(rule).fix_safety is FixSafety.UNSAFE
-    fixed, result, _count = fix_source(source, PATH, Settings(select=(rule,)),
+    fixed, result, _count = fix_source(source, PATH, settings(rule),
                                        options=FixOptions(unsafe=unsafe))
     return fixed, result
 
@@ -43,7 +49,7 @@ def stays(source: str) -> int:
 def test_golden(case: Path) -> None:
     rule = case.stem.split("__")[0]
     source = case.read_text(encoding="utf-8")
-    before = scan_source(source, PATH, Settings(select=(rule,)))
+    before = scan_source(source, PATH, settings(rule))
     assert len(before.findings) > stays(source), "the input must have findings to fix"
     fixed, result = fix(source, rule)
     expected_file = case.with_name(case.stem + ".fixed.py")

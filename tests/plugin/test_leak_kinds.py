@@ -20,7 +20,7 @@ LEAKS = {
     "signal_handler_leak": ("signal.signal(signal.SIGUSR1, lambda *a: None)", "SIGUSR1"),
     "logging_state_leak": ("logging.getLogger().addHandler(logging.NullHandler())", "handler:NullHandler"),
     "socket_timeout_leak": ("socket.setdefaulttimeout(7)", "socket.defaulttimeout"),
-    "mock_retained_on_instance": (None, "self.client"),
+    "missing_teardown_method": (None, "self.client"),
 }
 
 HEADER = """

@@ -11,31 +11,39 @@ from isolint.analysis.rules.base import Rule
 class SampleTeardown(Rule):
     """
     ## What it does
-    Flags a test class that creates mocks (`MagicMock`, `AsyncMock`) while no teardown calls
-    `gc.collect()`.
+    Flags a test class that keeps mocks on `self` (`MagicMock`, `AsyncMock`) that no teardown
+    releases.
 
     ## Why is this bad?
-    Mocks keep what they recorded alive in a long-lived worker.
+    pytest keeps every test-class instance until the session ends, so each test's mocks stay
+    in the worker's memory:
+
+    - about 0.75 MiB per test in the measured suite;
+    - `gc.collect()` frees none of it.
 
     ## Example
     ```python
     class TestClient:
-        def test_get(self):
-            MagicMock()
+        def setup_method(self):
+            self.client = MagicMock()
     ```
 
     ## Use instead
     ```python
     class TestClient:
+        def setup_method(self):
+            self.client = MagicMock()
+
         def teardown_method(self):
-            gc.collect()
+            self.client = None
     ```
+    Or keep the mock in a fixture.
     """
 
     code = "ISO001"
     name = "missing_teardown_method"
     severity = Severity.CRITICAL
-    message = "test class `{cls}` creates mocks"
+    message = "class `{cls}` keeps mocks alive after its tests: {retained}"
     fix_safety = FixSafety.SAFE
     fix_availability = "always"
 
@@ -160,8 +168,10 @@ def sample_result() -> ScanResult:
         FileResult("tests/conftest.py"),
         FileResult(api, (
             _finding(api, 9, 1, SampleTeardown,
-                     "test class `TestStock` creates mocks (`MagicMock()` at line 11)",
-                     "TestStock", "class TestStock:  # two hazards", "add a teardown",
+                     "class `TestStock` keeps mocks alive after its tests: `self.client` (line 11); "
+                     "no teardown releases them",
+                     "TestStock", "class TestStock:  # two hazards",
+                     "release them in `teardown_method` (`self.client = None`)",
                      end_line=19, end_col=43),
             _finding(api, 9, 1, SampleGroup, "test class `TestStock` has no `xdist_group` marker",
                      "TestStock", "class TestStock:  # two hazards", end_line=19, end_col=43),

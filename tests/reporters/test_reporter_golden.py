@@ -45,12 +45,19 @@ def _empty() -> ScanResult:
 CASES = {
     "text.txt": lambda: text.render(sample_result()),
     "full.txt": lambda: full.render(sample_result()),
-    "statistics.txt": lambda: text.statistics(sample_result()),
+    "statistics.txt": lambda: "".join(line + "\n" for line in text.statistics(sample_result())),
     "json.json": lambda: json_reporter.render(sample_result()),
     "sarif.sarif": lambda: sarif.render(sample_result(), SAMPLE_RULES),
     "github.txt": lambda: github.render(sample_result()),
     "report.md": lambda: markdown.render(sample_result(), sample_settings(), DATE, SAMPLE_RULES),
     "report-empty.md": lambda: markdown.render(_empty(), sample_settings(""), DATE, SAMPLE_RULES),
+    "report-summary.md": lambda: markdown.render_summary(
+        sample_result(), sample_settings(), DATE, SAMPLE_RULES
+    ),
+    # A limit so small that the lists shrink to nothing: the counts above them stay whole.
+    "report-summary-small.md": lambda: markdown.render_summary(
+        sample_result(), sample_settings(), DATE, SAMPLE_RULES, limit=3400
+    ),
     "report-load.md": lambda: markdown.render(
         ScanResult.build([]), sample_settings("load"), DATE, SAMPLE_RULES
     ).split("## Executive summary")[1].split("### Severity breakdown")[0],

@@ -112,7 +112,9 @@ def _apply_baseline(result, baseline_path: str):
     except (BaselineError, UnicodeDecodeError) as exc:
         raise UsageError(f"--baseline: {exc}") from None
     directory = os.path.dirname(os.path.abspath(baseline_path))
-    comparison = compare(result.findings, entries, directory)
+    from isolint.analysis.rules import RULE_REDIRECTS
+
+    comparison = compare(result.findings, entries, directory, RULE_REDIRECTS)
     summary = Summary.build(result.summary.files_scanned, comparison.new, len(result.errors))
     return replace(result, findings=comparison.new, summary=summary), comparison.stale
 

@@ -43,6 +43,8 @@ def load_settings_for(args: argparse.Namespace):
                                  isolated=getattr(args, "isolated", False))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    for warning in settings.warnings:
+        print(f"isolint: warning: {warning}", file=sys.stderr)
     return apply_overrides(args, settings)
 
 
@@ -111,7 +113,7 @@ def render_check(result, args: argparse.Namespace) -> str:
     from isolint.reporters.text import statistics
 
     if args.statistics:
-        return statistics(result)
+        return "".join(line + "\n" for line in statistics(result))
     fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
     if args.quiet and fmt in TERMINAL_FORMATS:
         return renderer(fmt)(result, summary=False)  # type: ignore[call-arg]

@@ -12,7 +12,7 @@ from isolint.errors import exit_code
 def run_report(args: argparse.Namespace) -> int:
     import datetime
 
-    from isolint.reporters.markdown import render
+    from isolint.reporters.markdown import render, render_summary
 
     settings = load_settings_for(args)
     result = scan_paths_for(args, settings)
@@ -21,6 +21,6 @@ def run_report(args: argparse.Namespace) -> int:
         datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
         if epoch.isdigit() else datetime.date.today()
     )
-    write_output(render(result, settings, generated), args.output)
+    write_output((render_summary if args.summary else render)(result, settings, generated), args.output)
     report_errors(result)
     return exit_code(result, settings.fail_on, exit_zero=True)

@@ -21,8 +21,12 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from isolint.analysis.rules import rule_by_key
+    from isolint.analysis.rules import retired_page, rule_by_key
 
+    retired = retired_page(args.rule)
+    if retired is not None:
+        sys.stdout.write(retired)
+        return EXIT_OK
     rule = rule_by_key(args.rule)
     if rule is None:
         _check_rule_keys((args.rule,), "rule")

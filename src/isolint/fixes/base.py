@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import ClassVar, Iterable
 
 from isolint.analysis.context import FileContext
-from isolint.analysis.pytest_view import FIXTURE_DECORATORS
+from isolint.analysis.pytest_view import FIXTURE_DECORATORS, UNITTEST_BASES
 from isolint.analysis.tree import FunctionNode
 from isolint.model import Finding
 
@@ -249,7 +249,15 @@ def teardown_plan(cls: ast.ClassDef, ctx: FileContext) -> TeardownPlan | None:
         for name in UNITTEST_TEARDOWNS:
             if name in own:
                 return TeardownPlan(existing=name, self_name=first_param(own[name]) or "self")
-        return TeardownPlan(name="tearDown", super_call="super().tearDown()")
+        # `unittest.TestCase.tearDown` does nothing: call it only when another base may
+        # define one (an in-module base that does, or a base class from elsewhere).
+        inherited = {m.name for m in ctx.pytest.class_methods(cls)}
+        foreign = [
+            b for k in [cls, *ctx.pytest.base_classes(cls)] for b in ctx.pytest.unresolved_bases(k)
+            if b not in UNITTEST_BASES
+        ]
+        needs_super = "tearDown" in inherited or bool(foreign)
+        return TeardownPlan(name="tearDown", super_call="super().tearDown()" if needs_super else None)
     if PYTEST_TEARDOWN in own:
         method = own[PYTEST_TEARDOWN]
         if isinstance(method, ast.AsyncFunctionDef) or _decorated(method):

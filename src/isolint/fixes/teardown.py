@@ -1,19 +1,38 @@
-"""``missing_teardown_method``: make a teardown of the class call ``gc.collect()``.
+"""``missing_teardown_method``: release the mocks a test class keeps, after each test.
 
-Appends the call to the class's own ``teardown_method`` / ``tearDown``; otherwise adds one
-(calling the base class's teardown first when the class inherits one), and ``import gc``. When
-the class has a base defined elsewhere that may define ``teardown_method``, a new method could
-hide it, so an autouse fixture collects after the test instead.
+The statements come from the finding's fix advice (``self.x = None``, ``_MOCKS.clear()``, the
+ones the rule found unreleased). They are appended to the class's own ``teardown_method``
+(``tearDown`` in a ``unittest.TestCase``); otherwise that method is added, calling the base
+class's teardown first only when a base defines one. When a base class defined elsewhere may
+define ``teardown_method``, a new method could hide it, so an autouse fixture releases them
+after its ``yield`` instead. A class that also keeps mocks on the class itself (``cls.x``,
+released in ``teardown_class``) is left for the user.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
 from isolint.fixes.base import AstIndex, Fixer, FixRequest, teardown_plan
 from isolint.fixes.cst_util import ImportNeed, PositionedTransformer, add_to_teardown, insert_method, statements, transform
+
+#: "release them in `teardown_method` (`self.a = None`, `_M.clear()`)": the per-test part.
+_PER_TEST = re.compile(r"`(?:teardown_method|tearDown)` \(((?:`[^`]+`(?:, )?)+)\)")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def releases(advice: str) -> list[str] | None:
+    """The per-test release statements of a finding's fix advice; None when the advice also
+    asks for a per-class teardown (not fixed automatically) or names none."""
+    if "teardown_class" in advice or "tearDownClass" in advice:
+        return None
+    match = _PER_TEST.search(advice)
+    code = _CODE.findall(match.group(1)) if match else []
+    # `NAME = None` for a `global NAME` would need the declaration too: left for the user.
+    return code if code and not any(re.match(r"^\w+ = ", line) for line in code) else None
 
 
 class TeardownFixer(Fixer):
@@ -22,28 +41,35 @@ class TeardownFixer(Fixer):
     def fix(self, request: FixRequest) -> str:
         index = AstIndex(request.tree, request.source)
         plans = {}
-        for position in request.positions:
+        for finding in request.findings:
+            position = (finding.line, finding.col)
+            code = releases(finding.fix)
+            if not code:
+                continue
             for cls in index.at(position, ast.ClassDef):
-                plans[position] = teardown_plan(cls, request.ctx)  # type: ignore[arg-type]
+                plans[position] = (teardown_plan(cls, request.ctx), code)  # type: ignore[arg-type]
+        if not plans:
+            return request.source
         module = cst.parse_module(request.source)
-        gc_name = ImportNeed(module, "gc")
         pytest_name = ImportNeed(module, "pytest")
 
-        class AddCollect(PositionedTransformer):
+        class Release(PositionedTransformer):
             def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
                 position = self.pos(original)
                 if position not in plans:
                     return updated
-                plan = plans[position]
+                plan, code = plans[position]
                 if plan is None:
+                    body = "".join(f"    {line}\n" for line in code)
                     fixture = statements(
                         f"@{pytest_name.use()}.fixture(autouse=True)\n"
-                        f"def _collect_garbage_after_test(self):\n"
-                        f"    yield\n"
-                        f"    {gc_name.use()}.collect()\n"
+                        f"def _release_mocks_after_test(self):\n"
+                        f"    yield\n{body}"
                     )[0]
                     return insert_method(updated, fixture)
-                return add_to_teardown(updated, plan, statements(f"{gc_name.use()}.collect()"))
+                if plan.self_name != "self":
+                    code = [re.sub(r"^self\.", f"{plan.self_name}.", line) for line in code]
+                return add_to_teardown(updated, plan, statements("\n".join(code) + "\n"))
 
-        fixed = transform(request.source, AddCollect())
-        return pytest_name.apply(gc_name.apply(fixed)).code
+        fixed = transform(request.source, Release())
+        return pytest_name.apply(fixed).code

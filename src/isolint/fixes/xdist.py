@@ -1,7 +1,9 @@
 """``missing_xdist_group``: decorate the class with ``@pytest.mark.xdist_group(name=...)``.
 
 The name comes from the file's place in the suite, through the ``xdist-group-name`` template
-(default ``{stem}``: ``tests/api/test_api_versioning.py`` -> ``api_versioning``).
+(default ``{stem}``: ``tests/api/test_api_versioning.py`` -> ``api_versioning``). No fix under
+a configured dist mode in which the marker is inert: it would only trade this finding for an
+``inert_xdist_group`` one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from isolint.fixes.base import Fixer, FixRequest
+from isolint.analysis.rules.xdist import inert_dist_mode
 from isolint.fixes.cst_util import (
     ImportNeed, PositionedTransformer, arg, expression, from_import_alias, string, transform,
 )
@@ -31,6 +34,8 @@ class XdistGroupFixer(Fixer):
     rule = "missing_xdist_group"
 
     def fix(self, request: FixRequest) -> str:
+        if inert_dist_mode(request.ctx.settings):
+            return request.source  # the marker would be inert: the dist mode must change first
         module = cst.parse_module(request.source)
         pytest_name = ImportNeed(module, "pytest")
         mark = None if not pytest_name.missing else from_import_alias(module, "pytest", "mark")

@@ -18,10 +18,17 @@ from typing import Iterable, NamedTuple, Sequence
 
 from isolint._version import __version__
 from isolint.model import Finding, ScanResult, Severity
-from isolint.reporters.rule_docs import code_block, doc_sections, first_paragraph, known_rules
+from isolint.reporters.rule_docs import doc_sections, first_paragraph, known_rules
 from isolint.wording import count as _plural
 
 TITLE = "pytest-xdist Test Isolation Report"
+#: What one finding is, said once in the executive summary.
+COUNTING = (
+    "A finding is one place to fix: a statement that changes shared state, a test class (for "
+    "`missing_teardown_method`, whose finding lists every mock the class keeps, and for "
+    "`missing_xdist_group`), or a module (for `inert_xdist_group`, reported at its first "
+    "marker). Files are counted once however many findings they have."
+)
 
 class _Wording(NamedTuple):
     priority: str  # the section heading's
@@ -55,10 +62,6 @@ RUNTIME_CHECKS = {
         "pytest -n 2 --dist loadgroup -v {files}",
         "every test of a fixed class reports the same worker (`[gw0]`, `[gw1]`, ...) in each run",
     ),
-    "mock_retained_on_instance": (
-        "pytest -n 2 --isolint --isolint-top 10 {files}",
-        "the tests of the fixed classes no longer lead the memory-growth list",
-    ),
     "hardcoded_port": (
         "pytest -n 4 {files}",
         "no test fails with `Address already in use`",
@@ -86,6 +89,27 @@ def render(
     return "\n".join(report.lines()).rstrip("\n") + "\n"
 
 
+#: A GitHub comment's size limit, in characters: ``isolint report --summary`` stays under it.
+COMMENT_LIMIT = 65_536
+
+
+def render_summary(
+    result: ScanResult,
+    settings=None,
+    generated: datetime.date | str | None = None,
+    rules: Sequence[type] | None = None,
+    limit: int = COMMENT_LIMIT,
+) -> str:
+    """The short report (``isolint report --summary``): the head, the executive summary, the
+    counts per directory and the files with the most findings, under ``limit`` characters (a
+    PR comment). The lists shrink until it fits; what is left out is counted, never cut."""
+    report = _Report(result, settings, generated, rules)
+    rows = 50
+    while True:
+        text = "\n".join(report.summary_lines(rows)).rstrip("\n") + "\n"
+        if len(text) < limit or rows == 0:
+            return text
+        rows //= 2
 
 
 def _cell(text: str) -> str:
@@ -189,10 +213,75 @@ class _Report:
         out += self._appendix()
         return out
 
-    def _head(self) -> list[str]:
+    def summary_lines(self, rows: int) -> list[str]:
+        """The short report, with at most ``rows`` directories and ``rows`` files listed."""
+        out = self._head(" (summary)")
+        out += self._executive_summary()
+        if self.result.findings:
+            out += ["## Where they are", ""]
+            out += self._per_directory(rows)
+            out += self._top_files(rows)
+        out += self._errors(rows)
+        out += [
+            "The full report, with every finding, its fix pattern and how to verify it: "
+            "`isolint report -o isolint-report.md`.",
+            "",
+        ]
+        return out
+
+    def _per_directory(self, rows: int) -> list[str]:
+        by_dir: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.result.findings:
+            by_dir[posixpath.dirname(finding.path) or "."].append(finding)
+        order = sorted(by_dir, key=lambda d: (-len(by_dir[d]), d))
+        out = [
+            f"### Findings per directory ({len(by_dir)})",
+            "",
+            "| Directory | Findings | Files | Rules |",
+            "|---|---:|---:|---|",
+        ]
+        for directory in order[:rows]:
+            found = by_dir[directory]
+            out.append(
+                f"| `{_cell(directory)}/` | {len(found)} | {len(_files(found))} | "
+                f"{self._rule_counts(found)} |"
+            )
+        rest = order[rows:]
+        if rest:
+            count = sum(len(by_dir[d]) for d in rest)
+            out.append(f"| {_plural(len(rest), 'more directory', 'more directories')} | {count} "
+                       f"| {len({f.path for d in rest for f in by_dir[d]})} | |")
+        return out + [""]
+
+    def _top_files(self, rows: int) -> list[str]:
+        by_file: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.result.findings:
+            by_file[finding.path].append(finding)
+        order = sorted(by_file, key=lambda p: (-len(by_file[p]), p))
+        shown = order[:rows]
+        out = [
+            f"### Files with the most findings (top {len(shown)} of {len(order)})",
+            "",
+            "| File | Findings | Highest severity | Rules |",
+            "|---|---:|---|---|",
+        ]
+        for path in shown:
+            found = by_file[path]
+            top = max(f.severity for f in found)
+            out.append(f"| `{_cell(path)}` | {len(found)} | {top.name} | {self._rule_counts(found)} |")
+        return out + [""]
+
+    def _rule_counts(self, findings: list[Finding]) -> str:
+        """"`env_var_pollution` 3, `cwd_pollution` 1": most findings first."""
+        return ", ".join(
+            f"`{self._name(code)}` {sum(1 for f in findings if f.code == code)}"
+            for code in self._codes(findings)
+        )
+
+    def _head(self, suffix: str = "") -> list[str]:
         s = self.summary
         out = [
-            f"# {TITLE}",
+            f"# {TITLE}{suffix}",
             "",
             f"- **Generated:** {self.generated}",
             f"- **Scanner:** isolint {__version__}",
@@ -217,6 +306,7 @@ class _Report:
                 "on the same pytest-xdist worker, or a scheduling assumption xdist does not keep: "
                 "the cause of tests that pass alone and fail in parallel, or only on CI."
             )
+            out += ["", COUNTING]
         else:
             out.append(
                 f"isolint found **no test-isolation hazards** in the "
@@ -236,15 +326,16 @@ class _Report:
             "| Severity | Findings | Files | Priority | What it means |",
             "|---|---:|---:|---|---|",
         ]
+        if not s.total:
+            return out[:-4] + ["---", ""]
         for severity in sorted(Severity, reverse=True):
             findings = self.by_severity[severity]
-            out.append(
-                f"| {severity.name} | {len(findings)} | {len(_files(findings))} | "
-                f"{WORDING[severity].priority} | {WORDING[severity].meaning} |"
-            )
+            if findings:
+                out.append(
+                    f"| {severity.name} | {len(findings)} | {len(_files(findings))} | "
+                    f"{WORDING[severity].priority} | {WORDING[severity].meaning} |"
+                )
         out += ["", "### Issue type breakdown", ""]
-        if not s.total:
-            return out + ["No findings.", "", "---", ""]
         out += [
             "| # | Rule | Code | Severity | Findings | Files | What it flags |",
             "|---:|---|---|---|---:|---:|---|",
@@ -262,13 +353,9 @@ class _Report:
 
     def _severity_section(self, severity: Severity) -> list[str]:
         findings = self.by_severity[severity]
-        out = [f"## {severity.name} priority: {WORDING[severity].priority}", ""]
         if not findings:
-            return out + [
-                f"No {severity.name} findings in the {_plural(self.summary.files_scanned, 'file')} "
-                "analysed.",
-                "",
-            ]
+            return []
+        out = [f"## {severity.name} priority: {WORDING[severity].priority}", ""]
         for code in self._codes(findings):
             out += self._rule_section(code, [f for f in findings if f.code == code])
         return out
@@ -280,9 +367,9 @@ class _Report:
             f"{_plural(len(files), 'file')}",
             "",
         ]
-        impact = first_paragraph(self._section(code, "Why is this bad?"))
+        impact = self._section(code, "Why is this bad?")
         if impact:
-            out += [f"**Impact:** {impact}", ""]
+            out += ["#### Impact", "", impact, ""]
         out += ["#### Affected files", ""]
         by_dir: dict[str, list[Finding]] = defaultdict(list)
         for finding in findings:
@@ -299,10 +386,10 @@ class _Report:
                 out.append(f"- `{posixpath.basename(path)}`: " + _scopes(
                     [f for f in group if f.path == path]))
             out.append("")
-        fix = code_block(self._section(code, "Use instead"))
-        out += ["#### Required fix pattern", ""]
+        fix = self._section(code, "Use instead")
+        out += ["#### Fix pattern", ""]
         if fix:
-            out += ["```python", fix.rstrip("\n"), "```", ""]
+            out += [fix, ""]
         advice = sorted({f.fix for f in findings if f.fix})
         if len(advice) == 1:
             out += [f"In short: {advice[0]}.", ""]
@@ -371,12 +458,16 @@ class _Report:
             out.append(f"{number}. {item}")
         return out + [""]
 
-    def _errors(self) -> list[str]:
-        if not self.result.errors:
+    def _errors(self, rows: int | None = None) -> list[str]:
+        """The files that could not be scanned (the first ``rows`` of them, when given)."""
+        errors = self.result.errors
+        if not errors:
             return []
         out = ["## Errors", "", "These files could not be scanned; their hazards are unknown.", "",
                "| File | Reason |", "|---|---|"]
-        out += [f"| `{e.path}` | {_cell(e.message)} |" for e in self.result.errors]
+        out += [f"| `{e.path}` | {_cell(e.message)} |" for e in errors[:rows]]
+        if rows is not None and len(errors) > rows:
+            out.append(f"| {_plural(len(errors) - rows, 'more file')} | |")
         return out + [""]
 
     def _appendix(self) -> list[str]:
@@ -384,7 +475,7 @@ class _Report:
         if not self.result.findings:
             return out + ["No findings.", ""]
         files = _files(self.result.findings)
-        severities = sorted(Severity, reverse=True)
+        severities = [s for s in sorted(Severity, reverse=True) if self.by_severity[s]]
         out += [
             f"### Files with findings ({len(files)})",
             "",

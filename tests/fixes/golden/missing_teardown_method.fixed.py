@@ -1,7 +1,8 @@
 """Golden input for the missing_teardown_method fixer."""
 import unittest
 from unittest.mock import MagicMock
-import gc
+
+_SEEN = []
 
 
 class TestNoTeardown:
@@ -11,18 +12,20 @@ class TestNoTeardown:
 
     def setup_method(self):
         self.client = MagicMock()
+        self.session = MagicMock()
 
     def teardown_method(self):
-        gc.collect()
+        self.client = None
+        self.session = None
 
     def test_a(self):
         assert self.client
 
 
 class TestOwnTeardown:
-    def teardown_method(self, method):
-        self.client = None
-        gc.collect()
+    def teardown_method(me, method):
+        me.other = None
+        me.client = None
         return None
 
     def test_a(self):
@@ -31,11 +34,13 @@ class TestOwnTeardown:
 
 class TestFirstMethod:
     def teardown_method(self):
-        gc.collect()
+        self.client = None
+        _SEEN.clear()
 
     # a comment above the first method stays with it
     def test_a(self):
-        MagicMock()
+        self.client = MagicMock()
+        _SEEN.append(MagicMock())
 
 
 class Base:
@@ -46,19 +51,35 @@ class Base:
 class TestInheritsTeardown(Base):
     def teardown_method(self, method):
         super().teardown_method(method)
-        gc.collect()
+        self.client = None
 
     def test_a(self):
-        MagicMock()
+        self.client = MagicMock()
 
 
 class TestUnittest(unittest.TestCase):
     def setUp(self):
-        self.client = MagicMock()
+        _SEEN.append(MagicMock())
+
+    def tearDown(self):
+        _SEEN.clear()
+
+    def test_a(self):
+        pass
+
+
+class UnittestBase(unittest.TestCase):
+    def tearDown(self):
+        super().tearDown()
+
+
+class TestUnittestInheritsTearDown(UnittestBase):
+    def setUp(self):
+        _SEEN.append(MagicMock())
 
     def tearDown(self):
         super().tearDown()
-        gc.collect()
+        _SEEN.clear()
 
     def test_a(self):
         pass
@@ -66,7 +87,16 @@ class TestUnittest(unittest.TestCase):
 
 class TestUnittestOwnTearDown(unittest.TestCase):
     def tearDown(self):
-        gc.collect()
+        _SEEN.clear()
 
     def test_a(self):
-        MagicMock()
+        _SEEN.append(MagicMock())
+
+
+class TestClassLevelStays:  # stays
+    @classmethod
+    def setup_class(cls):
+        cls.client = MagicMock()
+
+    def test_a(self):
+        pass

@@ -2,6 +2,8 @@
 import unittest
 from unittest.mock import MagicMock
 
+_SEEN = []
+
 
 class TestNoTeardown:
     """Docstring first."""
@@ -10,14 +12,15 @@ class TestNoTeardown:
 
     def setup_method(self):
         self.client = MagicMock()
+        self.session = MagicMock()
 
     def test_a(self):
         assert self.client
 
 
 class TestOwnTeardown:
-    def teardown_method(self, method):
-        self.client = None
+    def teardown_method(me, method):
+        me.other = None
         return None
 
     def test_a(self):
@@ -27,7 +30,8 @@ class TestOwnTeardown:
 class TestFirstMethod:
     # a comment above the first method stays with it
     def test_a(self):
-        MagicMock()
+        self.client = MagicMock()
+        _SEEN.append(MagicMock())
 
 
 class Base:
@@ -37,12 +41,25 @@ class Base:
 
 class TestInheritsTeardown(Base):
     def test_a(self):
-        MagicMock()
+        self.client = MagicMock()
 
 
 class TestUnittest(unittest.TestCase):
     def setUp(self):
-        self.client = MagicMock()
+        _SEEN.append(MagicMock())
+
+    def test_a(self):
+        pass
+
+
+class UnittestBase(unittest.TestCase):
+    def tearDown(self):
+        super().tearDown()
+
+
+class TestUnittestInheritsTearDown(UnittestBase):
+    def setUp(self):
+        _SEEN.append(MagicMock())
 
     def test_a(self):
         pass
@@ -52,4 +69,13 @@ class TestUnittestOwnTearDown(unittest.TestCase):
     def tearDown(self): pass
 
     def test_a(self):
-        MagicMock()
+        _SEEN.append(MagicMock())
+
+
+class TestClassLevelStays:  # stays
+    @classmethod
+    def setup_class(cls):
+        cls.client = MagicMock()
+
+    def test_a(self):
+        pass

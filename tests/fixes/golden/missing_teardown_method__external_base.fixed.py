@@ -7,10 +7,13 @@ from helpers import SomeBase
 
 
 class TestExternalBase(SomeBase):
+    def setup_method(self):
+        self.client = MagicMock()
+
     @pt.fixture(autouse=True)
-    def _collect_garbage_after_test(self):
+    def _release_mocks_after_test(self):
         yield
-        garbage.collect()
+        self.client = None
 
     def test_a(self):
-        MagicMock()
+        garbage.collect()

@@ -7,5 +7,8 @@ from helpers import SomeBase
 
 
 class TestExternalBase(SomeBase):
+    def setup_method(self):
+        self.client = MagicMock()
+
     def test_a(self):
-        MagicMock()
+        garbage.collect()

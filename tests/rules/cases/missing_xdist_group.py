@@ -1,3 +1,4 @@
+# settings: {"xdist_group_policy": "all"}
 import unittest
 
 import pytest

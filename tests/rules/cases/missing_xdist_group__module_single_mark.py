@@ -1,3 +1,4 @@
+# settings: {"xdist_group_policy": "all"}
 # no findings expected: a module-level pytestmark that is a single mark groups every class.
 import pytest
 

@@ -6,7 +6,7 @@ import pytest
 from inventory import Client
 
 
-class TestStock:  # expect: missing_teardown_method, missing_xdist_group
+class TestStock:  # safe: the mocks are locals, freed when each test returns
     def test_stock_count(self, sku):
         transport = MagicMock()
         transport.get.return_value = {"count": 3}
@@ -20,7 +20,7 @@ class TestStock:  # expect: missing_teardown_method, missing_xdist_group
 
 
 @pytest.mark.xdist_group(name="api_client")  # expect: inert_xdist_group
-class TestStockCollected:  # safe: grouped, and a teardown collects
+class TestStockCollected:  # safe: creates only locals; the gc.collect() is merely slow
     def teardown_method(self):
         gc.collect()
 

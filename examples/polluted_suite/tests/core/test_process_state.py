@@ -78,9 +78,9 @@ def test_private_file(tmp_path):  # safe: every test gets its own directory
     (tmp_path / "inventory-export.csv").write_text("sku,count\n")
 
 
-class TestKeepsMocks:
+class TestKeepsMocks:  # expect: missing_teardown_method
     def setup_method(self):
-        self.transport = MagicMock()  # expect: mock_retained_on_instance
+        self.transport = MagicMock()  # kept alive with this instance until the session ends
 
     def teardown_method(self):
         import gc

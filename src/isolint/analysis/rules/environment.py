@@ -14,6 +14,7 @@ ENVIRONMENT = StateKind(
     methods=MAPPING_METHODS,
     functions=ENV_FUNCTIONS,
     readers=frozenset({"os.getenv", "os.getenvb"}),
+    tool="`monkeypatch.setenv()` / `monkeypatch.delenv()`",
 )
 
 
@@ -63,7 +64,7 @@ class EnvVarPollution(UnrestoredState, Rule):
     code = "ISO003"
     name = "env_var_pollution"
     severity = Severity.HIGH
-    message = "`{target}` changes the environment for every later test in this worker"
+    message = "`{target}` changes the environment for every later test in this worker; {where}"
     fix = "use `monkeypatch.setenv()` / `monkeypatch.delenv()`, or `patch.dict(os.environ, ...)`"
     fix_safety = FixSafety.SAFE
     fix_availability = "sometimes"

@@ -14,6 +14,7 @@ CWD = StateKind(
     bare_methods=frozenset({"chdir"}),
     keyed=False,
     readers=frozenset({"os.getcwd", "os.getcwdb", "pathlib.Path.cwd"}),
+    tool="`monkeypatch.chdir()`",
 )
 #: Context managers that change the working directory and put it back on exit.
 CHDIR_CONTEXTS = frozenset({"contextlib.chdir"})
@@ -68,7 +69,7 @@ class CwdPollution(UnrestoredState, Rule):
     code = "ISO008"
     name = "cwd_pollution"
     severity = Severity.HIGH
-    message = "`{target}` changes the working directory for every later test in this worker"
+    message = "`{target}` changes the working directory for every later test in this worker; {where}"
     fix = "use `monkeypatch.chdir()` or `with contextlib.chdir(...):`"
     fix_safety = FixSafety.SAFE
     fix_availability = "sometimes"

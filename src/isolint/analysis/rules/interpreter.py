@@ -19,8 +19,12 @@ SYS_PATH = StateKind(
     names=frozenset({"sys.path", "sys.meta_path", "sys.path_hooks"}),
     methods=LIST_METHODS,
     keyed=False,
+    tool="`monkeypatch.syspath_prepend()`",
 )
-SYS_MODULES = StateKind(names=frozenset({"sys.modules"}), methods=MAPPING_METHODS)
+SYS_MODULES = StateKind(
+    names=frozenset({"sys.modules"}), methods=MAPPING_METHODS,
+    tool="`monkeypatch.setitem(sys.modules, ...)` / `monkeypatch.delitem(sys.modules, ...)`",
+)
 
 
 class SysPathPollution(UnrestoredState, Rule):
@@ -79,7 +83,7 @@ class SysPathPollution(UnrestoredState, Rule):
     code = "ISO006"
     name = "sys_path_pollution"
     severity = Severity.HIGH
-    message = "`{target}` changes the import path for every later test in this worker"
+    message = "`{target}` changes the import path for every later test in this worker; {where}"
     fix = "use `monkeypatch.syspath_prepend()`, or restore `sys.path` in a `finally:` / teardown"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
@@ -144,7 +148,7 @@ class SysModulesPollution(UnrestoredState, Rule):
     code = "ISO007"
     name = "sys_modules_pollution"
     severity = Severity.HIGH
-    message = "`{target}` changes `sys.modules` for every later test in this worker"
+    message = "`{target}` changes `sys.modules` for every later test in this worker; {where}"
     fix = "use `patch.dict(sys.modules, {{...}})` or `monkeypatch.setitem(sys.modules, ...)`"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"

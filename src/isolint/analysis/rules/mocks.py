@@ -5,169 +5,17 @@ from __future__ import annotations
 import ast
 
 from isolint.analysis.context import FileContext
-from isolint.analysis.pytest_view import TEARDOWN_METHODS
-from isolint.analysis.tree import expr_key, walk
+from isolint.analysis.tree import expr_key
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.mock_api import (
+    PATCH_OBJECT,
     PATCHERS,
     STOPALL,
     assigned_patcher,
-    creates_mock,
     may_create_mocks,
-    may_make_mocks,
     patcher_kind,
-    requests_mocker,
 )
-
-
-def _calls_gc_collect(ctx: FileContext, roots: list[ast.AST]) -> bool:
-    return any(ctx.call_name(n) == "gc.collect" for root in roots for n in ast.walk(root))
-
-
-def _may_call_gc_collect(ctx: FileContext) -> bool:
-    """False when :func:`_calls_gc_collect` is False for every node of the file: a name
-    resolves to ``gc.collect`` only if ``collect`` is spelled and an import reaches ``gc``."""
-    return "collect" in ctx.source and ctx.imports.may_resolve_under("gc.collect")
-
-
-class MissingTeardownMethod(Rule):
-    """
-    ## What it does
-    Flags a test class whose code creates mock objects (`Mock`, `MagicMock`, `AsyncMock`,
-    `NonCallableMagicMock`, `create_autospec`, the mocks that `patch`, `patch.object` and
-    `patch.multiple` make, or pytest-mock's `mocker`) while no teardown path of the class calls
-    `gc.collect()`.
-
-    Teardown paths are `teardown_method`, `teardown`, `tearDown`, `teardown_class` and
-    `tearDownClass` (own or inherited from a base class in the same module), `addCleanup(gc.collect)`
-    in a setup method, an autouse fixture in the class or module that collects after its
-    `yield`, and an autouse fixture in a `conftest.py` that applies to the file. An import of a
-    mock class that is never called is not a finding.
-
-    ## Why is this bad?
-    This is the reference report's "memory explosion" rule, kept under its name so that teams
-    migrating from that report find it. isolint measured its premise
-    (`benchmarks/mock_memory.py`, results in `docs/benchmarks.md`: 1,000 tests of 10 `MagicMock`s
-    each under `pytest -n 2`), and the measurements do not support it:
-
-    - mocks that go out of scope do not accumulate: the worker peaked at 48 MiB, flat in the
-      number of tests; `gc.collect()` in teardown saved 6 MiB at twice the wall time;
-    - mocks that stay reachable accumulate (about 0.75 MiB per test there), and `gc.collect()`
-      frees none of them: pytest keeps every test-class instance alive until the session ends
-      (pytest-dev/pytest#11374), so mocks stored on `self` stayed at ~420 MiB per worker with or
-      without the collection, which made that run 18 times slower.
-
-    What frees mock memory is dropping the reference (`self.client = None` in `teardown_method`,
-    stopping patches): see `mock_retained_on_instance` and `patch_without_context`. Treat a
-    finding of this rule as "this class creates mocks: check that none outlive their test", and
-    consider lowering its severity in `[tool.isolint]` once those two rules are clean.
-
-    ## Example
-    ```python
-    from unittest.mock import MagicMock
-
-    class TestClient:
-        def test_get(self):
-            client = MagicMock()
-            client.get.return_value = 1
-            assert client.get() == 1
-    ```
-
-    ## Use instead
-    ```python
-    import gc
-    from unittest.mock import MagicMock
-
-    class TestClient:
-        def teardown_method(self):
-            gc.collect()
-
-        def test_get(self):
-            client = MagicMock()
-            client.get.return_value = 1
-            assert client.get() == 1
-    ```
-
-    ## Fix safety
-    The fix adds a `teardown_method` that calls `gc.collect()` (or adds the call to an existing
-    teardown) and `import gc`. It is safe: collecting garbage does not change what a test does.
-    It is not free: a full collection after every test doubled the wall time of the measured
-    suite, and far more once many objects stayed alive.
-    """
-
-    code = "ISO001"
-    name = "missing_teardown_method"
-    severity = Severity.CRITICAL
-    message = "test class `{cls}` creates mocks ({what}) but no teardown calls `gc.collect()`"
-    fix = "add `def teardown_method(self): gc.collect()` to `{cls}`"
-    fix_safety = FixSafety.SAFE
-    fix_availability = "always"
-    test_modules_only = True
-
-    def may_fire(self, ctx: FileContext) -> bool:
-        return may_make_mocks(ctx)  # else `_mock_source` finds nothing
-
-    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
-        if not ctx.pytest.is_test_class(node):
-            return
-        what = self._mock_source(node, ctx)
-        if what and not self._collects_on_teardown(node, ctx):
-            ctx.report(self, node, cls=node.name, what=what)
-
-    def _mock_source(self, cls: ast.ClassDef, ctx: FileContext) -> str:
-        """What in the class creates mocks, e.g. "`MagicMock()` at line 12", or ""."""
-        importable = may_create_mocks(ctx)  # else no method needs a walk
-        for method in ctx.pytest.class_methods(cls):
-            if requests_mocker(method):
-                return f"the `mocker` fixture at line {method.lineno}"
-            for node in walk(method) if importable else ():
-                if creates_mock(ctx, node):
-                    callee = ctx.lines.source_segment(node.func)  # type: ignore[attr-defined]
-                    return f"`{callee}()` at line {node.lineno}"
-        for deco in cls.decorator_list:
-            if creates_mock(ctx, deco):
-                return f"`{ctx.lines.source_segment(deco.func)}` at line {deco.lineno}"  # type: ignore[attr-defined]
-        return ""
-
-    def _collects_on_teardown(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
-        if any(facts.autouse_gc_collect for facts in ctx.conftests):
-            return True
-        if not _may_call_gc_collect(ctx):
-            return False  # no need to gather the class's teardown code
-        methods = {m.name: m for m in ctx.pytest.class_methods(cls)}
-        roots: list[ast.AST] = []
-        for name in TEARDOWN_METHODS & methods.keys():
-            roots.extend(_self_call_closure(methods[name], methods))
-        for method in methods.values():
-            roots.extend(ctx.cleanup.registered_cleanups(method))
-        for scope in [cls, *ctx.pytest.base_classes(cls)]:
-            for fixture in ctx.pytest.autouse_fixtures(scope.body):
-                roots.extend(ctx.cleanup.after_yield(fixture))
-        for fixture in ctx.pytest.autouse_fixtures(ctx.tree.body):
-            roots.extend(ctx.cleanup.after_yield(fixture))
-        return _calls_gc_collect(ctx, roots)
-
-
-def _self_call_closure(method: ast.AST, methods: dict[str, ast.AST]) -> list[ast.AST]:
-    """``method`` plus the methods it calls through ``self.name()``, transitively."""
-    seen = {id(method)}
-    out, pending = [method], [method]
-    while pending:
-        for node in ast.walk(pending.pop()):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in ("self", "cls")
-                and node.func.attr in methods
-                and id(methods[node.func.attr]) not in seen
-            ):
-                target = methods[node.func.attr]
-                seen.add(id(target))
-                out.append(target)
-                pending.append(target)
-    return out
 
 
 class PatchWithoutContext(Rule):
@@ -222,8 +70,8 @@ class PatchWithoutContext(Rule):
     code = "ISO004"
     name = "patch_without_context"
     severity = Severity.MEDIUM
-    message = "`{patcher}.start()` is not guaranteed to be stopped"
-    fix = "use `with {patcher}:` or register `addCleanup({patcher}.stop)` right after starting"
+    message = "`{patcher}.start()` patches {target} and nothing guarantees the stop; {advice}"
+    fix = "{advice}"
     fix_safety = FixSafety.UNSAFE
     fix_availability = "sometimes"
     call_words = frozenset({"start"})  # only `<patcher>.start()` is looked at
@@ -242,7 +90,7 @@ class PatchWithoutContext(Rule):
         if patcher_kind(ctx, target):
             # `patch(...).start()`: nothing but `patch.stopall()` can stop it.
             if not ctx.cleanup.restored(lambda n: ctx.call_name(n) == STOPALL):
-                ctx.report(self, node, patcher=ctx.lines.source_segment(target))
+                self._report(node, target, target, ctx, chained=True)  # type: ignore[arg-type]
             return
         if not isinstance(target, (ast.Name, ast.Attribute)) or not self._is_patcher(target, ctx):
             return
@@ -260,11 +108,61 @@ class PatchWithoutContext(Rule):
             )
 
         if not ctx.cleanup.restored(stops):
-            ctx.report(self, node, patcher=ctx.lines.source_segment(target))
+            self._report(node, target, assigned_patcher(ctx, target), ctx)
+
+    def _report(self, node: ast.Call, patcher: ast.expr, call: ast.Call | None,
+                ctx: FileContext, chained: bool = False) -> None:
+        name = _short(ctx.lines.source_segment(patcher))
+        ctx.report(self, node, patcher=name, target=_patched(call, ctx),
+                   advice=_stop_advice(name, chained, ctx))
 
     def _is_patcher(self, target: ast.expr, ctx: FileContext) -> bool:
         """Whether ``target`` (a name or ``self.attr``) is assigned a patcher in its scope."""
         return assigned_patcher(ctx, target) is not None
 
 
-__all__ = ["MissingTeardownMethod", "PatchWithoutContext", "PATCHERS"]
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _patched(call: ast.Call | None, ctx: FileContext) -> str:
+    """What the patcher made by ``call`` replaces, for a message: `` `app.client.fetch` ``,
+    `` `Client.get` ``, `` `os.environ` ``; "its target" when it cannot tell."""
+    if call is None or not call.args:
+        return "its target"
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return f"`{_short(first.value)}`"
+    kind = patcher_kind(ctx, call)
+    if kind == PATCH_OBJECT and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
+        return f"`{_short(ctx.lines.source_segment(first))}.{call.args[1].value}`"
+    return f"`{_short(ctx.lines.source_segment(first))}`"
+
+
+def _stop_advice(patcher: str, chained: bool, ctx: FileContext) -> str:
+    """How to make sure the patch ends, in the scope the ``.start()`` runs in. ``chained``:
+    ``patch(...).start()``, whose patcher has no name to stop it by."""
+    if chained:
+        patcher = "p"
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    keep = "keep the patcher (`p = patch(...)`) and " if chained else ""
+    if cls is not None and ctx.pytest.is_unittest_class(cls):
+        return f"{keep}register `self.addCleanup({patcher}.stop)` right after `.start()`"
+    if func is None:
+        return "start it in a fixture and stop it after the `yield`, or stop it in `teardown_module`"
+    if func.name in ("setup_method", "setup"):
+        return f"{keep}stop it in `teardown_method` (`{patcher}.stop()`), or use `mocker.patch(...)` in a fixture"
+    if func.name in ("setup_class", "setUpClass"):
+        return f"{keep}stop it in `teardown_class` (`{patcher}.stop()`)"
+    if ctx.pytest.is_fixture(func):
+        return f"{keep}stop it after the fixture's `yield`, or use `mocker.patch(...)`"
+    if chained:
+        return "use it as `with patch(...):`, or pytest-mock's `mocker.patch(...)`"
+    return (
+        f"use `with {patcher}:`, pytest-mock's `mocker.patch(...)`, or "
+        f"`request.addfinalizer({patcher}.stop)` right after `.start()`"
+    )
+
+
+__all__ = ["PatchWithoutContext", "PATCHERS"]

@@ -333,9 +333,8 @@ class ModuleStatePollution(Rule):
     code = "ISO009"
     name = "module_state_pollution"
     severity = Severity.MEDIUM
-    message = "`{target}` changes module state that later tests in this worker still see"
-    fix = ("use `monkeypatch.setattr()` / `monkeypatch.setitem()` or `patch.object()`, "
-           "or restore the value in a `finally:` / teardown")
+    message = "{operation} `{target}` changes module state that later tests in this worker still see"
+    fix = "{fix}"
     fix_safety = FixSafety.NONE
     call_words = _CALL_WORDS  # other calls change nothing: `written_objects` is empty
 
@@ -355,7 +354,9 @@ class ModuleStatePollution(Rule):
             )
             if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
                 self._seen.add(seen)
-                ctx.report(self, node, target=_short(write.target))
+                operation, fix = _operation(ctx, node)
+                target = write.target.removeprefix("global ")
+                ctx.report(self, node, target=_short(target), operation=operation, fix=fix)
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
 
@@ -422,6 +423,54 @@ def _patches(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
 
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_RESTORE = "or restore it in a `finally:` / teardown"
+#: Operation -> (how the message names it, the fix that fits it).
+OPERATIONS = {
+    "attribute": ("An attribute write to", "use `monkeypatch.setattr()` or `patch.object()`, " + _RESTORE),
+    "attribute-del": ("Deleting the attribute", "use `monkeypatch.delattr()`, " + _RESTORE),
+    "item": ("An item write to", "use `monkeypatch.setitem()` or `patch.dict()`, " + _RESTORE),
+    "item-del": ("Deleting an item of", "use `monkeypatch.delitem()` or `patch.dict()`, " + _RESTORE),
+    "global": (
+        "A `global` rebinding of",
+        "pass the value in (a fixture, an argument) instead of rebinding the module's name, or "
+        "rebind it back in a `finally:` / teardown",
+    ),
+    "reload": (
+        "`importlib.reload` of",
+        "patch only the attributes the test needs (`monkeypatch.setattr()`): a reload replaces "
+        "every object the module defines for the tests after it; or reload it again in a "
+        "`finally:` / teardown",
+    ),
+}
+
+
+def _operation(ctx: FileContext, node: ast.AST) -> tuple[str, str]:
+    """How ``node`` changes module state: its name in a message and the fix that fits it."""
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node) or ""
+        if name in RELOAD:
+            return OPERATIONS["reload"]
+        if name in ("setattr", "delattr"):
+            return OPERATIONS["attribute" if name == "setattr" else "attribute-del"]
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else name
+        return (
+            f"The in-place `.{method}()` of",
+            f"work on a copy (`monkeypatch.setattr()` the name to a new container), {_RESTORE}",
+        )
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    deleting = isinstance(node, ast.Delete)
+    for target in targets:
+        if isinstance(target, ast.Subscript):
+            return OPERATIONS["item-del" if deleting else "item"]
+        if isinstance(target, ast.Name):
+            return OPERATIONS["global"]
+    return OPERATIONS["attribute-del" if deleting else "attribute"]
 
 
 __all__ = ["ModuleStatePollution", "state_writes", "StateWrite"]

@@ -176,7 +176,7 @@ class HardcodedPort(Rule):
     code = "ISO010"
     name = "hardcoded_port"
     severity = Severity.HIGH
-    message = "`{call}` listens on the fixed port {port}, which parallel workers collide on"
+    message = "`{call}` listens on the fixed port {port}: {collision}"
     fix = ("bind to port 0 and read the port back (`sock.getsockname()[1]`), "
            "or derive the port from `worker_id`")
     fix_safety = FixSafety.NONE
@@ -186,7 +186,25 @@ class HardcodedPort(Rule):
         port = fixed_port(ctx, node)
         if port is not None and not ctx.cleanup.expected_to_raise():
             call = ctx.lines.source_segment(node.func)
-            ctx.report(self, node, call=call, port=port)
+            ctx.report(self, node, call=call, port=port, collision=_collision(ctx, port))
+
+
+def _collision(ctx: FileContext, port: object) -> str:
+    """Who binds the same port at the same time: the same code on another xdist worker (a
+    fixture runs once per worker and scope), and any other test or process on the machine."""
+    func = ctx.enclosing_function()
+    others = f"any other test or process that binds {port} on this machine"
+    if func is None:
+        return f"every xdist worker imports this module and binds it, and so does {others}"
+    cls = ctx.method_class(func)
+    where = f"`{cls.name}.{func.name}`" if cls is not None else f"`{func.name}`"
+    if ctx.pytest.is_fixture(func):
+        scope = ctx.pytest.fixture_scope(func)
+        return (
+            f"each xdist worker runs the {scope}-scoped fixture {where} on its own, so two "
+            f"workers collide on it, as does {others}"
+        )
+    return f"two xdist workers running {where} at the same time collide on it, as does {others}"
 
 
 __all__ = ["HardcodedPort", "fixed_port"]

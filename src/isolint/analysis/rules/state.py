@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from isolint.analysis.context import FileContext
 from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.analysis.rules.module_state import patched_targets
+from isolint.analysis.rules.advice import where_set
 
 if TYPE_CHECKING:
     from isolint.analysis.rules.base import Rule
@@ -54,6 +55,8 @@ class StateKind:
     bare_methods: frozenset[str] = frozenset()
     #: Functions that read it (``os.getcwd``, ``os.getenv``): what they return is a saved value.
     readers: frozenset[str] = frozenset()
+    #: The pytest idiom that changes it for one test, as a message names it.
+    tool: str = "`monkeypatch`"
 
     def may_change(self, ctx: FileContext) -> bool:
         """A necessary condition for any node of ``ctx``'s file to change this state: a name
@@ -243,7 +246,7 @@ def report_unrestored(
     if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
         return
     if ctx.cleanup.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
-        ctx.report(rule, node, target=describe(ctx, node))
+        ctx.report(rule, node, target=describe(ctx, node), where=where_set(ctx, kind.tool))
 
 
 class UnrestoredState:

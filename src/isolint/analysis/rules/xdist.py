@@ -18,6 +18,9 @@ USEFIXTURES = "pytest.mark.usefixtures"
 #: `--dist` on its command line), "no" (not distributed as configured; `-n 0` in addopts is
 #: often overridden by `-n auto` in CI) and "loadgroup" (the marker works).
 NOT_INERT_MODES = frozenset({"", "no", "loadgroup"})
+#: Dist modes that already keep a class's tests on one worker (or run every test on every
+#: worker): `missing_xdist_group` has nothing to ask for there.
+CLASS_KEPT_TOGETHER_MODES = frozenset({"loadscope", "loadfile", "each"})
 
 
 def inert_dist_mode(settings: Settings) -> str:
@@ -297,39 +300,49 @@ class SharedState:
 class MissingXdistGroup(Rule):
     """
     ## What it does
-    Flags a test class that has no effective `xdist_group` marker. A marker is effective when it
-    is a decorator of the class (in any import form: `pytest.mark`, `from pytest import mark`,
-    an alias), a class-level `pytestmark`, a module-level `pytestmark` (one mark or a list), or
-    comes from a base class or an enclosing test class in the same module.
+    Flags a test class whose tests share state and that has no effective `xdist_group` marker,
+    when the suite may run under a pytest-xdist mode that can split the class across workers.
 
-    A class with a base class imported from another module (other than the `TestCase` classes of
-    unittest, Django and Twisted) is not flagged: the marker may come from that base.
-
-    Which classes need a marker is the `xdist-group-policy` setting (`[tool.isolint]` or
-    `--xdist-group-policy`): `all` (the default) asks it of every test class; `shared-state`
-    only of classes whose tests share state, and the message says which: a `setup_class` /
-    `setUpClass`; a class- or module-scoped fixture defined in the class (or an in-module base)
-    or requested by one of its tests (as a parameter, through another fixture of the module,
-    `usefixtures`, or autouse); or a class attribute changed by its code (`self.__class__.x =`,
+    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`;
+    a class- or module-scoped fixture defined in the class (or an in-module base) or requested
+    by one of its tests (as a parameter, through another fixture of the module, `usefixtures`,
+    or autouse); or a class attribute changed by its code (`self.__class__.x =`,
     `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
     mutable class attribute such as `self.items.append(...)` where `items = []` is a class
-    attribute that no per-test setup rebinds).
+    attribute that no per-test setup rebinds). The message says which. `xdist-group-policy =
+    "all"` (`[tool.isolint]` or `--xdist-group-policy`) asks a marker of every test class
+    instead, as the reference report's blanket rule did.
 
-    When the configured dist mode (see `inert_xdist_group`) is one under which the marker does
-    nothing, the message adds a note saying so and where the mode came from.
+    A marker is effective when it is a decorator of the class (in any import form:
+    `pytest.mark`, `from pytest import mark`, an alias), a class-level `pytestmark`, a
+    module-level `pytestmark` (one mark or a list), or comes from a base class or an enclosing
+    test class in the same module. A class with a base class imported from another module
+    (other than the `TestCase` classes of unittest, Django and Twisted) is not flagged: the
+    marker may come from that base.
+
+    The configured dist mode (see `inert_xdist_group`) decides the rest: under `--dist
+    loadscope`, `loadfile` or `each` nothing is reported (a class already stays on one worker,
+    or every worker runs every test); under `load` or `worksteal` the marker alone would do
+    nothing, so the message says to switch to `--dist loadgroup` (or `loadscope`) as well; with
+    `loadgroup`, `no` or no configured mode, the marker is what keeps the class together.
 
     ## Why is this bad?
-    Under `pytest -n N --dist loadgroup`, pytest-xdist sends all tests of one `xdist_group` to
-    the same worker. Tests of a class that share state (class-scoped fixtures, `setup_class`,
-    class attributes) can otherwise be split across workers. Note that the marker does nothing
-    under any other distribution mode (`load`, `loadscope`, `loadfile`, `worksteal`): see
-    `inert_xdist_group`.
+    Under `pytest -n N --dist load` (or `worksteal`), pytest-xdist sends each test to whichever
+    worker is free: the tests of a class that share a class-scoped fixture, a `setup_class` or a
+    class attribute are split across workers, each of which builds that state again, and a test
+    that relies on an earlier test's change to it fails depending on the schedule. Under `--dist
+    loadgroup`, all tests of one `xdist_group` run on the same worker, in order; under `--dist
+    loadscope` all tests of a class do.
 
     ## Example
     ```python
     class TestOrders:
+        @classmethod
+        def setup_class(cls):
+            cls.orders = []
+
         def test_create(self):
-            assert True
+            assert self.orders == []
     ```
 
     ## Use instead
@@ -338,14 +351,20 @@ class MissingXdistGroup(Rule):
 
     @pytest.mark.xdist_group(name="orders")
     class TestOrders:
+        @classmethod
+        def setup_class(cls):
+            cls.orders = []
+
         def test_create(self):
-            assert True
+            assert self.orders == []
     ```
 
     ## Fix safety
     The fix adds `@pytest.mark.xdist_group(name=...)` with a name derived from the file's place
     in the suite, and `import pytest` when needed. It is safe: it changes scheduling only under
-    `--dist loadgroup`.
+    `--dist loadgroup`. It is offered only where the marker takes effect: under a configured
+    `load` or `worksteal` mode the marker would be inert (and reported by `inert_xdist_group`),
+    so changing the mode comes first and no fix is offered.
     """
 
     code = "ISO002"
@@ -354,8 +373,11 @@ class MissingXdistGroup(Rule):
     message = "test class `{cls}` has no `xdist_group` marker{why}{note}"
     fix = "decorate `{cls}` with `@pytest.mark.xdist_group(name=...)`"
     fix_safety = FixSafety.SAFE
-    fix_availability = "always"
+    fix_availability = "sometimes"
     test_modules_only = True
+
+    def may_fire(self, ctx: FileContext) -> bool:
+        return ctx.settings.pytest.dist_mode not in CLASS_KEPT_TOGETHER_MODES
 
     def __init__(self) -> None:
         self._module_marked: bool | None = None
@@ -379,7 +401,10 @@ class MissingXdistGroup(Rule):
                 return
         note = ""
         if inert_dist_mode(ctx.settings):
-            note = f"; note: under {describe_dist(ctx.settings)} the marker would have no effect"
+            note = (
+                f"; under {describe_dist(ctx.settings)} a marker alone does nothing: switch "
+                "to `--dist loadgroup` (or `loadscope`) and mark it"
+            )
         ctx.report(self, node, cls=node.name, why=self._why, note=note)
 
     def applies(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
