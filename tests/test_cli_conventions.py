@@ -208,3 +208,10 @@ def test_check_help_lists_the_ruff_style_options(capsys):
     for option in ("--output-format", "--format", "--statistics", "-q, --quiet", "--config FILE",
                    "--isolated", "--extend-select", "--extend-ignore", "--show-source"):
         assert option in out, option
+
+
+def test_rules_marks_the_off_by_default_rule(capsys):
+    assert main(["rules"]) == 0
+    lines = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["unused_suppression"].endswith("(off unless selected)")
+    assert not lines["invalid_suppression"].endswith("(off unless selected)")
