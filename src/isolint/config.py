@@ -73,6 +73,8 @@ class PytestConfig:
     #: "" when the file had none (an empty pytest.ini, a pyproject.toml without a pytest table).
     section: str = ""
     norecursedirs: tuple[str, ...] = DEFAULT_NORECURSEDIRS
+    #: The ``pythonpath`` ini option: directories (relative to rootdir) put on ``sys.path``.
+    pythonpath: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ def load_pytest_config(ancestor: Path, cwd: Path, files: _Files | None = None) -
         python_functions=option("python_functions", DEFAULT_PYTHON_FUNCTIONS),
         testpaths=option("testpaths", ()),
         norecursedirs=option("norecursedirs", DEFAULT_NORECURSEDIRS),
+        pythonpath=option("pythonpath", ()),
         addopts=addopts,
         dist_mode=dist_mode,
         dist_source=f"{where} addopts" if dist_mode else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import glob
 import os
@@ -9,27 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from isolint.collect_ignore import ConftestIgnores, read_ignores
 from isolint.config import Settings
 from isolint.model import FileError
-
-#: Directory names never descended into, whatever ``norecursedirs`` says: version control,
-#: environments and tool caches (pytest's own default ``norecursedirs`` is applied as well).
-SKIP_DIRS = frozenset(
-    {
-        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
-        "build", "dist", "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        ".isolint_cache", ".eggs", "site-packages", "_build",
-    }
-)
+from isolint.support_modules import support_modules
 
 
 @dataclass(frozen=True, order=True)
 class SourceFile:
-    """A file to scan: its display path (relative to cwd when under it) and what pytest sees in it."""
+    """A file to scan: its display path (relative to cwd when under it) and what pytest sees
+    in it."""
 
     display: str
     path: str
-    #: "test" for a test module, "conftest" for a conftest.py.
+    #: "test" for a test module, "conftest" for a conftest.py, "support" for a module of the
+    #: test tree that they import (a package ``__init__.py``, a helper module, a plugin).
     kind: str
 
 
@@ -94,14 +89,83 @@ def _is_venv(directory: Path) -> bool:
 
 
 def _skip_dir(directory: Path, settings: Settings, cwd: Path) -> bool:
-    name = directory.name
+    """pytest's ``pytest_ignore_collect`` for a directory (``__pycache__``, virtual
+    environments, ``norecursedirs``: its defaults when unset, nothing wider), plus ``exclude``."""
     return (
-        name in SKIP_DIRS
-        or name.endswith(".egg-info")
+        directory.name == "__pycache__"
         or any(_fnmatch_ex(p, directory.as_posix()) for p in settings.pytest.norecursedirs)
         or _is_venv(directory)
         or _excluded(directory, settings, cwd)
     )
+
+
+class CollectIgnores:
+    """What ``collect_ignore`` / ``collect_ignore_glob`` (and ``--ignore`` / ``--ignore-glob``
+    in ``addopts``) leave out, per directory: for each name, the nearest conftest at or above
+    the directory (up to rootdir) that defines it wins, as in pytest."""
+
+    def __init__(self, settings: Settings, cwd: Path) -> None:
+        self.rootdir = Path(settings.pytest.rootdir)
+        paths, globs = _ignore_options(settings.pytest.addopts)
+        self.option_paths = frozenset(os.path.normpath(cwd / p) for p in paths)
+        self.option_globs = tuple(os.path.normpath(cwd / g) for g in globs)
+        self._dirs: dict[Path, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+    def _lists(self, directory: Path) -> tuple[frozenset[str], tuple[str, ...]]:
+        if directory in self._dirs:
+            return self._dirs[directory]
+        if directory == self.rootdir or directory.parent == directory:
+            inherited: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())
+        else:
+            inherited = self._lists(directory.parent)
+        own = _conftest_ignores(directory / "conftest.py")
+        lists = (
+            inherited[0] if own.paths is None
+            else frozenset(os.path.normpath(directory / p) for p in own.paths),
+            inherited[1] if own.globs is None
+            else tuple(os.path.normpath(directory / g) for g in own.globs),
+        )
+        self._dirs[directory] = lists
+        return lists
+
+    def ignored(self, path: Path) -> bool:
+        """Whether pytest leaves ``path`` (an entry of a directory it walks) out."""
+        text = str(path)
+        paths, globs = self._lists(path.parent)
+        return (
+            text in paths
+            or text in self.option_paths
+            or any(fnmatch.fnmatch(text, g) for g in globs)
+            or any(fnmatch.fnmatch(text, g) for g in self.option_globs)
+        )
+
+
+def _conftest_ignores(path: Path) -> ConftestIgnores:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ConftestIgnores()
+    if b"collect_ignore" not in data:
+        return ConftestIgnores()
+    try:
+        tree = ast.parse(data, str(path))
+    except (SyntaxError, ValueError):
+        return ConftestIgnores()
+    return read_ignores(tree)
+
+
+def _ignore_options(addopts: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The ``--ignore`` and ``--ignore-glob`` values in ``addopts``."""
+    found: dict[str, list[str]] = {"--ignore": [], "--ignore-glob": []}
+    tokens = iter(addopts)
+    for token in tokens:
+        option, equals, value = token.partition("=")
+        if option in found:
+            if not equals:
+                value = next(tokens, "")
+            if value:
+                found[option].append(value)
+    return found["--ignore"], found["--ignore-glob"]
 
 
 def _reason(exc: OSError) -> str:
@@ -135,12 +199,15 @@ def discover(
     found: dict[str, SourceFile] = {}
     errors: list[FileError] = []
     walked: set[tuple[int, int]] = set()
+    ignores = CollectIgnores(settings, cwd)
+    trees: list[Path] = []
     for given in paths:
         absolute = Path(os.path.normpath(given if given.is_absolute() else cwd / given))
         shown = display_path(absolute, cwd)
         try:
             if absolute.is_dir():
-                for source in _walk(absolute, settings, cwd, errors, walked):
+                trees.append(absolute)
+                for source in _walk(absolute, settings, cwd, errors, walked, ignores):
                     found.setdefault(source.path, source)
             elif absolute.is_file():
                 kind = "conftest" if absolute.name == "conftest.py" else "test"
@@ -153,7 +220,31 @@ def discover(
                 errors.append(FileError(shown, "no such file or directory"))
         except OSError as exc:
             errors.append(FileError(shown, _reason(exc)))
+    if trees:
+        for path in _support(found, trees, settings):
+            if not _excluded_with_parents(Path(path), trees, settings, cwd):
+                found[path] = SourceFile(display_path(Path(path), cwd), path, "support")
     return sorted(found.values()), errors
+
+
+def _excluded_with_parents(path: Path, trees: list[Path], settings: Settings, cwd: Path) -> bool:
+    """Whether ``exclude`` matches ``path`` or a directory between it and its walked tree."""
+    if not settings.exclude:
+        return False
+    while path not in trees and path.parent != path:
+        if _excluded(path, settings, cwd):
+            return True
+        path = path.parent
+    return False
+
+
+def _support(found: dict[str, SourceFile], trees: list[Path], settings: Settings) -> list[str]:
+    """The modules of the walked trees that the collected files make pytest import."""
+    rootdir = settings.pytest.rootdir
+    import_roots = [rootdir, *(os.path.normpath(os.path.join(rootdir, entry))
+                               for entry in settings.pytest.pythonpath)]
+    collected = [source.path for source in found.values()]
+    return support_modules(collected, [str(tree) for tree in trees], import_roots, set(found))
 
 
 def _walk(
@@ -162,9 +253,10 @@ def _walk(
     cwd: Path,
     errors: list[FileError],
     walked: set[tuple[int, int]],
+    ignores: CollectIgnores,
 ) -> Iterator[SourceFile]:
     """Depth-first, sorted; unreadable directories become errors, broken links are skipped
-    (pytest does not collect them either)."""
+    (pytest does not collect them either); entries pytest ignores are left out."""
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -185,6 +277,8 @@ def _walk(
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
             except OSError:
+                continue
+            if (is_dir or is_file) and ignores.ignored(path):
                 continue
             if is_dir:
                 if not _skip_dir(path, settings, cwd):
