@@ -83,17 +83,11 @@ def scan_paths_for(args: argparse.Namespace, settings):
 
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
-    cache = None
-    if not getattr(args, "no_cache", False):
-        from isolint.cache import ResultCache, default_cache_dir
-
-        cache_dir = getattr(args, "cache_dir", None)
-        cache = ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
+    cache = result_cache_for(args, settings, cwd)
     jobs = getattr(args, "jobs", None) or default_jobs()
     from isolint.progress import Progress, wants_progress
 
-    fmt = getattr(args, "format", None) or "text"
-    fmt = "text" if fmt in ("concise", "full") else fmt
+    fmt = progress_format(getattr(args, "format", None))
 
     def progress_for(files: int):
         return Progress(files, sys.stderr) if wants_progress(files, sys.stderr, fmt) else None
@@ -101,8 +95,24 @@ def scan_paths_for(args: argparse.Namespace, settings):
     return discover_and_scan(paths, settings, cwd, jobs=jobs, cache=cache, progress_for=progress_for)
 
 
+def result_cache_for(args: argparse.Namespace, settings, cwd: Path):
+    """The result cache the options ask for (None with ``--no-cache``)."""
+    if getattr(args, "no_cache", False):
+        return None
+    from isolint.cache import ResultCache, default_cache_dir
+
+    cache_dir = getattr(args, "cache_dir", None)
+    return ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
+
+
 #: The formats for people, whose summary ``--quiet`` leaves out.
 TERMINAL_FORMATS = ("concise", "full", "text")
+
+
+def progress_format(fmt: str | None) -> str:
+    """``fmt`` as :func:`isolint.progress.wants_progress` knows it: "text" for every format
+    for people (the default included), else the machine format's name."""
+    return "text" if fmt is None or fmt in TERMINAL_FORMATS else fmt
 
 
 def render_check(result, args: argparse.Namespace) -> str:
