@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
+from isolint.analysis.project_view import ProjectView
 from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
@@ -324,11 +325,13 @@ def scan_tree(
     settings: Settings,
     kind: str = "test",
     conftests: tuple[ConftestFacts, ...] = (),
+    project: ProjectView | None = None,
 ) -> FileResult:
-    """Run the enabled rules over one parsed module."""
+    """Run the enabled rules over one parsed module (``project``: what the project index
+    tells about it; without it, the file is analysed on its own)."""
     errors: list[FileError] = []
     ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
-                      severity_overrides=severity_overrides(settings))
+                      severity_overrides=severity_overrides(settings), project=project)
     enabled = enabled_rules(settings, path, kind)
     comment_rules = [rule for rule in enabled if rule in COMMENT_RULES]
     rules = [rule() for rule in enabled if rule not in COMMENT_RULES]

@@ -29,8 +29,14 @@ class EnvVarPollution(UnrestoredState, Rule):
     Not flagged: `monkeypatch.setenv` / `delenv`; changes inside `with patch.dict(os.environ)`
     or under a `@patch.dict(os.environ)` decorator, or after `mocker.patch.dict(os.environ)`;
     changes of a copy (`os.environ.copy()`, `dict(os.environ)`); statements that are themselves
-    cleanup (in a `finally:`, a teardown, after a fixture's `yield`, in a cleanup callback); and a
-    change whose key (or the whole environment) is restored by such cleanup code.
+    cleanup (in a `finally:`, a teardown, `__exit__`, after the `yield` of a fixture or
+    `@contextmanager`, in a cleanup callback); a change whose key (or the whole environment) is
+    restored by such cleanup code; a removal of a key that the same function set earlier (`del
+    os.environ["A"]` after `os.environ["A"] = "1"`: the restore, reported at the change when it
+    is not guaranteed to run); and code in a function handed to another process
+    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`).
+    A restore under `if prev:` where `prev = os.environ.get(k)` does not count: it skips the usual
+    case, a variable that was not set before.
 
     ## Why is this bad?
     The environment belongs to the whole worker process. A variable set by one test is still set

@@ -41,8 +41,11 @@ class SysPathPollution(UnrestoredState, Rule):
     `with patch.object(sys, "path", [...])` / `with patch("sys.path", [...])` or under such a
     decorator, or after `mocker.patch.object(sys, "path", ...)` / `monkeypatch.setattr(sys,
     "path", ...)`; statements that are themselves cleanup (a `finally:`, a teardown, after a
-    fixture's `yield`, a cleanup callback); a change that such cleanup undoes (`sys.path.remove(p)`,
-    `sys.path[:] = saved`, `sys.path = saved`); and the module level and `pytest_*` hooks of a
+    fixture's `yield`, a cleanup callback, the `__exit__` that undoes `__enter__`); a change that
+    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`); a
+    removal of what the same function added earlier (`sys.path.remove(p)` after
+    `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
+    code handed to another process; and the module level and `pytest_*` hooks of a
     `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
     ini option there).
 
@@ -99,7 +102,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     ## What it does
     Flags each change of `sys.modules` that is not guaranteed to be undone: an entry set
     (`sys.modules["requests"] = fake`), deleted (`del sys.modules["app.config"]`) or changed
-    through `.pop/.popitem/.update/.setdefault/.clear(...)` or `|=`, through any import form.
+    through `.pop/.popitem/.update/.setdefault/.clear(...)` or `|=`, through any import form
+    (`os.sys.modules` too). A restore under `if prev:` where `prev = sys.modules.get(k)` does not
+    count: it skips the usual case, a module that was not imported before.
 
     Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`;
     changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
