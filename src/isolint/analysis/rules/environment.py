@@ -29,8 +29,13 @@ class EnvVarPollution(UnrestoredState, Rule):
     Not flagged: `monkeypatch.setenv` / `delenv`; changes inside `with patch.dict(os.environ)`
     or under a `@patch.dict(os.environ)` decorator, or after `mocker.patch.dict(os.environ)`;
     changes of a copy (`os.environ.copy()`, `dict(os.environ)`); statements that are themselves
-    cleanup (in a `finally:`, a teardown, after a fixture's `yield`, in a cleanup callback); and a
-    change whose key (or the whole environment) is restored by such cleanup code.
+    cleanup (in a `finally:`, a teardown, after a fixture's `yield`, in a cleanup callback); a
+    change whose key (or the whole environment) is restored by such cleanup code; session
+    configuration, the same before every test: the module level and `pytest_*` hooks of a
+    `conftest.py` or of a non-test module imported at collection, and session-scoped autouse
+    fixtures of a `conftest.py`; and nose-style `setup_package` / `setup` functions, which
+    pytest >= 8 never calls. (A test module's own module level is reported: it changes what the
+    modules and tests collected after it see.)
 
     ## Why is this bad?
     The environment belongs to the whole worker process. A variable set by one test is still set
@@ -70,5 +75,3 @@ class EnvVarPollution(UnrestoredState, Rule):
     fix_availability = "sometimes"
 
     kind = ENVIRONMENT
-    #: A conftest's module-level environment change is reported too (its own documented scope).
-    session_configuration_allowed = False
