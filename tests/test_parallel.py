@@ -57,9 +57,9 @@ class Pools:
         self.started: list[int] = []
         real = parallel._start_pool
 
-        def counting(workers, scanner):
+        def counting(workers, initializer, initargs):
             self.started.append(workers)
-            return real(workers, scanner)
+            return real(workers, initializer, initargs)
 
         monkeypatch.setattr(parallel, "_start_pool", counting)
 
@@ -184,6 +184,47 @@ def test_cli_progress(tmp_path, monkeypatch, capsys, fmt, tty, shown):
     assert ("scanning..." in err) is shown
     if shown:
         assert "[207/207] scanning..." in err
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_fix_progress_like_check(tmp_path, monkeypatch, capsys, tty):
+    make_suite(tmp_path, count=205)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    main(["check", "--no-cache", "-j", "1", "--diff"])
+    err = capsys.readouterr().err
+    assert ("[207/207] fixing..." in err) is tty
+
+
+# ----------------------------------------------------------------------------- fixing
+@pytest.mark.parametrize("cache", [False, True], ids=["no-cache", "cache"])
+def test_libcst_parses_only_what_a_fix_rewrites(tmp_path, monkeypatch, capsys, cache):
+    """``--diff`` scans every file as ``check`` does, but LibCST parses only the functions a
+    fix rewrites; the output is the same whatever ``--jobs`` is."""
+    import libcst
+
+    make_suite(tmp_path, count=60)
+    monkeypatch.chdir(tmp_path)
+    parsed: list[str] = []
+    real = libcst.parse_module
+
+    def counting(code, *args, **kwargs):
+        parsed.append(code)
+        return real(code, *args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", counting)
+    outputs = []
+    options = [] if cache else ["--no-cache"]
+    for jobs in ("1", "2", "1"):
+        main(["check", *options, "-j", jobs, "--diff", "--select", "env_var_pollution"])
+        outputs.append(capsys.readouterr())
+        if jobs == "1":
+            env_files = {f"tests/pkg{i % 7}/test_{i:03}.py" for i in range(0, 60, len(KINDS))}
+            assert len(parsed) == len(env_files)
+            assert all(code.startswith("def test_env():\n    os.environ[") for code in parsed)
+            parsed.clear()
+    assert outputs[0].out == outputs[1].out == outputs[2].out
+    assert outputs[0].out.count("+++ b/") == len(env_files)
 
 
 # ----------------------------------------------------------------------------- fast walks

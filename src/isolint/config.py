@@ -545,14 +545,29 @@ GROUP_NAME_FIELDS = ("stem", "dir", "module", "cls")
 
 
 def group_name_template_problem(value: object) -> str | None:
-    """Why ``value`` is not a usable ``xdist-group-name`` template, or None when it is."""
+    """Why ``value`` is not a usable ``xdist-group-name`` template, or None when it is: only
+    the plain fields are allowed (no ``{stem.attr}``, ``{stem[0]}``, ``!r`` or format spec)."""
+    import string
+
     fields = ", ".join("{" + f + "}" for f in GROUP_NAME_FIELDS)
+    expected = f"expected a non-empty template using {fields}, got {value!r}"
+    if not isinstance(value, str):
+        return expected
     try:
-        if isinstance(value, str) and value.format(**{f: "x" for f in GROUP_NAME_FIELDS}).strip():
-            return None
-    except (KeyError, IndexError, ValueError):
-        pass
-    return f"expected a non-empty template using {fields}, got {value!r}"
+        parts = list(string.Formatter().parse(value))
+    except ValueError:
+        return expected
+    for _literal, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in GROUP_NAME_FIELDS or spec or conversion:
+            written = "{" + field + (f"!{conversion}" if conversion else "") + \
+                (f":{spec}" if spec else "") + "}"
+            return f"{written} is not one of {fields} (no attribute, index, conversion or " \
+                   f"format spec), in {value!r}"
+    if not value.format(**{f: "x" for f in GROUP_NAME_FIELDS}).strip():
+        return expected
+    return None
 
 
 def _group_name_template(value: object, error: Callable[[str], ConfigError]) -> str:

@@ -56,6 +56,8 @@ class Finding:
     snippet: str = field(default="", compare=False)
     end_line: int = field(default=0, compare=False)
     end_col: int = field(default=0, compare=False)
+    #: Set by ``--fix`` / ``--diff`` on a finding of a fixable rule left unfixed: why.
+    unfixed: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--format json`` shape: the contract keys first, then the extras."""
@@ -73,6 +75,8 @@ class Finding:
             "end_line": self.end_line,
             "end_col": self.end_col,
         }
+        if self.unfixed:
+            data["unfixed"] = self.unfixed
         return data
 
     @classmethod
@@ -90,6 +94,7 @@ class Finding:
             snippet=data.get("snippet", ""),
             end_line=int(data.get("end_line", 0)),
             end_col=int(data.get("end_col", 0)),
+            unfixed=data.get("unfixed", ""),
         )
 
 

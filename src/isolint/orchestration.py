@@ -15,7 +15,7 @@ import ast
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, TypeVar
 
 from isolint.analysis.context import ConftestFacts
 from isolint.analysis import rules as registry
@@ -308,28 +308,56 @@ def _scan_misses(
     progress: Progress | None,
 ) -> list[tuple[str | None, FileResult]]:
     workers = min(jobs, len(misses) // MIN_FILES_PER_JOB)
-    if workers < 2:
-        results = scanner.scan_chunk(misses)
-        _advance(progress, len(results))
-        return results
-    size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (workers * 8))))
+    size = max(4, min(MAX_CHUNK, math.ceil(len(misses) / (max(workers, 1) * 8))))
     # Largest files first: the last chunks, whose workers finish last, are the quickest ones,
     # so no worker is left scanning a big file while the other idles (results are sorted).
     misses = sorted(misses, key=_size, reverse=True)
     chunks = [misses[i : i + size] for i in range(0, len(misses), size)]
+    if workers < 2:
+        chunks = [misses]
+    advance = progress.advance if progress is not None else None
+    return run_chunks(chunks, scanner.scan_chunk, workers, _init_worker, (scanner.settings,),
+                      _scan_in_worker, advance)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_chunks(
+    chunks: list[list[T]],
+    local: Callable[[list[T]], list[R]],
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple,
+    remote: Callable[[list[T]], list[R]],
+    advance: Callable[[int], None] | None = None,
+) -> list[R]:
+    """Each chunk's results, in the order they complete: through ``remote`` in a pool of
+    ``workers`` processes (set up by ``initializer(*initargs)``), or through ``local`` in this
+    process when fewer than two workers are asked for. A chunk whose worker died (out of
+    memory, a crash in C) is redone here. ``advance(n)`` is told of each finished chunk."""
+    results: list[R] = []
+    if workers < 2:
+        for chunk in chunks:
+            done = local(chunk)
+            results.extend(done)
+            if advance is not None:
+                advance(len(done))
+        return results
     from concurrent.futures import as_completed
 
-    results: list[tuple[str | None, FileResult]] = []
-    pool = _start_pool(workers, scanner)
+    pool = _start_pool(workers, initializer, initargs)
     try:
-        futures = {pool.submit(_scan_in_worker, chunk): chunk for chunk in chunks}
+        futures = {pool.submit(remote, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
                 done = future.result()
-            except Exception:  # a worker died (out of memory, a crash in C): redo it here
-                done = scanner.scan_chunk(futures[future])
+            except Exception:  # a worker died: redo it here
+                done = local(futures[future])
             results.extend(done)
-            _advance(progress, len(done))
+            if advance is not None:
+                advance(len(done))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -344,10 +372,11 @@ def _size(miss: tuple[SourceFile, str | None, bytes | None]) -> int:
         return 0
 
 
-def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, each with its own scanner. It forks where that is
-    available and safe (no other threads): a worker then starts in milliseconds with isolint
-    already imported. (Imported here: a small scan never pays for multiprocessing.)"""
+def _start_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, each set up by ``initializer(*initargs)``. It forks
+    where that is available and safe (no other threads): a worker then starts in milliseconds
+    with isolint already imported. (Imported here: a small scan never pays for
+    multiprocessing.)"""
     import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
@@ -355,5 +384,5 @@ def _start_pool(workers: int, scanner: _Scanner) -> ProcessPoolExecutor:
     context = None
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(scanner.settings,))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs)

@@ -26,11 +26,12 @@ def wants_progress(total: int, stream: TextIO, fmt: str) -> bool:
 
 
 class Progress:
-    """Redraws ``\\r[done/total] scanning...`` at most every :data:`INTERVAL` seconds; the
-    line is erased by :meth:`close`."""
+    """Redraws ``\\r[done/total] scanning...`` (or another ``label``: ``fixing``) at most every
+    :data:`INTERVAL` seconds; the line is erased by :meth:`close`."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO, label: str = "scanning") -> None:
         self.total = total
+        self.label = label
         self.stream = stream
         self.done = 0
         self._last = 0.0
@@ -45,7 +46,7 @@ class Progress:
             self._draw()
 
     def _line(self) -> str:
-        return f"[{self.done:>{self._width}}/{self.total}] scanning..."
+        return f"[{self.done:>{self._width}}/{self.total}] {self.label}..."
 
     def _draw(self) -> None:
         self.stream.write("\r" + self._line())

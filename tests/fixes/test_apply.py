@@ -20,6 +20,8 @@ from isolint.fixes.xdist import group_name
 
 ENV_TEST = 'import os\n\n\ndef test_env():\n    os.environ["A"] = "1"  # why\n'
 ENV_FIXED = 'import os\n\n\ndef test_env(monkeypatch):\n    monkeypatch.setenv("A", "1")  # why\n'
+#: ENV_TEST fixed: nothing uses ``os`` any more, so its import goes.
+ENV_FIXED_ALONE = 'def test_env(monkeypatch):\n    monkeypatch.setenv("A", "1")  # why\n'
 PATCH_TEST = (
     "from unittest.mock import patch\n\n\ndef test_p():\n"
     "    p = patch('app.f')\n    p.start()\n"
@@ -83,7 +85,7 @@ def test_unparsable_file_is_reported_and_never_written(project: Path, capsys: py
     good = write(project, "test_env.py", ENV_TEST)
     assert run("--fix", "--select", "env_var_pollution") == 2
     assert broken.read_text(encoding="utf-8") == "def test(:\n"
-    assert good.read_text(encoding="utf-8") == ENV_FIXED
+    assert good.read_text(encoding="utf-8") == ENV_FIXED_ALONE
     assert "tests/test_broken.py: error: syntax error" in capsys.readouterr().err
 
 
@@ -104,10 +106,14 @@ def test_a_failing_fix_leaves_the_file_untouched(
 
     monkeypatch.setattr(EnvFixer, "fix", broken_fix)
     path = write(project, "test_env.py", ENV_TEST)
-    assert run("--fix", "--select", "env_var_pollution") == 2
+    bug = bad in ("crash", "syntax")  # a fixer bug is an error (exit 2); a refused fix is not
+    assert run("--fix", "--select", "env_var_pollution") == (2 if bug else 1)
     err = capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == ENV_TEST
-    assert "tests/test_env.py: error: fix failed, file left unchanged: env_var_pollution:" in err
+    why = {"crash": "the fixer failed: RuntimeError: boom", "syntax": "the fixed code does not parse",
+           "comment": "the fix would lose the comment '# why'", "noop": "the fix did not remove the finding"}
+    assert f"tests/test_env.py:5:5: ISO003 not fixed: {why[bad]}" in err
+    assert ("tests/test_env.py: error: a fix failed" in err) == bug
     assert list(path.parent.iterdir()) == [path]
 
 
@@ -132,7 +138,7 @@ def test_write_keeps_mode_encoding_bom_newlines_and_symlinks(project: Path) -> N
     assert b"monkeypatch.setenv('\xe9', '1')\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     assert stat.S_IMODE(latin.stat().st_mode) == 0o640
     assert link.is_symlink()
-    assert bom.read_bytes().startswith(b"\xef\xbb\xbfimport os\n")
+    assert bom.read_bytes().startswith(b"\xef\xbb\xbfdef test_e(monkeypatch):\n")
     assert b"monkeypatch.setenv" in bom.read_bytes()
     leftovers = [p.name for p in (project / "tests").iterdir() if p.name.endswith(TMP_SUFFIX)]
     assert not leftovers
@@ -204,6 +210,65 @@ def test_plain_check_does_not_import_libcst(project: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_one_failing_fix_costs_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three findings; the fix of the second one breaks the code: the other two are fixed, the
+    second stays with the reason, and the fixer bug is an error of the file."""
+    from isolint.fixes.environment import EnvFixer
+
+    real_fix = EnvFixer.fix
+
+    def fix_breaking_b(self, request):
+        new = real_fix(self, request)
+        if any('"B"' in f.snippet for f in request.findings):
+            new = new.replace('monkeypatch.setenv("B", "2")', 'monkeypatch.setenv("B", "2"')
+        return new
+
+    monkeypatch.setattr(EnvFixer, "fix", fix_breaking_b)
+    source = ('import os\n\n\ndef test_a():\n    os.environ["A"] = "1"\n\n\n'
+              'def test_b():\n    os.environ["B"] = "2"\n\n\n'
+              'def test_c():\n    os.environ["C"] = "3"\n')
+    fixed, result, count = fix_source(source, "tests/test_a.py", Settings(select=("env_var_pollution",)))
+    assert count == 2
+    assert 'def test_a(monkeypatch):\n    monkeypatch.setenv("A", "1")' in fixed
+    assert 'def test_b():\n    os.environ["B"] = "2"' in fixed
+    assert 'def test_c(monkeypatch):\n    monkeypatch.setenv("C", "3")' in fixed
+    [left] = result.findings
+    assert left.line == 9 and left.unfixed.startswith("the fixed code does not parse")
+    assert [e.message for e in result.errors] == [
+        f"a fix failed, the other fixes were kept: ISO003 at line 9: {left.unfixed}"]
+
+
+def test_unfixed_reasons_reach_json_and_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    write(project, "test_env.py", 'import os\n\n\ndef helper():\n    os.environ["A"] = "1"\n')
+    assert run("--fix", "--format", "json", "--select", "env_var_pollution") == 1
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["unfixed"] == "in `helper`, which is not a test or fixture pytest passes fixtures to"
+    assert run("--diff", "--select", "env_var_pollution") == 0
+    assert ("tests/test_env.py:5:5: ISO003 not fixed: in `helper`, which is not a test or fixture"
+            in capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("template", ["{stem.__class__.__name__}", "{stem[0]}", "{cls!r}", "{dir:>9}", "{}"])
+def test_group_name_template_takes_only_its_fields(template: str) -> None:
+    from isolint.config import group_name_template_problem
+
+    assert "is not one of {stem}, {dir}, {module}, {cls}" in group_name_template_problem(template)
+    with pytest.raises(ValueError):
+        group_name(template, "tests/test_a.py", "TestA")
+
+
+def test_group_name_is_an_escaped_string() -> None:
+    source = "class TestA:\n    def test_a(self):\n        pass\n"
+    settings = Settings(select=("missing_xdist_group",), xdist_group_policy="all")
+    from isolint.fixes.base import FixOptions
+
+    fixed, _, _ = fix_source(source, 'tests/a"b\\c/test_x.py', settings,
+                             options=FixOptions(xdist_group_name='{dir}"\n'))
+    assert '@pytest.mark.xdist_group(name=\'a"b\\\\c"\\n\')\n' in fixed
+
+
 @pytest.mark.parametrize("mode", ["load", "worksteal"])
 def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: str) -> None:
     """Under `--dist load` the marker would only trade missing_xdist_group for
@@ -220,3 +285,15 @@ def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: st
     assert count == 1 and "monkeypatch.setenv('A', '1')" in fixed
     assert "xdist_group" not in fixed
     assert [f.name for f in result.findings] == ["missing_xdist_group"]
+    assert "dist mode makes the marker inert" in result.findings[0].unfixed
+
+
+def test_new_lines_in_a_method_keep_the_files_crlf() -> None:
+    """A method is rewritten as a region of its own: the lines LibCST adds there end like the
+    file's (the `if 1:` header it is parsed under takes the file's newline)."""
+    source = ('import os\r\n\r\n\r\nclass TestA:\r\n    def test_a(self):\r\n'
+              '        os.environ.update({"A": "1", "B": "2"})\r\n')
+    fixed, _, count = fix_source(source, "tests/test_a.py", Settings(select=("env_var_pollution",)))
+    assert count == 1
+    assert fixed == ('class TestA:\r\n    def test_a(self, monkeypatch):\r\n'
+                     '        monkeypatch.setenv("A", "1")\r\n        monkeypatch.setenv("B", "2")\r\n')

@@ -17,6 +17,12 @@ CANONICAL_MODULES = {
 }
 _BUILTINS = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TRY_STATEMENTS = frozenset(c for c in (getattr(ast, "Try", None), getattr(ast, "TryStar", None)) if c)
+#: The statements that bind names other than by an import (see ``_collect_stores``).
+_BINDING_STATEMENTS = frozenset({
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AugAssign, ast.AnnAssign,
+    ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Global, ast.Nonlocal, *_TRY_STATEMENTS,
+})
 #: The statements the import table is built from.
 _TABLE_STATEMENTS = frozenset({ast.Import, ast.ImportFrom, ast.Assign, *_SCOPES})
 
@@ -40,9 +46,16 @@ class ImportTable:
         self._bound: dict[str, str] = {}
         self._aliases: dict[str, str | None] = {}
         self._locally_defined: set[str] = set()
+        self._shadowed: dict[str, list[tuple[int, int]]] = {}
         alias_candidates: list[tuple[str, ast.expr]] = []
+        #: Names bound other than by an import, with where (for :func:`_shadowing`).
+        stores: list[tuple[str, int, ast.AST | None]] = []
+        functions: list[ast.AST] = []
         for stmt in statements(tree.body):
-            if type(stmt) not in _TABLE_STATEMENTS:
+            kind = type(stmt)
+            if kind in _BINDING_STATEMENTS:
+                _collect_stores(stmt, stores, functions)
+            if kind not in _TABLE_STATEMENTS:
                 continue  # most statements bind no import, definition or alias
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
@@ -74,6 +87,10 @@ class ImportTable:
             previous = self._aliases.get(name, resolved)
             # A name bound to different things in different places is no alias.
             self._aliases[name] = resolved if previous == resolved else None
+        #: Imported or aliased names that a function binds to something else, with the lines
+        #: of those functions: there the name is a local variable (``os = FakeOS()``).
+        self._shadowed = _shadowing(
+            functions, stores, set(self._bound) | {n for n, v in self._aliases.items() if v is not None})
         #: The last dotted part of what each imported or aliased name resolves to.
         self.tails: dict[str, str] = {
             name: target.rsplit(".", 1)[-1]
@@ -85,6 +102,8 @@ class ImportTable:
         """The qualified name ``node`` refers to, or None when it is not an imported name."""
         if isinstance(node, ast.Name):
             name = node.id
+            if name in self._shadowed and self._is_shadowed(name, node):
+                return None
             if name in self._bound:
                 return self._bound[name]
             alias = self._aliases.get(name)
@@ -97,6 +116,10 @@ class ImportTable:
             base = self.resolve(node.value)
             return f"{base}.{node.attr}" if base else None
         return None
+
+    def _is_shadowed(self, name: str, node: ast.Name) -> bool:
+        line = getattr(node, "lineno", 0)
+        return any(first <= line <= last for first, last in self._shadowed[name])
 
     def binds(self, name: str) -> bool:
         """Whether ``name`` is bound by an import in this module."""
@@ -119,6 +142,87 @@ class ImportTable:
             target.rsplit(".", depth)[0] for target in targets for depth in range(1, target.count(".") + 1)
         )
         return targets, parents
+
+
+def _collect_stores(stmt: ast.stmt, stores: list[tuple[str, int, ast.AST | None]],
+                    functions: list[ast.AST]) -> None:
+    """Record the names ``stmt`` binds other than by an import: ``(name, line, the function or
+    class it defines or None)``; a parameter as ``(name, -1, its function)``, a ``global`` /
+    ``nonlocal`` declaration as ``("global " + name, line, None)``."""
+    kind = type(stmt)
+    line = stmt.lineno
+    if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+        functions.append(stmt)
+        args = stmt.args  # type: ignore[attr-defined]
+        for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if a is not None:  # a parameter: the line is the function's own
+                stores.append((a.arg, -1, stmt))
+        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+    elif kind is ast.ClassDef:
+        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+    elif kind in (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor) or (
+            kind is ast.AnnAssign and stmt.value is not None):  # type: ignore[attr-defined]
+        targets = stmt.targets if kind is ast.Assign else [stmt.target]  # type: ignore[attr-defined]
+        stores.extend((name, line, None) for name in _stored(targets))
+    elif kind in (ast.With, ast.AsyncWith):
+        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]  # type: ignore[attr-defined]
+        stores.extend((name, line, None) for name in _stored(targets))
+    elif kind in _TRY_STATEMENTS:
+        stores.extend((h.name, h.lineno, None) for h in stmt.handlers if h.name)  # type: ignore[attr-defined]
+    elif kind in (ast.Global, ast.Nonlocal):
+        stores.extend(("global " + name, line, None) for name in stmt.names)  # type: ignore[attr-defined]
+
+
+def _shadowing(functions: list[ast.AST], stores: list[tuple[str, int, ast.AST | None]],
+               names: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """For each of ``names``, the line ranges of the functions that bind it as a local
+    variable (a parameter, an assignment, a loop or ``with`` target, an ``except ... as``, a
+    nested ``def`` or ``class``), unless they declare it ``global`` or ``nonlocal``."""
+    wanted = [(n, line, node) for n, line, node in stores if n in names or n[7:] in names]
+    if not wanted or not functions:
+        return {}
+    local: dict[int, set[str]] = {}
+    declared: dict[int, set[str]] = {}
+    by_id = {id(f): f for f in functions}
+    for name, line, node in wanted:
+        owner = node if line == -1 else _innermost(functions, line, node)
+        if owner is None:
+            continue
+        if name.startswith("global "):
+            declared.setdefault(id(owner), set()).add(name[7:])
+        else:
+            local.setdefault(id(owner), set()).add(name)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for key, bound in local.items():
+        func = by_id[key]
+        for name in bound - declared.get(key, set()):
+            out.setdefault(name, []).append((func.lineno, func.end_lineno or func.lineno))  # type: ignore[attr-defined]
+    return out
+
+
+def _innermost(functions: list[ast.AST], line: int, exclude: ast.AST | None) -> ast.AST | None:
+    best = None
+    for func in functions:
+        if func is exclude:
+            continue
+        if func.lineno <= line <= (func.end_lineno or func.lineno):  # type: ignore[attr-defined]
+            if best is None or func.lineno >= best.lineno:  # type: ignore[attr-defined]
+                best = func
+    return best
+
+
+def _stored(targets: list[ast.expr]) -> set[str]:
+    found = set()
+    pending = list(targets)
+    while pending:
+        target = pending.pop()
+        if isinstance(target, ast.Name):
+            found.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            pending.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            pending.append(target.value)
+    return found
 
 
 def statements(body: list[ast.stmt], nested_scopes: bool = True):

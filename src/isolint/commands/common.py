@@ -74,12 +74,7 @@ def scan_paths_for(args: argparse.Namespace, settings):
 
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
-    cache = None
-    if not getattr(args, "no_cache", False):
-        from isolint.cache import ResultCache, default_cache_dir
-
-        cache_dir = getattr(args, "cache_dir", None)
-        cache = ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
+    cache = result_cache_for(args, settings, cwd)
     jobs = getattr(args, "jobs", None) or default_jobs()
     from isolint.progress import Progress, wants_progress
 
@@ -89,6 +84,16 @@ def scan_paths_for(args: argparse.Namespace, settings):
         return Progress(files, sys.stderr) if wants_progress(files, sys.stderr, fmt) else None
 
     return discover_and_scan(paths, settings, cwd, jobs=jobs, cache=cache, progress_for=progress_for)
+
+
+def result_cache_for(args: argparse.Namespace, settings, cwd: Path):
+    """The result cache the options ask for (None with ``--no-cache``)."""
+    if getattr(args, "no_cache", False):
+        return None
+    from isolint.cache import ResultCache, default_cache_dir
+
+    cache_dir = getattr(args, "cache_dir", None)
+    return ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -20,13 +20,17 @@ from typing import Any
 
 import libcst as cst
 
+from isolint.analysis.context import FileContext
+from isolint.analysis.tree import expr_key
 from isolint.fixes.base import (
-    AstIndex, Fixer, FixRequest, Position, first_param, fresh_name, param_names, site_of,
+    AstIndex, Fixer, FixRequest, FixtureParam, Position, Site, first_param, fixture_param,
+    fresh_name, param_names, site_of,
 )
 from isolint.fixes.cst_util import (
-    ImportNeed, PositionedTransformer, add_param, arg, call_statement, insert_method, statements,
-    string, transform,
+    PositionedTransformer, add_param, annotated, arg, call_statement, insert_method,
+    statements, string, transform_regions,
 )
+from isolint.fixes.imports import ImportNeed, from_import_alias
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,20 @@ class Rewrite:
 @dataclass
 class Plan:
     rewrites: dict[Position, Rewrite] = field(default_factory=dict)
-    params: set[Position] = field(default_factory=set)
+    #: statement position -> the position of the finding it fixes (to say why when dropped).
+    findings: dict[Position, Position] = field(default_factory=dict)
+    #: function position -> the parameter to add, and whether to annotate it.
+    params: dict[Position, tuple[FixtureParam, bool]] = field(default_factory=dict)
     #: class position -> (setup_method position, its first parameter) for moved statements.
     moves: dict[Position, tuple[Position, str]] = field(default_factory=dict)
     moved: set[Position] = field(default_factory=set)
+    #: the functions and classes the rewrite touches (LibCST parses only these).
+    anchors: list[ast.AST] = field(default_factory=list)
+
+    def drop(self, request: FixRequest, stmt_at: Position, reason: str) -> None:
+        self.rewrites.pop(stmt_at, None)
+        self.moved.discard(stmt_at)
+        request.skip(self.findings.get(stmt_at, stmt_at), reason)
 
 
 def subscript_key(subscript: cst.Subscript) -> cst.BaseExpression:
@@ -53,6 +67,52 @@ def subscript_key(subscript: cst.Subscript) -> cst.BaseExpression:
 
 def keyword_false(name: str) -> cst.Arg:
     return arg(cst.Name("False"), name)
+
+
+#: ``with`` items known not to change the process state these fixes move into ``monkeypatch``.
+HARMLESS_WITH = ("open", "builtins.open", "io.", "tempfile.", "warnings.catch_warnings",
+                 "pytest.warns", "pytest.deprecated_call", "contextlib.redirect_stdout",
+                 "contextlib.redirect_stderr", "contextlib.nullcontext", "threading.",
+                 "subprocess.", "socket.", "zipfile.", "tarfile.", "gzip.", "sqlite3.",
+                 "unittest.mock.patch", "unittest.mock.patch.object")
+HARMLESS_RECEIVERS = frozenset({"caplog", "capsys", "capfd", "capsysbinary", "capfdbinary", "recwarn"})
+
+
+def blocking_with(stmt: ast.stmt, func: ast.AST, index: AstIndex, ctx: FileContext) -> str | None:
+    """Why ``stmt`` must not become a ``monkeypatch`` call because of a ``with`` around it in
+    ``func``, or None. ``monkeypatch`` undoes a change at teardown, to the value it found: inside
+    a ``with`` that itself changes and restores that state, the two restores run in the wrong
+    order (the test then leaks); inside ``pytest.raises`` the statement may be the one expected
+    to raise, and ``monkeypatch``'s call does not raise the same way."""
+    from isolint.analysis.cleanup import _is_raises_context
+
+    child: ast.AST = stmt
+    for ancestor in index.ancestors(stmt):
+        if ancestor is func:
+            return None
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)) and child in ancestor.body:
+            for item in ancestor.items:
+                expr = item.context_expr
+                text = ctx.lines.source_segment(expr)
+                if _is_raises_context(ctx.cleanup, expr):
+                    return f"inside `with {text}`: the statement may be the one expected to " \
+                           "raise, and the `monkeypatch` call would not raise the same way"
+                if not _harmless(expr, ctx):
+                    return f"inside `with {text}`, which may change and restore the same " \
+                           "state; `monkeypatch` would then restore it at the wrong time"
+        child = ancestor
+    return None
+
+
+def _harmless(expr: ast.expr, ctx: FileContext) -> bool:
+    call = expr.func if isinstance(expr, ast.Call) else expr
+    name = ctx.qualified_name(call) or ""
+    if name and any(name == h or (h.endswith(".") and name.startswith(h)) for h in HARMLESS_WITH):
+        return not name.endswith(".dict")
+    root = call
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id in HARMLESS_RECEIVERS
 
 
 class MonkeypatchFixer(Fixer):
@@ -67,36 +127,120 @@ class MonkeypatchFixer(Fixer):
         """The statements that replace ``small``, calling methods of the fixture named ``mp``."""
         raise NotImplementedError
 
+    def change_key(self, node: ast.AST, ctx) -> str | None:  # pragma: no cover - abstract
+        """When ``node`` changes the state this fixer handles: which part (``"*"``: all of
+        it, or where unknown); else None."""
+        raise NotImplementedError
+
     def plan(self, request: FixRequest) -> Plan:
         ctx, index = request.ctx, AstIndex(request.tree, request.source)
         plan = Plan()
+        params: dict[int, FixtureParam] = {}
         for position in sorted(request.positions):
+            reason = "the change is part of a larger expression (its value is used)"
             for node in index.at(position, ast.stmt, ast.Call):
                 site = site_of(node, index, ctx)
                 stmt = site.stmt
                 if stmt is None or not (node is stmt or (isinstance(stmt, ast.Expr) and stmt.value is node)):
                     continue
-                rewrite = self.rewrite_for(stmt, ctx)
-                if rewrite is None or index.has_comment(stmt):
-                    continue
-                if site.takes_fixtures:
-                    plan.rewrites[index.position(stmt)] = rewrite
-                    plan.params.add(index.position(site.func))
-                elif site.kind == "setup_method" and request.options.unsafe and _movable(stmt, site.func):
-                    plan.rewrites[index.position(stmt)] = rewrite
-                    plan.moved.add(index.position(stmt))
-                    plan.moves[index.position(site.cls)] = (index.position(site.func),
-                                                            first_param(site.func) or "self")
-        _drop_unsafe_moves(plan, index)
+                reason = self._plan_statement(request, plan, index, site, params)
+                if not reason:
+                    plan.findings[index.position(stmt)] = position
+                break
+            if reason:
+                request.skip(position, reason)
+        _drop_unsafe_moves(plan, index, request)
+        self._drop_half_conversions(plan, index, request)
+        funcs = {index.position(f): f for f in self._functions(plan, index)}
+        plan.params = {p: v for p, v in plan.params.items() if p in funcs}
+        plan.anchors = list(funcs.values())
+        for cls_position in plan.moves:
+            plan.anchors.extend(index.at(cls_position, ast.ClassDef))
         return plan
+
+    def _plan_statement(self, request: FixRequest, plan: Plan, index: AstIndex, site: Site,
+                        params: dict[int, FixtureParam]) -> str:
+        """Plan the rewrite of ``site.stmt``; why not, or ``""`` when planned."""
+        ctx, stmt = request.ctx, site.stmt
+        assert stmt is not None
+        rewrite = self.rewrite_for(stmt, ctx)
+        if rewrite is None:
+            return "this form of the change has no `monkeypatch` equivalent"
+        if index.has_comment(stmt):
+            return "a comment inside the statement would be lost"
+        if site.kind == "unittest":
+            return "in a `unittest.TestCase` method, which takes no fixtures"
+        if site.kind == "other":
+            return site.reason
+        blocked = blocking_with(stmt, site.func, index, ctx)
+        if blocked:
+            return blocked
+        if site.takes_fixtures:
+            func = site.func
+            got = params.get(id(func))
+            if got is None:
+                got = params[id(func)] = fixture_param(func, "monkeypatch", ctx, site.cls is not None)
+            if not got.usable:
+                return got.reason
+            plan.rewrites[index.position(stmt)] = rewrite
+            if got.add:
+                plan.params[index.position(func)] = (got, annotated(func, site.cls is not None))
+            return ""
+        if not request.options.unsafe:
+            return "in `setup_method`: moving it into an autouse fixture is an unsafe fix " \
+                   "(--unsafe-fixes)"
+        if not _movable(stmt, site.func):
+            return "in `setup_method`, not directly in its body or using its local variables"
+        plan.rewrites[index.position(stmt)] = rewrite
+        plan.moved.add(index.position(stmt))
+        plan.moves[index.position(site.cls)] = (index.position(site.func),
+                                                first_param(site.func) or "self")
+        return ""
+
+    def _functions(self, plan: Plan, index: AstIndex) -> list[ast.AST]:
+        out = []
+        for stmt_at in plan.rewrites:
+            stmt = next(iter(index.at(stmt_at, ast.stmt)), None)
+            func = next((a for a in index.ancestors(stmt) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None) if stmt else None
+            if func is not None and func not in out:
+                out.append(func)
+        return out
+
+    def _drop_half_conversions(self, plan: Plan, index: AstIndex, request: FixRequest) -> None:
+        """A change and its manual restore are converted together or not at all: when the
+        function changes the same part of the state (the same key, or all of it) in a statement
+        that is not rewritten, none of its changes of that part are."""
+        ctx = request.ctx
+        for func in self._functions(plan, index):
+            kept: dict[str, list[Position]] = {}
+            left: dict[str, int] = {}
+            for node in ast.walk(func):
+                key = self.change_key(node, ctx)
+                if key is None:
+                    continue
+                stmt = node if isinstance(node, ast.stmt) else next(
+                    a for a in index.ancestors(node) if isinstance(a, ast.stmt))
+                at = index.position(stmt)
+                if at in plan.rewrites:
+                    kept.setdefault(key, []).append(at)
+                else:
+                    left.setdefault(key, stmt.lineno)
+            for key, positions in kept.items():
+                lines = [line for k, line in left.items() if key == "*" or k in (key, "*")]
+                if not lines:
+                    continue
+                for at in positions:
+                    plan.drop(request, at, f"line {min(lines)} changes the same state in a way "
+                              "this fix does not convert (a manual restore?); converting only "
+                              "part would change what the test does")
 
     def fix(self, request: FixRequest) -> str:
         plan = self.plan(request)
         fixer = self
         if not plan.rewrites:
             return request.source
-        module = cst.parse_module(request.source)
-        pytest_name = ImportNeed(module, "pytest")
+        pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
+        annotation = from_import_alias(request.tree, "pytest", "MonkeyPatch")
 
         class Rewriter(PositionedTransformer):
             def __init__(self) -> None:
@@ -124,7 +268,11 @@ class MonkeypatchFixer(Fixer):
             def leave_FunctionDef(self, original, updated):
                 position = self.pos(original)
                 if position in plan.params:
-                    return add_param(updated, "monkeypatch")
+                    param, typed = plan.params[position]
+                    kind = None
+                    if typed:
+                        kind = annotation or f"{pytest_name.use()}.MonkeyPatch"
+                    return add_param(updated, "monkeypatch", kind, param.index, position[1] - 1)
                 if self.moving and any(position == f for f, _ in plan.moves.values()):
                     body = updated.body.body
                     if not body:
@@ -147,9 +295,11 @@ class MonkeypatchFixer(Fixer):
                 self.moving, self.setup_leading = [], ()
                 return insert_method(updated, fixture, after=("setup_class", "setUpClass"), before="setup_method")
 
-        return pytest_name.apply(transform(request.source, Rewriter())).code
+        return pytest_name.apply(transform_regions(request.source, plan.anchors, Rewriter))
 
 
+MAPPING_MUTATORS = frozenset({"pop", "setdefault", "update", "clear", "popitem", "__setitem__",
+                              "__delitem__", "__ior__"})
 SIMPLE_KEYS = (ast.Constant, ast.Name, ast.Attribute)
 #: Right operands of ``+`` that need no parentheses.
 ATOMS = (cst.Name, cst.SimpleString, cst.Attribute, cst.Call, cst.Subscript,
@@ -207,6 +357,19 @@ class MappingFixer(MonkeypatchFixer):
             return Rewrite("update")
         return None
 
+    def change_key(self, node: ast.AST, ctx) -> str | None:
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            return expr_key(node.slice) if ctx.qualified_name(node.value) == self.mapping else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in MAPPING_MUTATORS and ctx.qualified_name(node.func.value) == self.mapping:
+            keyed = node.func.attr in ("pop", "setdefault", "__setitem__", "__delitem__")
+            return expr_key(node.args[0]) if keyed and node.args else "*"
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(ctx.qualified_name(t) == self.mapping for t in targets):
+                return "*"
+        return None
+
     def _call(self, mp: str, method: str, mapping: cst.BaseExpression, *args: cst.Arg) -> cst.SimpleStatementLine:
         first = [arg(mapping.deep_clone())] if self.pass_mapping else []
         return call_statement(f"{mp}.{method}", [*first, *args])
@@ -252,7 +415,7 @@ def _movable(stmt: ast.stmt, setup: ast.AST) -> bool:
     return not any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(stmt))
 
 
-def _drop_unsafe_moves(plan: Plan, index: AstIndex) -> None:
+def _drop_unsafe_moves(plan: Plan, index: AstIndex, request: FixRequest) -> None:
     """Moving a statement after the rest of ``setup_method`` is only done when no call follows
     it there (a call could read the variable)."""
     for cls_position, (func_position, _) in list(plan.moves.items()):
@@ -263,6 +426,6 @@ def _drop_unsafe_moves(plan: Plan, index: AstIndex) -> None:
         later = [s for s in body[first:] if index.position(s) not in plan.moved]
         if any(isinstance(n, ast.Call) for s in later for n in ast.walk(s)):
             for stmt in moving:
-                plan.moved.discard(index.position(stmt))
-                plan.rewrites.pop(index.position(stmt), None)
+                plan.drop(request, index.position(stmt), "in `setup_method` with a call after "
+                          "it, which could read the state before the autouse fixture sets it")
             del plan.moves[cls_position]

@@ -27,10 +27,11 @@ import libcst as cst
 
 from isolint.fixes.base import (
     AstIndex, Fixer, FixRequest, Position, Site, TeardownPlan, bound_names, first_param,
-    fresh_name, param_names, site_of, teardown_plan,
+    fixture_param, fresh_name, param_names, site_of, teardown_plan,
 )
 from isolint.fixes.cst_util import (
-    PositionedTransformer, add_param, add_to_teardown, expression, statements, transform,
+    PositionedTransformer, add_param, add_to_teardown, expression, statements,
+    transform_regions,
 )
 from isolint.analysis.rules.mock_api import MOCKER_FIXTURES, PATCH, patcher_kind, requests_mocker
 
@@ -45,8 +46,11 @@ class Plan:
     around: dict[Position, tuple[list[str], list[str]]] = field(default_factory=lambda: defaultdict(lambda: ([], [])))
     #: position of a `.start()` call -> the expression its patcher call becomes ("patcher", "mocker.patch")
     calls: dict[Position, tuple[str, str]] = field(default_factory=dict)
-    params: dict[Position, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: function position -> {fixture parameter to add: its index}
+    params: dict[Position, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     teardowns: dict[Position, tuple[TeardownPlan, list[str]]] = field(default_factory=dict)
+    #: the functions and classes the fix touches (LibCST parses only these).
+    anchors: list[ast.AST] = field(default_factory=list)
 
 
 def _uses_mocker(tree: ast.Module) -> bool:
@@ -59,47 +63,76 @@ def plan_fixes(request: FixRequest) -> Plan:
     file_uses_mocker = _uses_mocker(request.tree)
     taken: dict[int, set[str]] = {}
     for position in sorted(request.positions):
+        handled = False
         for call in index.at(position, ast.Call):
             func = call.func  # type: ignore[attr-defined]
             if not (isinstance(func, ast.Attribute) and func.attr == "start"):
                 continue
-            site = site_of(call, index, ctx)
-            stmt = site.stmt
-            if not isinstance(stmt, SIMPLE_STATEMENTS) or stmt.lineno == getattr(index.parent(stmt), "lineno", 0):
-                continue
-            target = func.value
-            chained = patcher_kind(ctx, target) is not None
-            if chained and index.has_comment(stmt):
-                continue
-            stmt_at = index.position(stmt)
-            late = isinstance(stmt, ast.Return) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(stmt))
-            if site.takes_fixtures and chained and _mocker_ok(site, file_uses_mocker):
-                mocker = next((p for p in param_names(site.func) if p in MOCKER_FIXTURES), "mocker")
-                plan.calls[position] = ("", f"{mocker}.{MOCKER_METHODS[patcher_kind(ctx, target)]}")
-                plan.params[index.position(site.func)].add(mocker)
-                continue
-            registrar = _registrar(site)
-            if registrar is None and site.kind == "setup_method" and _on_self(target, site):
-                cleanup = teardown_plan(site.cls, ctx)  # type: ignore[arg-type]
-                if cleanup is not None:
-                    stop = f"{cleanup.self_name}.{target.attr}.stop()"  # type: ignore[attr-defined]
-                    plan.teardowns.setdefault(index.position(site.cls), (cleanup, []))[1].append(stop)
-                continue
-            if registrar is None or not (chained or isinstance(target, (ast.Name, ast.Attribute))):
-                continue
-            if chained:
-                names = taken.setdefault(id(site.func), bound_names(site.func))
-                name = fresh_name("patcher", names)
-                names.add(name)
-                plan.calls[position] = (name, "")
-                plan.around[stmt_at][0].append(f"{name} = {ast.get_source_segment(request.source, target)}")
-                stopped = name
-            else:
-                stopped = ast.unparse(target)
-            plan.around[stmt_at][0 if late else 1].append(f"{registrar}({stopped}.stop)")
-            if registrar == "request.addfinalizer":
-                plan.params[index.position(site.func)].add("request")
+            handled = True
+            reason = _plan_start(request, plan, index, call, file_uses_mocker, taken)
+            if reason:
+                request.skip(position, reason)
+            break
+        if not handled:
+            request.skip(position, "not a `.start()` call this fix knows")
     return plan
+
+
+def _plan_start(request: FixRequest, plan: Plan, index: AstIndex, call: ast.Call,
+                file_uses_mocker: bool, taken: dict[int, set[str]]) -> str:
+    """Plan the stop of the patcher ``call`` starts; why not, or ``""`` when planned."""
+    ctx, position = request.ctx, index.position(call)
+    site = site_of(call, index, ctx)
+    stmt = site.stmt
+    if not isinstance(stmt, SIMPLE_STATEMENTS) or stmt.lineno == getattr(index.parent(stmt), "lineno", 0):
+        return "the start is not a simple statement of its own line"
+    target = call.func.value  # type: ignore[attr-defined]
+    chained = patcher_kind(ctx, target) is not None
+    if chained and index.has_comment(stmt):
+        return "a comment inside the statement would be lost"
+    stmt_at = index.position(stmt)
+    late = isinstance(stmt, ast.Return) or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(stmt))
+    method = site.cls is not None
+    if site.takes_fixtures and chained and _mocker_ok(site, file_uses_mocker):
+        mocker = next((p for p in param_names(site.func) if p in MOCKER_FIXTURES), "mocker")
+        got = fixture_param(site.func, mocker, ctx, method)  # type: ignore[arg-type]
+        if got.usable:
+            plan.calls[position] = ("", f"{mocker}.{MOCKER_METHODS[patcher_kind(ctx, target)]}")
+            if got.add:
+                plan.params[index.position(site.func)][mocker] = got.index
+            plan.anchors.append(site.func)  # type: ignore[arg-type]
+            return ""
+    registrar = _registrar(site)
+    if registrar is None and site.kind == "setup_method" and _on_self(target, site):
+        cleanup = teardown_plan(site.cls, ctx)  # type: ignore[arg-type]
+        if cleanup is None:
+            return "the class's base is defined elsewhere: a new `teardown_method` could hide its own"
+        stop = f"{cleanup.self_name}.{target.attr}.stop()"  # type: ignore[attr-defined]
+        plan.teardowns.setdefault(index.position(site.cls), (cleanup, []))[1].append(stop)
+        plan.anchors.append(site.cls)  # type: ignore[arg-type]
+        return ""
+    if registrar is None:
+        return site.reason or f"in `{getattr(site.func, 'name', '?')}`, where no cleanup can be registered"
+    if not (chained or isinstance(target, (ast.Name, ast.Attribute))):
+        return "the patcher is not a name, an attribute or a `patch(...)` call"
+    if registrar == "request.addfinalizer":
+        got = fixture_param(site.func, "request", ctx, method)  # type: ignore[arg-type]
+        if not got.usable:
+            return got.reason
+        if got.add:
+            plan.params[index.position(site.func)]["request"] = got.index
+    if chained:
+        names = taken.setdefault(id(site.func), bound_names(site.func))
+        name = fresh_name("patcher", names)
+        names.add(name)
+        plan.calls[position] = (name, "")
+        plan.around[stmt_at][0].append(f"{name} = {ast.get_source_segment(request.source, target)}")
+        stopped = name
+    else:
+        stopped = ast.unparse(target)
+    plan.around[stmt_at][0 if late else 1].append(f"{registrar}({stopped}.stop)")
+    plan.anchors.append(site.func)  # type: ignore[arg-type]
+    return ""
 
 
 def _mocker_ok(site: Site, file_uses_mocker: bool) -> bool:
@@ -162,8 +195,9 @@ class PatchFixer(Fixer):
                 return cst.FlattenSentinel([*first, *(statements("\n".join(after)) if after else [])])
 
             def leave_FunctionDef(self, original, updated):
-                for name in sorted(plan.params.get(self.pos(original), ())):
-                    updated = add_param(updated, name)
+                position = self.pos(original)
+                for name, at in sorted(plan.params.get(position, {}).items()):
+                    updated = add_param(updated, name, index=at, column=position[1] - 1)
                 return updated
 
             def leave_ClassDef(self, original, updated):
@@ -173,4 +207,6 @@ class PatchFixer(Fixer):
                 cleanup, stops = got
                 return add_to_teardown(updated, cleanup, statements("\n".join(stops)))
 
-        return transform(request.source, Rewriter()).code
+        if not plan.anchors:
+            return request.source
+        return transform_regions(request.source, plan.anchors, Rewriter)

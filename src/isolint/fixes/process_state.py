@@ -24,6 +24,10 @@ from isolint.fixes.cst_util import arg, call_statement
 from isolint.fixes.monkeypatch import MappingFixer, MonkeypatchFixer, Rewrite
 
 
+SYS_PATH_MUTATORS = frozenset({"insert", "append", "extend", "remove", "pop", "clear",
+                               "__setitem__", "__delitem__", "__iadd__"})
+
+
 def _call(stmt: ast.stmt) -> ast.Call | None:
     value = stmt.value if isinstance(stmt, ast.Expr) else None
     return value if isinstance(value, ast.Call) and not value.keywords else None
@@ -55,6 +59,10 @@ class CwdFixer(CallFixer):
     rule = "cwd_pollution"
     method = "chdir"
 
+    def change_key(self, node: ast.AST, ctx) -> str | None:
+        changes = isinstance(node, ast.Call) and ctx.call_name(node) in ("os.chdir", "os.fchdir")
+        return "*" if changes else None
+
     def argument(self, call: ast.Call, ctx) -> int | None:
         return 0 if ctx.call_name(call) == "os.chdir" and len(call.args) == 1 else None
 
@@ -62,6 +70,18 @@ class CwdFixer(CallFixer):
 class SysPathFixer(CallFixer):
     rule = "sys_path_pollution"
     method = "syspath_prepend"
+
+    def change_key(self, node: ast.AST, ctx) -> str | None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return "*" if node.func.attr in SYS_PATH_MUTATORS and \
+                ctx.qualified_name(node.func.value) == "sys.path" else None
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                base = target.value if isinstance(target, ast.Subscript) else target
+                if ctx.qualified_name(base) == "sys.path":
+                    return "*"
+        return None
 
     def argument(self, call: ast.Call, ctx) -> int | None:
         func = call.func

@@ -17,7 +17,10 @@ import re
 import libcst as cst
 
 from isolint.fixes.base import AstIndex, Fixer, FixRequest, teardown_plan
-from isolint.fixes.cst_util import ImportNeed, PositionedTransformer, add_to_teardown, insert_method, statements, transform
+from isolint.fixes.cst_util import (
+    PositionedTransformer, add_to_teardown, insert_method, statements, transform_regions,
+)
+from isolint.fixes.imports import ImportNeed
 
 #: "release them in `teardown_method` (`self.a = None`, `_M.clear()`)": the per-test part.
 _PER_TEST = re.compile(r"`(?:teardown_method|tearDown)` \(((?:`[^`]+`(?:, )?)+)\)")
@@ -41,17 +44,20 @@ class TeardownFixer(Fixer):
     def fix(self, request: FixRequest) -> str:
         index = AstIndex(request.tree, request.source)
         plans = {}
+        classes = []
         for finding in request.findings:
             position = (finding.line, finding.col)
             code = releases(finding.fix)
             if not code:
+                request.skip(position, "the mocks are also kept on the class (released in "
+                             "`teardown_class`) or the release needs a `global`: left for the user")
                 continue
             for cls in index.at(position, ast.ClassDef):
                 plans[position] = (teardown_plan(cls, request.ctx), code)  # type: ignore[arg-type]
+                classes.append(cls)
         if not plans:
             return request.source
-        module = cst.parse_module(request.source)
-        pytest_name = ImportNeed(module, "pytest")
+        pytest_name = ImportNeed(request.tree, "pytest", request.source, request.first_party)
 
         class Release(PositionedTransformer):
             def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
@@ -71,5 +77,5 @@ class TeardownFixer(Fixer):
                     code = [re.sub(r"^self\.", f"{plan.self_name}.", line) for line in code]
                 return add_to_teardown(updated, plan, statements("\n".join(code) + "\n"))
 
-        fixed = transform(request.source, Release())
-        return pytest_name.apply(fixed).code
+        fixed = transform_regions(request.source, classes, Release)
+        return pytest_name.apply(fixed)

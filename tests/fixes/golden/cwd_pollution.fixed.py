@@ -1,6 +1,5 @@
 import os
 import pytest
-from os import chdir
 
 
 def test_chdir(tmp_path, monkeypatch):

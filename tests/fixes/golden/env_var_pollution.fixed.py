@@ -1,6 +1,5 @@
 """Golden input for the env_var_pollution fixer; marked lines keep their finding."""
 import os
-from os import environ
 from unittest import TestCase, mock
 
 import pytest

@@ -1,5 +1,6 @@
 # unsafe-fixes
 import os
+
 import pytest
 
 

@@ -1,4 +1,5 @@
 """Golden input for the missing_xdist_group fixer."""
+
 import pytest
 
 

@@ -1,6 +1,3 @@
-from unittest.mock import patch
-
-
 def test_uses_mocker(mocker):
     mocker.patch("app.other")
     fetch = mocker.patch("app.fetch")

@@ -1,5 +1,4 @@
 import sys
-from sys import path
 
 
 def test_insert(tmp_path, monkeypatch):

@@ -252,3 +252,21 @@ def test_put_back_in_the_body_is_reported_once():
 def test_a_computed_value_is_no_put_back():
     extended = os.environ["PATH"] + ":/opt/bin"
     os.environ["PATH"] = extended  # expect: env_var_pollution
+
+
+class _FakeOs:
+    environ: dict = {}
+
+
+def test_os_shadowed_by_a_local_object():
+    os = _FakeOs()
+    os.environ["A"] = "1"
+
+
+def test_os_shadowed_by_a_parameter(os=_FakeOs()):
+    os.environ["A"] = "1"
+
+
+def test_os_global_declaration_is_no_shadow():
+    global os
+    os.environ["A"] = "1"  # expect: env_var_pollution

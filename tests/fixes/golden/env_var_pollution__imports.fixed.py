@@ -1,0 +1,13 @@
+# runs with pytest
+"""`import pytest` goes into the third-party section (for the annotation), and the `import os`
+that nothing uses after the fix is removed."""
+import sys
+from pathlib import Path
+
+import pytest
+from golden_helpers import clear_env_var
+
+
+def test_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISOLINT_GOLDEN_TYPED", sys.platform)
+    assert clear_env_var
