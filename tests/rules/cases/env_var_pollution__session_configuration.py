@@ -1,7 +1,9 @@
 # kind: conftest
 """A conftest configuring the whole session on purpose: its module level (imported at
 collection, before any test), its `pytest_*` hooks and its session-scoped autouse fixtures set
-the same state before every test. Other fixtures and helpers are reported."""
+the same state before every test, and so do repeatable changes in the autouse fixtures of the
+root conftest (this case is scanned as one: see tests/test_session_configuration.py for one
+below the root). Other fixtures and helpers are reported."""
 import os
 
 import pytest
@@ -27,12 +29,13 @@ def on_first_use():
 
 @pytest.fixture(scope="module", autouse=True)
 def per_module():
-    os.environ["PER_MODULE"] = "1"  # expect: env_var_pollution
+    os.environ["PER_MODULE"] = "1"  # root conftest (this case): the same before every module
 
 
 @pytest.fixture(autouse=True)
 def per_test():
-    os.environ["PER_TEST"] = "1"  # expect: env_var_pollution
+    os.environ["PER_TEST"] = "1"  # root conftest (this case): the same before every test
+    os.environ["PATH"] += ":/opt/bin"  # expect: env_var_pollution
 
 
 def helper():
