@@ -13,6 +13,10 @@ object mapping keys to serialized results. A key is the SHA-256 of
   autouse fixture that collects garbage, change the file's findings), and
 * the file's own content.
 
+An entry also lists the other project modules its analysis read (a base class's module, a
+helper's), with the hashes of their contents; a hit counts only while each is unchanged
+(:class:`ModuleDigests`), so editing a helper re-scans exactly the files that consulted it.
+
 The first lookup of a run reads all packs of the version into one dict; the run's new results
 are kept in memory and written by :meth:`ResultCache.flush` as one new pack (a temporary file
 moved into place with ``os.replace``). When there are more than :data:`MAX_PACKS` packs, the
@@ -38,7 +42,7 @@ from isolint.model import FileError, FileResult, Finding
 
 CACHE_DIR_NAME = ".isolint_cache"
 #: Bumped when the entry layout changes.
-FORMAT = 2
+FORMAT = 3
 #: More packs than this are merged into one by the next run that writes.
 MAX_PACKS = 8
 PACKS = "packs"
@@ -75,6 +79,26 @@ def code_fingerprint() -> str:
 def digest(data: bytes) -> bytes:
     """The content hash the cache keys are built from."""
     return hashlib.sha256(data).digest()
+
+
+class ModuleDigests:
+    """The content hash of each project module a cached result depends on, read once per run."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def current(self, path: str) -> str | None:
+        if path not in self._known:
+            try:
+                with open(path, "rb") as handle:
+                    self._known[path] = hashlib.sha256(handle.read()).hexdigest()
+            except OSError:
+                self._known[path] = None
+        return self._known[path]
+
+    def fresh(self, result: FileResult) -> bool:
+        """Whether every module ``result`` depends on still has the content it was read with."""
+        return all(self.current(path) == digest for path, digest in result.depends)
 
 
 class ResultCache:
@@ -145,6 +169,7 @@ class ResultCache:
                 data["path"],
                 tuple(Finding.from_dict(f) for f in data["findings"]),
                 tuple(FileError(e["path"], e["message"]) for e in data["errors"]),
+                tuple((str(p), str(h)) for p, h in data.get("depends", ())),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -157,6 +182,8 @@ class ResultCache:
             "findings": [f.to_dict() for f in result.findings],
             "errors": [e.to_dict() for e in result.errors],
         }
+        if result.depends:
+            self._new[key]["depends"] = [list(d) for d in result.depends]
 
     def flush(self) -> None:
         """Write the results stored since the last flush as one new pack, then merge the packs

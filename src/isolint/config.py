@@ -96,6 +96,10 @@ class Settings:
     pytest: PytestConfig = field(default_factory=PytestConfig)
     #: The pyproject.toml that held [tool.isolint], or "".
     config_file: str = ""
+    #: Method names a project's pytest plugin calls before / after each test or class, on top
+    #: of pytest's and unittest's own (``setup_method``, ``tearDown``...).
+    setup_methods: tuple[str, ...] = ()
+    teardown_methods: tuple[str, ...] = ()
     #: Problems in pytest's configuration that did not stop the scan (one line each, naming
     #: the file). Not part of the settings' identity: they change no finding.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -473,6 +477,8 @@ ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
     "xdist-group-name": ("xdist-group-name", "xdist_group_name"),
     "fail-on": ("fail-on", "fail_on"),
     "dist": ("dist",),
+    "setup-methods": ("setup-methods", "setup_methods"),
+    "teardown-methods": ("teardown-methods", "teardown_methods"),
 }
 _SPELLINGS = {spelling: key for key, spellings in ISOLINT_KEYS.items() for spelling in spellings}
 
@@ -533,6 +539,9 @@ def _apply_isolint_table(
         changes["xdist_group_name"] = _group_name_template(*got)
     if got := check("fail-on"):
         changes["fail_on"] = _severity(*got)
+    for key in ("setup-methods", "teardown-methods"):
+        if got := check(key):
+            changes[key.replace("-", "_")] = _identifiers(*got)
     if got := check("dist"):
         mode = _choice(*got, DIST_MODES)
         changes["pytest"] = replace(
@@ -580,6 +589,14 @@ def _group_name_template(value: object, error: Callable[[str], ConfigError]) -> 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _identifiers(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    names = _strings(value, error)
+    bad = [name for name in names if not name.isidentifier()]
+    if bad:
+        raise error(f"expected method names, got {bad[0]!r}")
+    return names
 
 
 def _strings(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
+from isolint.analysis.project_view import ProjectView
 from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
@@ -314,11 +315,13 @@ def scan_tree(
     settings: Settings,
     kind: str = "test",
     conftests: tuple[ConftestFacts, ...] = (),
+    project: ProjectView | None = None,
 ) -> FileResult:
-    """Run the enabled rules over one parsed module."""
+    """Run the enabled rules over one parsed module (``project``: what the project index
+    tells about it; without it, the file is analysed on its own)."""
     errors: list[FileError] = []
     ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
-                      severity_overrides=severity_overrides(settings))
+                      severity_overrides=severity_overrides(settings), project=project)
     rules = [rule() for rule in enabled_rules(settings, path, kind)]
     # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
     rules = [rule for rule in rules if rule.may_fire(ctx)]

@@ -116,6 +116,9 @@ class FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[FileError, ...] = ()
+    #: The other project modules the analysis read, as ``(absolute path, SHA-256 hex of the
+    #: content)``: a cached result holds only while they are unchanged.
+    depends: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,14 @@ the module binds each name to, and the value of a name bound exactly once."""
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 
 from isolint.analysis.names import statements
 from isolint.analysis.tree import enclosing_function, stored_names, walk_own
+
+#: A dotted name, alone on the rest of its line (a comment allowed).
+_DOTTED_VALUE = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+[ \t]*(?:#[^\n]*)?(?:\n|$)")
 
 
 class Bindings:
@@ -18,6 +22,7 @@ class Bindings:
         self.source = source
         self.stack = stack
         self._memo: dict[tuple[str, int], object] = {}
+        self._dotted: dict[str, bool] = {}
 
     def binds_locally(self, name: str) -> bool:
         """Whether ``name`` is a parameter or a local variable of a function (or lambda) that
@@ -65,6 +70,23 @@ class Bindings:
         """No ``global`` statement anywhere without the keyword in the text (a source-less
         context, as in some tests, is walked)."""
         return not self.source or "global" in self.source
+
+    def assigned_dotted_name(self, name: str) -> bool:
+        """Whether some line reads ``name = a.b`` (``cls = pkg.mod.C``): a cheap necessary
+        condition for a local alias of an imported attribute (memoised per name)."""
+        found = self._dotted.get(name)
+        if found is None:
+            found = False
+            source, needle = self.source, f"{name} = "
+            start = source.find(needle)
+            while start >= 0 and not found:
+                line_start = source.rfind("\n", 0, start) + 1
+                found = not source[line_start:start].strip() and bool(
+                    _DOTTED_VALUE.match(source, start + len(needle))
+                )
+                start = source.find(needle, start + 1)
+            self._dotted[name] = found
+        return found
 
     def declares_global(self, name: str) -> bool:
         """Whether the innermost enclosing function declares ``global name``."""
@@ -130,9 +152,15 @@ class Bindings:
             values: dict[str, list[ast.expr]] = {}
             stores: dict[str, int] = {}
             for n in walk_own(func):
-                if isinstance(n, ast.Assign):
-                    if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
-                        values.setdefault(n.targets[0].id, []).append(n.value)
+                if isinstance(n, ast.Assign) and len(n.targets) == 1:
+                    target = n.targets[0]
+                    if isinstance(target, ast.Name):
+                        values.setdefault(target.id, []).append(n.value)
+                    elif isinstance(target, ast.Tuple) and isinstance(n.value, ast.Tuple) \
+                            and len(target.elts) == len(n.value.elts):  # `prev, x = x, new`
+                        for element, value in zip(target.elts, n.value.elts):
+                            if isinstance(element, ast.Name):
+                                values.setdefault(element.id, []).append(value)
                 elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
                     stores[n.id] = stores.get(n.id, 0) + 1
             self._memo[key] = {

@@ -5,13 +5,29 @@ code after a fixture's ``yield``, registered cleanups), and does any of it undo 
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, TypeVar
+from collections import deque
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
+from isolint.analysis.bindings import Bindings
 from isolint.analysis.names import ImportTable, blocks
-from isolint.analysis.pytest_view import SETUP_METHODS, TEARDOWN_FUNCTIONS, TEARDOWN_METHODS, PytestView
-from isolint.analysis.tree import FunctionNode, enclosing, walk, walk_own
+from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
+from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
+from isolint.analysis.tree import FunctionNode, enclosing, iter_children, walk, walk_own
+
+if TYPE_CHECKING:
+    from isolint.analysis.project_view import ProjectView
 
 Change = TypeVar("Change")
+#: Calls that run a function in another process: ``target=`` / ``initializer=`` arguments.
+PROCESS_STARTERS = frozenset(
+    {"multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.pool.Pool",
+     "multiprocessing.context.Process", "concurrent.futures.ProcessPoolExecutor",
+     "concurrent.futures.process.ProcessPoolExecutor"}
+)
+#: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
+PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 
 #: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
 CLEANUP_REGISTRARS = frozenset(
@@ -23,11 +39,23 @@ CLEANUP_REGISTRARS = frozenset(
 class CleanupAnalysis:
     """Cleanup questions about the node on top of ``stack`` (the walk's ancestors)."""
 
-    def __init__(self, stack: list[ast.AST], pytest: PytestView, imports: ImportTable) -> None:
+    def __init__(self, stack: list[ast.AST], pytest: PytestView, imports: ImportTable,
+                 bindings: Bindings, project: "ProjectView | None" = None) -> None:
         self.stack = stack
         self.pytest = pytest
         self.imports = imports
+        self.bindings = bindings
+        #: What the project index tells about this file (None: a file scanned on its own).
+        self.project = project
         self._memo: dict[tuple[str, int], object] = {}
+
+    def method_class(self, func: ast.AST) -> ast.ClassDef | None:
+        """The class ``func`` is directly defined in, if any (from the current stack)."""
+        if func not in self.stack:
+            return None
+        index = self.stack.index(func)
+        parent = self.stack[index - 1] if index else None
+        return parent if isinstance(parent, ast.ClassDef) else None
 
     def qualified_name(self, node: ast.AST | None) -> str | None:
         return None if node is None else self.imports.resolve(node)
@@ -88,11 +116,17 @@ class CleanupAnalysis:
                 return True
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 parent = self.stack[index - 1] if index else None
-                if isinstance(parent, ast.ClassDef) and ancestor.name in TEARDOWN_METHODS:
+                if isinstance(parent, ast.ClassDef) and (
+                    ancestor.name in self.pytest.teardown_names or ancestor.name in EXIT_METHODS
+                ):
                     return True
                 if isinstance(parent, ast.Module) and ancestor.name in TEARDOWN_FUNCTIONS:
                     return True
-                yield_line = self.yield_line(ancestor) if self.pytest.is_fixture(ancestor) else None
+                yield_line = (
+                    self.yield_line(ancestor)
+                    if self.pytest.is_fixture(ancestor) or self.pytest.is_context_manager(ancestor)
+                    else None
+                )
                 if yield_line is not None and line > yield_line:
                     return True
                 if parent is not None and self._is_registered_callback(ancestor, parent):
@@ -139,11 +173,14 @@ class CleanupAnalysis:
             if self.pytest.is_fixture(func):
                 out.extend(self.after_yield(func))
         cls = enclosing(self.stack, ast.ClassDef)  # type: ignore[assignment]
+        if cls is not None and functions and functions[0].name in ENTER_METHODS:
+            if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
+                out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
         if cls is not None:
             for method in self.pytest.teardown_methods(cls):
                 out.extend(method.body)
             for method in self.pytest.class_methods(cls):
-                if method.name in SETUP_METHODS:
+                if method.name in self.pytest.setup_names:
                     out.extend(self.registered_cleanups(method))
             for fixture in self.pytest.autouse_fixtures(cls.body):
                 out.extend(self.after_yield(fixture))
@@ -154,15 +191,91 @@ class CleanupAnalysis:
                 out.extend(self.after_yield(func))
             elif name in ("setup_module", "setUpModule"):
                 out.extend(self.registered_cleanups(func))
+        if any(a.arg in PYTESTER_FIXTURES for f in functions for a in f.args.args):
+            out.extend(PYTESTER_RESTORES)  # pytester puts cwd, sys.modules and sys.path back
+        if self.project is not None:
+            out.extend(self.project.cleanup_code(self, self.pytest.teardown_names))
         return out
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
-        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``."""
+        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
+        ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
+        was nothing to restore, the usual case) does not count unless its ``else:`` restores too.
+        For a removal (``del``, ``delattr``, ``.pop``) that guard is right: with nothing there,
+        nothing was removed."""
+        change = self.stack[-1] if self.stack else None
+        walker = walk if _removes(change) else self._unconditional
         for root in self.cleanup_code():
-            for node in walk(root):
+            for node in walker(root):
                 if predicate(node):
                     return True
         return False
+
+    def _unconditional(self, root: ast.AST) -> Iterator[ast.AST]:
+        """:func:`walk` of ``root`` without the bodies of ``if saved:`` guards on a saved value
+        that is None when there was nothing before (see :meth:`restored`)."""
+        todo = deque([root])
+        while todo:
+            node = todo.popleft()
+            yield node
+            if type(node) is ast.If and self._guards_on_missing(node.test):
+                todo.append(node.test)
+                todo.extend(node.orelse)
+                continue
+            todo.extend(iter_children(node))
+
+    def _guards_on_missing(self, test: ast.expr) -> bool:
+        """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+            if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                test = test.left
+        if not isinstance(test, ast.Name):
+            return False
+        saved = self.bindings.constant_value(test.id)
+        if not isinstance(saved, ast.Call):
+            return False
+        func = saved.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(saved.args) == 1:
+            return not saved.keywords
+        return (
+            isinstance(func, ast.Name) and func.id == "getattr" and len(saved.args) == 3
+            and isinstance(saved.args[2], ast.Constant) and saved.args[2].value is None
+        )
+
+    def runs_in_other_process(self) -> bool:
+        """Whether the current node is in a function this module hands to another process
+        (``multiprocessing.Process(target=f)``, ``Pool(initializer=f)``,
+        ``ProcessPoolExecutor(initializer=f)``): what it changes, it changes there."""
+        names = self._process_targets
+        return bool(names) and any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names
+            for n in self.stack[:-1]
+        )
+
+    @cached_property
+    def _process_targets(self) -> frozenset[str]:
+        """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``)
+        or in an ``initializer=`` of any pool but a thread pool."""
+        source = self.bindings.source
+        if source and "target" not in source and "initializer" not in source:
+            return frozenset()  # (a source-less context, as in some tests, is walked)
+        out = set()
+        for node in walk(self.pytest.tree):
+            if type(node) is not ast.Call or not node.keywords:
+                continue
+            func = node.func
+            word = func.attr if isinstance(func, ast.Attribute) else (
+                self.imports.tails.get(func.id, func.id) if isinstance(func, ast.Name) else "")
+            name = self.qualified_name(func) or ""
+            starts_process = word in PROCESS_WORDS and (
+                name in PROCESS_STARTERS or (name or "multiprocessing.").startswith("multiprocessing.")
+            )
+            for kw in node.keywords:
+                if kw.arg == "target" and starts_process or (
+                    kw.arg == "initializer" and "Thread" not in word
+                ):
+                    out.update(n.id for n in walk(kw.value) if type(n) is ast.Name)
+        return frozenset(out)
 
     def managed_by(self, predicate: Callable[[ast.expr], bool]) -> bool:
         """Whether the current node runs inside a ``with`` item, or under a decorator of an
@@ -175,6 +288,11 @@ class CleanupAnalysis:
             for deco in getattr(ancestor, "decorator_list", ()):
                 if predicate(deco):
                     return True
+        cls = enclosing(self.stack, ast.ClassDef) if self.project is not None else None
+        if cls is not None and self.project is not None:
+            # A patcher the class's set-up starts for every test (own or a base's in any module).
+            setups = self.pytest.setup_names
+            return any(predicate(p) for p in self.project.setup_patchers(self, cls, setups))  # type: ignore[arg-type]
         return False
 
     def expected_to_raise(self) -> bool:
@@ -204,6 +322,8 @@ class CleanupAnalysis:
         changes = list(changes)
         if not changes or self.in_cleanup_code() or self.expected_to_raise():
             return []
+        if self.runs_in_other_process():
+            return []
         if managed is not None and self.managed_by(managed):
             return []
         return [c for c in changes if not self.restored(lambda n, c=c: restores(n, c))]
@@ -219,6 +339,18 @@ def _is_raises_context(ctx: CleanupAnalysis, expr: ast.expr) -> bool:
     if ctx.qualified_name(expr.func) == "pytest.raises":
         return True
     return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
+
+
+def _removes(node: ast.AST | None) -> bool:
+    """``del x[k]``, ``delattr(o, n)``, ``x.pop(k)``, ``x.remove(v)``: a change that takes out."""
+    if isinstance(node, ast.Delete):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "delattr"
+    return isinstance(func, ast.Attribute) and func.attr in ("pop", "remove", "discard", "__delitem__")
 
 
 def _registered_callee(node: ast.AST, ctx: CleanupAnalysis) -> tuple[ast.expr, list[ast.expr]] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from isolint.analysis.bindings import Bindings
 from isolint.analysis.cleanup import CleanupAnalysis
@@ -24,6 +24,9 @@ from isolint.analysis.source_lines import SourceLines
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_function
 from isolint.config import Settings
 from isolint.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from isolint.analysis.project_view import ProjectView
 
 
 class ReportedRule(Protocol):
@@ -83,15 +86,33 @@ class FileContext:
     #: Ancestors of the node being visited, outermost first (maintained by the engine).
     stack: list[ast.AST] = field(default_factory=list)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    #: What the project index tells about this file (None: a file scanned on its own).
+    project: "ProjectView | None" = None
 
     def __post_init__(self) -> None:
         self._nose_only: frozenset[str] | None = None
         self.imports = ImportTable(self.tree)
+        if self.project is not None:
+            self._resolve_through_project(self.project)
         # Facets hold what they need, never the context: no reference cycle keeps a tree alive.
-        self.pytest = PytestView(self.tree, self.settings, self.kind, self.imports)
-        self.cleanup = CleanupAnalysis(self.stack, self.pytest, self.imports)
+        self.pytest = PytestView(self.tree, self.settings, self.kind, self.imports, self.project)
         self.bindings = Bindings(self.tree, self.source, self.stack)
+        self.cleanup = CleanupAnalysis(self.stack, self.pytest, self.imports, self.bindings, self.project)
         self.lines = SourceLines(self.source)
+
+    def _resolve_through_project(self, project: "ProjectView") -> None:
+        """Relative imports qualified from the file's module name; project re-exports of
+        outside modules followed (``from tests import mock`` is ``unittest.mock``)."""
+        for name, qualified in project.relative_imports(self.tree).items():
+            self.imports.bind(name, qualified)
+        for name, qualified in self.imports.bound().items():
+            canonical = project.canonical(qualified)
+            if canonical != qualified:
+                self.imports.bind(name, canonical)
+
+    def initial_value(self, qualified: str) -> ast.expr | None:
+        """What a project module binds ``qualified`` to when imported (bound once), or None."""
+        return self.project.initial_value(qualified) if self.project is not None else None
 
     # ----------------------------------------------------------------- names
     def qualified_name(self, node: ast.AST | None) -> str | None:

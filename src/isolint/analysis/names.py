@@ -15,6 +15,15 @@ CANONICAL_MODULES = {
     "mock": "unittest.mock",
     "asynctest.mock": "unittest.mock",
 }
+#: A name spelled with this prefix is already qualified (``"\0os"`` is the module ``os``): the
+#: project index writes another module's cleanup code this way, so that any file's import table
+#: resolves it as that module meant it.
+QUALIFIED_PREFIX = "\0"
+#: A name spelled with this prefix is a parameter or local variable of another module's helper:
+#: as a key of a restore (``sys.modules.pop(name)``) it stands for any key the caller passes.
+ANY_VALUE_PREFIX = "\1"
+#: Attributes of a module that are another module: ``os.sys`` is ``sys``.
+MODULE_ATTRIBUTES = {"os.sys": "sys"}
 _BUILTINS = frozenset(dir(builtins))
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _TRY_STATEMENTS = frozenset(c for c in (getattr(ast, "Try", None), getattr(ast, "TryStar", None)) if c)
@@ -111,10 +120,15 @@ class ImportTable:
                 return alias
             if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
                 return name
+            if name[:1] == QUALIFIED_PREFIX:
+                return name[1:]
             return None
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
-            return f"{base}.{node.attr}" if base else None
+            if not base:
+                return None
+            dotted = f"{base}.{node.attr}"
+            return MODULE_ATTRIBUTES.get(dotted, dotted)
         return None
 
     def _is_shadowed(self, name: str, node: ast.Name) -> bool:
@@ -122,16 +136,33 @@ class ImportTable:
         return any(first <= line <= last for first, last in self._shadowed[name])
 
     def binds(self, name: str) -> bool:
-        """Whether ``name`` is bound by an import in this module."""
-        return name in self._bound
+        """Whether ``name`` is bound by an import in this module (or is already qualified)."""
+        return name in self._bound or name[:1] == QUALIFIED_PREFIX
+
+    def bind(self, name: str, qualified: str) -> None:
+        """Bind ``name`` to ``qualified`` (a relative import resolved, a project re-export
+        followed), as if an import said so."""
+        self._bound[name] = qualified
+        self.tails[name] = qualified.rsplit(".", 1)[-1]
+        self.__dict__.pop("_import_targets", None)
+
+    def bound(self) -> dict[str, str]:
+        """The names imports bind, and what they stand for."""
+        return dict(self._bound)
 
     def may_resolve_under(self, qualified: str) -> bool:
         """Whether any name in this module can resolve to ``qualified`` or below it: only when
         an import binds it, a parent or a child of it (aliases resolve through imports)."""
         targets, parents = self._import_targets
         parts = qualified.split(".")
-        return qualified in parents or any(
+        if qualified in parents or any(
             ".".join(parts[:end]) in targets for end in range(1, len(parts) + 1)
+        ):
+            return True
+        # `os.sys.modules` reaches `sys.modules` through `import os`.
+        return any(
+            (qualified == target or qualified.startswith(target + ".")) and self.may_resolve_under(alias)
+            for alias, target in MODULE_ATTRIBUTES.items()
         )
 
     @cached_property

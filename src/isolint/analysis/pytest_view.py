@@ -7,11 +7,19 @@ from __future__ import annotations
 import ast
 import fnmatch
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from isolint.analysis.names import ImportTable
 from isolint.analysis.tree import FunctionNode
 from isolint.config import Settings
+
+
+class PluginHooks(Protocol):
+    """Set-up and tear-down methods a project's plugin calls (the project view knows them)."""
+
+    def setup_names(self) -> frozenset[str]: ...
+
+    def teardown_names(self) -> frozenset[str]: ...
 
 #: Methods pytest or unittest run after each test (or class, or module) whatever happened.
 TEARDOWN_METHODS = frozenset(
@@ -27,6 +35,8 @@ SETUP_METHODS = frozenset(
 FIXTURE_DECORATORS = frozenset(
     {"pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture", "_pytest.fixtures.fixture"}
 )
+#: Decorators that make a generator function a context manager.
+CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 UNITTEST_BASES = frozenset(
     {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase",
      "twisted.trial.unittest.TestCase", "django.test.TestCase", "django.test.SimpleTestCase",
@@ -37,12 +47,27 @@ UNITTEST_BASES = frozenset(
 class PytestView:
     """What pytest makes of the module ``tree``: one per file, shared by the rules."""
 
-    def __init__(self, tree: ast.Module, settings: Settings, kind: str, imports: ImportTable) -> None:
+    def __init__(self, tree: ast.Module, settings: Settings, kind: str, imports: ImportTable,
+                 project: PluginHooks | None = None) -> None:
         self.tree = tree
         self.settings = settings
         self.kind = kind
         self.imports = imports
+        self.project = project
         self._memo: dict[tuple[str, int], object] = {}
+
+    @cached_property
+    def teardown_names(self) -> frozenset[str]:
+        """Methods run after each test or class: pytest's and unittest's, ``[tool.isolint]
+        teardown-methods``, and those of a known plugin in use (sqlalchemy's)."""
+        extra = self.project.teardown_names() if self.project is not None else frozenset()
+        return TEARDOWN_METHODS | frozenset(self.settings.teardown_methods) | extra
+
+    @cached_property
+    def setup_names(self) -> frozenset[str]:
+        """Methods run before each test or class (see :attr:`teardown_names`)."""
+        extra = self.project.setup_names() if self.project is not None else frozenset()
+        return SETUP_METHODS | frozenset(self.settings.setup_methods) | extra
 
     def qualified_name(self, node: ast.AST | None) -> str | None:
         return None if node is None else self.imports.resolve(node)
@@ -153,6 +178,10 @@ class PytestView:
     def is_fixture(self, func: ast.AST) -> bool:
         return self.fixture_decorator(func) is not None
 
+    def is_context_manager(self, func: ast.AST) -> bool:
+        """Whether ``func`` is decorated with ``contextlib.contextmanager`` (or the async one)."""
+        return any(name in CONTEXT_MANAGER_DECORATORS for name in self.decorator_names(func))
+
     def is_autouse_fixture(self, func: ast.AST) -> bool:
         deco = self.fixture_decorator(func)
         if not isinstance(deco, ast.Call):
@@ -182,7 +211,7 @@ class PytestView:
         return out
 
     def teardown_methods(self, cls: ast.ClassDef) -> list[FunctionNode]:
-        return [m for m in self.class_methods(cls) if m.name in TEARDOWN_METHODS]
+        return [m for m in self.class_methods(cls) if m.name in self.teardown_names]
 
     def autouse_fixtures(self, scope_body: list[ast.stmt]) -> list[FunctionNode]:
         return [

@@ -9,7 +9,7 @@ def test_manual_restore_at_the_end():
     os.environ["ISOLINT_GOLDEN_HALF"] = "1"  # stays
     assert os.environ["ISOLINT_GOLDEN_HALF"] == "1"
     if original is None:
-        del os.environ["ISOLINT_GOLDEN_HALF"]  # stays
+        del os.environ["ISOLINT_GOLDEN_HALF"]
     else:
         os.environ["ISOLINT_GOLDEN_HALF"] = original
 
@@ -18,6 +18,6 @@ def test_other_keys_are_converted(monkeypatch):
     monkeypatch.setenv("ISOLINT_GOLDEN_OTHER", "1")
     saved = os.environ.get("ISOLINT_GOLDEN_KEPT")
     os.environ["ISOLINT_GOLDEN_KEPT"] = "2"  # stays
-    os.environ.pop("ISOLINT_GOLDEN_KEPT")  # stays
+    os.environ.pop("ISOLINT_GOLDEN_KEPT")
     if saved is not None:
         os.environ["ISOLINT_GOLDEN_KEPT"] = saved

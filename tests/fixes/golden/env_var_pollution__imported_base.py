@@ -10,7 +10,7 @@ class TestIntegration(IntegrationBase):
     def test_env(self):
         os.environ["ISOLINT_GOLDEN_BASE"] = "1"  # stays
         self.assertEqual(os.environ["ISOLINT_GOLDEN_BASE"], "1")
-        del os.environ["ISOLINT_GOLDEN_BASE"]  # stays
+        del os.environ["ISOLINT_GOLDEN_BASE"]
 
 
 class TestPlain:

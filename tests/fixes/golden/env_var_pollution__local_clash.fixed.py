@@ -13,11 +13,11 @@ def test_setenv_deleted_meanwhile(before: bool) -> None:
         os.environ[key] = "world"  # stays
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv(key, "hello")
-    del os.environ[key]  # stays
+    del os.environ[key]
     monkeypatch.undo()
     if before:
         assert os.environ[key] == "world"
-        del os.environ[key]  # stays
+        del os.environ[key]
     else:
         assert key not in os.environ
 
@@ -25,7 +25,7 @@ def test_setenv_deleted_meanwhile(before: bool) -> None:
 def test_reads_a_global_of_that_name():
     os.environ["ISOLINT_GOLDEN_GLOBAL"] = "1"  # stays
     assert monkeypatch == "module-level"
-    del os.environ["ISOLINT_GOLDEN_GLOBAL"]  # stays
+    del os.environ["ISOLINT_GOLDEN_GLOBAL"]
 
 
 def test_existing_fixture_parameter_is_used(monkeypatch):

@@ -10,7 +10,7 @@ def test_mock_argument_with_default(mock_getpid=None):
     mock_getpid.return_value = 42
     os.environ["ISOLINT_GOLDEN_PID"] = str(os.getpid())  # stays
     assert os.environ["ISOLINT_GOLDEN_PID"] == "42"
-    del os.environ["ISOLINT_GOLDEN_PID"]  # stays
+    del os.environ["ISOLINT_GOLDEN_PID"]
 
 
 @mock.patch("os.getpid")

@@ -18,13 +18,13 @@ class Recorder:
 def test_parametrized(monkeypatch):
     os.environ["ISOLINT_GOLDEN_PARAM"] = "1"  # stays
     assert monkeypatch.calls == []
-    del os.environ["ISOLINT_GOLDEN_PARAM"]  # stays
+    del os.environ["ISOLINT_GOLDEN_PARAM"]
 
 
 def test_defaulted(monkeypatch=None):
     os.environ["ISOLINT_GOLDEN_DEFAULT"] = "1"  # stays
     assert monkeypatch is None
-    del os.environ["ISOLINT_GOLDEN_DEFAULT"]  # stays
+    del os.environ["ISOLINT_GOLDEN_DEFAULT"]
 
 
 @pytest.mark.parametrize("value", ["1"])

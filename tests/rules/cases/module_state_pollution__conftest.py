@@ -28,3 +28,11 @@ def enable_feature_restored():
     settings.OTHER = True
     yield
     del settings.OTHER
+
+
+PROFILE = None
+
+
+def pytest_sessionstart(session):
+    global PROFILE
+    PROFILE = object()  # a hook configures the session on purpose

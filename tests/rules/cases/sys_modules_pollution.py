@@ -128,3 +128,10 @@ class TestRestoredInTeardown:
 def test_add_cleanup(request):
     sys.modules["x"] = MagicMock()
     request.addfinalizer(lambda: sys.modules.pop("x", None))
+
+
+def test_monkeypatch_saved_the_same_key_first(monkeypatch):
+    monkeypatch.setitem(sys.modules, "app.plugin", MagicMock())
+    del sys.modules["app.plugin"]
+    sys.modules["app.plugin"] = MagicMock()
+    sys.modules["app.other"] = MagicMock()  # expect: sys_modules_pollution

@@ -17,9 +17,23 @@ def test_insert():
 def test_list_methods():
     sys.path.append("/a")  # expect: sys_path_pollution
     sys.path.extend(["/b"])  # expect: sys_path_pollution
-    sys.path.remove("/a")  # expect: sys_path_pollution
-    sys.path.pop()  # expect: sys_path_pollution
     sys.path.clear()  # expect: sys_path_pollution
+
+
+def test_remove():
+    sys.path.remove("/a")  # expect: sys_path_pollution
+
+
+def test_pop():
+    sys.path.pop()  # expect: sys_path_pollution
+
+
+def test_removing_what_the_test_added_is_its_restore():
+    sys.path.append("/a")  # expect: sys_path_pollution
+    sys.path.remove("/a")
+    sys.path.insert(0, "/b")  # expect: sys_path_pollution
+    sys.path.pop(0)
+    sys.path.remove("/c")  # expect: sys_path_pollution
 
 
 def test_item_and_slice_assignment():
@@ -52,7 +66,7 @@ def plugin_dir(tmp_path):
 def test_remove_in_body_is_not_cleanup():
     sys.path.insert(0, "/a")  # expect: sys_path_pollution
     assert True
-    sys.path.remove("/a")  # expect: sys_path_pollution
+    sys.path.remove("/a")  # the restore (not guaranteed): reported at the change above
 
 
 def test_restoring_other_list_does_not_count():

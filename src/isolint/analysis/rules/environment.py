@@ -29,13 +29,24 @@ class EnvVarPollution(UnrestoredState, Rule):
     Not flagged: `monkeypatch.setenv` / `delenv`; changes inside `with patch.dict(os.environ)`
     or under a `@patch.dict(os.environ)` decorator, or after `mocker.patch.dict(os.environ)`;
     changes of a copy (`os.environ.copy()`, `dict(os.environ)`); statements that are themselves
-    cleanup (in a `finally:`, a teardown, after a fixture's `yield`, in a cleanup callback); a
-    change whose key (or the whole environment) is restored by such cleanup code; session
-    configuration, the same before every test: the module level and `pytest_*` hooks of a
-    `conftest.py` or of a non-test module imported at collection, and session-scoped autouse
-    fixtures of a `conftest.py`; and nose-style `setup_package` / `setup` functions, which
-    pytest >= 8 never calls. (A test module's own module level is reported: it changes what the
-    modules and tests collected after it see.)
+    cleanup (in a `finally:`, a teardown, `__exit__`, after the `yield` of a fixture or
+    `@contextmanager`, in a cleanup callback); a change whose key (or the whole environment) is
+    restored by such cleanup code; a removal of a key that the same function set earlier (`del
+    os.environ["A"]` after `os.environ["A"] = "1"`: the restore, reported at the change when it
+    is not guaranteed to run); and code in a function handed to another process
+    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`).
+    A restore under `if prev:` where `prev = os.environ.get(k)` does not count: it skips the usual
+    case, a variable that was not set before.
+
+    Session configuration is not flagged either: it is the same before every test. That is the
+    module level and `pytest_*` hooks of a `conftest.py` or of a non-test module imported at
+    collection (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`), session-scoped autouse
+    fixtures of a `conftest.py`, and repeatable changes (not `+=`) in autouse fixtures of the
+    root `conftest.py` (in pytest's rootdir or the only `testpaths` directory). Nor is code
+    pytest >= 8 never calls: nose-style `setup` / `teardown` module functions and
+    `setup_package` / `teardown_package` in a package `__init__.py`, unless the module names
+    them. A test module's own module level is reported: it changes what the modules and tests
+    collected after it see.
 
     ## Why is this bad?
     The environment belongs to the whole worker process. A variable set by one test is still set

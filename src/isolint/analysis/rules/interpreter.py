@@ -41,10 +41,19 @@ class SysPathPollution(UnrestoredState, Rule):
     `with patch.object(sys, "path", [...])` / `with patch("sys.path", [...])` or under such a
     decorator, or after `mocker.patch.object(sys, "path", ...)` / `monkeypatch.setattr(sys,
     "path", ...)`; statements that are themselves cleanup (a `finally:`, a teardown, after a
-    fixture's `yield`, a cleanup callback); a change that such cleanup undoes (`sys.path.remove(p)`,
-    `sys.path[:] = saved`, `sys.path = saved`); and the module level and `pytest_*` hooks of a
+    fixture's `yield`, a cleanup callback, the `__exit__` that undoes `__enter__`); a change that
+    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`); a
+    removal of what the same function added earlier (`sys.path.remove(p)` after
+    `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
+    code handed to another process; and the module level and `pytest_*` hooks of a
     `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
     ini option there).
+
+    Session configuration, the same before every test, is not flagged: besides the module level
+    and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
+    changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
+    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
+    `setup_package` functions, which pytest >= 8 never calls.
 
     ## Why is this bad?
     `sys.path` belongs to the worker process. A directory one test puts in front of it stays
@@ -99,7 +108,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     ## What it does
     Flags each change of `sys.modules` that is not guaranteed to be undone: an entry set
     (`sys.modules["requests"] = fake`), deleted (`del sys.modules["app.config"]`) or changed
-    through `.pop/.popitem/.update/.setdefault/.clear(...)` or `|=`, through any import form.
+    through `.pop/.popitem/.update/.setdefault/.clear(...)` or `|=`, through any import form
+    (`os.sys.modules` too). A restore under `if prev:` where `prev = sys.modules.get(k)` does not
+    count: it skips the usual case, a module that was not imported before.
 
     Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`;
     changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
@@ -107,6 +118,12 @@ class SysModulesPollution(UnrestoredState, Rule):
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
     `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.
+
+    Session configuration, the same before every test, is not flagged: besides the module level
+    and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
+    changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
+    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
+    `setup_package` functions, which pytest >= 8 never calls.
 
     ## Why is this bad?
     `sys.modules` is the import cache of the worker process. A fake module one test puts there

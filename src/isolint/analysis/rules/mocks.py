@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
+from typing import Callable
 
 from isolint.analysis.context import FileContext
-from isolint.analysis.tree import expr_key
+from isolint.analysis.tree import expr_key, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.mock_api import (
@@ -18,6 +19,22 @@ from isolint.analysis.rules.mock_api import (
 )
 
 
+def _orphans_setup_patcher(
+    ctx: FileContext, node: ast.Call, wanted: str, stops: Callable[[ast.AST], bool]
+) -> bool:
+    """``self.p = patch(...); self.p.start()`` in a test whose class's set-up (or a base's, in
+    any module) started a patcher into ``self.p`` already, without stopping that one first:
+    the teardown's ``self.p.stop()`` stops the new patcher, the set-up's stays active."""
+    func = ctx.enclosing_function()
+    cls = ctx.enclosing_class()
+    setups = ctx.pytest.setup_names
+    if ctx.project is None or func is None or cls is None or func.name in setups:
+        return False
+    if wanted not in ctx.project.setup_started(ctx.cleanup, cls, setups):
+        return False
+    return not any(stops(n) and n.lineno < node.lineno for n in walk(func))
+
+
 class PatchWithoutContext(Rule):
     """
     ## What it does
@@ -28,7 +45,9 @@ class PatchWithoutContext(Rule):
     after a fixture's `yield`, or in a `finally:` block; or `addCleanup(p.stop)` /
     `request.addfinalizer(p.stop)` / `addCleanup(patch.stopall)`. A `.stop()` at the end of the
     test body does not count: a failing assertion skips it. `.start()` on anything that is not a
-    patcher (a thread, a regex match) is never a finding.
+    patcher (a thread, a regex match) is never a finding. A test that starts a patcher into an
+    attribute its class's set-up (or a base class's, in any module) already started one into,
+    without stopping that one first, is reported too: the teardown stops only the new one.
 
     ## Why is this bad?
     A started patcher stays active until it is stopped. When a test fails before its `.stop()`,
@@ -107,7 +126,7 @@ class PatchWithoutContext(Rule):
                 and expr_key(n.func.value) == wanted
             )
 
-        if not ctx.cleanup.restored(stops):
+        if not ctx.cleanup.restored(stops) or _orphans_setup_patcher(ctx, node, wanted, stops):
             self._report(node, target, assigned_patcher(ctx, target), ctx)
 
     def _report(self, node: ast.Call, patcher: ast.expr, call: ast.Call | None,

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.context import FileContext
+from isolint.analysis.names import statements
 from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
@@ -49,9 +51,6 @@ _WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
 _CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
 MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
-#: Methods of a context manager class; what ``__enter__`` changes, ``__exit__`` puts back.
-ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
-EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
 #: Words in the name of a decorator or context manager that saves and restores state.
 RESTORER_WORDS = ("conserve", "preserve", "restore", "save", "keep", "protect", "isolate")
 
@@ -156,10 +155,29 @@ def imported_object(ctx: FileContext, expr: ast.AST) -> str | None:
         return None
     qualified = ctx.qualified_name(expr)
     if qualified is None or ctx.bindings.binds_locally(root.id):
-        return None
+        return _through_local_alias(ctx, expr, root)
     if not ctx.imports.binds(root.id) and "." not in qualified:
         return None  # a builtin
     return qualified
+
+
+def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> str | None:
+    """``cls.execute`` after ``cls = pkg.mod.C`` in the same function: ``pkg.mod.C.execute``
+    (a local name bound once to an imported object, not to a call's result)."""
+    if root.id == "self" or not ctx.bindings.assigned_dotted_name(root.id):
+        return None  # never `name = a.b` anywhere: no alias (and no walk to find out)
+    if not ctx.bindings.binds_locally(root.id):
+        return None
+    value = ctx.bindings.constant_value(root.id)
+    if not isinstance(value, ast.Attribute):
+        return None  # a bare name (`x = y`) is followed by the import table already
+    inner = _root_name(value)
+    if inner is None or inner.id == root.id or ctx.bindings.binds_locally(inner.id):
+        return None
+    qualified = ctx.qualified_name(value)
+    if qualified is None:
+        return None
+    return qualified + expr_key(expr)[len(root.id):]
 
 
 def _in_function(ctx: FileContext) -> bool:
@@ -190,7 +208,8 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
     for obj, suffix, how in written_objects(ctx, node):
         if how == "name":
             # (A `global` declaration is in an enclosing function: no need to ask for one.)
-            if isinstance(obj, ast.Name) and ctx.bindings.declares_global(obj.id):
+            if isinstance(obj, ast.Name) and ctx.bindings.declares_global(obj.id) \
+                    and not ctx.configures_session():  # a conftest hook sets up the session
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
         target = expr_key(obj) + suffix
@@ -207,7 +226,7 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
                 qualified in KNOWN_MUTABLE_GLOBALS or _constant_style(qualified)
             ):
                 continue
-        out.append(StateWrite(target, spellings(ctx, obj, suffix)))
+        out.append(StateWrite(target, spellings(ctx, obj, suffix) | {qualified + suffix}))
     return out
 
 
@@ -289,7 +308,13 @@ class ModuleStatePollution(Rule):
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
     value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
-    reported once per function.
+    reported once per function; so is an object the function installed (`X.http =
+    MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
+    A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
+    to `pkg.mod.C.execute`. A module global rebound through `global X` is not reported when
+    every function that reads `X` binds it first: it calls the function that rebinds it, or its
+    class has that method (sqlalchemy's `define_tables`), or `setup_module` rebinds it. Code in a
+    function handed to another process (`multiprocessing.Process(target=f)`) is not reported.
 
     Severity is MEDIUM: the change outlives the test like an environment variable does, but
     usually only tests that read the same attribute notice it, and isolint cannot see whether
@@ -341,11 +366,20 @@ class ModuleStatePollution(Rule):
     def __init__(self) -> None:
         #: (enclosing function, what changed): each target is reported once per function.
         self._seen: set[tuple[int, frozenset[str]]] = set()
+        #: Per enclosing function: the spellings of the attributes and items it assigned.
+        self._assigned: dict[int, set[str]] = {}
+        #: Per global name: whether every function that reads it binds it first.
+        self._bound_first: dict[str, bool] = {}
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
-            seen = (id(ctx.enclosing_function()), write.spellings)
+            func = ctx.enclosing_function()
+            seen = (id(func), write.spellings)
             if seen in self._seen or _puts_back(ctx, node, write):
+                continue
+            if self._into_new_object(func, node, write) or _resets_to_initial(ctx, node, write):
+                continue
+            if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
             left = ctx.cleanup.unrestored(
                 [write],
@@ -359,6 +393,124 @@ class ModuleStatePollution(Rule):
                 ctx.report(self, node, target=_short(target), operation=operation, fix=fix)
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
+
+    def _into_new_object(self, func: ast.AST | None, node: ast.AST, write: StateWrite) -> bool:
+        """``X.http.request = ...`` after ``X.http = MagicMock()`` in the same function: a write
+        into the object the function installed itself, which the first write already reports."""
+        assigned = self._assigned.setdefault(id(func), set())
+        inside = any(
+            mine.startswith((theirs + ".", theirs + "["))
+            for mine in write.spellings for theirs in assigned
+        )
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and not write.target.startswith("global "):
+            assigned.update(write.spellings)
+        return inside
+
+    def _rebound_first(self, ctx: FileContext, name: str) -> bool:
+        """Whether every function of the module that reads global ``name`` binds it first:
+        it calls a function that rebinds it through ``global``, or its class has such a method
+        (sqlalchemy's ``define_tables`` classmethod, run when the class is set up), or the
+        module's set-up rebinds it. Then what an earlier test left in it is never read."""
+        if name not in self._bound_first:
+            self._bound_first[name] = _rebound_before_reads(ctx, name)
+        return self._bound_first[name]
+
+
+def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
+    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``,
+    or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
+    value it has after import (a lazy singleton, a registry), not a change."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
+            return False
+        return any(_empty_container(ctx.initial_value(s)) for s in write.spellings if "." in s)
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+        return False
+    for spelling in write.spellings:
+        initial = ctx.initial_value(spelling) if "." in spelling else None
+        if isinstance(initial, ast.Constant) and type(initial.value) is type(node.value.value) \
+                and initial.value == node.value.value:
+            return True
+    return False
+
+
+def _empty_container(value: ast.expr | None) -> bool:
+    """``{}``, ``[]``, ``set()``, ``dict()``, ``defaultdict(list)``...: empty when made."""
+    if isinstance(value, (ast.Dict, ast.List, ast.Set)):
+        return not (value.keys if isinstance(value, ast.Dict) else value.elts)
+    if isinstance(value, ast.Call) and not any(isinstance(a, ast.Starred) for a in value.args):
+        name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        return name in ("dict", "list", "set", "OrderedDict", "WeakValueDictionary", "WeakKeyDictionary",
+                        "WeakSet") and not value.args and not value.keywords or (
+            name == "defaultdict" and len(value.args) <= 1 and not value.keywords)
+    return False
+
+
+#: Module-level functions that run before every test of the module.
+MODULE_SETUPS = frozenset({"setup_module", "setUpModule"})
+
+
+def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
+    owners: list[tuple[ast.ClassDef | None, ast.AST]] = []
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            owners.append((None, stmt))
+        elif isinstance(stmt, ast.ClassDef):
+            owners.extend(
+                (stmt, m) for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+    binders = [(cls, f) for cls, f in owners if name in ctx.bindings._global_names(f)]
+    binder_names = {f.name for _, f in binders}  # type: ignore[attr-defined]
+    if any(cls is None and (f.name in MODULE_SETUPS or ctx.pytest.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
+        return True
+    binder_classes = {id(cls) for cls, _ in binders if cls is not None}
+    readers = 0
+    for cls, func in owners:
+        if name in ctx.bindings._local_names(func):
+            continue
+        nodes = list(walk(func))
+        reads = any(
+            (type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Load)
+            or (type(n) is ast.AugAssign and type(n.target) is ast.Name and n.target.id == name)
+            for n in nodes
+        )
+        if not reads:
+            continue
+        readers += 1
+        if name in ctx.bindings._global_names(func):
+            if _stores_before_loads(func, name):
+                continue  # binds it at its start, then uses it
+            return False
+        if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.pytest.base_classes(cls)]):
+            continue
+        if any(type(n) is ast.Call and _called_name(n.func) in binder_names for n in nodes):
+            continue
+        return False
+    # No function reads it: code elsewhere may (another module, a lookup by name), so a
+    # rebinding with no reader in sight stays a finding.
+    return readers > 0
+
+
+def _stores_before_loads(func: ast.AST, name: str) -> bool:
+    """Whether ``func``'s first statement touching ``name`` stores it without reading it."""
+    for stmt in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            continue
+        touched = [n for n in ast.walk(stmt) if type(n) is ast.Name and n.id == name]
+        if not touched:
+            continue
+        if isinstance(stmt, ast.AugAssign) or any(type(n.ctx) is ast.Load for n in touched):
+            # `X = f(X)` or `X += 1` reads it first; a store nested in a block is not first either
+            return False
+        return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt in func.body  # type: ignore[attr-defined]
+    return False
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

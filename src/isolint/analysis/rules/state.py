@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from isolint.analysis.context import FileContext
+from isolint.analysis.names import ANY_VALUE_PREFIX
 from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.analysis.rules.module_state import patched_targets
 from isolint.analysis.rules.advice import where_set
@@ -183,6 +184,95 @@ def puts_back(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
     return saved is not None and _reads_state(ctx, saved, kind)
 
 
+def _removed(node: ast.AST) -> tuple[str, str] | None:
+    """What a targeted removal takes out: ``del x[k]`` / ``x.pop(k)`` -> ``("key", k)``,
+    ``x.pop()`` -> ``("key", "-1")``, ``x.remove(v)`` -> ``("value", v)``; else None
+    (``clear()`` and ``popitem()`` take out more than any one change put in)."""
+    if isinstance(node, ast.Delete) and len(node.targets) == 1:
+        target = node.targets[0]
+        return ("key", expr_key(target.slice)) if isinstance(target, ast.Subscript) else None
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    method, args = node.func.attr, node.args
+    if method == "pop":
+        return ("key", expr_key(args[0]) if args else "-1")
+    if method == "remove" and len(args) == 1:
+        return ("value", expr_key(args[0]))
+    return None
+
+
+def _added(node: ast.AST, keyed: bool) -> set[tuple[str, str]]:
+    """What a change puts in, in the terms of :func:`_removed` (``x[k] = v`` puts a key in a
+    mapping; in a list it replaces an item)."""
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        if not keyed:
+            return set()
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {("key", expr_key(t.slice)) for t in targets if isinstance(t, ast.Subscript)}
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return set()
+    method, args = node.func.attr, node.args
+    if method == "append" and len(args) == 1:
+        return {("key", "-1"), ("value", expr_key(args[0]))}
+    if method == "insert" and len(args) == 2:
+        return {("key", expr_key(args[0])), ("value", expr_key(args[1]))}
+    if method in ("setdefault", "__setitem__") and args:
+        return {("key", expr_key(args[0]))}
+    if method == "update" and len(args) == 1 and _dict_keys(args[0]):
+        return {("key", key) for key in _dict_keys(args[0]) or ()}
+    return set()
+
+
+def undoes_earlier(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
+    """``del os.environ["A"]`` after ``os.environ["A"] = "1"`` in the same function (or
+    ``sys.path.remove(p)`` after ``sys.path.insert(0, p)``): the removal is the restore of the
+    earlier change, which is where a missing guarantee is reported, not a change of its own."""
+    removed = _removed(node)
+    func = ctx.enclosing_function() if removed is not None else None
+    if func is None:
+        return False
+    line = getattr(node, "lineno", 0)
+    container = _container(ctx, node)
+    for earlier in walk(func):
+        if getattr(earlier, "lineno", line) >= line or removed not in _added(earlier, kind.keyed):
+            continue
+        if container is not None and _container(ctx, earlier) == container:
+            return True
+    return False
+
+
+def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite], kind: StateKind) -> bool:
+    """``monkeypatch.setitem(sys.modules, k, m)`` (or ``delitem``) earlier in the function for
+    every key ``node`` changes: monkeypatch saved that entry first and puts it back at teardown,
+    whatever is written to it in between."""
+    if not kind.keyed or any(w.keys is None for w in writes):
+        return False
+    keys: set[str] = set()
+    for call in _calls_before(ctx, node):
+        if (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem")) \
+                and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names:
+            keys.add(expr_key(call.args[1]))
+    return bool(keys) and all(w.keys is not None and w.keys <= keys for w in writes)
+
+
+def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
+    func = ctx.enclosing_function()
+    line = getattr(node, "lineno", 0)
+    if func is None:
+        return []
+    return [n for n in walk(func) if isinstance(n, ast.Call) and n.lineno < line]
+
+
+def _container(ctx: FileContext, node: ast.AST) -> str | None:
+    """The qualified name of what ``x[k] = v``, ``del x[k]`` or ``x.method(...)`` changes."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return ctx.qualified_name(node.func.value)
+    targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+    if len(targets) == 1 and isinstance(targets[0], ast.Subscript):
+        return ctx.qualified_name(targets[0].value)
+    return None
+
+
 # --------------------------------------------------------------------------- patchers
 def patches(ctx: FileContext, expr: ast.AST, names: frozenset[str]) -> bool:
     """Whether ``expr`` is a patcher call that puts one of ``names`` back when it ends:
@@ -215,12 +305,15 @@ def fixture_method(call: ast.Call, fixture: str, method: str) -> bool:
 # --------------------------------------------------------------------------- the check
 def restores(node: ast.AST, write: StateWrite, ctx: FileContext, kind: StateKind) -> bool:
     """Whether ``node`` (cleanup code) puts back what ``write`` changed."""
-    for restore in state_writes(node, ctx, kind):
-        if restore.keys is None:
-            return True  # os.environ.clear() / .update(saved) / os.chdir(old)
-        if write.keys is not None and write.keys <= restore.keys:
-            return True
-    return False
+    return any(restores_write(restore, write) for restore in state_writes(node, ctx, kind))
+
+
+def restores_write(restore: StateWrite, write: StateWrite) -> bool:
+    """Whether the change ``restore`` covers what ``write`` changed: all of the state
+    (``os.environ.clear()``, ``os.chdir(old)``), or at least its keys."""
+    if restore.keys is None or any(key.startswith(ANY_VALUE_PREFIX) for key in restore.keys):
+        return True  # all of it, or a key a helper was handed (see ANY_VALUE_PREFIX)
+    return write.keys is not None and write.keys <= restore.keys
 
 
 def describe(ctx: FileContext, node: ast.AST, limit: int = 60) -> str:
@@ -245,6 +338,8 @@ def report_unrestored(
     """
     writes = state_writes(node, ctx, kind)
     if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
+        return
+    if undoes_earlier(ctx, node, kind) or _monkeypatched_keys(ctx, node, writes, kind):
         return
     if ctx.cleanup.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node), where=where_set(ctx, kind.tool))

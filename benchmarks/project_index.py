@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""What the project index costs: a cold one-job scan against the ``ast.parse`` floor, and a
+warm run against the cold one, measured in turns (one run of each at a time).
+
+    python3 benchmarks/project_index.py [--runs N] [--suite DIR ...]
+
+Two corpora:
+
+* ``run.py``'s corpus (the test modules and conftests of sympy, Django and networkx; made by
+  ``benchmarks/run.py``, whose virtual environment this script reuses: it installs isolint from
+  this repository into it first);
+* real suites *with their packages* (default: prefect, sentry-python and celery as extracted
+  under ``/work/suites`` by ``benchmarks/accuracy.py``), where the index has project modules to
+  read: base classes, helpers, conftest fixtures, the package's initial values. Each suite is
+  scanned from its own root (its own rootdir); one row runs all of them.
+
+The floor parses exactly the files isolint scans (listed by isolint's own discovery); what the
+index parses on top (non-scanned project modules) is part of isolint's time. Cold runs start
+with no cache directory; warm runs follow a cold one over unchanged files. CPU time (user +
+system of the process and its children) is the steadier measure on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import run as bench  # noqa: E402  (benchmarks/run.py: its venv and corpus)
+
+DEFAULT_SUITES = ("/work/suites/prefect-ce79dd3d", "/work/suites/sentry-python-064542dd",
+                  "/work/suites/celery-5.4.0")
+LIST_FILES = """\
+import sys
+from pathlib import Path
+from isolint.config import load_settings
+from isolint.discovery import default_paths, discover
+root = Path(sys.argv[1]).resolve()
+settings = load_settings([root], root)
+files, _ = discover(default_paths(settings, root), settings, root)
+print("\\n".join(f.path for f in files))
+"""
+
+
+def scanned_files(python: str, root: Path) -> list[str]:
+    out = subprocess.run([python, "-c", LIST_FILES, str(root)], check=True, capture_output=True,
+                         text=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def run_once(cmds: list[tuple[list[str], Path]], cache: Path | None, cold: bool) -> tuple[float, float]:
+    """Wall and CPU seconds of running ``cmds`` one after the other."""
+    if cold and cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+    wall = cpu = 0.0
+    for cmd, cwd in cmds:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall += time.perf_counter() - start
+        cpu += usage.ru_utime + usage.ru_stime
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)}: exit code {os.waitstatus_to_exitcode(status)}")
+    return wall, cpu
+
+
+def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int, work: Path,
+            baseline: str = "") -> dict:
+    """Floor, cold ``-j 1`` and warm rows for ``roots``, in turns (and a cold ``-j 1`` row of
+    the isolint whose sources are in ``baseline``, when given)."""
+    lists = []
+    for number, root in enumerate(roots):
+        listing = work / f"{label}-{number}.txt"
+        listing.write_text("\n".join(scanned_files(python, root)), encoding="utf-8")
+        lists.append(listing)
+    floor_py = work / "floor.py"
+    floor_py.write_text(bench.FLOOR, encoding="utf-8")
+    cache = work / f"{label}-cache"
+    floor = [([python, str(floor_py), str(listing)], root) for root, listing in zip(roots, lists)]
+    check = [isolint, "check", "--exit-zero", "--cache-dir", str(cache)]
+    cold = [([*check, "-j", "1", "."], root) for root in roots]
+    warm = [([*check, "."], root) for root in roots]
+    base = [(["env", f"PYTHONPATH={baseline}", python, "-m", "isolint", "check", "--exit-zero",
+              "--cache-dir", str(cache) + "-base", "-j", "1", "."], root) for root in roots]
+    samples: dict[str, list[tuple[float, float]]] = {"floor": [], "cold_1": [], "warm": []}
+    if baseline:
+        samples["baseline"] = []
+    run_once(floor, None, False)  # warm the file system cache
+    for _ in range(runs):
+        samples["floor"].append(run_once(floor, None, False))
+        samples["cold_1"].append(run_once(cold, cache, True))
+        samples["warm"].append(run_once(warm, cache, False))
+        if baseline:
+            samples["baseline"].append(run_once(base, Path(str(cache) + "-base"), True))
+    files = sum(len(p.read_text(encoding="utf-8").split("\n")) for p in lists)
+    out: dict = {"label": label, "files": files}
+    for key, values in samples.items():
+        walls, cpus = zip(*values)
+        out[key] = (statistics.median(walls), statistics.median(cpus))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--suite", action="append", default=[],
+                        help="a real suite's root directory (default: prefect, sentry-python, celery)")
+    parser.add_argument("--skip-install", action="store_true")
+    parser.add_argument("--baseline", default="",
+                        help="the src/ directory of another isolint (e.g. main's) to measure in turns")
+    args = parser.parse_args()
+    if not (bench.VENV / "bin" / "python").exists():
+        bench.make_venv(refresh=False)
+    python, isolint = bench.bin_("python"), bench.bin_("isolint")
+    if not args.skip_install:
+        bench.log(f"installing isolint from {bench.ROOT}")
+        bench.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(bench.ROOT)])
+    bench.make_corpus()
+    suites = [Path(s) for s in (args.suite or [s for s in DEFAULT_SUITES if Path(s).is_dir()])]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        rows.append(measure("run.py corpus", [bench.CORPUS], python, isolint, args.runs, work,
+                            args.baseline))
+        if suites:
+            rows.append(measure("suites with packages (" + ", ".join(s.name for s in suites) + ")",
+                                suites, python, isolint, args.runs, work, args.baseline))
+    print("| corpus | files | floor CPU (s) | cold `-j 1` CPU (s) | cold / floor | warm CPU (s) | "
+          "warm / cold | baseline cold / floor | wall: floor, cold, warm (s) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        floor, cold, warm = row["floor"], row["cold_1"], row["warm"]
+        base = f"{row['baseline'][1] / floor[1]:.2f}x" if "baseline" in row else "-"
+        print(f"| {row['label']} | {row['files']} | {floor[1]:.2f} | {cold[1]:.2f} | "
+              f"{cold[1] / floor[1]:.2f}x | {warm[1]:.2f} | {100 * warm[1] / cold[1]:.1f} % | "
+              f"{base} | {floor[0]:.2f}, {cold[0]:.2f}, {warm[0]:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,449 @@
+"""Cleanup across modules: small projects in ``tmp_path`` whose state changes are undone (or
+not) by code in other modules of the project: conftest fixtures, base classes, helpers,
+re-exported modules, plugin hooks, the package's own initial values."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from isolint.cache import ResultCache
+from isolint.config import load_settings
+from isolint.orchestration import discover_and_scan
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    files = {"pytest.ini": "[pytest]\n", **files}
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def findings(root: Path, cache: ResultCache | None = None, jobs: int = 1) -> set[tuple[str, int, str]]:
+    settings = load_settings([root], root)
+    result = discover_and_scan([root], settings, root, cache=cache, jobs=jobs)
+    assert not result.errors, result.errors
+    return {(f.path, f.line, f.name) for f in result.findings if f.name != "missing_xdist_group"}
+
+
+ENV_TEST = """
+    import os
+
+    def test_sets():
+        os.environ["APP_MODE"] = "1"
+    """
+
+
+def test_conftest_snapshot_of_the_whole_environment(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/conftest.py": """
+            import os
+            import pytest
+
+            @pytest.fixture(autouse=True)
+            def environment():
+                saved = os.environ.copy()
+                yield
+                os.environ.clear()
+                os.environ.update(saved)
+            """,
+        "tests/test_env.py": ENV_TEST,
+        "other/test_env.py": ENV_TEST,  # no conftest above it: still a finding
+    })
+    assert findings(tmp_path) == {("other/test_env.py", 5, "env_var_pollution")}
+
+
+def test_conftest_fixture_with_a_helper_around_its_yield(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import contextlib
+            import os
+
+            @contextlib.contextmanager
+            def reset_env():
+                saved = dict(os.environ)
+                try:
+                    yield
+                finally:
+                    os.environ.clear()
+                    os.environ.update(saved)
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from tests.helpers import reset_env
+
+            @pytest.fixture(autouse=True)
+            def environment():
+                with reset_env():
+                    yield
+            """,
+        "tests/test_env.py": ENV_TEST,
+    })
+    assert findings(tmp_path) == set()
+
+
+def test_conftest_fixture_resets_the_package_singletons_two_calls_down(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "src/pkg/__init__.py": "",
+        "src/pkg/client.py": "_client = None\n",
+        "src/pkg/testing.py": """
+            from pkg import client
+
+            def reset_all():
+                _reset_client()
+
+            def _reset_client():
+                client._client = None
+            """,
+        "tests/conftest.py": """
+            import pytest
+            from pkg.testing import reset_all
+
+            @pytest.fixture(autouse=True)
+            def singletons():
+                yield
+                reset_all()
+            """,
+        "tests/test_client.py": """
+            from pkg import client
+
+            def test_fake_client():
+                client._client = object()
+
+            def test_other_attribute():
+                client.timeout = 3
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_client.py", 8, "module_state_pollution")}
+
+
+def test_base_class_from_another_module(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/__init__.py": "from tests.base import BaseEnvVar, ChdirBase\n",
+        "tests/base.py": """
+            import os
+            from unittest import TestCase, mock
+
+            class BaseEnvVar(TestCase):
+                def setUp(self):
+                    self.environ_patch = mock.patch("os.environ", {})
+                    self.environ_patch.start()
+
+                def tearDown(self):
+                    self.environ_patch.stop()
+
+            class ChdirBase(TestCase):
+                def tearDown(self):
+                    self.revert()
+
+                def revert(self):
+                    os.chdir(self.old)
+            """,
+        "tests/test_base.py": """
+            import os
+            from tests import BaseEnvVar, ChdirBase
+
+            class TestEnv(BaseEnvVar):
+                def test_sets(self):
+                    os.environ["A"] = "1"
+
+            class TestCwd(ChdirBase):
+                def test_moves(self):
+                    self.old = os.getcwd()
+                    os.chdir("/")
+
+                def test_sets_env(self):
+                    os.environ["B"] = "1"
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_base.py", 15, "env_var_pollution")}
+
+
+def test_with_helpers_and_teardown_helpers_from_other_modules(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/utils.py": """
+            import contextlib
+            import os
+            import sys
+
+            @contextlib.contextmanager
+            def tmpchdir(path):
+                old = os.getcwd()
+                os.chdir(path)
+                try:
+                    yield
+                finally:
+                    os.chdir(old)
+
+            class reset_modules:
+                def __init__(self, *names):
+                    self.names = names
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, *exc):
+                    for name in self.names:
+                        sys.modules.pop(name, None)
+
+            _saved_path = list(sys.path)
+
+            def revert_patch():
+                sys.path[:] = _saved_path
+            """,
+        "tests/test_helpers.py": """
+            import os
+            import sys
+            from tests.utils import reset_modules, revert_patch, tmpchdir
+
+            def test_in_tmpchdir(tmp_path):
+                with tmpchdir(tmp_path):
+                    os.chdir("sub")
+
+            def test_reset_modules():
+                with reset_modules("fake"):
+                    sys.modules["fake"] = object()
+
+            @tmpchdir("/")
+            def test_decorated():
+                os.chdir("/tmp")
+
+            class TestPath:
+                def teardown_method(self):
+                    revert_patch()
+
+                def test_inserts(self):
+                    sys.path.insert(0, "/plugins")
+
+            def test_outside_any_helper():
+                sys.modules["fake"] = object()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_helpers.py", 26, "sys_modules_pollution")}
+
+
+def test_reexported_mock_module(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/__init__.py": "from unittest import mock\n",
+        "tests/test_mock.py": """
+            import os
+            from tests import mock
+
+            def test_patched_environment():
+                with mock.patch.dict(os.environ, {"A": "1"}):
+                    os.environ["B"] = "2"
+
+            def test_started_patcher_never_stopped():
+                mock.patch("app.client").start()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_mock.py", 10, "patch_without_context")}
+
+
+def test_sqlalchemy_plugin_hooks(tmp_path: Path) -> None:
+    test = """
+        import os
+
+        class TestThing:
+            def setup_test(self):
+                self.addCleanup(os.environ.pop, "A")
+
+            def teardown_test(self):
+                os.environ.pop("B", None)
+
+            def test_sets(self):
+                os.environ["A"] = "1"
+                os.environ["B"] = "1"
+        """
+    project(tmp_path, {
+        "with_plugin/conftest.py": 'pytest_plugins = ["sqlalchemy.testing.plugin.pytestplugin"]\n',
+        "with_plugin/test_thing.py": test,
+        "without/test_thing.py": test,
+    })
+    assert findings(tmp_path) == {
+        ("without/test_thing.py", 9, "env_var_pollution"),  # an ordinary method then
+        ("without/test_thing.py", 12, "env_var_pollution"),
+        ("without/test_thing.py", 13, "env_var_pollution"),
+    }
+
+
+def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/mod.py": "_client = None\n_ready = False\n_CONFIGS = {}\n_SEEN = [1]\n",
+        "tests/test_mod.py": """
+            from pkg import mod
+
+            class TestClient:
+                def setup_method(self):
+                    mod._client = None
+                    mod._ready = False
+                    mod._CONFIGS.clear()
+                    mod._SEEN.clear()
+
+                def test_configures(self):
+                    mod._ready = True
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_mod.py", 9, "module_state_pollution"),
+                                  ("tests/test_mod.py", 12, "module_state_pollution")}
+
+
+def test_cached_result_is_rescanned_when_a_module_it_read_changes(tmp_path: Path) -> None:
+    helper = """
+        import contextlib
+        import os
+
+        @contextlib.contextmanager
+        def tmpchdir(path):
+            old = os.getcwd()
+            try:
+                yield
+            finally:
+                {restore}
+        """
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/utils.py": helper.format(restore="os.chdir(old)"),
+        "tests/test_cwd.py": """
+            import os
+            from tests.utils import tmpchdir
+
+            def test_moves():
+                with tmpchdir("/"):
+                    os.chdir("/tmp")
+            """,
+        "tests/test_unrelated.py": "def test_nothing():\n    pass\n",
+    })
+    cache_dir = tmp_path / ".isolint_cache"
+    settings = load_settings([tmp_path], tmp_path)
+    assert findings(tmp_path, ResultCache(cache_dir, settings)) == set()
+    (tmp_path / "tests/utils.py").write_text(textwrap.dedent(helper.format(restore="pass")))
+    assert findings(tmp_path, ResultCache(cache_dir, settings)) == {("tests/test_cwd.py", 7, "cwd_pollution")}
+
+
+def test_same_findings_with_worker_processes(tmp_path: Path) -> None:
+    files = {"tests/__init__.py": "from unittest import mock\n"}
+    for number in range(60):
+        files[f"tests/test_{number}.py"] = (
+            "import os\nfrom tests import mock\n\ndef test_a():\n    mock.patch('x').start()\n"
+            "    os.environ['A'] = '1'\n"
+        )
+    project(tmp_path, files)
+    assert findings(tmp_path, jobs=2) == findings(tmp_path, jobs=1)
+    assert len(findings(tmp_path)) == 120
+
+
+def test_fixture_helper_restoring_after_its_yield_without_finally(tmp_path: Path) -> None:
+    # pytest resumes a fixture normally at teardown: the helper's code after its own `yield`
+    # runs whatever the test did (poetry's `isolated_environment`). In a test body it would not.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import contextlib
+            import os
+
+            @contextlib.contextmanager
+            def isolated_environment():
+                original = dict(os.environ)
+                yield
+                os.environ.clear()
+                os.environ.update(original)
+            """,
+        "tests/conftest.py": """
+            import os
+            import pytest
+            from tests.helpers import isolated_environment
+
+            @pytest.fixture(autouse=True)
+            def isolate_environ():
+                with isolated_environment():
+                    for var in list(os.environ):
+                        if var.startswith("APP_"):
+                            del os.environ[var]
+                    yield
+            """,
+        "tests/test_env.py": ENV_TEST,
+        "other/test_body.py": """
+            import os
+            from tests.helpers import isolated_environment
+
+            def test_in_body():
+                with isolated_environment():
+                    os.environ["A"] = "1"
+            """,
+    })
+    assert findings(tmp_path) == {("other/test_body.py", 7, "env_var_pollution")}
+
+
+def test_test_rebinding_a_patcher_its_base_set_up_started(tmp_path: Path) -> None:
+    # botocore: BaseEnvVar.setUp starts self.environ_patch; a test starting another patcher
+    # into the same attribute leaves the first one running for good.
+    project(tmp_path, {
+        "tests/__init__.py": """
+            import unittest
+            from unittest import mock
+
+            class BaseEnvVar(unittest.TestCase):
+                def setUp(self):
+                    self.environ_patch = mock.patch("os.environ", {})
+                    self.environ_patch.start()
+
+                def tearDown(self):
+                    self.environ_patch.stop()
+            """,
+        "tests/test_s3.py": """
+            from tests import BaseEnvVar, mock
+
+            class TestS3(BaseEnvVar):
+                def test_rebinds(self):
+                    self.environ_patch = mock.patch("os.environ", {"A": "1"})
+                    self.environ_patch.start()
+
+                def test_stops_first(self):
+                    self.environ_patch.stop()
+                    self.environ_patch = mock.patch("os.environ", {"A": "1"})
+                    self.environ_patch.start()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_s3.py", 7, "patch_without_context")}
+
+
+def test_requested_fixture_restores_after_its_yield(tmp_path: Path) -> None:
+    project(tmp_path, {
+        "tests/conftest.py": """
+            import os
+            import pytest
+
+            @pytest.fixture(name="clean_env")
+            def _clean_env():
+                saved = dict(os.environ)
+                yield
+                os.environ.clear()
+                os.environ.update(saved)
+            """,
+        "tests/test_requested.py": """
+            import os
+            import pytest
+
+            @pytest.fixture
+            def mp():
+                cwd = os.getcwd()
+                yield
+                os.chdir(cwd)
+
+            def test_moves(mp, tmp_path):
+                os.chdir(tmp_path)
+
+            def test_env(clean_env):
+                os.environ["A"] = "1"
+
+            def test_unprotected():
+                os.environ["B"] = "1"
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_requested.py", 18, "env_var_pollution")}
