@@ -13,6 +13,7 @@ the facet it needs:
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,6 +44,8 @@ class ReportedRule(Protocol):
 #: Module-level set-up/tear-down functions only nose called; pytest 8 removed its nose support
 #: (https://docs.pytest.org/en/stable/deprecations.html#support-for-tests-written-for-nose) and
 #: calls only ``setup_module``/``setUpModule``, ``teardown_module``/``tearDownModule``.
+#: Methods whose change grows the state each time it runs (unlike setting or removing a key).
+ACCUMULATING_METHODS = frozenset({"insert", "append", "extend", "__iadd__", "__imul__", "__ior__", "sort", "reverse"})
 NOSE_MODULE_FUNCTIONS = frozenset({"setup", "teardown", "setUp", "tearDown"})
 NOSE_PACKAGE_FUNCTIONS = frozenset({"setup_package", "teardown_package", "setUpPackage", "tearDownPackage"})
 
@@ -211,6 +214,30 @@ class FileContext:
         return (
             self.kind == "conftest" and self.stack.index(outer) == 1
             and self.pytest.is_autouse_fixture(outer) and self.pytest.fixture_scope(outer) == "session"
+        )
+
+    def sets_before_every_test(self, node: ast.AST) -> bool:
+        """``node`` is a repeatable change in an autouse fixture of the root ``conftest.py`` (in
+        pytest's rootdir, or the only ``testpaths`` directory), before its ``yield``: it runs
+        before every test of the session, so every test starts from the same state (prefect's
+        ``sys.path.remove(".")`` before each test). ``append``/``insert``/``+=`` grow the state
+        each time and do not count."""
+        if self.kind != "conftest" or isinstance(node, ast.AugAssign):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ACCUMULATING_METHODS:
+            return False
+        stack = self.stack
+        outer = stack[1] if len(stack) > 2 else None
+        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not self.pytest.is_autouse_fixture(outer):
+            return False
+        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in stack[2:-1]):
+            return False  # a nested function: may run at any time
+        config = self.settings.pytest
+        here = os.path.dirname(os.path.abspath(self.path))
+        root = os.path.abspath(config.rootdir)
+        return here == root or (
+            len(config.testpaths) == 1 and here == os.path.normpath(os.path.join(root, config.testpaths[0]))
         )
 
     def never_runs(self) -> bool:

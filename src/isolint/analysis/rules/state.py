@@ -11,7 +11,6 @@ patchers (``patch.dict``, ``patch.object``, ``mocker``, ``monkeypatch``) the sam
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
@@ -345,38 +344,6 @@ def report_unrestored(
         ctx.report(rule, node, target=describe(ctx, node), where=where_set(ctx, kind.tool))
 
 
-#: Changes that leave the same state however often they run (a key set or removed, an item
-#: removed, the working directory set); ``append``/``insert``/``+=`` grow the state each time.
-_ACCUMULATING_METHODS = frozenset({"insert", "append", "extend", "__iadd__", "__imul__", "__ior__", "sort", "reverse"})
-
-
-def sets_before_every_test(ctx: FileContext, node: ast.AST) -> bool:
-    """``node`` is a repeatable change in an autouse fixture of the root ``conftest.py`` (in
-    pytest's rootdir, or the only ``testpaths`` directory), before its ``yield``: it runs before
-    every test of the session, so every test starts from the same state (prefect's
-    ``sys.path.remove(".")`` before each test)."""
-    if ctx.kind != "conftest" or isinstance(node, ast.AugAssign):
-        return False
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and node.func.attr in _ACCUMULATING_METHODS:
-        return False
-    outer = ctx.stack[1] if len(ctx.stack) > 2 else None
-    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.pytest.is_autouse_fixture(outer):
-        return False
-    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in ctx.stack[2:-1]):
-        return False  # a nested function: may run at any time
-    return _is_root_conftest(ctx)
-
-
-def _is_root_conftest(ctx: FileContext) -> bool:
-    config = ctx.settings.pytest
-    here = os.path.dirname(os.path.abspath(ctx.path))
-    root = os.path.abspath(config.rootdir)
-    if here == root:
-        return True
-    return len(config.testpaths) == 1 and here == os.path.normpath(os.path.join(root, config.testpaths[0]))
-
-
 class UnrestoredState:
     """Mixin for a rule that reports changes of one :class:`StateKind` nothing undoes.
 
@@ -401,7 +368,7 @@ class UnrestoredState:
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         if self.session_configuration_allowed and (
-            ctx.configures_session() or sets_before_every_test(ctx, node)
+            ctx.configures_session() or ctx.sets_before_every_test(node)
         ):
             return
         report_unrestored(
