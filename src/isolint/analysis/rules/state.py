@@ -247,11 +247,41 @@ def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite
     if not kind.keyed or any(w.keys is None for w in writes):
         return False
     keys: set[str] = set()
+    items_of: set[str] = set()  # `for k in X: monkeypatch.setitem(sys.modules, k, m)`: every X[i]
+    loops = _loop_items(ctx)
     for call in _calls_before(ctx, node):
         if (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem")) \
                 and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names:
             keys.add(expr_key(call.args[1]))
-    return bool(keys) and all(w.keys is not None and w.keys <= keys for w in writes)
+            if id(call) in loops and isinstance(call.args[1], ast.Name):
+                items_of.update(loops[id(call)].get(call.args[1].id, ()))
+
+    def covered(key: str) -> bool:
+        return key in keys or any(key.startswith(f"{items}[") and key.endswith("]") for items in items_of)
+
+    return bool(keys) and all(w.keys is not None and all(map(covered, w.keys)) for w in writes)
+
+
+def _loop_items(ctx: FileContext) -> dict[int, dict[str, set[str]]]:
+    """For each call that is a statement of the body of a ``for`` loop (not under a condition)
+    in the current function: the loop variable -> the sequence it runs over (``for k in X`` and
+    ``for i, k in enumerate(X)`` give ``k -> X``), so the call runs for every item of ``X``."""
+    func = ctx.enclosing_function()
+    out: dict[int, dict[str, set[str]]] = {}
+    for loop in walk(func) if func is not None else ():
+        if not isinstance(loop, ast.For) or loop.orelse:
+            continue
+        target, items = loop.target, loop.iter
+        if isinstance(items, ast.Call) and isinstance(items.func, ast.Name) and items.func.id == "enumerate" \
+                and len(items.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            target, items = target.elts[1], items.args[0]
+        if not isinstance(target, ast.Name) or any(isinstance(n, (ast.Break, ast.Continue, ast.Return))
+                                                   for stmt in loop.body for n in walk(stmt)):
+            continue
+        for stmt in loop.body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                out.setdefault(id(stmt.value), {}).setdefault(target.id, set()).add(expr_key(items))
+    return out
 
 
 def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
