@@ -27,10 +27,11 @@ from plugin_overhead import SUITE_PACKAGES, suites
 from plugin_workenv import BENCHMARKS, WORK, ensure_venv, log, median, timed_pytest
 
 
-def alternating_run(suite: dict, offset: int, block: int) -> dict[str, tuple[int, bool]]:
-    """``{nodeid: (nanoseconds, plugin on)}`` of one run."""
+def alternating_run(suite: dict, offset: int, block: int, probe: str = "") -> dict[str, tuple[int, bool]]:
+    """``{nodeid: (nanoseconds, plugin on)}`` of one run (``probe``: "off" is the plugin without it)."""
     times = WORK / f"alternating-{offset}.jsonl"
     env = {
+        "ISOLINT_WITHOUT": probe,
         **suite["env"],
         "PYTHONPATH": os.pathsep.join(filter(None, [suite["env"].get("PYTHONPATH"), str(BENCHMARKS / "helpers")])),
         "ISOLINT_BLOCK": str(block),
@@ -67,6 +68,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="pairs of runs per suite (default 3)")
     parser.add_argument("--block", type=int, default=50, help="tests per block (default 50)")
     parser.add_argument("--only", metavar="NAME", help="run only the suites whose name contains NAME")
+    parser.add_argument("--probe", metavar="KIND", default="",
+                        help="measure one probe's cost: the other blocks run the plugin without it")
     options = parser.parse_args()
     ensure_venv(extra=SUITE_PACKAGES)
     results = []
@@ -76,7 +79,9 @@ def main() -> None:
         timed_pytest(["--isolint", *suite["args"]], suite["cwd"], suite["env"])  # warm-up
         costs, means = [], []
         for round_ in range(options.repeats):
-            cost, off, paired = paired_cost(alternating_run(suite, 0, options.block), alternating_run(suite, 1, options.block))
+            cost, off, paired = paired_cost(
+                alternating_run(suite, 0, options.block, options.probe), alternating_run(suite, 1, options.block, options.probe)
+            )
             costs.append(cost)
             means.append(off)
             log(f"{suite['name']:24} pair {round_ + 1}: {paired} tests, {off:7.1f} µs per test without, {cost:+5.1f} µs with")

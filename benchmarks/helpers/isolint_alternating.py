@@ -6,6 +6,9 @@ as usual) and "off" (it does nothing); ``ISOLINT_BLOCK_OFFSET=1`` swaps them, so
 time every test both ways. Within a block, whatever the plugin's work does to the caches or the
 garbage collector is paid by the next tests of the same block. Each test's time goes to the
 file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
+
+With ``ISOLINT_WITHOUT=kind[,kind...]`` the "off" blocks run the plugin too, without those probes:
+the difference is then those probes' cost alone (``plugin_per_test.py --probe module_state``).
 """
 
 from __future__ import annotations
@@ -23,16 +26,48 @@ from isolint.plugin.hooks import IsolintPlugin
 _bracketed = IsolintPlugin.pytest_runtest_protocol  # the plugin's own wrapper, as shipped
 _BLOCK = int(os.environ.get("ISOLINT_BLOCK", "50"))
 _OFFSET = int(os.environ.get("ISOLINT_BLOCK_OFFSET", "0"))
+_WITHOUT = frozenset(filter(None, os.environ.get("ISOLINT_WITHOUT", "").split(",")))
 _times: list[tuple[str, int, bool]] = []
 _count = [0]
+_arms: dict[int, tuple[Any, Any]] = {}
+
+
+def _use(self: IsolintPlugin, on: bool) -> None:
+    """Give the recorder all its probes (on) or all but ``ISOLINT_WITHOUT`` (off). Switching
+    keeps the other probes' baseline, and gives the left-out probes back the state they ended the
+    last "on" block with when their own check says it still holds (as an uninterrupted run
+    would): the comparison measures their per-test work, not a snapshot per block."""
+    from isolint.plugin.probes.base import compile_check
+
+    recorder = self.recorder
+    if id(self) not in _arms:
+        fewer = tuple(p for p in recorder.probes if p.kind not in _WITHOUT)
+        left_out = tuple(p for p in recorder.probes if p.kind in _WITHOUT)
+        _arms[id(self)] = ((recorder.probes, recorder._unchanged), (fewer, compile_check(fewer)), left_out, {})
+    (all_probes, all_check), (fewer, fewer_check), left_out, saved = _arms[id(self)]
+    probes, check = (all_probes, all_check) if on else (fewer, fewer_check)
+    if recorder.probes is probes:
+        return
+    last = recorder._last
+    if not on and last is not None:
+        saved.clear()
+        saved.update({p.kind: last[p.kind] for p in left_out if p.kind in last})
+    if on and last is not None:
+        last = dict(last)
+        for probe in left_out:
+            old = saved.get(probe.kind)
+            last[probe.kind] = old if old is not None and probe.unchanged(old) else probe.snapshot()
+    recorder.probes, recorder._unchanged, recorder._last = probes, check, last
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any) -> Generator[None, object, object]:
     on = (_count[0] // _BLOCK + _OFFSET) % 2 == 0
     _count[0] += 1
+    if _WITHOUT:
+        _use(self, on)
     start = time.perf_counter_ns()
-    if on:
+    if on or _WITHOUT:
         result = yield from _bracketed(self, item, nextitem)
     else:
         self.recorder._last = None  # the next "on" test takes a baseline of its own

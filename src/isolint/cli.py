@@ -92,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(commands)
 
+    polluters = commands.add_parser(
+        "polluters", help="name the earlier tests that polluted each failed test of a runtime report"
+    )
+    polluters.add_argument("report", metavar="REPORT",
+                           help="the JSON report of `pytest --isolint --isolint-report=REPORT`")
+    polluters.add_argument("--confirm", action="store_true",
+                           help="prove each candidate: run it and the failed test in a fresh process, "
+                                "and the failed test alone")
+    polluters.add_argument("--all", action="store_true",
+                           help="with --confirm: try every candidate, not only up to the first confirmed one")
+    polluters.add_argument("--format", choices=("text", "json"), default="text",
+                           help="output format (default: text)")
+    polluters.set_defaults(handler="isolint.commands.polluters:run_polluters")
+
     rules = commands.add_parser("rules", help="list every rule with code, name and severity")
     rules.set_defaults(handler="isolint.commands.rules:run_rules")
     rule = commands.add_parser("rule", help="print a rule's documentation")

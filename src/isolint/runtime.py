@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -36,6 +37,7 @@ RULE_BY_KIND: dict[str, str] = {
     "sys.path": "sys_path_pollution",
     "sys.modules": "sys_modules_pollution",
     "cwd": "cwd_pollution",
+    "module_state": "module_state_pollution",
     "instance_mock": "missing_teardown_method",
     "thread": "thread_leak",
     "signal": "signal_handler_leak",
@@ -128,6 +130,17 @@ class Record:
     mocks_alive: int = -1
     #: The test's ``xdist_group`` mark, if any.
     xdist_group: str | None = None
+    #: How the test ended: ``passed``, ``failed`` (its call), ``error`` (its setup or teardown),
+    #: ``skipped`` or ``xfailed``; None for fixtures and reports written before outcomes were kept.
+    outcome: str | None = None
+    #: Its place in its worker's run: the n-th test the worker ran (from 0). A fixture's is the
+    #: test during whose teardown it was torn down, so its leaks are in place from the next test
+    #: on. -1: not known (a report written before the order was kept).
+    index: int = -1
+    #: For a test that leaked: the set-up code that ran for it, where a shared cause would be:
+    #: its class's set-up methods where they are defined (``tests/base.py::Base::setUp``) and
+    #: the project's function-scoped fixtures it used (``tests/conftest.py::client``).
+    setup: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -149,6 +162,9 @@ class Record:
             "leaks": [leak.to_dict() for leak in self.leaks],
             "memory": self.memory.to_dict() if self.memory else None,
             "mocks_alive": self.mocks_alive,
+            "outcome": self.outcome,
+            "index": self.index,
+            "setup": list(self.setup),
         }
 
     @classmethod
@@ -163,6 +179,9 @@ class Record:
             memory=Memory.from_dict(memory) if memory else None,
             mocks_alive=int(data.get("mocks_alive", -1)),
             xdist_group=data.get("xdist_group"),
+            outcome=None if data.get("outcome") is None else str(data["outcome"]),
+            index=int(data.get("index", -1)),
+            setup=tuple(str(s) for s in data.get("setup", ())),
         )
 
 
@@ -177,6 +196,8 @@ class WorkerStats:
     max_mocks_alive: int
     #: False when the worker died before reporting its end (its figures come from its tests).
     finished: bool = True
+    #: Resident memory growth summed over its tests (after teardown minus before setup).
+    rss_growth: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -190,6 +211,7 @@ class WorkerStats:
             peak_vms=int(data["peak_vms"]),
             max_mocks_alive=int(data["max_mocks_alive"]),
             finished=bool(data.get("finished", True)),
+            rss_growth=int(data.get("rss_growth", 0)),
         )
 
 
@@ -210,6 +232,46 @@ class SplitGroup:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """One change (same kind, key and wording) left by several tests or fixtures: one entry,
+    with the tests' count, the set-up they all share (the likely cause) and the memory they grew."""
+
+    kind: str
+    rule: str
+    key: str
+    detail: str
+    nodeids: tuple[str, ...]
+    workers: tuple[str, ...]
+    #: Set-up code (see :attr:`Record.setup`) that every one of the tests ran.
+    shared_setup: tuple[str, ...] = ()
+    #: Resident memory growth summed over these tests, and per worker.
+    rss_growth: int = 0
+    rss_growth_by_worker: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "rule": self.rule,
+            "key": self.key,
+            "detail": self.detail,
+            "tests": len(self.nodeids),
+            "nodeids": list(self.nodeids),
+            "workers": list(self.workers),
+            "shared_setup": list(self.shared_setup),
+            "rss_growth": self.rss_growth,
+            "rss_growth_by_worker": dict(self.rss_growth_by_worker),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Cause":
+        return cls(
+            str(data["kind"]), str(data["rule"]), str(data["key"]), str(data["detail"]),
+            tuple(data.get("nodeids", ())), tuple(data.get("workers", ())), tuple(data.get("shared_setup", ())),
+            int(data.get("rss_growth", 0)), tuple((str(k), int(v)) for k, v in dict(data.get("rss_growth_by_worker", {})).items()),
+        )
+
+
+@dataclass(frozen=True)
 class RuntimeReport:
     """Everything one ``pytest --isolint`` run recorded."""
 
@@ -221,10 +283,20 @@ class RuntimeReport:
     #: Leak kinds that were watched in this run (the warnings probe is off under pytest's own
     #: warnings plugin, which already restores the filters after each test).
     probes: tuple[str, ...] = field(default_factory=tuple)
+    #: Leaks grouped by cause (same change), largest group first.
+    causes: tuple[Cause, ...] = ()
 
     @property
     def leaking(self) -> tuple[Record, ...]:
         return tuple(r for r in self.records if r.leaks)
+
+    def order(self) -> dict[str, list[Record]]:
+        """Per worker, its tests in the order it ran them (records without a place left out)."""
+        runs: dict[str, list[Record]] = {}
+        for record in self.records:
+            if record.kind == "test" and record.index >= 0:
+                runs.setdefault(record.worker, []).append(record)
+        return {worker: sorted(tests, key=_by_index) for worker, tests in sorted(runs.items())}
 
     def leaks_by_rule(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -242,11 +314,14 @@ class RuntimeReport:
             "summary": {
                 "tests": len(tests),
                 "tests_with_leaks": sum(1 for r in tests if r.leaks),
-                "fixtures_with_leaks": sum(1 for r in self.records if r.kind != "test" and r.leaks),
+                # distinct fixtures: a session fixture set up on two workers is one fixture
+                "fixtures_with_leaks": len({r.nodeid for r in self.records if r.kind != "test" and r.leaks}),
                 "leaks_by_rule": self.leaks_by_rule(),
             },
             "workers": [w.to_dict() for w in self.workers],
             "split_xdist_groups": [g.to_dict() for g in self.split_groups],
+            "causes": [c.to_dict() for c in self.causes],
+            "order": {worker: [r.nodeid for r in tests] for worker, tests in self.order().items()},
             "records": [r.to_dict() for r in self.records],
         }
 
@@ -259,7 +334,12 @@ class RuntimeReport:
             split_groups=tuple(SplitGroup.from_dict(g) for g in data.get("split_xdist_groups", ())),
             version=int(data["isolint_runtime_report"]),
             probes=tuple(data.get("probes", ())),
+            causes=tuple(Cause.from_dict(c) for c in data.get("causes", ())),
         )
+
+
+def _by_index(record: Record) -> int:
+    return record.index
 
 
 def load_runtime_report(path: str | os.PathLike[str]) -> RuntimeReport:
@@ -327,19 +407,45 @@ def _scope_matches(scope: str, dotted: str) -> bool:
     return dotted.startswith(scope + ".") or scope.startswith(dotted + ".")
 
 
+_STRING = re.compile(r"""(?:[rRbBuU]{0,2})(['"])((?:\\.|(?!\1).)*)\1""")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Leak kinds whose key is an attribute name (checked against the identifiers of the finding's line).
+_ATTRIBUTE_KEYS = frozenset({"module_state", "instance_mock"})
+
+
+def key_matches(finding: Finding, leak: Leak) -> bool:
+    """Whether ``leak`` changed the key ``finding``'s line changes: a string literal on the line is
+    the leaked key (``os.environ["NEVER_SET"]`` is not confirmed by a leak of ``OTHER_VAR``), or
+    the attribute a module-state or instance leak names is written there. A line that spells no
+    key (``os.chdir(tmp_path)``, ``os.environ[name]``) matches any key of the rule."""
+    snippet = finding.snippet
+    if not snippet:
+        return True  # a finding without its line (an old baseline): rule and scope only
+    last = leak.key.rsplit(".", 1)[-1]
+    if leak.kind == "instance_mock" and "self." not in snippet:
+        return True  # a finding on the class or method line names no attribute
+    if leak.kind in _ATTRIBUTE_KEYS:
+        return last in _IDENTIFIER.findall(snippet)
+    literals = [match.group(2) for match in _STRING.finditer(snippet)]
+    if not literals:
+        return True
+    return leak.key in literals or last in literals or (leak.kind == "patch" and last in _IDENTIFIER.findall(snippet))
+
+
 def confirming_records(finding: Finding, report: RuntimeReport) -> tuple[Record, ...]:
-    """The tests and fixtures whose recorded leaks confirm ``finding``."""
+    """The tests and fixtures whose recorded leaks confirm ``finding``: a leak of its rule, with
+    the key its line changes (:func:`key_matches`), in its file and scope."""
     return tuple(
         record
         for record in report.records
-        if any(leak.rule == finding.name for leak in record.leaks)
+        if any(leak.rule == finding.name and key_matches(finding, leak) for leak in record.leaks)
         and _same_file(finding.path, record.path, report.rootdir)
         and _scope_matches(finding.scope, record.dotted_name)
     )
 
 
 def is_confirmed(finding: Finding, report: RuntimeReport) -> bool:
-    """True when the runtime saw a leak of the finding's rule in the finding's file and scope.
+    """True when the runtime saw a leak of the finding's rule and key in the finding's file and scope.
 
     The scope is the finding's dotted ``Class.method`` / function / fixture name: it matches a
     test or fixture with that name, a class-level scope matches any test in the class, and an

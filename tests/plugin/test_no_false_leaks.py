@@ -168,7 +168,8 @@ def test_fixtures_that_restore_are_not_blamed_on_first_or_last_test(pytester, ru
         "test_a.py::setup_module",
         "test_b.py::TestClassScope::class_env",
         "test_b.py::TestClassScope::setup_class",
-        "test_b.py::param_env",
+        "test_b.py::param_env[p1]",  # one record per parameter, each with its own id
+        "test_b.py::param_env[p2]",
     } <= set(fixtures)
     assert all(not r.leaks for r in fixtures.values())
     assert fixtures["conftest.py::session_env"].scope == "session"

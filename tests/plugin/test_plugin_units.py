@@ -68,7 +68,7 @@ def test_report_and_summary_for_a_worker_that_died():
     assert [(g.group, g.workers, g.tests) for g in report.split_groups] == [("g", ("gw0", "gw1"), 2)]
     lines = render_summary(report, top=2)
     assert lines[0] == "1 of 3 tests leaked state"
-    assert lines[1:3] == ["t.py::test_a [gw0]", "    env_var_pollution: environment variable `A` set and not removed"]
+    assert lines[1:3] == ["env_var_pollution: environment variable `A` set and not removed", "    t.py::test_a [gw0]"]
     assert "+4.0 MiB  t.py::test_b [gw1], 419430 mocks alive" in lines[4]
     assert any("worker gw1: 2 tests" in line and "(did not finish)" in line for line in lines)
     assert lines[-1].startswith("xdist_group 'g': 2 tests ran on 2 workers (gw0, gw1)")
@@ -301,3 +301,66 @@ def test_report_json_round_trips_with_one_line_per_record():
         assert [json.loads(line.strip().rstrip(","))["nodeid"] for line in record_lines] == [
             r.nodeid for r in report.records
         ]
+
+
+def test_one_cause_one_entry_with_its_tests_shared_setup_and_memory():
+    leak = Leak("logging", "logging_state_leak", "root.level", "root logger level changed from WARNING to DEBUG and not restored")
+    other = Leak("environment", "env_var_pollution", "B", "environment variable `B` set and not removed")
+    base = "tests/base.py::Base::setUp"
+    records = [
+        Record(f"t.py::T{i}::test_x", worker=f"gw{i % 2}", leaks=(leak,), setup=(base, f"t.py::fx{i}"),
+               memory=Memory(0, 3 * 2**20, 0, 0, 0), index=i)
+        for i in range(4)
+    ]
+    records.append(Record("t.py::test_b", worker="gw0", leaks=(other,), setup=(base,), memory=Memory(0, 0, 0, 0, 0)))
+    fixture = Leak("environment", "env_var_pollution", "F", "environment variable `F` set and not removed")
+    records += [Record("conftest.py::db", kind="fixture", scope="session", worker=w, leaks=(fixture,)) for w in ("gw0", "gw1")]
+    report = build_report("/root", records, {}, ["environment"])
+    first = report.causes[0]
+    assert (first.key, len(first.nodeids), first.shared_setup) == ("root.level", 4, (base,))
+    assert first.rss_growth == 12 * 2**20 and dict(first.rss_growth_by_worker) == {"gw0": 6 * 2**20, "gw1": 6 * 2**20}
+    assert [c.nodeids for c in report.causes[1:]] == [("t.py::test_b",), ("conftest.py::db",)]
+    assert report.causes[1].shared_setup == ()  # one test: nothing "shared"
+    lines = render_summary(report, top=0)
+    assert lines[0] == "5 of 5 tests leaked state; 1 fixture leaked state (on 2 workers)"
+    assert lines[1] == (
+        "logging_state_leak: root logger level changed from WARNING to DEBUG and not restored  [4 tests; all set up by "
+        "`tests/base.py::Base::setUp`; RSS +12.0 MiB over these tests (gw0 +6.0 MiB, gw1 +6.0 MiB)]"
+    )
+    assert lines[2:6] == ["    t.py::T0::test_x [gw0]", "    t.py::T1::test_x [gw1]", "    t.py::T2::test_x [gw0]", "    ... and 1 more"]
+    assert "    fixture conftest.py::db (session scope) [gw0, gw1]" in lines
+    assert report.to_dict()["summary"]["fixtures_with_leaks"] == 1
+    assert any(line.startswith("worker gw0: 3 tests, RSS +6.0 MiB over its tests") for line in lines)
+
+
+def test_messages_name_what_changed():
+    import logging
+    import signal
+
+    from isolint.plugin.probes.stdlib_state import LOGGING
+    from isolint.plugin.probes.threads import SIGNALS
+
+    class Arbiter:
+        def handler(self, *args):
+            pass
+
+    (leak,) = SIGNALS.leaks({int(signal.SIGCHLD): Arbiter().handler}, {int(signal.SIGCHLD): Arbiter().handler})
+    assert leak.detail == "handler of SIGCHLD replaced by another `test_messages_name_what_changed.<locals>.Arbiter.handler` (bound to another Arbiter instance) and not restored"
+    old, new = logging.StreamHandler(), logging.StreamHandler()
+    state = {"level": 30, "disable": 0}
+    (leak,) = LOGGING.leaks({**state, id(old): old}, {**state, id(new): new})
+    assert leak.detail == "StreamHandler of the root logger replaced by another and not restored"
+    (leak,) = LOGGING.leaks(state, {**state, id(new): new})
+    assert leak.detail == "StreamHandler added to the root logger and not removed"
+
+
+def test_a_module_set_up_again_by_a_library_is_not_a_leak_but_a_fake_is():
+    import types
+
+    from isolint.plugin.probes.imports import MODULES
+
+    first, again = types.ModuleType("__config__"), types.ModuleType("__config__")
+    # gunicorn-style first use: sys.modules["__config__"] = a new module, in every test
+    assert MODULES.leaks({"__config__": first}, {"__config__": again}) == []
+    (leak,) = MODULES.leaks({"json": first}, {"json": types.SimpleNamespace()})
+    assert leak.detail == "`sys.modules['json']` replaced by a SimpleNamespace and not restored"

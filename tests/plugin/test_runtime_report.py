@@ -130,3 +130,28 @@ def test_load_rejects_missing_and_malformed_files(tmp_path, content, message):
         load_runtime_report(path)
     assert str(path) in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "kind", "key", "expected"),
+    [
+        # a never-called helper's variable is not confirmed by another test's leak in the file
+        ('os.environ["NEVER_SET"] = "1"', "environment", "OTHER_VAR", False),
+        ('os.environ["NEVER_SET"] = "1"', "environment", "NEVER_SET", True),
+        ("os.environ[name] = value", "environment", "ANY", True),  # the line spells no key
+        ("os.chdir(tmp_path)", "cwd", "/tmp/x", True),
+        ("sys.modules['json'] = fake", "sys.modules", "yaml", False),
+        ("settings._CURRENCY = 'USD'", "module_state", "shop.settings._CURRENCY", True),
+        ("settings._DEBUG = True", "module_state", "shop.settings._CURRENCY", False),
+        ("self.client = mock.MagicMock()", "instance_mock", "self.client", True),
+        ("self.server = mock.MagicMock()", "instance_mock", "self.client", False),
+        ("mock.patch('os.getcwd').start()", "patch", "os.getcwd", True),
+        ("", "environment", "X", True),  # no line (an old baseline): rule and scope only
+    ],
+)
+def test_confirmation_needs_the_key_the_finding_changes(tmp_path, monkeypatch, snippet, kind, key, expected):
+    monkeypatch.chdir(tmp_path)
+    rule = "env_var_pollution"
+    report = RuntimeReport(str(tmp_path), (Record("tests/test_a.py::test_x", leaks=(Leak(kind, rule, key, "d"),)),))
+    finding = Finding("tests/test_a.py", 3, 4, "ISO003", rule, Severity.HIGH, "m", scope="", snippet=snippet)
+    assert is_confirmed(finding, report) is expected

@@ -145,7 +145,12 @@ def test_json_report_holds_every_record(pytester, run_isolint):
     }
     assert [r["nodeid"].split("::", 1)[1] for r in data["records"]] == ["test_a", "test_b[1]", "test_b[2]", "fx"]
     first = data["records"][0]
-    assert set(first) == {"nodeid", "kind", "scope", "worker", "xdist_group", "leaks", "memory", "mocks_alive"}
+    assert set(first) == {
+        "nodeid", "kind", "scope", "worker", "xdist_group", "leaks", "memory", "mocks_alive", "outcome", "index",
+        "setup",
+    }
+    assert [(r["outcome"], r["index"]) for r in data["records"]] == [("passed", 0), ("passed", 1), ("passed", 2), (None, 2)]
+    assert data["order"] == {"main": [r["nodeid"] for r in data["records"][:3]]}
     assert first["leaks"] == [
         {
             "kind": "environment",

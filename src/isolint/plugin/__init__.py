@@ -45,9 +45,55 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="with --isolint: list the N tests with the largest memory growth (default 5; 0 hides).",
     )
+    group.addoption(
+        "--isolint-memory-chart",
+        metavar="FILE",
+        default=None,
+        help="with --isolint: write an SVG chart of resident memory after each test, per worker, "
+        "the largest growths labelled.",
+    )
+    group.addoption(
+        "--isolint-replay",
+        metavar="REPORT",
+        default=None,
+        help="run the tests one worker ran in the run that wrote REPORT (an --isolint-report), in "
+        "that order and in one process; the rest are deselected.",
+    )
+    group.addoption(
+        "--isolint-worker",
+        metavar="ID",
+        default=None,
+        help="with --isolint-replay: the worker whose tests to run (gw0, gw1 ...; main without xdist).",
+    )
+    group.addoption(
+        "--isolint-until",
+        metavar="NODEID",
+        default=None,
+        help="with --isolint-replay: stop after this test.",
+    )
+
+
+#: The plugin's options that take a value. pytest decides its rootdir and reads its configuration
+#: before it loads plugins, so at that point ``--isolint-report FILE`` is an unknown option and
+#: ``FILE`` a test path: the ``=`` form (``--isolint-report=FILE``) is always safe.
+VALUE_OPTIONS = ("--isolint-report", "--isolint-top", "--isolint-memory-chart", "--isolint-replay", "--isolint-worker", "--isolint-until")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str], parser: pytest.Parser) -> None:
+    spaced = [(option, value) for option, value in zip(args, args[1:]) if option in VALUE_OPTIONS]
+    if not spaced:
+        return
+    from isolint.plugin.option_form import check_space_form
+
+    check_space_form(early_config, args, parser, spaced)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("isolint_replay"):
+        from isolint.plugin.replay import configure_replay
+
+        configure_replay(config)
     if not config.getoption("isolint"):
         return
     from isolint.plugin.hooks import IsolintPlugin

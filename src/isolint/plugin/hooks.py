@@ -31,6 +31,7 @@ from isolint.gc_pause import gc_paused
 from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
+from isolint.plugin.probes.project import project_state_probe
 from isolint.plugin.recorder import RecordRow, Recorder, row_record
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
@@ -81,12 +82,32 @@ def _relative_file(filename: str, rootpath: Path) -> str:
         return path.as_posix()
 
 
+def _xunit_function_name(wrapper: Any, default: str) -> str:
+    """The name of the xunit function pytest's fixture wraps: ``setUpModule`` or ``setup_module``
+    (pytest accepts both), ``teardown_module`` when only that exists; ``default`` otherwise."""
+    names = [
+        getattr(cell.cell_contents, "__name__", None) for cell in getattr(wrapper, "__closure__", None) or () if _filled(cell)
+    ]
+    for name in names:  # a set-up before a tear-down
+        if isinstance(name, str) and name.lower().startswith("setup"):
+            return name
+    return next((n for n in names if isinstance(n, str) and n.lower().startswith("teardown")), default)
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty cell
+        return False
+    return True
+
+
 def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     """``tests/conftest.py::db``; ``tests/test_a.py::TestA::setup_class`` for xunit set-ups,
     ``tests/test_a.py::TestA::setUpClass`` for a ``unittest.TestCase``'s."""
     for prefix, name in _XUNIT_NAMES.items():
         if fixturedef.argname.startswith(prefix):
-            return f"{fixturedef.baseid}::{name}"
+            return f"{fixturedef.baseid}::{_xunit_function_name(fixturedef.func, name)}"
     func = inspect.unwrap(fixturedef.func)
     code = getattr(func, "__code__", None)
     if code is None:
@@ -94,6 +115,33 @@ def fixture_nodeid(fixturedef: Any, rootpath: Path) -> str:
     where = _relative_file(code.co_filename, rootpath)
     qualname = getattr(func, "__qualname__", fixturedef.argname).replace(".<locals>", "")
     return f"{where}::{qualname.replace('.', '::')}"
+
+
+#: Set-up methods of test classes, whichever framework runs them.
+_SETUP_METHODS = ("setUp", "asyncSetUp", "setup_method", "setup")
+
+
+def setup_sources(item: Any, rootpath: Path) -> tuple[str, ...]:
+    """The project's set-up code that ran for ``item`` (asked for a test that leaked): its
+    class's set-up methods where they are defined (``tests/base.py::Base::setUp``, so tests of
+    several subclasses name the base) and the project's function-scoped fixtures it used."""
+    found: list[str] = []
+    cls = getattr(item, "cls", None)
+    for name in _SETUP_METHODS if cls is not None else ():
+        owner = next((k for k in cls.__mro__ if name in k.__dict__), None)
+        code = getattr(inspect.unwrap(owner.__dict__[name]), "__code__", None) if owner is not None else None
+        if code is not None:
+            where = _relative_file(code.co_filename, rootpath)
+            if not Path(where).is_absolute():  # the project's, not unittest's own
+                found.append(f"{where}::{owner.__qualname__.replace('.', '::')}::{name}")  # type: ignore[union-attr]
+    info = getattr(item, "_fixtureinfo", None)
+    for name in getattr(item, "fixturenames", ()):
+        definitions = info.name2fixturedefs.get(name) if info is not None else None
+        if definitions and definitions[-1].scope == "function":
+            nodeid = fixture_nodeid(definitions[-1], rootpath)
+            if not Path(nodeid.split("::", 1)[0]).is_absolute():
+                found.append(nodeid)
+    return tuple(found)
 
 
 def _group_name(marker: Any) -> str | None:
@@ -135,6 +183,17 @@ def _test_nodeid(item: pytest.Item, group: str | None) -> str:
     return nodeid
 
 
+#: Outcomes of a test, the later ones winning over the earlier when its reports differ.
+_OUTCOME_RANK = {"passed": 0, "skipped": 1, "xfailed": 2, "failed": 3, "error": 4}
+
+
+def _outcome(report: pytest.TestReport) -> str:
+    """A report that did not pass: ``skipped`` / ``xfailed``, ``failed`` (in its call) or ``error``."""
+    if report.skipped:
+        return "xfailed" if hasattr(report, "wasxfail") else "skipped"
+    return "failed" if report.when == "call" else "error"
+
+
 def _strict_message(records: list[Record]) -> str:
     lines = ["isolint --isolint-strict: state leaked past this test's teardown:"]
     for record in records:
@@ -155,12 +214,15 @@ class IsolintPlugin:
         # pytest's own warnings plugin restores warnings.filters after every test: a change there
         # cannot reach the next test, so the probe only runs when that plugin is disabled.
         skip = {"warnings"} if config.pluginmanager.has_plugin("warnings") else set()
-        self.probes = tuple(p for p in ALL_PROBES if p.kind not in skip)
+        self.probes = (*(p for p in ALL_PROBES if p.kind not in skip), project_state_probe(str(config.rootpath), tuple(config.getini("python_files"))))
         # Installed once unittest.mock is imported (importing it here would cost more than
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
         self.memory = MemorySampler()
-        self.recorder = Recorder(self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter())
+        self.recorder = Recorder(
+            self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter(),
+            functools.partial(setup_sources, rootpath=config.rootpath),
+        )
         #: Fixtures' records: without xdist (and on the controller) every one; on a worker, the
         #: outbox. Tests recorded in this process wait in ``recorder.rows`` until they are reported.
         self.records: list[Record] = []
@@ -172,6 +234,8 @@ class IsolintPlugin:
         self._sent_at = time.monotonic()
         self.worker_outputs: dict[str, dict[str, Any]] = {}
         self._xdist_group = _XdistGroups()
+        #: How the running test has ended so far (its reports' worst outcome).
+        self._outcome = "passed"
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
@@ -208,13 +272,20 @@ class IsolintPlugin:
             self.recorder.count_mocks = self.mocks.counter()
         self.recorder.start_test(check)
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.outcome != "passed":  # the usual report: nothing to do
+            outcome = _outcome(report)
+            if _OUTCOME_RANK[outcome] > _OUTCOME_RANK[self._outcome]:
+                self._outcome = outcome
+
     def finish_test(self, item: pytest.Item) -> list[Record]:
         """Record ``item`` (it has been torn down); returns the records with leaks."""
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
         recorder = self.recorder
         # An instance with no attributes (the usual one) holds no mock.
         held = instance_mocks(instance) if getattr(instance, "__dict__", None) else ()
-        leaks = recorder.finish_test(item, held)
+        outcome, self._outcome = self._outcome, "passed"
+        leaks = recorder.finish_test(item, held, outcome)
         if not leaks and not recorder.fixture_records:
             return []  # the usual test
         nodeid, group = self.identify(item)
@@ -286,6 +357,13 @@ class IsolintPlugin:
                 path = Path(self.config.invocation_params.dir, self.report_path)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(to_json(self.report), encoding="utf-8")
+            chart = self.config.getoption("isolint_memory_chart")
+            if chart:
+                from isolint.plugin.chart import render_memory_chart
+
+                path = Path(self.config.invocation_params.dir, chart)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render_memory_chart(self.report, max(self.top, 1)), encoding="utf-8")
 
     def _process_output(self) -> dict[str, Any]:
         """This process's own figures, for the report (sent to the controller by a worker)."""
@@ -303,6 +381,9 @@ class IsolintPlugin:
             terminalreporter.write_line(line)
         if self.report_path:
             terminalreporter.write_line(f"isolint: report written to {self.report_path}")
+        chart = self.config.getoption("isolint_memory_chart")
+        if chart:
+            terminalreporter.write_line(f"isolint: memory chart written to {chart}")
 
     def pytest_unconfigure(self) -> None:
         self.mocks.uninstall()
@@ -323,6 +404,21 @@ def uses_wider_fixtures(items: list[pytest.Item]) -> bool:
     return False
 
 
+def _param_suffix(fixturedef: Any, request: Any) -> str:
+    """``[id]`` for one parameter of a parametrized fixture (its own id, else the value's
+    spelling for a simple value, else ``name<index>`` as pytest spells it); "" otherwise."""
+    if not hasattr(request, "param"):
+        return ""
+    index = getattr(request, "param_index", 0)
+    ids = getattr(fixturedef, "ids", None)
+    if isinstance(ids, (list, tuple)) and index < len(ids) and ids[index] is not None:
+        return f"[{ids[index]}]"
+    value = request.param
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return f"[{value}]"
+    return f"[{fixturedef.argname}{index}]"
+
+
 class _FixtureWatcher:
     """Gives module-, class-, package- and session-scoped fixtures their own records (their
     set-up runs inside the first test of their scope, their tear-down inside the last)."""
@@ -340,7 +436,7 @@ class _FixtureWatcher:
             return (yield)
         finally:
             key = id(fixturedef)
-            nodeid = fixture_nodeid(fixturedef, self.rootpath)
+            nodeid = fixture_nodeid(fixturedef, self.rootpath) + _param_suffix(fixturedef, request)
             self.recorder.fixture_set_up(key, nodeid, fixturedef.scope, before)
             # Runs before the fixture's own tear-down: finalizers run last-in, first-out.
             fixturedef.addfinalizer(functools.partial(self.recorder.fixture_teardown_starting, key))

@@ -51,6 +51,9 @@ class RecordRow(NamedTuple):
     peak_rss: int
     mocks_alive: int
     xdist_group: str | None
+    outcome: str
+    index: int
+    setup: tuple[str, ...]
 
     def to_record(self) -> Record:
         return row_record(self)
@@ -58,9 +61,9 @@ class RecordRow(NamedTuple):
 
 def row_record(row: tuple[Any, ...]) -> Record:
     """The :class:`Record` of a row: a :class:`RecordRow` or a plain tuple in its field order."""
-    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group = row
+    worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak_rss, mocks_alive, group, outcome, index, setup = row
     memory = Memory(rss_before, rss_after, vms_before, vms_after, peak_rss)
-    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group)
+    return Record(nodeid, "test", "function", worker, leaks, memory, mocks_alive, group, outcome, index, tuple(setup))
 
 
 class _FixtureState:
@@ -75,8 +78,9 @@ class _FixtureState:
 
 
 #: A test as :meth:`Recorder.finish_test` keeps it: ``(test, leaks, memory sample before, memory
-#: sample after, mocks alive)``; :meth:`Recorder.drain_rows` makes it a :class:`RecordRow`.
-TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int]
+#: sample after, mocks alive, outcome, index, set-up)``; :meth:`Recorder.drain_rows` makes it a
+#: :class:`RecordRow`.
+TestRow = tuple[Any, tuple[Leak, ...], Any, Any, int, str, int, tuple[str, ...]]
 
 
 class Recorder:
@@ -90,8 +94,11 @@ class Recorder:
         sample_memory: Callable[[], Any],
         memory_sizes: Callable[[Any], tuple[int, int]],
         count_mocks: Callable[[], int],
+        setup_of: Callable[[Any], tuple[str, ...]] | None = None,
     ) -> None:
         self.probes = probes
+        #: ``(test) -> set-up sources`` (see ``Record.setup``), asked only for a test that leaked.
+        self.setup_of = setup_of
         self.worker = worker
         #: ``() -> sample`` takes a memory sample (between two tests); ``sizes(sample) -> (rss,
         #: vms)`` reads it, when the tests are drained.
@@ -119,6 +126,16 @@ class Recorder:
     def snapshot(self) -> State:
         return {probe.kind: probe.snapshot() for probe in self.probes}
 
+    def snapshot_since(self, earlier: State) -> State:
+        """The live state, a new snapshot only of the probes whose state changed since
+        ``earlier`` (their own checks tell): a test that imported a module pays for the
+        ``sys.modules`` snapshot, not for every probe's."""
+        return {
+            probe.kind: old if old is not None and probe.unchanged(old) else probe.snapshot()
+            for probe in self.probes
+            for old in (earlier.get(probe.kind),)
+        }
+
     # -- tests ---------------------------------------------------------------------------------
     def start_test(self, check: bool = True) -> None:
         """Before a test's setup. ``check=False`` when nothing ran since the last
@@ -132,16 +149,18 @@ class Recorder:
         memory = self._memory_last
         self._memory_before = memory if memory is not None and not check else self.sample_memory()
 
-    def finish_test(self, test: Any, instance_leaks: Sequence[tuple[str, str]] = ()) -> tuple[Leak, ...]:
+    def finish_test(
+        self, test: Any, instance_leaks: Sequence[tuple[str, str]] = (), outcome: str = "passed"
+    ) -> tuple[Leak, ...]:
         """After ``test``'s teardown (``test``: anything that :meth:`drain_rows` can identify);
-        returns its leaks. The test is kept in :attr:`rows`, in the cheapest form: this runs once
+        returns its leaks. Its index is its place in this process's run (from 0). The test is kept in :attr:`rows`, in the cheapest form: this runs once
         per test, the reading of memory samples and node ids once per batch."""
         baseline, self._baseline = self._baseline, None
         leaks: tuple[Leak, ...] = ()
         if baseline is not None and self._unchanged(baseline):
             after = baseline  # the usual test: nothing changed, no snapshot taken
         else:
-            after = self.snapshot()
+            after = self.snapshot() if baseline is None else self.snapshot_since(baseline)
             baseline = baseline or after
             if not _equal(baseline, after):
                 leaks = tuple(leak for probe in self.probes for leak in probe.leaks(baseline[probe.kind], after[probe.kind]))
@@ -150,7 +169,8 @@ class Recorder:
             kind = "instance_mock"
             leaks += tuple(Leak(kind, RULE_BY_KIND[kind], key, detail) for key, detail in instance_leaks)
         memory = self._memory_last = self.sample_memory()
-        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks()))
+        setup = self.setup_of(test) if leaks and self.setup_of is not None else ()
+        self.rows.append((test, leaks, self._memory_before, memory, self.count_mocks(), outcome, self.tests_started - 1, setup))
         return leaks
 
     def drain_rows(self, identify: Callable[[Any], tuple[str, str | None]]) -> list[tuple[Any, ...]]:
@@ -161,14 +181,14 @@ class Recorder:
         drained = []
         last: Any = None
         last_sizes = (0, 0)
-        for test, leaks, before, after, mocks in rows:
+        for test, leaks, before, after, mocks, outcome, index, setup in rows:
             # One test's "before" is usually the last one's "after": read each sample once.
             rss_before, vms_before = last_sizes if before is last else sizes(before)
             rss_after, vms_after = last_sizes = sizes(after)
             last = after
             peak = max(peak, rss_before, rss_after)
             nodeid, group = identify(test)
-            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group))
+            drained.append((worker, nodeid, leaks, rss_before, rss_after, vms_before, vms_after, peak, mocks, group, outcome, index, setup))
         self._peak_rss = peak
         return drained
 
@@ -204,7 +224,11 @@ class Recorder:
             before = {k: teardown_before[probe.kind].get(k, MISSING) for k in teardown_keys}
             before.update(setup_keys)
             leaks += probe.leaks(before, after[probe.kind], set(setup_keys) | teardown_keys)
-        record = Record(nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks))
+        # Torn down during the current test (or after the last one, at the session's end).
+        record = Record(
+            nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks),
+            index=self.tests_started - 1,
+        )
         self.fixture_records.append(record)
 
     def drain_fixture_records(self) -> list[Record]:
@@ -214,7 +238,7 @@ class Recorder:
     # -- helpers --------------------------------------------------------------------------------
     def _state_since(self, earlier: State) -> State:
         """The live state: ``earlier`` itself when nothing changed since (most fixtures)."""
-        return earlier if self._unchanged(earlier) else self.snapshot()
+        return earlier if self._unchanged(earlier) else self.snapshot_since(earlier)
 
     def _changes(self, before: State, after: State) -> Changes:
         changes = {kind: changed_keys(before[kind], after[kind]) for kind in before}

@@ -11,10 +11,12 @@ from collections import defaultdict
 from operator import attrgetter
 from typing import Any, Iterable, Mapping
 
-from isolint.runtime import Record, RuntimeReport, SplitGroup, WorkerStats
+from isolint.runtime import Cause, Record, RuntimeReport, SplitGroup, WorkerStats
 
-#: Leaking tests listed in the terminal summary before "... and N more" (all of them with -v).
+#: Causes listed in the terminal summary before "... and N more" (all of them with -v).
 MAX_LISTED = 20
+#: Tests listed under one cause (all of them with -v).
+MAX_TESTS_PER_CAUSE = 3
 
 
 def build_report(
@@ -39,27 +41,62 @@ def build_report(
         workers=_worker_stats(records, worker_outputs),
         split_groups=_split_groups(records),
         probes=tuple(probes),
+        causes=group_causes(records),
     )
 
 
+def group_causes(records: Iterable[Record]) -> tuple[Cause, ...]:
+    """One entry per change (kind, rule, key and wording): the tests and fixtures that left it,
+    the set-up all those tests ran (the likely shared cause: a base class's ``setUp``, a
+    conftest fixture), and the resident memory they grew, summed and per worker. Largest first."""
+    groups: dict[tuple[str, str, str, str], list[Record]] = {}
+    for record in records:
+        for leak in dict.fromkeys(record.leaks):
+            groups.setdefault((leak.kind, leak.rule, leak.key, leak.detail), []).append(record)
+    causes = []
+    for (kind, rule, key, detail), members in groups.items():
+        tests = [r for r in members if r.kind == "test"]
+        shared: set[str] | None = None
+        for record in tests:
+            shared = set(record.setup) if shared is None else shared & set(record.setup)
+        by_worker: dict[str, int] = defaultdict(int)
+        for record in tests:
+            if record.memory is not None:
+                by_worker[record.worker] += record.memory.rss_growth
+        causes.append(
+            Cause(
+                kind, rule, key, detail,
+                nodeids=tuple(dict.fromkeys(r.nodeid for r in members)),
+                workers=tuple(sorted({r.worker for r in members})),
+                shared_setup=tuple(sorted(shared)) if shared and len(tests) > 1 else (),
+                rss_growth=sum(by_worker.values()),
+                rss_growth_by_worker=tuple(sorted(by_worker.items())),
+            )
+        )
+    causes.sort(key=lambda c: (-len(c.nodeids), c.rule, c.key, c.detail))
+    return tuple(causes)
+
+
 def _worker_stats(records: list[Record], outputs: Mapping[str, Mapping[str, Any]]) -> tuple[WorkerStats, ...]:
-    # One pass (a report holds a record per test): per worker [tests, peak rss, peak vms, mocks].
+    # One pass (a report holds a record per test): per worker [tests, peak rss, peak vms, mocks,
+    # rss growth summed].
     figures: dict[str, list[int]] = {}
     for record in records:
         if record.kind != "test":
             continue
         worker = figures.get(record.worker)
         if worker is None:
-            worker = figures[record.worker] = [0, 0, 0, -1]
+            worker = figures[record.worker] = [0, 0, 0, -1, 0]
         worker[0] += 1
         memory = record.memory
         if memory is not None:
             worker[1] = max(worker[1], memory.peak_rss)
             worker[2] = max(worker[2], memory.vms_before, memory.vms_after)
+            worker[4] += memory.rss_after - memory.rss_before
         worker[3] = max(worker[3], record.mocks_alive)
     stats = []
     for name in sorted(set(figures) | set(outputs)):
-        tests, peak_rss, peak_vms, mocks = figures.get(name, [0, 0, 0, -1])
+        tests, peak_rss, peak_vms, mocks, growth = figures.get(name, [0, 0, 0, -1, 0])
         output = outputs.get(name, {})
         stats.append(
             WorkerStats(
@@ -69,6 +106,7 @@ def _worker_stats(records: list[Record], outputs: Mapping[str, Mapping[str, Any]
                 peak_vms=max(int(output.get("peak_vms", 0)), peak_vms),
                 max_mocks_alive=mocks,
                 finished=name in outputs,
+                rss_growth=growth,
             )
         )
     return tuple(stats)
@@ -117,15 +155,14 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
     leaking = report.leaking
     leaking_tests = sum(1 for r in leaking if r.kind == "test")
     head = f"{leaking_tests} of {len(tests)} tests leaked state"
-    fixtures = len(leaking) - leaking_tests
-    lines.append(head + (f"; {fixtures} fixtures leaked state" if fixtures else ""))
-    limit = len(leaking) if verbose else MAX_LISTED
-    for record in leaking[:limit]:
-        what = record.nodeid if record.kind == "test" else f"fixture {record.nodeid} ({record.scope} scope)"
-        lines.append(f"{what} [{record.worker}]")
-        lines.extend(f"    {leak.rule}: {leak.detail}" for leak in record.leaks)
-    if len(leaking) > limit:
-        lines.append(f"... and {len(leaking) - limit} more (-v lists all, --isolint-report has all)")
+    fixture_records = [r for r in leaking if r.kind != "test"]
+    fixtures = len({r.nodeid for r in fixture_records})
+    if fixtures:
+        workers = len({r.worker for r in fixture_records})
+        on = f" (on {workers} workers)" if workers > 1 else ""
+        head += f"; {fixtures} fixture{'s' if fixtures > 1 else ''} leaked state{on}"
+    lines.append(head)
+    lines += _render_causes(report, verbose)
 
     measured = [r for r in tests if r.memory and r.memory.rss_growth > 0]
     if top > 0 and measured:
@@ -137,12 +174,46 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
     for w in report.workers:
         note = "" if w.finished else " (did not finish)"
         lines.append(
-            f"worker {w.worker}: {w.tests} tests, peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, "
-            f"at most {w.max_mocks_alive} mocks alive{note}"
+            f"worker {w.worker}: {w.tests} tests, RSS {_signed_size(w.rss_growth)} over its tests, "
+            f"peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, at most {w.max_mocks_alive} mocks alive{note}"
         )
     for group in report.split_groups:
         lines.append(
             f"xdist_group {group.group!r}: {group.tests} tests ran on {len(group.workers)} workers "
             f"({', '.join(group.workers)}); run with --dist loadgroup to keep a group on one worker"
         )
+    return lines
+
+
+def _render_causes(report: RuntimeReport, verbose: bool) -> list[str]:
+    """Each change once: its rule and wording, then who left it (one line per test or fixture,
+    the first few of a large group), the set-up they all share and the memory they grew."""
+    workers_of: dict[str, list[str]] = defaultdict(list)
+    label: dict[str, str] = {}
+    for record in report.leaking:
+        workers_of[record.nodeid].append(record.worker)
+        if record.kind != "test":
+            label[record.nodeid] = f"fixture {record.nodeid} ({record.scope} scope)"
+    lines: list[str] = []
+    causes = report.causes
+    limit = len(causes) if verbose else MAX_LISTED
+    for cause in causes[:limit]:
+        count = len(cause.nodeids)
+        notes = []
+        if count > 1:
+            fixtures = any(n in label for n in cause.nodeids)
+            notes.append(f"{count} tests and fixtures" if fixtures else f"{count} tests")
+        if cause.shared_setup:
+            notes.append("all set up by " + ", ".join(f"`{s}`" for s in cause.shared_setup))
+        if count > 1 and cause.rss_growth >= 2**20:
+            per_worker = ", ".join(f"{w} {_signed_size(g)}" for w, g in cause.rss_growth_by_worker)
+            notes.append(f"RSS {_signed_size(cause.rss_growth)} over these tests ({per_worker})")
+        lines.append(f"{cause.rule}: {cause.detail}" + (f"  [{'; '.join(notes)}]" if notes else ""))
+        shown = cause.nodeids if verbose else cause.nodeids[:MAX_TESTS_PER_CAUSE]
+        for nodeid in shown:
+            lines.append(f"    {label.get(nodeid, nodeid)} [{', '.join(sorted(set(workers_of[nodeid])))}]")
+        if len(shown) < count:
+            lines.append(f"    ... and {count - len(shown)} more")
+    if len(causes) > limit:
+        lines.append(f"... and {len(causes) - limit} more (-v lists all, --isolint-report has all)")
     return lines

@@ -33,6 +33,7 @@ class Probe:
     * ``describe(key, before, after)`` -> ``(reported_key, detail)``, or None when the change is
       not a leak (a module imported for the first time, a thread that was daemonic ...);
       ``before`` / ``after`` may be :data:`MISSING`;
+    * ``combine(leaks)``: optional, merges leaks that describe one change together;
     * ``check``: a Python expression, true when the live state equals the snapshot ``{old}``
       and cheaper than taking a snapshot; it uses the objects of ``names`` as ``{name}``. It may
       be false when they are equal (the caller then takes a snapshot and compares key by key),
@@ -42,7 +43,7 @@ class Probe:
     """
 
     # A plain class: the plugin's start-up pays for every dataclass it defines.
-    __slots__ = ("kind", "snapshot", "describe", "check", "names", "_unchanged")
+    __slots__ = ("kind", "snapshot", "describe", "check", "names", "combine", "_unchanged")
 
     def __init__(
         self,
@@ -51,8 +52,12 @@ class Probe:
         describe: Callable[[Hashable, Any, Any], "tuple[str, str] | None"],
         check: str = "{snapshot}() == {old}",
         names: Mapping[str, Any] | None = None,
+        combine: Callable[[list[Leak]], list[Leak]] | None = None,
     ) -> None:
         self.kind = kind
+        #: ``combine(leaks)``: one leak for what several keys together mean (a handler removed
+        #: and another of its type added: replaced), or None.
+        self.combine = combine
         self.snapshot = snapshot
         self.describe = describe
         self.check = check
@@ -83,6 +88,8 @@ class Probe:
             described = self.describe(key, old, new)
             if described is not None:
                 found.append(Leak(self.kind, self.rule, *described))
+        if self.combine is not None and len(found) > 1:
+            found = self.combine(found)
         return sorted(found)
 
 

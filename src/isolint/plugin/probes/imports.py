@@ -18,14 +18,53 @@ def _modules() -> dict[Hashable, Any]:
 _modules_seen = SeenEqual()
 
 
+def _origin(module: types.ModuleType) -> Any:
+    return getattr(getattr(module, "__spec__", None), "origin", None)
+
+
+def _importable(name: str) -> bool:
+    """Whether an import of the top-level ``name`` would find it now (ignoring ``sys.modules``)."""
+    for finder in list(sys.meta_path):
+        find_spec = getattr(finder, "find_spec", None)
+        if find_spec is None:
+            continue
+        try:
+            if find_spec(name, None) is not None:
+                return True
+        except Exception:  # a finder that breaks on a name it does not know: not found there
+            continue
+    return False
+
+
+def _left_by_a_gone_path(name: str, module: types.ModuleType) -> bool:
+    """A top-level module loaded from a file that no import could find now: it was imported
+    from a ``sys.path`` entry that is gone (``monkeypatch.syspath_prepend`` undone), and a later
+    test that imports it gets it from ``sys.modules`` only when this test ran first."""
+    spec = getattr(module, "__spec__", None)
+    return "." not in name and spec is not None and bool(getattr(spec, "has_location", False)) and not _importable(name)
+
+
 def _describe_module(key: Hashable, before: Any, after: Any) -> tuple[str, str] | None:
     if after is MISSING:
         return str(key), f"`sys.modules[{key!r}]` removed (the next import re-executes the module)"
     kind = type(after).__name__
     if before is MISSING:
         if isinstance(after, types.ModuleType):
+            if _left_by_a_gone_path(str(key), after):
+                where = _origin(after)
+                return str(key), (
+                    f"`{key}` imported from `{where}`, which is no longer on `sys.path`: the module "
+                    "stays importable only through `sys.modules`"
+                )
             return None  # an ordinary first import
         return str(key), f"`sys.modules[{key!r}]` set to a {kind} and not removed"
+    if (
+        isinstance(after, types.ModuleType)
+        and isinstance(before, types.ModuleType)
+        and getattr(after, "__name__", None) == getattr(before, "__name__", None)
+        and _origin(after) == _origin(before)
+    ):
+        return None  # imported again from the same place (a library's first-use set-up run again)
     return str(key), f"`sys.modules[{key!r}]` replaced by a {kind} and not restored"
 
 

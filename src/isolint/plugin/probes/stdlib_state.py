@@ -8,6 +8,7 @@ import warnings
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
+from isolint.runtime import Leak
 
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
@@ -35,6 +36,23 @@ def _describe_logging(key: Hashable, before: Any, after: Any) -> tuple[str, str]
     if before is MISSING:
         return f"handler:{name}", f"{name} added to the root logger and not removed"
     return f"handler:{name}", f"{name} removed from the root logger and not restored"
+
+
+def _combine_logging(leaks: list[Leak]) -> list[Leak]:
+    """A handler removed and another of its type added (a replaced handler): one leak."""
+    by_key: dict[str, list[Leak]] = {}
+    for leak in leaks:
+        by_key.setdefault(leak.key, []).append(leak)
+    combined = []
+    for key, same in by_key.items():
+        added = [l for l in same if l.detail.endswith("added to the root logger and not removed")]
+        removed = [l for l in same if l.detail.endswith("removed from the root logger and not restored")]
+        if key.startswith("handler:") and added and removed:
+            name = key.split(":", 1)[1]
+            combined.append(Leak(same[0].kind, same[0].rule, key, f"{name} of the root logger replaced by another and not restored"))
+            same = [l for l in same if l is not added[0] and l is not removed[0]]
+        combined += same
+    return combined
 
 
 def _warnings() -> dict[Hashable, Any]:
@@ -70,6 +88,7 @@ LOGGING = Probe(
     "{old}['level'] == {root}.level and {old}['disable'] == {root}.manager.disable"
     " and len({old}) == len({root}.handlers) + 2 and all(map({old}.__contains__, map(id, {root}.handlers)))",
     {"root": _ROOT},
+    _combine_logging,
 )
 WARNINGS = Probe("warnings", _warnings, _describe_warnings)
 SOCKET = Probe("socket", _socket, _describe_socket, "{old}['timeout'] == {timeout}()", {"timeout": _getdefaulttimeout})

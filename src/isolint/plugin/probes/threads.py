@@ -83,6 +83,11 @@ def _handler_name(handler: Any) -> str:
 
 def _describe_signal(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     name = _signal_name(int(key))  # type: ignore[call-overload]
+    old, new = _handler_name(before), _handler_name(after)
+    if old == new:  # the same function of another object (two instances' bound methods)
+        owner = type(getattr(after, "__self__", None)).__name__ if hasattr(after, "__self__") else None
+        whose = f" (bound to another {owner} instance)" if owner else " (another object of that name)"
+        return name, f"handler of {name} replaced by another `{new}`{whose} and not restored"
     return name, (
         f"handler of {name} changed from `{_handler_name(before)}` to `{_handler_name(after)}` "
         "and not restored"
