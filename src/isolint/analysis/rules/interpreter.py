@@ -114,7 +114,8 @@ class SysModulesPollution(UnrestoredState, Rule):
 
     Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`,
     and later direct writes to the same key (or, after one in a loop `for k in keys:`, to any
-    `keys[i]`): monkeypatch saved the entry and puts it back; changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
+    `keys[i]`): monkeypatch saved the entry and puts it back; entries popped into a list of
+    (key, module) pairs that a `finally:` walks to put each back; changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
     `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
