@@ -86,6 +86,9 @@ class FileContext:
     kind: str = "test"
     conftests: tuple[ConftestFacts, ...] = ()
     findings: list[Finding] = field(default_factory=list)
+    #: (line, rule name) of suppressions a rule honoured on a line other than its finding's
+    #: (so that ``unused_suppression`` does not call them unused).
+    honoured_suppressions: set[tuple[int, str]] = field(default_factory=set)
     #: Ancestors of the node being visited, outermost first (maintained by the engine).
     stack: list[ast.AST] = field(default_factory=list)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
