@@ -231,12 +231,14 @@ def test_broken_symlink_given_explicitly(tmp_path: Path) -> None:
     assert errors == [FileError("test_link.py", "broken symbolic link")]
 
 
-def test_broken_symlink_inside_a_directory_is_skipped(tmp_path: Path) -> None:
+def test_broken_symlink_inside_a_directory_is_a_candidate(tmp_path: Path) -> None:
+    # Reading it makes the per-file error (issue 16, item 15); a broken directory link is no
+    # candidate.
     touch(tmp_path, "test_ok.py")
     (tmp_path / "test_link.py").symlink_to(tmp_path / "gone.py")
     (tmp_path / "dir_link").symlink_to(tmp_path / "gone_dir")
     files, errors = shown(tmp_path)
-    assert (files, errors) == ([("test_ok.py", "test")], [])
+    assert (files, errors) == ([("test_link.py", "test"), ("test_ok.py", "test")], [])
 
 
 def test_special_file_given_explicitly(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import isolint.jsonio as jsonio
 from isolint._version import __version__
 from isolint.model import Finding
 
@@ -141,9 +142,9 @@ def overwrite_problem(name: str, text: str | None) -> str | None:
 def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
     """Parse a baseline document; :class:`BaselineError` says what is wrong with it."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{source}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        data = jsonio.loads(text)
+    except jsonio.JSONInputError as exc:
+        raise BaselineError(f"{source}: {exc}") from None
     if not isinstance(data, dict) or data.get("tool") != "isolint":
         raise BaselineError(f"{source}: not an isolint baseline (no \"tool\": \"isolint\")")
     if data.get("version") != BASELINE_VERSION:
@@ -159,13 +160,13 @@ def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
         try:
             entries.append(
                 Entry(
-                    fingerprint=str(item["fingerprint"]),
-                    rule=str(item.get("rule", "")),
-                    name=str(item.get("name", "")),
-                    path=str(item.get("path", "")),
-                    scope=str(item.get("scope", "")),
-                    snippet=str(item.get("snippet", "")),
-                    line=int(item.get("line", 0)),
+                    fingerprint=jsonio.string(item["fingerprint"], "fingerprint"),
+                    rule=jsonio.string(item.get("rule", ""), "rule"),
+                    name=jsonio.string(item.get("name", ""), "name"),
+                    path=jsonio.string(item.get("path", ""), "path"),
+                    scope=jsonio.string(item.get("scope", ""), "scope"),
+                    snippet=jsonio.string(item.get("snippet", ""), "snippet"),
+                    line=jsonio.integer(item.get("line", 0), "line"),
                 )
             )
         except (TypeError, KeyError, ValueError, AttributeError):

@@ -34,8 +34,9 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import isolint.jsonio as jsonio
 from isolint._version import __version__
-from isolint.atomic import write_atomic
+from isolint.atomic import read_regular, write_atomic
 from isolint.config import Settings
 from isolint.discovery import SourceFile
 from isolint.model import FileError, FileResult, Finding
@@ -140,11 +141,10 @@ class ResultCache:
         """The entries of pack ``name``, or None when it is gone (merged by another run),
         unreadable or corrupt."""
         try:
-            with open(os.path.join(self.packs, name), "rb") as handle:
-                data = json.loads(handle.read())
+            data = jsonio.loads(read_regular(os.path.join(self.packs, name)))
             entries = data["entries"] if data.get("format") == FORMAT else None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
+            return None  # a FIFO is not read (it would block), a bad pack is no pack
         return entries if isinstance(entries, dict) else None
 
     def _entries(self) -> dict[str, object]:
@@ -166,13 +166,14 @@ class ResultCache:
                 return None
         try:
             return FileResult(
-                data["path"],
+                jsonio.string(data["path"], "path"),
                 tuple(Finding.from_dict(f) for f in data["findings"]),
-                tuple(FileError(e["path"], e["message"]) for e in data["errors"]),
+                tuple(FileError(jsonio.string(e["path"], "path"),
+                                jsonio.string(e["message"], "message")) for e in data["errors"]),
                 tuple((str(p), str(h)) for p, h in data.get("depends", ())),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            return None
+            return None  # a corrupt entry is a miss
 
     # ------------------------------------------------------------------------- writing
     def store(self, key: str, result: FileResult) -> None:

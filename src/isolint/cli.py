@@ -9,6 +9,7 @@ from typing import Sequence
 
 from isolint._version import __version__
 from isolint.errors import EXIT_ERROR, UsageError
+from isolint.escaping import line
 
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
 
@@ -149,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(importlib.import_module(module), function)
         return int(handler(args))
     except UsageError as exc:
-        print(f"isolint: error: {exc}", file=sys.stderr)
+        print(f"isolint: error: {line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

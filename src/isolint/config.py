@@ -190,6 +190,8 @@ class _Files:
                 self._toml[path] = tomllib.loads(self.text(path))
             except tomllib.TOMLDecodeError as exc:
                 raise self.error(path, f"invalid TOML: {exc}") from None
+            except (RecursionError, MemoryError):
+                raise self.error(path, "invalid TOML: nested too deeply") from None
         return self._toml[path]
 
     def ini(self, path: Path) -> configparser.ConfigParser:

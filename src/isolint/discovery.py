@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from isolint.atomic import read_regular
 from isolint.collect_ignore import ConftestIgnores, read_ignores
 from isolint.config import Settings
 from isolint.model import FileError
@@ -142,7 +143,7 @@ class CollectIgnores:
 
 def _conftest_ignores(path: Path) -> ConftestIgnores:
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO named conftest.py must not block the walk
     except OSError:
         return ConftestIgnores()
     if b"collect_ignore" not in data:
@@ -255,8 +256,9 @@ def _walk(
     walked: set[tuple[int, int]],
     ignores: CollectIgnores,
 ) -> Iterator[SourceFile]:
-    """Depth-first, sorted; unreadable directories become errors, broken links are skipped
-    (pytest does not collect them either); entries pytest ignores are left out."""
+    """Depth-first, sorted; unreadable directories become errors; entries pytest ignores are
+    left out. A candidate that is no regular file (a broken link, a FIFO) is yielded all the
+    same: reading it makes the per-file error."""
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -275,15 +277,16 @@ def _walk(
             path = directory / entry.name
             try:
                 is_dir = entry.is_dir()
-                is_file = not is_dir and entry.is_file()
             except OSError:
-                continue
-            if (is_dir or is_file) and ignores.ignored(path):
+                is_dir = False
+            if ignores.ignored(path):
                 continue
             if is_dir:
                 if not _skip_dir(path, settings, cwd):
                     subdirs.append(path)
-            elif is_file and entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+            elif entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+                # Not only regular files: a broken link or a FIFO named like a test module is
+                # yielded too, and reading it reports why it cannot be scanned.
                 if entry.name == "conftest.py":
                     yield SourceFile(display_path(path, cwd), str(path), "conftest")
                 elif is_test_module(path.as_posix(), settings):

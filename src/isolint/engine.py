@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
+from isolint.atomic import NotRegular, TooLarge, read_regular
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
@@ -46,17 +47,18 @@ def read_source(path: str) -> str:
 
 
 def read_bytes(path: str) -> bytes:
-    """The raw content of a Python file, or :class:`SourceError` with a clear reason."""
+    """The raw content of a Python file, or :class:`SourceError` with a clear reason (a FIFO
+    or a device is not read: opening it could block forever)."""
     try:
-        if os.path.islink(path) and not os.path.exists(path):
-            raise SourceError("broken symbolic link")
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise SourceError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except SourceError:
-        raise
+        data = read_regular(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        raise SourceError(f"file too large ({exc.size} bytes; limit {MAX_FILE_BYTES})") from None
+    except NotRegular as exc:
+        raise SourceError(str(exc)) from None
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise SourceError("broken symbolic link") from None
+        raise SourceError("no such file or directory") from None
     except IsADirectoryError:
         raise SourceError("is a directory") from None
     except PermissionError:
@@ -330,15 +332,15 @@ def scan_tree(
     """Run the enabled rules over one parsed module (``project``: what the project index
     tells about it; without it, the file is analysed on its own)."""
     errors: list[FileError] = []
-    ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
-                      severity_overrides=severity_overrides(settings), project=project)
-    enabled = enabled_rules(settings, path, kind)
-    comment_rules = [rule for rule in enabled if rule in COMMENT_RULES]
-    rules = [rule() for rule in enabled if rule not in COMMENT_RULES]
-    # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
-    rules = [rule for rule in rules if rule.may_fire(ctx)]
-    dispatcher = _Dispatcher(rules, ctx, errors)
     try:
+        ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
+                          severity_overrides=severity_overrides(settings), project=project)
+        enabled = enabled_rules(settings, path, kind)
+        comment_rules = [rule for rule in enabled if rule in COMMENT_RULES]
+        rules = [rule() for rule in enabled if rule not in COMMENT_RULES]
+        # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
+        rules = [rule for rule in rules if rule.may_fire(ctx)]
+        dispatcher = _Dispatcher(rules, ctx, errors)
         dispatcher.walk(tree)
         for rule in rules:
             dispatcher._call(rule, lambda _node, c, r=rule: r.finish(c), tree)

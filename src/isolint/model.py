@@ -81,20 +81,27 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        """The finding :meth:`to_dict` gave; ``ValueError`` (or ``KeyError``, ``TypeError``)
+        when ``data`` does not have that shape, so that a corrupt cache entry is a miss."""
+        from isolint.jsonio import integer, string
+
+        severity = string(data["severity"], "severity")
+        if severity not in Severity.__members__:
+            raise ValueError(f"unknown severity {severity!r:.40}")
         return cls(
-            path=data["path"],
-            line=int(data["line"]),
-            col=int(data["col"]),
-            code=data["rule"],
-            name=data["name"],
-            severity=Severity[data["severity"]],
-            message=data["message"],
-            fix=data.get("fix", ""),
-            scope=data.get("scope", ""),
-            snippet=data.get("snippet", ""),
-            end_line=int(data.get("end_line", 0)),
-            end_col=int(data.get("end_col", 0)),
-            unfixed=data.get("unfixed", ""),
+            path=string(data["path"], "path"),
+            line=integer(data["line"], "line"),
+            col=integer(data["col"], "col"),
+            code=string(data["rule"], "rule"),
+            name=string(data["name"], "name"),
+            severity=Severity[severity],
+            message=string(data["message"], "message"),
+            fix=string(data.get("fix", ""), "fix"),
+            scope=string(data.get("scope", ""), "scope"),
+            snippet=string(data.get("snippet", ""), "snippet"),
+            end_line=integer(data.get("end_line", 0), "end_line"),
+            end_col=integer(data.get("end_col", 0), "end_col"),
+            unfixed=string(data.get("unfixed", ""), "unfixed"),
         )
 
 
@@ -175,7 +182,9 @@ class ScanResult:
         findings = tuple(sorted(f for r in results for f in r.findings))
         errors = tuple(sorted(e for r in results for e in r.errors))
         files = tuple(sorted(r.path for r in results))
-        return cls(findings, errors, Summary.build(len(files), findings, len(errors)), files)
+        # A file that gave nothing but errors (unreadable, unparsable) was not scanned.
+        scanned = sum(1 for r in results if r.findings or not r.errors)
+        return cls(findings, errors, Summary.build(scanned, findings, len(errors)), files)
 
     def to_dict(self) -> dict[str, Any]:
         return {

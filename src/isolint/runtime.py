@@ -348,14 +348,16 @@ def load_runtime_report(path: str | os.PathLike[str]) -> RuntimeReport:
     Raises :class:`RuntimeReportError` (a ``ValueError``) naming the file and the reason when it
     is missing, unreadable, not JSON, or not an isolint runtime report of a known version.
     """
+    from isolint import jsonio
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb") as handle:
+            data = jsonio.loads(handle.read())
     except FileNotFoundError:
         raise RuntimeReportError(f"{os.fspath(path)}: runtime report not found") from None
     except OSError as exc:
         raise RuntimeReportError(f"{os.fspath(path)}: cannot read: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         raise RuntimeReportError(f"{os.fspath(path)}: not valid JSON: {exc}") from None
     if not isinstance(data, dict) or "isolint_runtime_report" not in data:
         raise RuntimeReportError(
@@ -369,8 +371,8 @@ def load_runtime_report(path: str | os.PathLike[str]) -> RuntimeReport:
         )
     try:
         return RuntimeReport.from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RuntimeReportError(f"{os.fspath(path)}: malformed runtime report: {exc!r}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise RuntimeReportError(f"{os.fspath(path)}: malformed runtime report: {exc!r:.200}") from None
 
 
 def _normalise(path: str) -> str:

@@ -29,6 +29,8 @@ import os
 import re
 from typing import Iterable, Iterator
 
+from isolint.atomic import read_regular
+
 #: An import statement at the start of a line; tried only on the lines where ``bytes.find``
 #: sees the word ``import`` (several times faster than letting the pattern scan the file).
 _IMPORT = re.compile(
@@ -352,11 +354,8 @@ def support_modules(
         if root is not None:
             for init in resolver.package_inits(path, root):
                 add(init)
-        try:
-            if os.path.getsize(path) > _MAX_BYTES:
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
+        try:  # never blocks: a FIFO named like a module is no regular file, skipped
+            data = read_regular(path, _MAX_BYTES)
         except OSError:
             continue
         statements = [*imports(data)]

@@ -5,6 +5,7 @@ code after a fixture's ``yield``, registered cleanups), and does any of it undo 
 from __future__ import annotations
 
 import ast
+from bisect import bisect_right
 from collections import deque
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from isolint.analysis.project_view import ProjectView
 
 Change = TypeVar("Change")
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
 #: Calls that run a function in another process: ``target=`` / ``initializer=`` arguments.
 PROCESS_STARTERS = frozenset(
     {"multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.pool.Pool",
@@ -73,10 +75,35 @@ class CleanupAnalysis:
 
     def after_yield(self, func: ast.AST) -> list[ast.AST]:
         """Statements of fixture ``func`` that run after its ``yield`` (teardown code)."""
-        line = self.yield_line(func)
-        if line is None:
-            return []
-        return [n for n in walk_own(func) if isinstance(n, ast.stmt) and n.lineno > line]
+        key = ("after_yield", id(func))
+        if key not in self._memo:
+            line = self.yield_line(func)
+            self._memo[key] = [] if line is None else [
+                n for n in walk_own(func) if isinstance(n, ast.stmt) and n.lineno > line]
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _block(self, body: list[ast.stmt]) -> tuple[dict[int, int], list[int]]:
+        """An index of the statement list ``body``: position by statement id, and the positions
+        of its ``try`` statements (so that no question walks a whole block again)."""
+        key = ("block", id(body))
+        if key not in self._memo:
+            self._memo[key] = (
+                {id(stmt): index for index, stmt in enumerate(body)},
+                [index for index, stmt in enumerate(body) if isinstance(stmt, _TRY)],
+            )
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _registered_names(self, func: ast.AST) -> frozenset[str]:
+        """Names of the callables ``func`` registers as cleanups (``addCleanup(restore)``)."""
+        key = ("registered", id(func))
+        if key not in self._memo:
+            names = set()
+            for node in walk_own(func):
+                callee = _registered_callee(node, self)
+                if callee and isinstance(callee[0], ast.Name):
+                    names.add(callee[0].id)
+            self._memo[key] = frozenset(names)
+        return self._memo[key]  # type: ignore[return-value]
 
     def registered_cleanups(self, func: ast.AST) -> list[ast.AST]:
         """Code that ``func`` registers to run at cleanup (``addCleanup``, ``addfinalizer``...).
@@ -112,7 +139,7 @@ class CleanupAnalysis:
         line = getattr(node, "lineno", 0)
         for index, ancestor in enumerate(self.stack[:-1]):
             child = self.stack[index + 1]
-            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child in ancestor.finalbody:
+            if isinstance(ancestor, _TRY) and id(child) in self._block(ancestor.finalbody)[0]:
                 return True
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 parent = self.stack[index - 1] if index else None
@@ -140,11 +167,7 @@ class CleanupAnalysis:
     def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
         if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        for node in walk_own(parent):
-            callee = _registered_callee(node, self)
-            if callee and isinstance(callee[0], ast.Name) and callee[0].id == func.name:
-                return True
-        return False
+        return func.name in self._registered_names(parent)
 
     def cleanup_code(self) -> list[ast.AST]:
         """Code guaranteed to run after the current node, whatever happens in between.
@@ -159,14 +182,15 @@ class CleanupAnalysis:
         stack = self.stack
         for index, ancestor in enumerate(stack[:-1]):
             child = stack[index + 1]
-            if isinstance(ancestor, (ast.Try, getattr(ast, "TryStar", ast.Try))) and child not in ancestor.finalbody:
+            if isinstance(ancestor, _TRY) and id(child) not in self._block(ancestor.finalbody)[0]:
                 out.extend(ancestor.finalbody)
             # A `try: ... finally:` that follows the statement in the same block.
             for body in blocks(ancestor):
-                if child in body:
-                    for later in body[body.index(child) + 1 :]:
-                        if isinstance(later, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                            out.extend(later.finalbody)
+                positions, tries = self._block(body)
+                position = positions.get(id(child))
+                if position is not None:
+                    for later in tries[bisect_right(tries, position):]:
+                        out.extend(body[later].finalbody)  # type: ignore[attr-defined]
         functions = [n for n in stack[:-1] if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for func in functions:
             out.extend(self.registered_cleanups(func))
@@ -177,6 +201,20 @@ class CleanupAnalysis:
             if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
                 out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
         if cls is not None:
+            out.extend(self._class_cleanup(cls))
+        out.extend(self._module_cleanup())
+        if any(a.arg in PYTESTER_FIXTURES for f in functions for a in f.args.args):
+            out.extend(PYTESTER_RESTORES)  # pytester puts cwd, sys.modules and sys.path back
+        if self.project is not None:
+            out.extend(self.project.cleanup_code(self, self.pytest.teardown_names))
+        return out
+
+    def _class_cleanup(self, cls: ast.ClassDef) -> list[ast.AST]:
+        """What runs after every test of ``cls``: its teardown methods, cleanups registered in
+        its setup methods, its autouse fixtures after their ``yield``. Computed once per class."""
+        key = ("class", id(cls))
+        if key not in self._memo:
+            out: list[ast.AST] = []
             for method in self.pytest.teardown_methods(cls):
                 out.extend(method.body)
             for method in self.pytest.class_methods(cls):
@@ -184,18 +222,26 @@ class CleanupAnalysis:
                     out.extend(self.registered_cleanups(method))
             for fixture in self.pytest.autouse_fixtures(cls.body):
                 out.extend(self.after_yield(fixture))
-        for name, func in self.pytest.module_functions.items():
-            if name in TEARDOWN_FUNCTIONS:
-                out.extend(func.body)
-            elif self.pytest.is_autouse_fixture(func):
-                out.extend(self.after_yield(func))
-            elif name in ("setup_module", "setUpModule"):
-                out.extend(self.registered_cleanups(func))
-        if any(a.arg in PYTESTER_FIXTURES for f in functions for a in f.args.args):
-            out.extend(PYTESTER_RESTORES)  # pytester puts cwd, sys.modules and sys.path back
-        if self.project is not None:
-            out.extend(self.project.cleanup_code(self, self.pytest.teardown_names))
-        return out
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _module_cleanup(self) -> list[ast.AST]:
+        """What runs after every test of the module: teardown functions, autouse fixtures
+        after their ``yield``, cleanups registered in ``setup_module``. Computed once per file
+        (asking each module function whether it is an autouse fixture for every change made
+        the time quadratic)."""
+        key = ("module", 0)
+        if key not in self._memo:
+            out: list[ast.AST] = []
+            for name, func in self.pytest.module_functions.items():
+                if name in TEARDOWN_FUNCTIONS:
+                    out.extend(func.body)
+                elif self.pytest.is_autouse_fixture(func):
+                    out.extend(self.after_yield(func))
+                elif name in ("setup_module", "setUpModule"):
+                    out.extend(self.registered_cleanups(func))
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
         """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under

@@ -108,27 +108,35 @@ class ImportTable:
         }
 
     def resolve(self, node: ast.AST) -> str | None:
-        """The qualified name ``node`` refers to, or None when it is not an imported name."""
-        if isinstance(node, ast.Name):
-            name = node.id
-            if name in self._shadowed and self._is_shadowed(name, node):
-                return None
-            if name in self._bound:
-                return self._bound[name]
-            alias = self._aliases.get(name)
-            if alias is not None:
-                return alias
-            if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
-                return name
-            if name[:1] == QUALIFIED_PREFIX:
-                return name[1:]
+        """The qualified name ``node`` refers to, or None when it is not an imported name.
+        Iterative: an attribute chain of any length (``os.a.a.a...``) resolves."""
+        attrs = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
             return None
-        if isinstance(node, ast.Attribute):
-            base = self.resolve(node.value)
+        base = self._resolve_name(node)
+        for attr in reversed(attrs):
             if not base:
                 return None
-            dotted = f"{base}.{node.attr}"
-            return MODULE_ATTRIBUTES.get(dotted, dotted)
+            dotted = f"{base}.{attr}"
+            base = MODULE_ATTRIBUTES.get(dotted, dotted)
+        return base
+
+    def _resolve_name(self, node: ast.Name) -> str | None:
+        name = node.id
+        if name in self._shadowed and self._is_shadowed(name, node):
+            return None
+        if name in self._bound:
+            return self._bound[name]
+        alias = self._aliases.get(name)
+        if alias is not None:
+            return alias
+        if name in _BUILTINS and name not in self._locally_defined and name not in self._aliases:
+            return name
+        if name[:1] == QUALIFIED_PREFIX:
+            return name[1:]
         return None
 
     def _is_shadowed(self, name: str, node: ast.Name) -> bool:

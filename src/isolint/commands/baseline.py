@@ -8,6 +8,7 @@ import sys
 
 from isolint.commands.common import load_settings_for, report_errors, scan_paths_for, write_output
 from isolint.errors import UsageError, exit_code
+from isolint.escaping import line
 from isolint.wording import count
 
 
@@ -20,7 +21,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     directory = os.path.dirname(os.path.abspath(args.baseline_file))
     write_output(dumps(build(result.findings, directory)), args.baseline_file)
     report_errors(result)
-    print(f"isolint: wrote {count(len(result.findings), 'finding')} to {args.baseline_file}",
+    print(f"isolint: wrote {count(len(result.findings), 'finding')} to {line(args.baseline_file)}",
           file=sys.stderr)
     return exit_code(result, settings.fail_on, exit_zero=True)
 
@@ -31,7 +32,9 @@ def check_baseline_target(name: str) -> None:
 
     text = None
     if os.path.lexists(name):
-        if not os.path.isfile(name) or os.path.islink(name):
+        if os.path.islink(name):
+            raise UsageError(f"refusing to write the baseline to {name}: it is a symbolic link")
+        if not os.path.isfile(name):
             raise UsageError(f"refusing to write the baseline to {name}: not a regular file")
         try:
             with open(name, "rb") as handle:

@@ -15,6 +15,7 @@ from isolint.commands.common import (
     write_output,
 )
 from isolint.errors import UsageError, exit_code
+from isolint.escaping import line, line_path
 from isolint.wording import count
 
 
@@ -123,8 +124,8 @@ def _report_stale(stale, baseline_path: str | None) -> None:
     """Baseline entries that no longer match a finding: fixed (or moved), so remove them."""
     for entry in stale:
         where = f" in `{entry.scope}`" if entry.scope else ""
-        print(f"{entry.path}: stale baseline entry: {entry.rule} {entry.name}{where}: "
-              f"{entry.snippet}", file=sys.stderr)
+        print(line_path(entry.path) + ": stale baseline entry: "
+              + line(f"{entry.rule} {entry.name}{where}: {entry.snippet}"), file=sys.stderr)
     if stale:
         print(f"isolint: {count(len(stale), 'baseline entry', 'baseline entries')} no longer "
               f"{'matches' if len(stale) == 1 else 'match'} a finding (fixed?); "

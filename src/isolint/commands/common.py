@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from isolint.errors import UsageError
+from isolint.escaping import line, line_path
 
 
 def _csv(values: list[str] | None) -> tuple[str, ...] | None:
@@ -131,11 +132,16 @@ def render_check(result, args: argparse.Namespace) -> str:
 
 
 def write_output(text: str, output: str | None) -> None:
-    if output:
-        from isolint.atomic import write_atomic
+    """``text`` to standard output (no ``output``, or ``-``) or to the file ``output``, the way
+    :func:`isolint.atomic.write_output` writes what is there (never renaming over a symbolic
+    link, a FIFO or a device)."""
+    if output and output != "-":
+        from isolint import atomic
 
         try:
-            write_atomic(output, text.encode("utf-8"))
+            atomic.write_output(output, text.encode("utf-8", "surrogateescape"))
+        except atomic.UnsafeWrite as exc:
+            raise UsageError(f"refusing to write {output}: {exc}") from None
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
@@ -144,4 +150,9 @@ def write_output(text: str, output: str | None) -> None:
 
 def report_errors(result) -> None:
     for error in result.errors:
-        print(f"{error.path}: error: {error.message}", file=sys.stderr)
+        print(f"{line_path(error.path)}: error: {line(error.message)}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    """A warning on standard error, safe on one line."""
+    print(f"isolint: warning: {line(message)}", file=sys.stderr)

@@ -7,7 +7,9 @@ LibCST is imported only then.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from isolint.model import FileResult, ScanResult
@@ -50,6 +52,7 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
     files, errors = discover(paths, settings, cwd)
+    options = replace(options, write_roots=tuple(os.path.realpath(p) for p in paths))
     jobs = getattr(args, "jobs", None) or default_jobs()
     shown = wants_progress(len(files), sys.stderr, "text" if args.diff else progress_format(args.format))
     progress = Progress(len(files), sys.stderr, "fixing") if shown else None

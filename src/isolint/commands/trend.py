@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from xml.sax.saxutils import escape
 
 from isolint.config import PYTEST_CONFIG_FILES, ConfigError, Settings
+from isolint.escaping import line, md_code, md_text
 from isolint.model import ScanResult, Severity
 from isolint.wording import count
 
@@ -111,26 +112,58 @@ def repo_root(cwd: Path) -> Path:
 
 
 def commits(repo: Path, rev_range: str | None = None, last: int | None = None) -> list[Commit]:
-    """The commits of ``rev_range`` (default ``HEAD``), at most ``last`` of them, oldest first."""
+    """The commits of ``rev_range`` (default ``HEAD``), at most ``last`` of them, oldest first.
+
+    The range is given to git after ``--end-of-options``, so it can only ever be a revision
+    range, never an option (``--output=FILE`` would make git write a file)."""
+    rev = rev_range or "HEAD"
+    if rev.startswith("-") or "\x00" in rev:
+        raise GitError(f"{rev!r} is not a revision range")
     args = ["log", "--format=%H%x00%h%x00%cs%x00%s", "--first-parent"]
     if last:
         args.append(f"--max-count={last}")
-    args += [rev_range or "HEAD", "--"]
+    args += ["--end-of-options", rev, "--"]
     out = _git(repo, *args).decode("utf-8", "replace")
     found = [Commit(*line.split("\x00", 3)) for line in out.splitlines() if line]
     return list(reversed(found))
 
 
-def tree_names(repo: Path, sha: str) -> list[str]:
-    out = _git(repo, "ls-tree", "-r", "-z", "--name-only", sha)
-    return [name for name in out.decode("utf-8", "surrogateescape").split("\x00") if name]
+#: Tree entry modes of files whose content is a blob isolint may read (not links, submodules).
+_FILE_MODES = (b"100644", b"100755", b"100664")
 
 
-def read_blobs(repo: Path, sha: str, names: Sequence[str]) -> dict[str, bytes]:
-    """The contents of ``names`` at ``sha``, read with one ``git cat-file --batch``."""
+def tree_entries(repo: Path, sha: str, warn: Callable[[str], None] = lambda _: None
+                 ) -> dict[str, str]:
+    """Path -> blob id of every regular file in commit ``sha``'s tree, read with ``-z`` (any
+    byte but NUL may be in a name). A name that cannot be a relative path below the root
+    (``..``, an absolute path, an empty part) is skipped with a warning given to ``warn``."""
+    out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", sha)
+    entries: dict[str, str] = {}
+    for record in out.split(b"\x00"):
+        head, tab, raw = record.partition(b"\t")
+        fields = head.split()
+        if not tab or len(fields) != 3 or fields[0] not in _FILE_MODES or fields[1] != b"blob":
+            continue
+        name = raw.decode("utf-8", "surrogateescape")
+        if not _safe_name(name):
+            warn(f"{sha[:12]}: skipped the tree entry {name!r}: not a path below the root")
+            continue
+        entries[name] = fields[2].decode("ascii")
+    return entries
+
+
+def _safe_name(name: str) -> bool:
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and all(
+        part not in ("", ".", "..") for part in parts)
+
+
+def read_blobs(repo: Path, entries: dict[str, str], names: Sequence[str]) -> dict[str, bytes]:
+    """The contents of ``names`` (keys of ``entries``, path -> blob id), read with one
+    ``git cat-file --batch`` given only blob ids: no name is ever part of the protocol."""
     if not names:
         return {}
-    request = "".join(f"{sha}:{name}\n" for name in names).encode("utf-8", "surrogateescape")
+    request = "".join(f"{entries[name]}\n" for name in names).encode("ascii")
     out = _git(repo, "cat-file", "--batch", stdin=request)
     blobs: dict[str, bytes] = {}
     pos = 0
@@ -139,7 +172,7 @@ def read_blobs(repo: Path, sha: str, names: Sequence[str]) -> dict[str, bytes]:
         header = out[pos:end].split()
         pos = end + 1
         if len(header) != 3 or header[1] != b"blob":
-            continue  # "missing", a submodule, a symlink target outside the tree...
+            continue  # "missing"
         size = int(header[2])
         blobs[name] = out[pos:pos + size]
         pos += size + 1
@@ -160,6 +193,7 @@ def scan_commit(
     paths: Sequence[str] = (),
     cwd: str = "",
     adjust: Callable[[Settings], Settings] = lambda s: s,
+    warn: Callable[[str], None] = lambda _: None,
 ) -> ScanResult:
     """Scan the test files of commit ``sha`` as ``isolint check`` would have.
 
@@ -170,10 +204,12 @@ def scan_commit(
     from isolint.discovery import default_paths, is_test_module
     from isolint.orchestration import discover_and_scan, load_settings
 
-    names = tree_names(repo, sha)
+    entries = tree_entries(repo, sha, warn)
+    names = list(entries)
     with tempfile.TemporaryDirectory(prefix="isolint-trend-") as tmp:
         root = Path(tmp)
-        _write(root, read_blobs(repo, sha, [n for n in names if posixpath.basename(n) in CONFIG_NAMES]))
+        _write(root, read_blobs(repo, entries,
+                                [n for n in names if posixpath.basename(n) in CONFIG_NAMES]))
         work = root / cwd
         work.mkdir(parents=True, exist_ok=True)
         present = [p for p in paths if _exists(p, names)]
@@ -187,7 +223,7 @@ def scan_commit(
             if n.endswith(".py")
             and (posixpath.basename(n) == "conftest.py" or is_test_module(n, settings))
         ]
-        _write(root, read_blobs(repo, sha, wanted))
+        _write(root, read_blobs(repo, entries, wanted))
         if paths and not present:
             return ScanResult.build([])
         targets = scan_roots or default_paths(settings, work)
@@ -222,12 +258,14 @@ def collect(
     paths: Sequence[str] = (),
     cwd: str = "",
     adjust: Callable[[Settings], Settings] = lambda s: s,
+    warn: Callable[[str], None] = lambda _: None,
 ) -> list[Point]:
-    """One point per commit; a commit whose configuration is invalid gets a ``failure``."""
+    """One point per commit; a commit whose configuration is invalid gets a ``failure``;
+    ``warn`` is told of tree entries that were skipped."""
     points = []
     for commit in history:
         try:
-            points.append(point(commit, scan_commit(repo, commit.sha, paths, cwd, adjust)))
+            points.append(point(commit, scan_commit(repo, commit.sha, paths, cwd, adjust, warn)))
         except ConfigError as exc:
             points.append(Point(commit, failure=f"invalid configuration: {exc}"))
     return points
@@ -273,7 +311,7 @@ def render_text(points: Sequence[Point]) -> str:
         cells = [
             cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
         ]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
+        lines.append("  ".join([*cells, line(row[-1])]).rstrip())
     legend = _legend(points)
     if legend:
         lines += ["", "Rules: " + ", ".join(f"{code} {name}".rstrip() for code, name in legend)]
@@ -290,7 +328,7 @@ def render_markdown(points: Sequence[Point]) -> str:
         "|" + "|".join("---:" if i in numeric else "---" for i in range(len(header))) + "|",
     ]
     for row in rows:
-        row = [f"`{row[0]}`", *row[1:-1], row[-1].replace("|", "\\|")]
+        row = [md_code(row[0], cell=True), *map(md_text, row[1:])]
         lines.append("| " + " | ".join(row) + " |")
     legend = _legend(points)
     if legend:
@@ -407,7 +445,7 @@ def relative_to_root(root: Path, path: str | os.PathLike[str], cwd: Path) -> str
 
 # ------------------------------------------------------------------------------ the command
 def run_trend(args: argparse.Namespace) -> int:
-    from isolint.commands.common import _check_rule_keys, _csv, apply_overrides, write_output
+    from isolint.commands.common import _check_rule_keys, _csv, apply_overrides, warn, write_output
     from isolint.errors import EXIT_OK, UsageError
 
     _check_rule_keys(_csv(args.select), "--select")
@@ -420,7 +458,7 @@ def run_trend(args: argparse.Namespace) -> int:
         paths = [relative_to_root(root, p, cwd) for p in args.paths]
         history = commits(root, args.rev_range, args.last or (None if args.rev_range else 10))
         points = collect(root, history, paths, relative_to_root(root, ".", cwd),
-                         lambda settings: apply_overrides(args, settings))
+                         lambda settings: apply_overrides(args, settings), warn)
     except GitError as exc:
         raise UsageError(str(exc)) from None
     write_output(FORMATS[args.format](points), args.output)

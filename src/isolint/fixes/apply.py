@@ -8,8 +8,10 @@ comment. When the rule's fixes together fail that check, each finding is tried o
 what verifies is kept: a failing fix never costs the others. Imports that the fixes left
 unused are then removed (verified the same way). Every finding left unfixed carries the reason
 (``Finding.unfixed``). The final text is written to a temporary file in the same directory,
-given the original's mode, and renamed over the original, after checking the file did not
-change on disk in the meantime.
+given the original's mode, owner and group, and renamed over the original (or written in place
+when the file has several hard links), after checking the file did not change on disk in the
+meantime; only regular files inside the scanned paths are written (see
+:func:`isolint.atomic.rewrite`).
 
 :func:`fix_paths` is the whole ``--fix`` / ``--diff`` run: a scan as ``check`` does it (cache,
 worker processes, progress), then the fixers only on the files with fixable findings, over the
@@ -23,13 +25,12 @@ import difflib
 import io
 import math
 import os
-import stat
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
-from isolint.atomic import write_atomic
+from isolint.atomic import inside, open_regular, read_all, rewrite
 from isolint.config import Settings
 from isolint.analysis.context import FileContext
 from isolint.discovery import SourceFile
@@ -306,8 +307,9 @@ def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
     try:
         text = read_source(source.path)
         fixed, result, count = fix_source(text, path, settings, source.kind, facts, options, scanned)
+        fixed = keep_line_endings(text, fixed)
         if write and fixed != text:
-            write_fixed(source.path, fixed, text)
+            write_fixed(source.path, fixed, text, options.write_roots)
     except SourceError as exc:
         return FileFix(path, FileResult(path, (), (FileError(path, str(exc)),)))
     except FixError as exc:
@@ -431,20 +433,39 @@ def _fix_in_worker(chunk: list[tuple[SourceFile, FileResult | None]]) -> list[Fi
     return [fix_file(f, settings, _worker_conftests, options, write, r) for f, r in chunk]
 
 
-def write_fixed(path: str, text: str, expected: str) -> None:
-    """Replace the file at ``path`` (through symlinks) with ``text`` in its own encoding and
-    mode, unless it no longer holds ``expected``."""
+_ENDINGS = ("\r\n", "\r", "\n")
+
+
+def keep_line_endings(original: str, fixed: str) -> str:
+    """``fixed`` ending with the line ending ``original`` ends with (LibCST drops the last
+    one of a file with CR-only or mixed line endings)."""
+    if fixed == original:
+        return fixed
+    ending = next((e for e in _ENDINGS if original.endswith(e)), "")
+    if ending and not fixed.endswith(("\r", "\n")):
+        return fixed + ending
+    return fixed
+
+
+def write_fixed(path: str, text: str, expected: str, roots: Sequence[str] | None = None) -> None:
+    """Replace the file at ``path`` (through symlinks whose target lies inside ``roots``, real
+    paths) with ``text`` in its own encoding, keeping its mode, owner and links, unless it no
+    longer holds ``expected``."""
     real = os.path.realpath(path)
-    with open(real, "rb") as handle:
-        data = handle.read()
+    if roots is not None and not any(inside(real, root) for root in roots):
+        raise FixError(f"it is a symbolic link to {real}, outside the scanned paths; not written")
+    fd = open_regular(real)
+    try:
+        data = read_all(fd)
+    finally:
+        os.close(fd)
     try:
         if decode_source(data) != expected:
             raise FixError("the file changed on disk while it was being fixed")
     except SourceError as exc:
         raise FixError(f"the file changed on disk: {exc}") from None
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    payload = text.encode(encoding)
-    write_atomic(real, payload, mode=stat.S_IMODE(os.stat(real).st_mode), durable=True)
+    rewrite(real, data, text.encode(encoding))
 
 
 __all__ = ["FileFix", "FixError", "explain_unfixed", "fix_file", "fix_files", "fix_paths", "fix_source",

@@ -37,6 +37,9 @@ class FixOptions:
     unsafe: bool = False
     #: Template of the ``xdist_group`` name: ``{stem}``, ``{dir}``, ``{module}``, ``{cls}``.
     xdist_group_name: str = "{stem}"
+    #: Real paths of the scanned paths: a file whose real path lies outside all of them (a
+    #: symbolic link to elsewhere) is not written. None: no such limit.
+    write_roots: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -37,6 +37,10 @@ from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
+# Captured when the plugin loads: a test may patch or replace them (a `patch("json.dumps")` left
+# started, `json.dumps = None`), and the plugin must still write what it recorded.
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+_decode = json.JSONDecoder().decode
 
 #: How long a worker keeps leak-free records before sending them with the next teardown report.
 BATCH_SECONDS = 1.0
@@ -52,11 +56,11 @@ def encode_batch(rows: list[Row], records: list[Record]) -> str:
         (*row[:_LEAKS], [leak.to_dict() for leak in row[_LEAKS]], *row[_LEAKS + 1 :]) if row[_LEAKS] else row
         for row in rows
     ]
-    return json.dumps({"tests": tests, "fixtures": [r.to_dict() for r in records]}, separators=(",", ":"))
+    return _encode({"tests": tests, "fixtures": [r.to_dict() for r in records]})
 
 
 def decode_batch(data: str) -> tuple[list[Row], list[Record]]:
-    batch = json.loads(data)
+    batch = _decode(data)
     rows = [
         (*row[:_LEAKS], tuple(Leak.from_dict(leak) for leak in row[_LEAKS]), *row[_LEAKS + 1 :])
         for row in batch["tests"]
@@ -234,6 +238,8 @@ class IsolintPlugin:
         self._sent_at = time.monotonic()
         self.worker_outputs: dict[str, dict[str, Any]] = {}
         self._xdist_group = _XdistGroups()
+        #: What the plugin could not do (see :meth:`problem`).
+        self.problems: list[str] = []
         #: How the running test has ended so far (its reports' worst outcome).
         self._outcome = "passed"
 
@@ -259,11 +265,27 @@ class IsolintPlugin:
         # --isolint-strict, _StrictTeardown brackets the test instead.)
         if not self.runs_tests or self.strict:
             return (yield)
-        self.start_test(check=False)
+        self.guarded(self.start_test, False)
         try:
             return (yield)
         finally:
-            self.finish_test(item)
+            self.guarded(self.finish_test, item)
+
+    def guarded(self, step: Any, *args: Any) -> Any:
+        """``step(*args)``, where a failure of the plugin's own (a probe that cannot read the
+        state a test left, such as ``sys.path = None``) becomes a note in the summary: the
+        plugin never changes a run's outcome. The next test starts from a fresh snapshot."""
+        try:
+            return step(*args)
+        except Exception as exc:
+            self.recorder._last = None
+            self.problem(f"{getattr(step, '__name__', step)}: {type(exc).__name__}: {exc}")
+            return []
+
+    def problem(self, message: str) -> None:
+        """Something the plugin could not do; shown once at the end of the run."""
+        if message not in self.problems and len(self.problems) < 20:
+            self.problems.append(message)
 
     def start_test(self, check: bool) -> None:
         # The mock counter is installed once unittest.mock is imported (before, no mock exists).
@@ -333,11 +355,13 @@ class IsolintPlugin:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         output = getattr(node, "workeroutput", {}).get("isolint")
         if output:
-            self._add_process_output(output)
+            self.guarded(self._add_process_output, output)
 
     def _add_process_output(self, output: dict[str, Any]) -> None:
-        self.add_batch(output.pop("records"))
-        self.worker_outputs[output["worker"]] = output
+        # Not popped: xdist may report a node down twice (an interrupted worker).
+        output = dict(output)
+        self.add_batch(output.pop("records", None) or _encode({"tests": [], "fixtures": []}))
+        self.worker_outputs[str(output.get("worker", "?"))] = output
 
     @pytest.hookimpl(trylast=True)  # after pytest's own teardown of fixtures left at the end
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -354,16 +378,21 @@ class IsolintPlugin:
                 str(self.config.rootpath), self.records, self.worker_outputs, [p.kind for p in self.probes] + ["instance_mock"]
             )
             if self.report_path:
-                path = Path(self.config.invocation_params.dir, self.report_path)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(to_json(self.report), encoding="utf-8")
-            chart = self.config.getoption("isolint_memory_chart")
-            if chart:
-                from isolint.plugin.chart import render_memory_chart
+                self.guarded(self._write_report)
+            if self.config.getoption("isolint_memory_chart"):
+                self.guarded(self._write_chart)
 
-                path = Path(self.config.invocation_params.dir, chart)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render_memory_chart(self.report, max(self.top, 1)), encoding="utf-8")
+    def _write_report(self) -> None:
+        path = Path(self.config.invocation_params.dir, self.report_path)  # type: ignore[arg-type]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_json(self.report), encoding="utf-8")
+
+    def _write_chart(self) -> None:
+        from isolint.plugin.chart import render_memory_chart
+
+        path = Path(self.config.invocation_params.dir, self.config.getoption("isolint_memory_chart"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_memory_chart(self.report, max(self.top, 1)), encoding="utf-8")
 
     def _process_output(self) -> dict[str, Any]:
         """This process's own figures, for the report (sent to the controller by a worker)."""
@@ -371,6 +400,8 @@ class IsolintPlugin:
         return {"worker": self.worker, "peak_rss": self.memory.peak_rss(), "peak_vms": self.memory.peak_vms}
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for message in self.problems:
+            terminalreporter.write_line(f"isolint: could not {message}")
         report = getattr(self, "report", None)
         if report is None:
             return
@@ -470,7 +501,7 @@ class _XdistTransport:
             return
         batch = getattr(report, _REPORT_ATTRIBUTE, None)  # from an xdist worker
         if batch:
-            plugin.add_batch(batch)
+            plugin.guarded(plugin.add_batch, batch)
 
 
 class _StrictTeardown:

@@ -19,6 +19,9 @@ MAX_LISTED = 20
 #: Tests listed under one cause (all of them with -v).
 MAX_TESTS_PER_CAUSE = 3
 
+#: Captured when the plugin loads: a test may patch ``json.dumps`` or ``json.JSONEncoder``.
+_JSONEncoder = json.JSONEncoder
+
 
 def build_report(
     rootdir: str,
@@ -132,8 +135,8 @@ def to_json(report: RuntimeReport) -> str:
     record per test: json's indenting encoder is pure Python, about four times slower)."""
     data = report.to_dict()
     records = data.pop("records")
-    head = json.dumps(data, indent=2)[: -len("\n}")]
-    encode = json.JSONEncoder(separators=(", ", ": ")).encode
+    head = _JSONEncoder(indent=2).encode(data)[: -len("\n}")]
+    encode = _JSONEncoder(separators=(", ", ": ")).encode
     lines = ",\n    ".join(map(encode, records))
     return f'{head},\n  "records": [' + (f"\n    {lines}\n  ]" if records else "]") + "\n}\n"
 

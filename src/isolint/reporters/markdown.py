@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Iterable, NamedTuple, Sequence
 
 from isolint._version import __version__
+from isolint.escaping import md_code, md_html, md_message, shell
 from isolint.model import Finding, ScanResult, Severity
 from isolint.reporters.rule_docs import doc_sections, first_paragraph, known_rules
 from isolint.wording import count as _plural
@@ -113,7 +114,8 @@ def render_summary(
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A message (prose with code in backticks) in a table cell or a list item."""
+    return md_message(text)
 
 
 def _files(findings: Iterable[Finding]) -> list[str]:
@@ -126,7 +128,7 @@ def dist_mode_note(mode: str, source: str = "", numprocesses: str = "") -> str:
     flags = f"-n {numprocesses} --dist {mode}" if numprocesses else f"--dist {mode}"
     if mode == "loadgroup":
         return (
-            f"The suite runs with `{flags}`{where}. pytest-xdist sends all tests "
+            f"The suite runs with {md_code(flags)}{md_html(where)}. pytest-xdist sends all tests "
             "that share an `xdist_group` name to the same worker, so the `xdist_group` markers "
             "recommended here take effect; tests without a marker are spread one by one."
         )
@@ -152,7 +154,7 @@ def dist_mode_note(mode: str, source: str = "", numprocesses: str = "") -> str:
         "each": "runs every test on every worker",
     }.get(mode, "distributes tests its own way")
     return (
-        f"The suite runs with `{flags}`{where}, which {how}; it ignores `xdist_group` "
+        f"The suite runs with {md_code(flags)}{md_html(where)}, which {how}; it ignores `xdist_group` "
         "markers. They take effect only once the suite runs with `--dist loadgroup`."
     )
 
@@ -191,7 +193,8 @@ class _Report:
         return doc_sections(rule).get(heading, "") if rule else ""
 
     def _analysed(self) -> str:
-        files = self.result.files
+        unscanned = {e.path for e in self.result.errors} - {f.path for f in self.result.findings}
+        files = [path for path in self.result.files if path not in unscanned]
         conftests = sum(1 for path in files if posixpath.basename(path) == "conftest.py")
         total = self.summary.files_scanned
         if not files or not conftests:
@@ -243,7 +246,7 @@ class _Report:
         for directory in order[:rows]:
             found = by_dir[directory]
             out.append(
-                f"| `{_cell(directory)}/` | {len(found)} | {len(_files(found))} | "
+                f"| {md_code(directory + '/', cell=True)} | {len(found)} | {len(_files(found))} | "
                 f"{self._rule_counts(found)} |"
             )
         rest = order[rows:]
@@ -268,7 +271,7 @@ class _Report:
         for path in shown:
             found = by_file[path]
             top = max(f.severity for f in found)
-            out.append(f"| `{_cell(path)}` | {len(found)} | {top.name} | {self._rule_counts(found)} |")
+            out.append(f"| {md_code(path, cell=True)} | {len(found)} | {top.name} | {self._rule_counts(found)} |")
         return out + [""]
 
     def _rule_counts(self, findings: list[Finding]) -> str:
@@ -290,7 +293,7 @@ class _Report:
         ]
         if s.errors:
             out.append(f"- **Files that could not be scanned:** {s.errors} (see *Errors*)")
-        mode = f"`{self.dist_mode}`" if self.dist_mode else "not configured"
+        mode = md_code(self.dist_mode) if self.dist_mode else "not configured"
         out += [f"- **pytest-xdist mode:** {mode}", "", "---", ""]
         return out
 
@@ -378,12 +381,12 @@ class _Report:
             group = by_dir[directory]
             group_files = _files(group)
             out += [
-                f"**`{directory}/`** ({_plural(len(group_files), 'file')}, "
+                f"**{md_code(directory + '/')}** ({_plural(len(group_files), 'file')}, "
                 f"{_plural(len(group), 'finding')})",
                 "",
             ]
             for path in group_files:
-                out.append(f"- `{posixpath.basename(path)}`: " + _scopes(
+                out.append(f"- {md_code(posixpath.basename(path))}: " + _scopes(
                     [f for f in group if f.path == path]))
             out.append("")
         fix = self._section(code, "Use instead")
@@ -405,7 +408,7 @@ class _Report:
 
     def _verification(self, code: str, files: list[str]) -> list[str]:
         command, expectation = RUNTIME_CHECKS.get(self._name(code), GENERIC_RUNTIME_CHECK)
-        joined = " ".join(files)
+        joined = " ".join(shell(path) for path in files)
         return [
             "#### How to verify the fix",
             "",
@@ -430,7 +433,7 @@ class _Report:
             for code in self._codes(findings):
                 mine = [f for f in findings if f.code == code]
                 files = _files(mine)
-                listed = ", ".join(f"`{p}`" for p in files) if len(files) <= 5 else (
+                listed = ", ".join(md_code(p) for p in files) if len(files) <= 5 else (
                     f"the {len(files)} files listed under {severity.name}")
                 out.append(
                     f"   - fix {_plural(len(mine), 'finding')} of `{self._name(code)}` in "
@@ -465,7 +468,7 @@ class _Report:
             return []
         out = ["## Errors", "", "These files could not be scanned; their hazards are unknown.", "",
                "| File | Reason |", "|---|---|"]
-        out += [f"| `{e.path}` | {_cell(e.message)} |" for e in errors[:rows]]
+        out += [f"| {md_code(e.path, cell=True)} | {_cell(e.message)} |" for e in errors[:rows]]
         if rows is not None and len(errors) > rows:
             out.append(f"| {_plural(len(errors) - rows, 'more file')} | |")
         return out + [""]
@@ -485,7 +488,8 @@ class _Report:
         for path in files:
             mine = [f for f in self.result.findings if f.path == path]
             counts = [sum(1 for f in mine if f.severity is s) for s in severities]
-            out.append(f"| `{path}` | " + " | ".join(map(str, counts)) + f" | {len(mine)} |")
+            out.append(f"| {md_code(path, cell=True)} | " + " | ".join(map(str, counts))
+                       + f" | {len(mine)} |")
         out += [
             "",
             f"### Findings ({len(self.result.findings)})",
@@ -494,10 +498,10 @@ class _Report:
             "|---:|---|---|---|---|---|",
         ]
         for number, f in enumerate(self.result.findings, 1):
-            scope = f"`{f.scope}`" if f.scope else "module"
+            scope = md_code(f.scope, cell=True) if f.scope else "module"
             out.append(
                 f"| {number} | {f.severity.name} | {f.code} `{f.name}` | "
-                f"`{f.path}:{f.line}:{f.col}` | {scope} | {_cell(f.message)} |"
+                f"{md_code(f'{f.path}:{f.line}:{f.col}', cell=True)} | {scope} | {_cell(f.message)} |"
             )
         return out
 
@@ -525,7 +529,7 @@ def _scopes(findings: list[Finding]) -> str:
         lines[finding.scope].append(finding.line)
     parts = []
     for scope, numbers in sorted(lines.items(), key=lambda kv: kv[1][0]):
-        label = f"`{scope}`" if scope else "module level"
+        label = md_code(scope) if scope else "module level"
         unique = sorted(set(numbers))
         where = f"line {unique[0]}" if len(unique) == 1 else "lines " + ", ".join(map(str, unique))
         parts.append(f"{label} ({where})")

@@ -4,6 +4,7 @@ only those) and a summary line."""
 
 from __future__ import annotations
 
+from isolint.escaping import line, line_path
 from isolint.model import Finding, ScanResult
 from isolint.wording import noun as _plural
 
@@ -18,7 +19,7 @@ def render(result: ScanResult, summary: bool = True) -> str:
 
 
 def finding_line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {f.message}"
+    return f"{line_path(f.path)}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {line(f.message)}"
 
 
 def closing_lines(result: ScanResult) -> list[str]:

@@ -286,9 +286,9 @@ def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite
     keys: set[str] = set()
     items_of: set[str] = set()  # `for k in X: monkeypatch.setitem(sys.modules, k, m)`: every X[i]
     loops = _loop_items(ctx)
-    for call in _calls_before(ctx, node):
-        if (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem")) \
-                and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names:
+    line = getattr(node, "lineno", 0)
+    for call in _monkeypatched_items(ctx, kind):
+        if call.lineno < line:
             keys.add(expr_key(call.args[1]))
             if id(call) in loops and isinstance(call.args[1], ast.Name):
                 items_of.update(loops[id(call)].get(call.args[1].id, ()))
@@ -299,12 +299,33 @@ def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite
     return bool(keys) and all(w.keys is not None and all(map(covered, w.keys)) for w in writes)
 
 
+def _monkeypatched_items(ctx: FileContext, kind: StateKind) -> list[ast.Call]:
+    """``monkeypatch.setitem/delitem`` calls on ``kind``'s containers in the current function,
+    found once per function and kind (walking the function for every write was quadratic)."""
+    func = ctx.enclosing_function()
+    if func is None:
+        return []
+    memo = ctx.__dict__.setdefault("_monkeypatched_items", {})
+    if (func, kind.names) not in memo:
+        memo[func, kind.names] = [
+            call for call in walk(func)
+            if isinstance(call, ast.Call)
+            and (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem"))
+            and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names
+        ]
+    return memo[func, kind.names]
+
+
 def _loop_items(ctx: FileContext) -> dict[int, dict[str, set[str]]]:
     """For each call that is a statement of the body of a ``for`` loop (not under a condition)
     in the current function: the loop variable -> the sequence it runs over (``for k in X`` and
     ``for i, k in enumerate(X)`` give ``k -> X``), so the call runs for every item of ``X``."""
     func = ctx.enclosing_function()
+    memo = ctx.__dict__.setdefault("_loop_items", {})  # once per function: linear time
+    if func in memo:
+        return memo[func]
     out: dict[int, dict[str, set[str]]] = {}
+    memo[func] = out
     for loop in walk(func) if func is not None else ():
         if not isinstance(loop, ast.For) or loop.orelse:
             continue
@@ -323,10 +344,21 @@ def _loop_items(ctx: FileContext) -> dict[int, dict[str, set[str]]]:
 
 def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
     func = ctx.enclosing_function()
-    line = getattr(node, "lineno", 0)
     if func is None:
-        return []
-    return [n for n in walk(func) if isinstance(n, ast.Call) and n.lineno < line]
+        return False
+    # Indexed once per function and kind (walking the function for every write was quadratic).
+    memo = ctx.__dict__.setdefault("_monkeypatched_items", {})
+    found = memo.get((func, kind.names))
+    if found is None:
+        found = memo[func, kind.names] = [
+            (call.lineno, expr_key(call.args[1])) for call in walk(func)
+            if isinstance(call, ast.Call)
+            and (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem"))
+            and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names
+        ]
+    line = getattr(node, "lineno", 0)
+    keys = {key for at, key in found if at < line}
+    return bool(keys) and all(w.keys is not None and w.keys <= keys for w in writes)
 
 
 def _container(ctx: FileContext, node: ast.AST) -> str | None:
@@ -347,15 +379,26 @@ def patches(ctx: FileContext, expr: ast.AST, names: frozenset[str]) -> bool:
     return any(p.spellings & names for p in patched_targets(ctx, expr))
 
 
-def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Call], bool]) -> bool:
+def called_earlier(ctx: FileContext, node: ast.AST, predicate: Callable[[ast.Call], bool],
+                   memo: dict[ast.AST, int | None] | None = None) -> bool:
     """Whether the enclosing function, before ``node``, makes a call for which ``predicate``
     holds (``mocker.patch.dict(os.environ)``, ``monkeypatch.chdir(d)``: they save the state
-    when first called and put it back after the test, whatever was changed in between)."""
+    when first called and put it back after the test, whatever was changed in between).
+
+    ``memo`` (one per predicate and file) keeps, per function, the first line of such a call:
+    each function is walked once, however many changes it makes (linear time)."""
     func = ctx.enclosing_function()
-    line = getattr(node, "lineno", 0)
-    return func is not None and any(
-        isinstance(n, ast.Call) and n.lineno <= line and predicate(n) for n in walk(func)
-    )
+    if func is None:
+        return False
+    if memo is None:
+        memo = {}
+    if func not in memo:
+        memo[func] = min(
+            (n.lineno for n in walk(func) if isinstance(n, ast.Call) and predicate(n)),
+            default=None,
+        )
+    first = memo[func]
+    return first is not None and first <= getattr(node, "lineno", 0)
 
 
 def fixture_method(call: ast.Call, fixture: str, method: str) -> bool:
@@ -395,15 +438,17 @@ def report_unrestored(
     kind: StateKind,
     managed: Callable[[ast.AST], bool],
     earlier: Callable[[ast.Call], bool] | None = None,
+    memo: dict[ast.AST, int | None] | None = None,
 ) -> None:
     """Report ``node`` when it changes ``kind`` and nothing is guaranteed to undo the change.
 
     Not reported: ``node`` is itself cleanup code; it runs inside a ``with`` item or under a
     decorator for which ``managed`` holds; the enclosing function first makes a call for which
     ``earlier`` (default: ``managed``) holds; or cleanup code restores what it changed.
+    ``memo``: see :func:`called_earlier` (one per ``earlier`` and file).
     """
     writes = state_writes(node, ctx, kind)
-    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed) \
+    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed, memo) \
             or saved_for_finally(ctx, node, kind):
         return
     if undoes_earlier(ctx, node, kind) or _monkeypatched_keys(ctx, node, writes, kind):
@@ -443,6 +488,7 @@ class UnrestoredState:
             self, node, ctx, self.kind,  # type: ignore[arg-type]
             managed=lambda expr: self.managed(expr, ctx),
             earlier=lambda call: self.earlier(call, ctx),
+            memo=self.__dict__.setdefault("_first_earlier_call", {}),  # a rule lives for one file
         )
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign

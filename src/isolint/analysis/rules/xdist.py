@@ -185,13 +185,21 @@ class SharedState:
                 return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
 
+    def _module_requested(self) -> set[str]:
+        """Fixtures every test of the module requests (module ``pytestmark``, autouse): found
+        once per file, not once per class (that made the time quadratic in the classes)."""
+        if not hasattr(self, "_module_wanted"):
+            ctx = self.ctx
+            self._module_wanted = _usefixtures(ctx, _pytestmark_values(ctx.tree.body)) | {
+                name for name, f in self.module_fixtures.items() if ctx.pytest.is_autouse_fixture(f)}
+        return self._module_wanted
+
     def _requested(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
         """Fixtures the tests of the class request, directly or through other fixtures."""
         ctx = self.ctx
         wanted = _usefixtures(ctx, [d for k in classes for d in k.decorator_list])
         wanted |= _usefixtures(ctx, [v for k in classes for v in _pytestmark_values(k.body)])
-        wanted |= _usefixtures(ctx, _pytestmark_values(ctx.tree.body))
-        wanted |= {name for name, f in self.module_fixtures.items() if ctx.pytest.is_autouse_fixture(f)}
+        wanted |= self._module_requested()
         for method in methods:
             if ctx.pytest.is_test_function_name(method.name) or ctx.pytest.is_fixture(method):
                 wanted |= _params(method) | _usefixtures(ctx, method.decorator_list)

@@ -71,7 +71,11 @@ def _describe_module(key: Hashable, before: Any, after: Any) -> tuple[str, str] 
 def _path() -> dict[Hashable, Any]:
     # One key per entry (with its count): a fixture's own entry and a test's entry stay apart.
     path = sys.path
-    entries = dict.fromkeys(path, 1)
+    try:
+        entries = dict.fromkeys(path, 1)
+    except TypeError:  # not a list of strings (a test set `sys.path = None`): noted as it is
+        path = [repr(e) for e in path] if isinstance(path, (list, tuple)) else [f"<{path!r}>"]
+        entries = dict.fromkeys(path, 1)
     return entries if len(entries) == len(path) else dict(Counter(path))
 
 
@@ -97,7 +101,9 @@ class _PathSeenEqual:
     def __call__(self, old: dict[Hashable, Any]) -> bool:
         if _path() != old:
             return False
-        self._snapshot, self._view, self._entries = old, stamp_view(old), list(sys.path)
+        path = sys.path
+        self._snapshot, self._view = old, stamp_view(old)
+        self._entries = list(path) if isinstance(path, (list, tuple)) else path
         self._stamp = self._view.value if self._view is not None else None
         return True
 
