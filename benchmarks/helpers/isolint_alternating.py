@@ -7,6 +7,9 @@ time every test both ways. Within a block, whatever the plugin's work does to th
 garbage collector is paid by the next tests of the same block. Each test's time goes to the
 file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
 
+In "off" blocks the plugin's own ``pytest_runtest_logreport`` implementation (each test's
+outcome) is taken out of pytest's hook as well, so the difference covers all its per-test work.
+
 With ``ISOLINT_WITHOUT=kind[,kind...]`` the "off" blocks run the plugin too, without those probes:
 the difference is then those probes' cost alone (``plugin_per_test.py --probe module_state``).
 """
@@ -30,6 +33,21 @@ _WITHOUT = frozenset(filter(None, os.environ.get("ISOLINT_WITHOUT", "").split(",
 _times: list[tuple[str, int, bool]] = []
 _count = [0]
 _arms: dict[int, tuple[Any, Any]] = {}
+_removed: list[tuple[int, Any]] = []  # the plugin's per-report hook implementations, while "off"
+
+
+def _per_report_hooks(self: IsolintPlugin, on: bool) -> None:
+    """Put the plugin's ``pytest_runtest_logreport`` implementations back (on) or take them out
+    of pytest's hook (off), where they would run in both arms."""
+    impls = self.config.hook.pytest_runtest_logreport._hookimpls
+    if on:
+        for index, impl in reversed(_removed):
+            impls.insert(index, impl)
+        _removed.clear()
+    elif not _removed:
+        _removed.extend((i, impl) for i, impl in enumerate(impls) if impl.plugin is self)
+        for index, _ in reversed(_removed):
+            del impls[index]
 
 
 def _use(self: IsolintPlugin, on: bool) -> None:
@@ -66,6 +84,8 @@ def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any)
     _count[0] += 1
     if _WITHOUT:
         _use(self, on)
+    else:
+        _per_report_hooks(self, on)
     start = time.perf_counter_ns()
     if on or _WITHOUT:
         result = yield from _bracketed(self, item, nextitem)
