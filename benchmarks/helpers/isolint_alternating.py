@@ -8,7 +8,9 @@ garbage collector is paid by the next tests of the same block. Each test's time 
 file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
 
 In "off" blocks the plugin's own ``pytest_runtest_logreport`` implementation (each test's
-outcome) is taken out of pytest's hook as well, so the difference covers all its per-test work.
+outcome) is taken out of pytest's hook as well, so the difference covers all its per-test work;
+the baseline an "on" block starts from is taken before its first test's timer starts (a real
+run never takes it: one test's end state is the next one's baseline).
 
 With ``ISOLINT_WITHOUT=kind[,kind...]`` the "off" blocks run the plugin too, without those probes:
 the difference is then those probes' cost alone (``plugin_per_test.py --probe module_state``).
@@ -78,6 +80,20 @@ def _use(self: IsolintPlugin, on: bool) -> None:
     recorder.probes, recorder._unchanged, recorder._last = probes, check, last
 
 
+_was_on = [True]
+
+
+def _rebase(self: IsolintPlugin, on: bool) -> None:
+    """Before the first "on" test of a block (not timed): the state the "off" block left becomes
+    the baseline, as the end of the test before it would be in a real run (the probes whose own
+    check fails are snapshot). Each test's own changes are paid in the run where it is "on"."""
+    if on and not _was_on[0]:
+        recorder = self.recorder
+        last = recorder._last
+        recorder._last = recorder.snapshot() if last is None else recorder._state_since(last)
+    _was_on[0] = on
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any) -> Generator[None, object, object]:
     on = (_count[0] // _BLOCK + _OFFSET) % 2 == 0
@@ -86,11 +102,11 @@ def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any)
         _use(self, on)
     else:
         _per_report_hooks(self, on)
+        _rebase(self, on)
     start = time.perf_counter_ns()
     if on or _WITHOUT:
         result = yield from _bracketed(self, item, nextitem)
     else:
-        self.recorder._last = None  # the next "on" test takes a baseline of its own
         result = yield
     _times.append((item.nodeid, time.perf_counter_ns() - start, on))
     return result
