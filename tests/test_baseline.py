@@ -161,7 +161,7 @@ def test_fixed_findings_are_stale_entries(project: Path, capsys: pytest.CaptureF
     assert run("check", "tests", "--baseline", "isolint-baseline.json") == 0
     err = capsys.readouterr().err
     assert 'tests/test_env.py: stale baseline entry: ISO003 env_var_pollution in `test_url`' in err
-    assert "1 baseline entries no longer match" in err
+    assert "isolint: 1 baseline entry no longer matches a finding (fixed?)" in err
 
 
 def test_baseline_is_found_from_another_directory(project: Path, monkeypatch, capsys) -> None:

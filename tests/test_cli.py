@@ -137,11 +137,11 @@ def test_argparse_errors_exit_2(project, capsys, args):
     assert "error:" in capsys.readouterr().err
 
 
-def test_missing_path_is_an_error_but_others_are_scanned(project, capsys):
-    code, data = run_json(capsys, "tests", "does_not_exist.py")
-    assert code == 2
-    assert data["errors"] == [{"path": "does_not_exist.py", "message": "no such file or directory"}]
-    assert data["summary"]["by_name"]["env_var_pollution"] == 1
+def test_missing_path_stops_the_run(project, capsys):
+    assert main(["check", "tests", "does_not_exist.py", "--format", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "isolint: error: path does not exist: does_not_exist.py\n"
 
 
 def test_no_path_scans_pytest_testpaths(tmp_path, monkeypatch, capsys):

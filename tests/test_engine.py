@@ -134,7 +134,15 @@ def test_crashing_call_visitor_is_reported_once(monkeypatch):
         ("# isolint: ignore[patch_without_context, env_var_pollution]", True),
         ("# isolint: ignore", True),
         ("# isolint: ignore[patch_without_context]", False),
-        ("# noqa", False),
+        ("# noqa", True),
+        ("# NOQA:ISO003", True),
+        ("# noqa: ISO004, ISO003", True),
+        ("# noqa: E501 ISO003", True),
+        ("# noqa: env_var_pollution", True),
+        ("# noqa: ISO004", False),
+        ("# noqa: E501", False),
+        ("# type: ignore  # noqa: ISO003", True),
+        ("# isolint: ignore[patch_without_context]  # noqa: E501", False),
     ],
 )
 def test_inline_suppression(comment, suppressed):

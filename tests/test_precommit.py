@@ -122,6 +122,8 @@ def test_hook_checks_staged_test_files_with_project_config_and_conftests(tmp_pat
     assert failed.returncode == 1, output
     assert "tests/unit/check_env.py:5:5: ISO003 [HIGH]" in output
     assert "Found 1 finding" in output, output
+    # The source line and the fix, although pre-commit's output is not a terminal.
+    assert "= fix: use `monkeypatch.setenv()`" in output, output
     for quiet in ("check_mocks.py", "test_not_a_test_module_here.py", "src/app.py", "ISO001"):
         assert quiet not in output, output
 

@@ -94,3 +94,12 @@ def test_rule_command_says_where_the_rule_went(capsys) -> None:
     page = capsys.readouterr().out
     assert page.startswith("# mock_retained_on_instance (ISO012)\n\nRetired: merged into")
     assert "missing_teardown_method" in page
+
+
+@pytest.mark.parametrize("key", ["mock_retained_on_instance", "ISO012", "iso012"])
+@pytest.mark.parametrize("line", [4, 6])
+def test_retired_names_in_suppressions_are_neither_invalid_nor_unused(key: str, line: int) -> None:
+    lines = KEEPS.splitlines()
+    lines[line - 1] += f"  # noqa: {key}" if key.upper() == "ISO012" else f"  # isolint: ignore[{key}]"
+    settings = Settings(extend_select=("unused_suppression",))
+    assert scan_source("\n".join(lines) + "\n", "test_keeps.py", settings).findings == ()

@@ -111,7 +111,7 @@ def test_cli_text_markdown_json_and_chart(repo: Path, capsys: pytest.CaptureFixt
     assert out[1].split()[2:10] == ["2", "0", "1", "1", "0", "2", "1", "1"]
     assert out[-1] == "Rules: ISO003 env_var_pollution, ISO004 patch_without_context"
 
-    assert main(["trend", "HEAD~1..HEAD", "--format", "markdown"]) == 0
+    assert main(["trend", "HEAD~1..HEAD", "--output-format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("| commit | date | files |")
     assert "| collect check_*.py |" in markdown
@@ -122,9 +122,9 @@ def test_cli_text_markdown_json_and_chart(repo: Path, capsys: pytest.CaptureFixt
     assert [c["total"] for c in data["commits"]] == [1, 1, 0, 1]
     svg = ET.parse(repo / "trend.svg").getroot()
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.find(
-        "{http://www.w3.org/2000/svg}title") is not None]
-    assert len(bars) == 3  # one HIGH bar for each commit with a finding
+    bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect")
+            if r.get("fill") == trend.COLORS[trend.Severity.HIGH]]
+    assert len(bars) == 3 + 1  # one HIGH bar for each commit with a finding, and the legend's
 
 
 def test_invalid_config_in_one_commit_does_not_stop_the_trend(repo: Path, capsys) -> None:
@@ -135,12 +135,46 @@ def test_invalid_config_in_one_commit_does_not_stop_the_trend(repo: Path, capsys
     assert "break config (invalid configuration:" in last
 
 
-def test_not_a_repository_or_bad_range(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_not_a_repository_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert main(["trend"]) == 2
-    assert "git" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err == (f"isolint: error: not in a git repository: {tmp_path.resolve()} "
+                   "(trend reads the history of one)\n")
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_chart_axes_commit_labels_and_legend(repo: Path) -> None:
+    assert main(["trend", "--chart", "trend.svg", "-o", "trend.txt"]) == 0
+    svg = ET.parse(repo / "trend.svg").getroot()
+    texts = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+    assert "findings" in texts
+    assert "commit and commit date (oldest first)" in texts
+    assert "fix env, add check_c" not in texts  # subjects are in the hover titles, not labels
+    labels = [t for t in texts if t.endswith("2025-02-03")]
+    assert len(labels) == 1 and labels[0].split()[1] == "2025-02-03"
+    # One hover title per commit's bar: commit, date, subject and counts.
+    titles = [g.find(f"{SVG}title").text for g in svg.iter(f"{SVG}g")]
+    assert len(titles) == 4
+    assert titles[2].endswith("2025-02-03 fix env, add check_c\n1 finding (1 MEDIUM)")
+    assert titles[1].endswith("2025-02-02 patch leak\n2 findings (1 HIGH, 1 MEDIUM)")
+    # The legend names only the severities that occur.
+    assert [t for t in texts if t in ("CRITICAL", "HIGH", "MEDIUM", "LOW")] == ["HIGH", "MEDIUM"]
 
 
 def test_bad_range(repo: Path, capsys) -> None:
     assert main(["trend", "nosuchbranch..HEAD"]) == 2
     assert "isolint: error: git log" in capsys.readouterr().err
+
+
+def test_files_not_scanned_counted_with_the_right_noun() -> None:
+    def point(errors: int) -> trend.Point:
+        commit = trend.Commit("a" * 40, "a" * 7, "2025-01-01", "subject")
+        return trend.Point(commit, 2, 0, {"CRITICAL": 0, "HIGH": 0, "MEDIUM": 0, "LOW": 0}, {},
+                           errors=errors)
+
+    assert "subject (1 file not scanned)" in trend.render_text([point(1)])
+    assert "subject (2 files not scanned)" in trend.render_text([point(2)])

@@ -121,6 +121,23 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def overwrite_problem(name: str, text: str | None) -> str | None:
+    """Why ``isolint baseline`` must not write to ``name`` (holding ``text``, None when it does
+    not exist), or None when it may: only a new non-Python file, an empty file or an isolint
+    baseline may be (over)written."""
+    if name.endswith((".py", ".pyi", ".pyw")):
+        return "it is a Python file, not a baseline"
+    if not text or not text.strip():
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return "it is not an isolint baseline (not JSON)"
+    if not isinstance(data, dict) or data.get("tool") != "isolint":
+        return "it is not an isolint baseline (no \"tool\": \"isolint\")"
+    return None
+
+
 def loads(text: str, source: str = "baseline") -> tuple[Entry, ...]:
     """Parse a baseline document; :class:`BaselineError` says what is wrong with it."""
     try:

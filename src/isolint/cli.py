@@ -18,6 +18,14 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories (default: pytest's testpaths, else .)")
     add_rule_arguments(parser)
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument("--config", metavar="FILE",
+                        help="read isolint's settings from FILE (a pyproject.toml with "
+                             "[tool.isolint], or an isolint.toml) instead of the nearest "
+                             "pyproject.toml")
+    config.add_argument("--isolated", action="store_true",
+                        help="ignore [tool.isolint] and every --config (pytest's own "
+                             "configuration is still read: it says which files are tests)")
     parser.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                         help="scan with N processes (default: the number of CPUs)")
     parser.add_argument("--no-cache", action="store_true",
@@ -33,6 +41,11 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only these rules (names or codes, comma-separated)")
     parser.add_argument("--ignore", action="append", metavar="RULES",
                         help="skip these rules (names or codes, comma-separated)")
+    parser.add_argument("--extend-select", action="append", metavar="RULES",
+                        help="add these rules to the selection (e.g. the off-by-default "
+                             "unused_suppression)")
+    parser.add_argument("--extend-ignore", action="append", metavar="RULES",
+                        help="skip these rules as well as the configured ignore")
     parser.add_argument("--exclude", action="append", metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
     parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
@@ -53,7 +66,9 @@ def _jobs(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from isolint.argparsing import Parser
+
+    parser = Parser(
         prog="isolint",
         description="Find and prove test-isolation hazards in pytest suites.",
     )
@@ -64,8 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_scan_arguments(check)
     from isolint.reporters import FORMATS
 
-    check.add_argument("--format", choices=sorted(FORMATS), default="text",
-                       help="output format (default: text)")
+    check.add_argument("--output-format", "--format", dest="format", choices=sorted(FORMATS),
+                       help="concise: one line per finding; full: with the source line and the "
+                            "fix (default on a terminal, else concise); text: concise's old "
+                            "name; json, sarif, github")
+    check.add_argument("--show-source", dest="format", action="store_const", const="full",
+                       help="the same as --output-format full")
+    check.add_argument("--statistics", action="store_true",
+                       help="print only the number of findings per rule")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print the findings and nothing else (no summary, no notes)")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--fail-on", choices=SEVERITY_CHOICES,
                        help="exit 1 only for findings at or above this severity (default: any)")
@@ -116,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # exits 2 on a mistake, with a did-you-mean
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -161,7 +184,8 @@ def add_report_commands(commands) -> None:
     trend.add_argument("--path", action="append", dest="paths", default=[], metavar="PATH",
                        help="scan only PATH in each commit (repeatable; default: testpaths, else .)")
     add_rule_arguments(trend)
-    trend.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+    trend.add_argument("--output-format", "--format", dest="format",
+                       choices=("text", "markdown", "json"), default="text",
                        help="table format (default: text)")
     trend.add_argument("-o", "--output", metavar="FILE", help="write the table to FILE")
     trend.add_argument("--chart", metavar="FILE", help="also draw an SVG bar chart to FILE")

@@ -83,6 +83,10 @@ class Settings:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: Rules added to ``select`` (or to the default set when ``select`` is empty).
+    extend_select: tuple[str, ...] = ()
+    #: Rules skipped on top of ``ignore``.
+    extend_ignore: tuple[str, ...] = ()
     #: (rule name or code, SEVERITY NAME) pairs.
     severity_overrides: tuple[tuple[str, str], ...] = ()
     #: (glob, (rule names or codes...)) pairs.
@@ -113,9 +117,16 @@ def load_settings(
     paths: list[Path] | None = None,
     cwd: Path | None = None,
     *,
+    config_file: Path | None = None,
+    isolated: bool = False,
     rule_key_problem: Callable[[str], str | None] | None = None,
 ) -> Settings:
     """Find and read the configuration that applies to ``paths`` (default: ``cwd``).
+
+    ``config_file`` (``--config``) is read instead of the nearest ``[tool.isolint]``: a
+    ``pyproject.toml`` with that table, or a TOML file whose top level is isolint's settings
+    (``isolint.toml``). ``isolated`` (``--isolated``) reads no isolint configuration at all.
+    pytest's own configuration is read either way: it says which files are tests.
 
     ``rule_key_problem(key)`` says why a rule name or code names no rule (None: it does); the
     layer that knows the rule registry passes it (:func:`isolint.orchestration.load_settings`),
@@ -125,7 +136,14 @@ def load_settings(
     ancestor = common_ancestor(paths or [], cwd)
     pytest_config = load_pytest_config(ancestor, cwd, files)
     settings = Settings(pytest=pytest_config)
-    pyproject = _nearest_isolint_pyproject(ancestor, files)
+    if isolated:
+        pyproject = None
+    elif config_file is not None:
+        pyproject = Path(os.path.abspath(cwd / config_file))
+        if not pyproject.is_file():
+            raise ConfigError(f"--config: {config_file}: no such file")
+    else:
+        pyproject = _nearest_isolint_pyproject(ancestor, files)
     if pyproject is not None:
         settings = _apply_isolint_table(settings, pyproject, files, rule_key_problem)
     return replace(settings, warnings=tuple(dict.fromkeys(files.warnings)))
@@ -470,6 +488,8 @@ def dist_from_args(
 ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
     "select": ("select",),
     "ignore": ("ignore",),
+    "extend-select": ("extend-select", "extend_select"),
+    "extend-ignore": ("extend-ignore", "extend_ignore"),
     "severity": ("severity",),
     "per-file-ignores": ("per-file-ignores", "per_file_ignores"),
     "exclude": ("exclude",),
@@ -499,7 +519,14 @@ def _apply_isolint_table(
     files: _Files,
     rule_key_problem: Callable[[str], str | None] | None = None,
 ) -> Settings:
-    table = _table(files.toml(path)["tool"]["isolint"], path, "[tool.isolint]", files)
+    document = files.toml(path)
+    tool = document.get("tool")
+    if isinstance(tool, dict) and "isolint" in tool:
+        table = _table(tool["isolint"], path, "[tool.isolint]", files)
+    elif path.name == "pyproject.toml":
+        raise files.error(path, "no [tool.isolint] table")
+    else:
+        table = document  # isolint.toml: isolint's settings at the top level
     values: dict[str, Any] = {}
     for spelling, value in table.items():
         key = _SPELLINGS.get(spelling)
@@ -517,9 +544,9 @@ def _apply_isolint_table(
         return value, lambda why: files.error(path, f"[tool.isolint] {spelling}: {why}")
 
     changes: dict[str, Any] = {"config_file": str(path)}
-    for key in ("select", "ignore"):
+    for key in ("select", "ignore", "extend-select", "extend-ignore"):
         if got := check(key):
-            changes[key] = _rule_keys(*got, rule_key_problem)
+            changes[key.replace("-", "_")] = _rule_keys(*got, rule_key_problem)
     if got := check("exclude"):
         changes["exclude"] = _strings(*got)
     if got := check("severity"):

@@ -24,9 +24,13 @@ from isolint.analysis.tree import child_fields
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 from isolint.discovery import display_path
 from isolint.model import FileError, FileResult, Severity
-from isolint.analysis.rules import ALL_RULES, RULE_REDIRECTS, rule_by_key
+from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
 from isolint.analysis.rules.base import Rule
-from isolint.suppressions import apply_suppressions, parse_suppressions
+from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
+from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
+
+#: Rules reported from the suppression comments, not from the walk.
+COMMENT_RULES = (InvalidSuppression, UnusedSuppression)
 
 #: Files larger than this are reported as errors instead of being parsed.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -97,18 +101,24 @@ def parse_source(text: str, path: str) -> ast.Module:
 
 # --------------------------------------------------------------------------- rule selection
 def enabled_rules(settings: Settings, path: str = "", kind: str = "test") -> list[type[Rule]]:
-    """The rules that run on ``path`` under ``settings`` (select, ignore, per-file ignores)."""
+    """The rules that run on ``path`` under ``settings`` (select, extend-select, ignore,
+    extend-ignore, per-file ignores). A rule that is off by default runs only when named in
+    ``select`` or ``extend-select``."""
     chosen = []
-    ignored = _rules_named(settings.ignore)
+    ignored = _rules_named(settings.ignore) | _rules_named(settings.extend_ignore)
     for pattern, keys in settings.per_file_ignores:
         if path and (fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)):
             ignored |= _rules_named(keys)
     selected = _rules_named(settings.select)
+    extended = _rules_named(settings.extend_select)
     for rule in ALL_RULES:
-        if settings.select and rule not in selected:
-            continue
         if rule in ignored:
             continue
+        if rule not in extended:
+            if settings.select and rule not in selected:
+                continue
+            if not settings.select and not rule.default_enabled:
+                continue
         if rule.test_modules_only and kind != "test":
             continue
         chosen.append(rule)
@@ -322,7 +332,9 @@ def scan_tree(
     errors: list[FileError] = []
     ctx = FileContext(path, source, tree, settings, kind=kind, conftests=conftests,
                       severity_overrides=severity_overrides(settings), project=project)
-    rules = [rule() for rule in enabled_rules(settings, path, kind)]
+    enabled = enabled_rules(settings, path, kind)
+    comment_rules = [rule for rule in enabled if rule in COMMENT_RULES]
+    rules = [rule() for rule in enabled if rule not in COMMENT_RULES]
     # Rules that cannot fire on this file (a necessary condition fails) are not dispatched to.
     rules = [rule for rule in rules if rule.may_fire(ctx)]
     dispatcher = _Dispatcher(rules, ctx, errors)
@@ -333,8 +345,38 @@ def scan_tree(
     except RecursionError:
         errors.append(FileError(path, "too deeply nested to analyse"))
         return FileResult(path, (), tuple(errors))
-    findings = apply_suppressions(ctx.findings, parse_suppressions(source, RULE_REDIRECTS))
+    findings = _suppressed(ctx, set(enabled), comment_rules)
     return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
+
+
+def _canonical_name(key: str) -> str | None:
+    """The name of the rule ``key`` (a name, a code, an old name) names, or None."""
+    rule = rule_by_key(key)
+    return rule.name if rule is not None else None
+
+
+def _suppressed(ctx: FileContext, enabled: set[type[Rule]], comment_rules: list[type[Rule]]) -> list:
+    """The context's findings minus the suppressed ones, plus the findings about the
+    suppression comments (``invalid_suppression``, ``unused_suppression``) when enabled."""
+    suppressions = parse_suppressions(ctx.source, _canonical_name)
+    if not suppressions:
+        return ctx.findings
+    lines = ctx.source.splitlines()
+    findings = list(ctx.findings)
+
+    def severity(rule: type[Rule]) -> Severity:
+        return ctx.severity_overrides.get(rule.name, rule.severity)
+
+    if InvalidSuppression in comment_rules:
+        findings += invalid_findings(suppressions, InvalidSuppression, ctx.path, lines, ctx.tree,
+                                     severity(InvalidSuppression), closest_rule_key)
+    applied = apply_suppressions(findings, suppressions)
+    if UnusedSuppression in comment_rules:
+        applied.findings += unused_findings(
+            suppressions, applied.used, ctx.honoured_suppressions, {rule.name for rule in enabled},
+            UnusedSuppression,
+            ctx.path, lines, ctx.tree, severity(UnusedSuppression))
+    return applied.findings
 
 
 def scan_source(

@@ -222,10 +222,17 @@ def rule_key_problem(key: str) -> str | None:
     return f"unknown rule {key!r}{_suggest(key, known)}"
 
 
-def load_settings(paths: list[Path] | None = None, cwd: Path | None = None) -> Settings:
+def load_settings(
+    paths: list[Path] | None = None,
+    cwd: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    isolated: bool = False,
+) -> Settings:
     """The configuration that applies to ``paths`` (:func:`isolint.config.load_settings`),
     with its rule names and codes checked against the rule registry."""
-    return load_config(paths, cwd, rule_key_problem=rule_key_problem)
+    return load_config(paths, cwd, config_file=config_file, isolated=isolated,
+                       rule_key_problem=rule_key_problem)
 
 
 def scan_paths(

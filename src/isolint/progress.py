@@ -19,9 +19,14 @@ def wants_progress(total: int, stream: TextIO, fmt: str) -> bool:
     """Whether a scan of ``total`` files in format ``fmt`` shows progress on ``stream``."""
     if fmt != "text" or total <= MIN_FILES:
         return False
+    return is_terminal(stream)
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (False for no ``isatty`` or a closed stream)."""
     try:
         return bool(stream.isatty())
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
+    except (AttributeError, ValueError):
         return False
 
 

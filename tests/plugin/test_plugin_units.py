@@ -74,6 +74,16 @@ def test_report_and_summary_for_a_worker_that_died():
     assert lines[-1].startswith("xdist_group 'g': 2 tests ran on 2 workers (gw0, gw1)")
 
 
+def test_summary_counts_agree_with_their_nouns():
+    leak = Leak("environment", "env_var_pollution", "A", "environment variable `A` set and not removed")
+    fixture = Record(nodeid="t.py::env", kind="fixture", worker="gw0", scope="module", leaks=(leak,))
+    records = [_test("t.py::test_a", "gw0", 2**21, group="g", leaks=(leak,)), fixture]
+    report = build_report("/root", records, {"gw0": {"peak_rss": 5 * 2**20, "peak_vms": 9 * 2**20}}, ["environment"])
+    lines = render_summary(report, top=1)
+    assert lines[0] == "1 of 1 test leaked state; 1 fixture leaked state"
+    assert any(line.startswith("worker gw0: 1 test, ") for line in lines)
+
+
 def test_probes_see_a_change_to_a_snapshot_they_found_unchanged(monkeypatch):
     # sys.modules and the environment are compared with a snapshot without a copy (sys.modules
     # without a comparison while neither dict was modified): every modification must be seen.

@@ -13,7 +13,7 @@ import pytest
 from isolint import __version__
 from isolint.commands import trend
 from isolint.model import ScanResult
-from isolint.reporters import github, json as json_reporter, markdown, sarif, text
+from isolint.reporters import full, github, json as json_reporter, markdown, sarif, text
 
 from isolint_sample import SAMPLE_RULES, sample_result, sample_settings
 
@@ -44,6 +44,8 @@ def _empty() -> ScanResult:
 
 CASES = {
     "text.txt": lambda: text.render(sample_result()),
+    "full.txt": lambda: full.render(sample_result()),
+    "statistics.txt": lambda: "".join(line + "\n" for line in text.statistics(sample_result())),
     "json.json": lambda: json_reporter.render(sample_result()),
     "sarif.sarif": lambda: sarif.render(sample_result(), SAMPLE_RULES),
     "github.txt": lambda: github.render(sample_result()),

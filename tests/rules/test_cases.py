@@ -2,7 +2,8 @@
 rule NAME, and nothing else may be.
 
 A case file is named after its rule (``env_var_pollution.py``, or ``env_var_pollution__more.py``)
-and only that rule runs on it. An optional first line ``# settings: {json}`` sets Settings fields;
+and only that rule runs on it. An optional first line ``# settings: {json}`` sets Settings fields
+(a ``select`` there replaces the file's rule: list it too);
 ``# kind: conftest`` scans it as a conftest; ``# no findings expected`` marks a file of safe
 idioms only.
 """
@@ -39,7 +40,8 @@ def settings_for(source: str, rule: str) -> Settings:
     if first.startswith("# settings:"):
         fields = json.loads(first.split(":", 1)[1])
     pytest_fields = fields.pop("pytest", {})
-    return replace(Settings(select=(rule,), **fields), pytest=PytestConfig(**pytest_fields))
+    select = tuple(fields.pop("select", (rule,)))
+    return replace(Settings(select=select, **fields), pytest=PytestConfig(**pytest_fields))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

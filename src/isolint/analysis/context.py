@@ -13,6 +13,7 @@ the facet it needs:
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -40,6 +41,30 @@ class ReportedRule(Protocol):
     fix: str
 
 
+#: Module-level set-up/tear-down functions only nose called; pytest 8 removed its nose support
+#: (https://docs.pytest.org/en/stable/deprecations.html#support-for-tests-written-for-nose) and
+#: calls only ``setup_module``/``setUpModule``, ``teardown_module``/``tearDownModule``.
+#: Methods whose change grows the state each time it runs (unlike setting or removing a key).
+ACCUMULATING_METHODS = frozenset({"insert", "append", "extend", "__iadd__", "__imul__", "__ior__", "sort", "reverse"})
+NOSE_MODULE_FUNCTIONS = frozenset({"setup", "teardown", "setUp", "tearDown"})
+NOSE_PACKAGE_FUNCTIONS = frozenset({"setup_package", "teardown_package", "setUpPackage", "tearDownPackage"})
+
+
+def _unreferenced(tree: ast.Module, names: frozenset[str]) -> frozenset[str]:
+    """Those of ``names`` that the module defines but never refers to (a call, an alias such
+    as ``setup_module = setup``, an attribute, a string in ``__all__``)."""
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name and not isinstance(node.ctx, ast.Store):  # type: ignore[attr-defined]
+            used.add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            used.add(node.attr)  # type: ignore[attr-defined]
+        elif kind is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
+            used.add(node.value)  # type: ignore[attr-defined]
+    return frozenset(names - used)
+
+
 @dataclass(frozen=True)
 class ConftestFacts:
     """What a ``conftest.py`` contributes to the files below it."""
@@ -61,6 +86,9 @@ class FileContext:
     kind: str = "test"
     conftests: tuple[ConftestFacts, ...] = ()
     findings: list[Finding] = field(default_factory=list)
+    #: (line, rule name) of suppressions a rule honoured on a line other than its finding's
+    #: (so that ``unused_suppression`` does not call them unused).
+    honoured_suppressions: set[tuple[int, str]] = field(default_factory=set)
     #: Ancestors of the node being visited, outermost first (maintained by the engine).
     stack: list[ast.AST] = field(default_factory=list)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
@@ -68,6 +96,7 @@ class FileContext:
     project: "ProjectView | None" = None
 
     def __post_init__(self) -> None:
+        self._nose_only: frozenset[str] | None = None
         self.imports = ImportTable(self.tree)
         if self.project is not None:
             self._resolve_through_project(self.project)
@@ -126,7 +155,10 @@ class FileContext:
         return self.imports.resolve(node.func) if self.may_call(node, words) else None
 
     def report(self, rule: ReportedRule, node: ast.AST, **fields: object) -> None:
-        """Record a finding of ``rule`` at ``node`` (a class: at its ``class`` keyword)."""
+        """Record a finding of ``rule`` at ``node`` (a class: at its ``class`` keyword).
+        Nothing is recorded in code pytest never runs (:meth:`never_runs`)."""
+        if self.never_runs():
+            return
         lineno = getattr(node, "lineno", 1)
         col = self.lines.column(lineno, getattr(node, "col_offset", 0))
         severity = self.severity_overrides.get(rule.name, rule.severity)
@@ -170,14 +202,67 @@ class FileContext:
 
     def configures_session(self) -> bool:
         """Whether the current node configures the whole session on purpose: the module level
-        of a ``conftest.py`` (or other non-test module), or a ``pytest_*`` hook in one."""
+        of a ``conftest.py`` (or other non-test module: imported at collection, before any test
+        runs), a ``pytest_*`` hook in one, or a session-scoped autouse fixture of a conftest
+        (it runs once per worker and every later test sees what it set)."""
         if self.kind == "test":
             return False
         functions = [
             n for n in self.stack[:-1]
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         ]
-        return not functions or any(getattr(n, "name", "").startswith("pytest_") for n in functions)
+        if not functions or any(getattr(n, "name", "").startswith("pytest_") for n in functions):
+            return True
+        outer = functions[0]
+        return (
+            self.kind == "conftest" and self.stack.index(outer) == 1
+            and self.pytest.is_autouse_fixture(outer) and self.pytest.fixture_scope(outer) == "session"
+        )
+
+    def sets_before_every_test(self, node: ast.AST) -> bool:
+        """``node`` is a repeatable change in an autouse fixture of the root ``conftest.py`` (in
+        pytest's rootdir, or the only ``testpaths`` directory), before its ``yield``: it runs
+        before every test of the session, so every test starts from the same state (prefect's
+        ``sys.path.remove(".")`` before each test). ``append``/``insert``/``+=`` grow the state
+        each time and do not count."""
+        if self.kind != "conftest" or isinstance(node, ast.AugAssign):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ACCUMULATING_METHODS:
+            return False
+        stack = self.stack
+        outer = stack[1] if len(stack) > 2 else None
+        if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not self.pytest.is_autouse_fixture(outer):
+            return False
+        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in stack[2:-1]):
+            return False  # a nested function: may run at any time
+        config = self.settings.pytest
+        here = os.path.dirname(os.path.abspath(self.path))
+        root = os.path.abspath(config.rootdir)
+        return here == root or (
+            len(config.testpaths) == 1 and here == os.path.normpath(os.path.join(root, config.testpaths[0]))
+        )
+
+    def never_runs(self) -> bool:
+        """Whether the current node is in a module-level function only nose called, which
+        pytest >= 8 no longer calls (``setup_package`` in a package ``__init__.py``, ``setup``
+        / ``teardown`` in a test module), when nothing in the file names it."""
+        if len(self.stack) < 2 or not isinstance(self.stack[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        func = self.stack[1]
+        if func.decorator_list:
+            return False
+        if self.kind == "test":
+            names = NOSE_MODULE_FUNCTIONS | NOSE_PACKAGE_FUNCTIONS
+        elif self.path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
+            names = NOSE_PACKAGE_FUNCTIONS
+        else:
+            return False
+        if func.name not in names:
+            return False
+        if self._nose_only is None:
+            self._nose_only = _unreferenced(self.tree, names)
+        return func.name in self._nose_only
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""

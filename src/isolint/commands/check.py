@@ -9,16 +9,16 @@ from pathlib import Path
 
 from isolint.commands.common import (
     load_settings_for,
+    render_check,
     report_errors,
     scan_paths_for,
     write_output,
 )
 from isolint.errors import UsageError, exit_code
+from isolint.wording import count
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from isolint.reporters import renderer
-
     settings = load_settings_for(args)
     if args.fix or args.diff:
         from isolint.commands.fix import run_fix
@@ -29,15 +29,36 @@ def run_check(args: argparse.Namespace) -> int:
     if args.test_files_only:
         args.paths = _test_files_only(args.paths, settings)
     result = scan_paths_for(args, settings) if args.paths is not None else _empty_result()
+    if args.paths is not None and not args.quiet:
+        warn_if_no_test_files(result, args, settings)
     if args.runtime_report:
         result = _mark_confirmed(result, args.runtime_report)
-    stale = ()
+    stale, hidden = (), 0
     if args.baseline:
+        known = len(result.findings)
         result, stale = _apply_baseline(result, args.baseline)
-    write_output(renderer(args.format)(result), args.output)
+        hidden = known - len(result.findings)
+    write_output(render_check(result, args), args.output)
     report_errors(result)
-    _report_stale(stale, args.baseline)
+    if not args.quiet:
+        _report_stale(stale, args.baseline)
+        if args.baseline:
+            print(f"isolint: {count(hidden, 'known finding')} in the baseline {args.baseline} "
+                  f"{'was' if hidden == 1 else 'were'} not reported", file=sys.stderr)
     return exit_code(result, settings.fail_on, args.exit_zero)
+
+
+def warn_if_no_test_files(result, args: argparse.Namespace, settings) -> None:
+    """A scan that found no file to scan says where it looked and with which patterns."""
+    if result.summary.files_scanned or result.errors:
+        return
+    from isolint import discovery
+
+    cwd = Path.cwd()
+    where = args.paths or [discovery.display_path(p, cwd) for p in discovery.default_paths(settings, cwd)]
+    patterns = " ".join(settings.pytest.python_files)
+    print(f"isolint: warning: no test files found in {', '.join(where) or '.'} "
+          f"(python_files: {patterns}; and conftest.py)", file=sys.stderr)
 
 
 def _mark_confirmed(result, report_path: str):
@@ -105,5 +126,6 @@ def _report_stale(stale, baseline_path: str | None) -> None:
         print(f"{entry.path}: stale baseline entry: {entry.rule} {entry.name}{where}: "
               f"{entry.snippet}", file=sys.stderr)
     if stale:
-        print(f"isolint: {len(stale)} baseline entries no longer match a finding (fixed?); "
+        print(f"isolint: {count(len(stale), 'baseline entry', 'baseline entries')} no longer "
+              f"{'matches' if len(stale) == 1 else 'match'} a finding (fixed?); "
               f"refresh with `isolint baseline {baseline_path}`", file=sys.stderr)

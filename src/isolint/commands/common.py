@@ -4,7 +4,7 @@ scan itself, and writing output. Errors surface as :class:`isolint.errors.UsageE
 from __future__ import annotations
 
 import argparse
-import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -18,13 +18,12 @@ def _csv(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _check_rule_keys(keys: tuple[str, ...] | None, option: str) -> None:
-    from isolint.analysis.rules import ALL_RULES, rule_by_key
+    from isolint.analysis.rules import closest_rule_key, rule_by_key
 
     for key in keys or ():
         if rule_by_key(key) is None:
-            known = [r.name for r in ALL_RULES] + [r.code for r in ALL_RULES]
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = closest_rule_key(key)
+            hint = f" (did you mean {close!r}?)" if close else ""
             raise UsageError(f"{option}: unknown rule {key!r}{hint}; `isolint rules` lists them")
 
 
@@ -34,8 +33,14 @@ def load_settings_for(args: argparse.Namespace):
     from isolint.orchestration import load_settings
 
     paths = [Path(p) for p in args.paths]
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"path does not exist: {missing[0]}")
+    config = getattr(args, "config", None)
     try:
-        settings = load_settings(paths or None, Path.cwd())
+        settings = load_settings(paths or None, Path.cwd(),
+                                 config_file=Path(config) if config else None,
+                                 isolated=getattr(args, "isolated", False))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for warning in settings.warnings:
@@ -46,12 +51,16 @@ def load_settings_for(args: argparse.Namespace):
 def apply_overrides(args: argparse.Namespace, settings):
     """``settings`` with the command line's rule options applied on top."""
     select, ignore = _csv(args.select), _csv(args.ignore)
-    _check_rule_keys(select, "--select")
-    _check_rule_keys(ignore, "--ignore")
+    extend_select, extend_ignore = _csv(args.extend_select), _csv(args.extend_ignore)
+    for keys, option in ((select, "--select"), (ignore, "--ignore"),
+                         (extend_select, "--extend-select"), (extend_ignore, "--extend-ignore")):
+        _check_rule_keys(keys, option)
     exclude = settings.exclude + tuple(args.exclude or ())
     changes: dict[str, object] = {
         "select": select,
         "ignore": ignore,
+        "extend_select": settings.extend_select + extend_select if extend_select else None,
+        "extend_ignore": settings.extend_ignore + extend_ignore if extend_ignore else None,
         "exclude": exclude if args.exclude else None,
         "xdist_group_policy": args.xdist_group_policy,
         "fail_on": getattr(args, "fail_on", None),
@@ -78,7 +87,7 @@ def scan_paths_for(args: argparse.Namespace, settings):
     jobs = getattr(args, "jobs", None) or default_jobs()
     from isolint.progress import Progress, wants_progress
 
-    fmt = getattr(args, "format", "text")
+    fmt = progress_format(getattr(args, "format", None))
 
     def progress_for(files: int):
         return Progress(files, sys.stderr) if wants_progress(files, sys.stderr, fmt) else None
@@ -94,6 +103,31 @@ def result_cache_for(args: argparse.Namespace, settings, cwd: Path):
 
     cache_dir = getattr(args, "cache_dir", None)
     return ResultCache(Path(cache_dir) if cache_dir else default_cache_dir(settings, cwd), settings)
+
+
+#: The formats for people, whose summary ``--quiet`` leaves out.
+TERMINAL_FORMATS = ("concise", "full", "text")
+
+
+def progress_format(fmt: str | None) -> str:
+    """``fmt`` as :func:`isolint.progress.wants_progress` knows it: "text" for every format
+    for people (the default included), else the machine format's name."""
+    return "text" if fmt is None or fmt in TERMINAL_FORMATS else fmt
+
+
+def render_check(result, args: argparse.Namespace) -> str:
+    """The check's output: per-rule counts (``--statistics``), or the chosen format (default:
+    ``full`` on a terminal, else ``concise``); ``--quiet`` drops the summary line."""
+    from isolint.progress import is_terminal
+    from isolint.reporters import renderer
+    from isolint.reporters.text import statistics
+
+    if args.statistics:
+        return "".join(line + "\n" for line in statistics(result))
+    fmt = args.format or ("full" if not args.output and is_terminal(sys.stdout) else "concise")
+    if args.quiet and fmt in TERMINAL_FORMATS:
+        return renderer(fmt)(result, summary=False)  # type: ignore[call-arg]
+    return renderer(fmt)(result)
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from isolint.model import FileResult, ScanResult
+from isolint.wording import count
 
 
 def fix_options(args: argparse.Namespace, settings):
@@ -28,9 +29,7 @@ def fix_options(args: argparse.Namespace, settings):
 
 def summary_line(fixed: int, remaining: int, changed_files: int, dry_run: bool) -> str:
     verb = "Would fix" if dry_run else "Fixed"
-    noun = "finding" if fixed == 1 else "findings"
-    files = "file" if changed_files == 1 else "files"
-    return f"{verb} {fixed} {noun} in {changed_files} {files} ({remaining} remaining)."
+    return f"{verb} {count(fixed, 'finding')} in {count(changed_files, 'file')} ({remaining} remaining)."
 
 
 def run_fix(args: argparse.Namespace, settings) -> int:
@@ -39,20 +38,20 @@ def run_fix(args: argparse.Namespace, settings) -> int:
     Each file is scanned as ``check`` scans it (through the cache, over ``-j`` worker
     processes, with progress on a terminal) and fixed in the same worker when it has findings
     the fixers may rewrite; LibCST never sees the others."""
-    from isolint.commands.common import report_errors, result_cache_for, write_output
+    from isolint.commands.common import (TERMINAL_FORMATS, progress_format, render_check,
+                                         report_errors, result_cache_for, write_output)
     from isolint.discovery import default_paths, discover
     from isolint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exit_code
     from isolint.fixes.apply import fix_paths
     from isolint.orchestration import default_jobs
     from isolint.progress import Progress, wants_progress
-    from isolint.reporters import renderer
 
     options = fix_options(args, settings)
     cwd = Path.cwd()
     paths = [Path(p) for p in args.paths] or default_paths(settings, cwd)
     files, errors = discover(paths, settings, cwd)
     jobs = getattr(args, "jobs", None) or default_jobs()
-    shown = wants_progress(len(files), sys.stderr, "text" if args.diff else args.format)
+    shown = wants_progress(len(files), sys.stderr, "text" if args.diff else progress_format(args.format))
     progress = Progress(len(files), sys.stderr, "fixing") if shown else None
     try:
         fixes = fix_paths(files, settings, options, write=not args.diff, jobs=jobs,
@@ -74,11 +73,12 @@ def run_fix(args: argparse.Namespace, settings) -> int:
         if result.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_OK
-    write_output(renderer(args.format)(result), args.output)
-    to_stdout = args.format == "text" and not args.output
-    print(line, file=sys.stdout if to_stdout else sys.stderr)
-    if args.format == "text":
-        report_unfixed(result)
+    write_output(render_check(result, args), args.output)
+    for_people = args.format in (None, *TERMINAL_FORMATS)
+    if not args.quiet:
+        print(line, file=sys.stdout if for_people and not args.output else sys.stderr)
+        if for_people:
+            report_unfixed(result)
     report_errors(result)
     return exit_code(result, settings.fail_on, args.exit_zero)
 

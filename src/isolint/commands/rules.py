@@ -15,7 +15,8 @@ def run_rules(args: argparse.Namespace) -> int:
     width = max(len(r.name) for r in ALL_RULES)
     for rule in ALL_RULES:
         fix = f"  fix: {rule.fix_safety.value}" if rule.has_fix() else ""
-        print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}".rstrip())
+        off = "" if rule.default_enabled else "  (off unless selected)"
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.severity.name:<8}{fix}{off}".rstrip())
     return EXIT_OK
 
 

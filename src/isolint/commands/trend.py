@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 
 from isolint.config import PYTEST_CONFIG_FILES, ConfigError, Settings
 from isolint.model import ScanResult, Severity
+from isolint.wording import count
 
 if TYPE_CHECKING:
     import argparse
@@ -100,7 +101,13 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def repo_root(cwd: Path) -> Path:
-    return Path(_git(cwd, "rev-parse", "--show-toplevel").decode().strip())
+    """The top of the git repository ``cwd`` is in; :class:`GitError` in one line if none."""
+    try:
+        return Path(_git(cwd, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError as exc:
+        if "not a git repository" in str(exc):
+            raise GitError(f"not in a git repository: {cwd} (trend reads the history of one)") from None
+        raise
 
 
 def commits(repo: Path, rev_range: str | None = None, last: int | None = None) -> list[Commit]:
@@ -243,7 +250,7 @@ def _rows(points: Sequence[Point]) -> tuple[list[str], list[list[str]]]:
         else:
             counts = [str(p.by_severity.get(s.name, 0)) for s in SEVERITIES] + [str(p.total)]
             counts += [str(p.by_code.get(code, 0)) for code in codes]
-            subject = p.commit.subject + (f" ({p.errors} files not scanned)" if p.errors else "")
+            subject = p.commit.subject + (f" ({count(p.errors, 'file')} not scanned)" if p.errors else "")
         files = "-" if p.failure else str(p.files_scanned)
         rows.append([p.commit.short, p.commit.date, files, *counts, subject])
     return header, rows
@@ -299,15 +306,23 @@ FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json
 
 
 def render_svg(points: Sequence[Point], title: str = "isolint findings per commit") -> str:
-    """A stacked bar chart, one bar per commit (oldest left), one colour per severity."""
-    bar, gap, left, top, plot_h, bottom = 28, 14, 56, 48, 220, 64
-    width = left + max(1, len(points)) * (bar + gap) + gap + 140
+    """A stacked bar chart, one bar per commit (oldest left), one colour per severity.
+
+    Axis titles; each commit labelled with its short SHA and date; hovering a bar shows its
+    commit, date, subject and counts (an SVG ``<title>``); the legend lists only the
+    severities that occur.
+    """
+    bar, gap, left, top, plot_h, bottom = 28, 14, 64, 48, 220, 124
+    plot_w = max(1, len(points)) * (bar + gap) + gap
+    present = [s for s in SEVERITIES if any(p.by_severity.get(s.name, 0) for p in points)]
+    width = left + plot_w + (140 if present else 24)
     height = top + plot_h + bottom
     peak = max([p.total for p in points] + [1])
     step = _nice_step(peak)
     ceiling = -(-peak // step) * step
     scale = plot_h / ceiling
     base = top + plot_h
+    right = left + plot_w
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
@@ -317,38 +332,56 @@ def render_svg(points: Sequence[Point], title: str = "isolint findings per commi
     ]
     for tick in range(0, ceiling + 1, step):
         y = base - tick * scale
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 140}" y2="{y:.1f}" '
-                   'stroke="#e5e7eb"/>')
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#e5e7eb"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     for i, p in enumerate(points):
         x = left + gap + i * (bar + gap)
         y = float(base)
+        # The whole column is the hover area, so a commit without findings has a title too.
+        out.append(f"<g><title>{escape(_bar_title(p))}</title>")
+        out.append(f'<rect x="{x}" y="{top}" width="{bar}" height="{plot_h}" fill="none" '
+                   'pointer-events="all"/>')
         for severity in reversed(SEVERITIES):  # LOW at the bottom, CRITICAL on top
-            count = p.by_severity.get(severity.name, 0)
-            if not count:
+            n = p.by_severity.get(severity.name, 0)
+            if not n:
                 continue
-            h = count * scale
+            h = n * scale
             y -= h
             out.append(
-                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" '
-                f'fill="{COLORS[severity]}"><title>{escape(p.commit.short)}: {count} '
-                f'{severity.name}</title></rect>'
+                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{COLORS[severity]}"/>'
             )
+        out.append("</g>")
         label = "!" if p.failure else str(p.total)
         out.append(f'<text x="{x + bar / 2}" y="{y - 4:.1f}" text-anchor="middle">{label}</text>')
+        cx, cy = x + bar / 2, base + 14
         out.append(
-            f'<text x="{x + bar / 2}" y="{base + 14}" text-anchor="end" '
-            f'transform="rotate(-45 {x + bar / 2} {base + 14})" font-family="monospace">'
-            f"{escape(p.commit.short)}</text>"
+            f'<text x="{cx}" y="{cy}" text-anchor="end" transform="rotate(-45 {cx} {cy})">'
+            f'<tspan font-family="monospace">{escape(p.commit.short)}</tspan> '
+            f"{escape(p.commit.date)}</text>"
         )
-    out.append(f'<line x1="{left}" y1="{base}" x2="{width - 140}" y2="{base}" stroke="#374151"/>')
-    lx = width - 124
-    for j, severity in enumerate(SEVERITIES):
+    out.append(f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#374151"/>')
+    out.append(f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle" '
+               'font-weight="bold">commit and commit date (oldest first)</text>')
+    mid = top + plot_h / 2
+    out.append(f'<text x="16" y="{mid}" text-anchor="middle" transform="rotate(-90 16 {mid})" '
+               'font-weight="bold">findings</text>')
+    lx = right + 16
+    for j, severity in enumerate(present):
         ly = top + j * 18
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{COLORS[severity]}"/>')
         out.append(f'<text x="{lx + 18}" y="{ly + 10}">{severity.name}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _bar_title(point: Point) -> str:
+    """What hovering a commit's bar shows: commit, date, subject, counts."""
+    head = f"{point.commit.short} {point.commit.date} {point.commit.subject}"
+    if point.failure:
+        return f"{head}\n{point.failure}"
+    parts = ", ".join(f"{point.by_severity[s.name]} {s.name}" for s in SEVERITIES
+                      if point.by_severity.get(s.name, 0))
+    return f"{head}\n{count(point.total, 'finding')}" + (f" ({parts})" if parts else "")
 
 
 def _nice_step(peak: int) -> int:

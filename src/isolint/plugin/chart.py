@@ -12,6 +12,7 @@ import heapq
 from xml.sax.saxutils import escape
 
 from isolint.runtime import Record, RuntimeReport
+from isolint.wording import count
 
 WIDTH, HEIGHT = 960, 420
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 50
@@ -73,7 +74,7 @@ def render_memory_chart(report: RuntimeReport, top: int = 5) -> str:
         path = " ".join(f"{x(i):.1f},{y(s):.1f}" for i, s in points)
         growth = tests[-1].memory.rss_after - tests[0].memory.rss_before  # type: ignore[union-attr]
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.2" points="{path}"/>')
-        legend = f"{escape(worker)}: {len(tests)} tests, {'+' if growth >= 0 else ''}{growth / 2**20:.1f} MiB"
+        legend = f"{escape(worker)}: {count(len(tests), 'test')}, {'+' if growth >= 0 else ''}{growth / 2**20:.1f} MiB"
         parts.append(f'<text x="{LEFT + plot_w - 4}" y="{TOP + 14 * (number + 1)}" text-anchor="end" fill="{colour}">{legend}</text>')
         largest = heapq.nlargest(top, enumerate(tests), key=lambda item: item[1].memory.rss_growth)  # type: ignore[union-attr]
         for index, record in largest:

@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import Any, Iterable, Mapping
 
 from isolint.runtime import Cause, Record, RuntimeReport, SplitGroup, WorkerStats
+from isolint.wording import count
 
 #: Causes listed in the terminal summary before "... and N more" (all of them with -v).
 MAX_LISTED = 20
@@ -154,13 +155,13 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
     tests = [r for r in report.records if r.kind == "test"]
     leaking = report.leaking
     leaking_tests = sum(1 for r in leaking if r.kind == "test")
-    head = f"{leaking_tests} of {len(tests)} tests leaked state"
+    head = f"{leaking_tests} of {count(len(tests), 'test')} leaked state"
     fixture_records = [r for r in leaking if r.kind != "test"]
     fixtures = len({r.nodeid for r in fixture_records})
     if fixtures:
         workers = len({r.worker for r in fixture_records})
         on = f" (on {workers} workers)" if workers > 1 else ""
-        head += f"; {fixtures} fixture{'s' if fixtures > 1 else ''} leaked state{on}"
+        head += f"; {count(fixtures, 'fixture')} leaked state{on}"
     lines.append(head)
     lines += _render_causes(report, verbose)
 
@@ -169,17 +170,19 @@ def render_summary(report: RuntimeReport, top: int, verbose: bool = False) -> li
         lines.append("largest resident memory growth (after teardown minus before setup):")
         largest = heapq.nsmallest(top, measured, key=lambda r: (-r.memory.rss_growth, r.nodeid))  # type: ignore[union-attr]
         for r in largest:
-            mocks = f", {r.mocks_alive} mocks alive" if r.mocks_alive >= 0 else ""
+            mocks = f", {count(r.mocks_alive, 'mock')} alive" if r.mocks_alive >= 0 else ""
             lines.append(f"    {_signed_size(r.memory.rss_growth):>12}  {r.nodeid} [{r.worker}]{mocks}")  # type: ignore[union-attr]
     for w in report.workers:
         note = "" if w.finished else " (did not finish)"
         lines.append(
-            f"worker {w.worker}: {w.tests} tests, RSS {_signed_size(w.rss_growth)} over its tests, "
-            f"peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, at most {w.max_mocks_alive} mocks alive{note}"
+            f"worker {w.worker}: {count(w.tests, 'test')}, RSS {_signed_size(w.rss_growth)} over its "
+            f"tests, peak RSS {_mib(w.peak_rss)}, peak VMS {_mib(w.peak_vms)}, "
+            f"at most {count(w.max_mocks_alive, 'mock')} alive{note}"
         )
     for group in report.split_groups:
         lines.append(
-            f"xdist_group {group.group!r}: {group.tests} tests ran on {len(group.workers)} workers "
+            f"xdist_group {group.group!r}: {count(group.tests, 'test')} ran on "
+            f"{count(len(group.workers), 'worker')} "
             f"({', '.join(group.workers)}); run with --dist loadgroup to keep a group on one worker"
         )
     return lines

@@ -9,7 +9,9 @@ from isolint.model import ScanResult
 
 #: Format name -> module holding its ``render``. Only the chosen one is imported.
 FORMATS: dict[str, str] = {
-    "text": "isolint.reporters.text",
+    "concise": "isolint.reporters.text",
+    "full": "isolint.reporters.full",
+    "text": "isolint.reporters.text",  # the old name of "concise"
     "json": "isolint.reporters.json",
     "sarif": "isolint.reporters.sarif",
     "github": "isolint.reporters.github",

@@ -19,6 +19,7 @@ from typing import Iterable, NamedTuple, Sequence
 from isolint._version import __version__
 from isolint.model import Finding, ScanResult, Severity
 from isolint.reporters.rule_docs import doc_sections, first_paragraph, known_rules
+from isolint.wording import count as _plural
 
 TITLE = "pytest-xdist Test Isolation Report"
 #: What one finding is, said once in the executive summary.
@@ -109,10 +110,6 @@ def render_summary(
         if len(text) < limit or rows == 0:
             return text
         rows //= 2
-
-
-def _plural(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _cell(text: str) -> str:

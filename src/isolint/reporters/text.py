@@ -1,20 +1,30 @@
-"""Terminal output: ``path:line:col: CODE [SEVERITY] message`` per finding, then the count per
-rule (as ``ruff --statistics`` shows it) and a summary line."""
+"""``--output-format concise`` (also ``text``): ``path:line:col: CODE [SEVERITY] message`` per
+finding, then the count per rule (as ``ruff --statistics`` shows it; ``--statistics`` prints
+only those) and a summary line."""
 
 from __future__ import annotations
 
-from isolint.model import ScanResult
+from isolint.model import Finding, ScanResult
+from isolint.wording import noun as _plural
 
 
-def render(result: ScanResult) -> str:
-    lines = [
-        f"{f.path}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {f.message}"
-        for f in result.findings
-    ]
-    if result.findings:
-        lines += ["", *statistics(result)]
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+def render(result: ScanResult, summary: bool = True) -> str:
+    """The findings, then (unless ``summary`` is false: ``--quiet``) the counts per rule and the
+    summary line."""
+    lines = [finding_line(f) for f in result.findings]
+    if summary:
+        lines += closing_lines(result)
+    return "".join(line + "\n" for line in lines)
+
+
+def finding_line(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.col}: {f.code} [{f.severity.name}] {f.message}"
+
+
+def closing_lines(result: ScanResult) -> list[str]:
+    """What follows the findings: the count per rule (after a blank line) and the summary."""
+    counts = statistics(result)
+    return ["", *counts, summary_line(result)] if counts else [summary_line(result)]
 
 
 def statistics(result: ScanResult) -> list[str]:
@@ -50,7 +60,3 @@ def summary_line(result: ScanResult) -> str:
     if s.errors:
         text += f" {s.errors} {_plural(s.errors, 'file')} could not be scanned."
     return text
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"

@@ -19,6 +19,16 @@ def test_url_leaks():
     assert inventory.api_url() == "http://localhost"
 
 
+def test_timeout_leaks():  # the misspelled suppression silences nothing
+    os.environ["INVENTORY_TIMEOUT"] = "5"  # isolint: ignore[env_var_polution]  # expect: env_var_pollution, invalid_suppression
+    assert os.environ["INVENTORY_TIMEOUT"] == "5"
+
+
+def test_region_leaks_on_purpose():  # suppressed: a reviewed leak, in flake8's and ruff's spelling
+    os.environ["INVENTORY_REGION"] = "eu"  # noqa: ISO003
+    assert os.environ["INVENTORY_REGION"] == "eu"
+
+
 def test_debug_with_monkeypatch(monkeypatch):  # safe: monkeypatch undoes it
     monkeypatch.setenv("INVENTORY_DEBUG", "1")
     assert inventory.debug_enabled()

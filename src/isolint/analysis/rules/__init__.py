@@ -4,7 +4,8 @@ Assigned codes:
   ISO001 missing_teardown_method   ISO002 missing_xdist_group   ISO003 env_var_pollution
   ISO004 patch_without_context     ISO005 inert_xdist_group     ISO006 sys_path_pollution
   ISO007 sys_modules_pollution     ISO008 cwd_pollution         ISO009 module_state_pollution
-  ISO010 hardcoded_port            ISO011 shared_tmp_path
+  ISO010 hardcoded_port            ISO011 shared_tmp_path       ISO013 invalid_suppression
+  ISO014 unused_suppression
 
 Retired, redirected (``RULE_REDIRECTS``): ISO012 mock_retained_on_instance -> ISO001.
 """
@@ -20,6 +21,7 @@ from isolint.analysis.rules.mock_retention import MissingTeardownMethod
 from isolint.analysis.rules.mocks import PatchWithoutContext
 from isolint.analysis.rules.module_state import ModuleStatePollution
 from isolint.analysis.rules.network import HardcodedPort
+from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
 from isolint.analysis.rules.xdist import InertXdistGroup, MissingXdistGroup
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -34,6 +36,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ModuleStatePollution,
     HardcodedPort,
     SharedTmpPath,
+    InvalidSuppression,
+    UnusedSuppression,
 )
 
 #: Retired rules: code -> (name, the code of the rule that took them over, why).
@@ -84,3 +88,20 @@ def rule_by_key(key: str) -> type[Rule] | None:
             return rule
     return None
 
+
+def closest_rule_key(key: str) -> str | None:
+    """The rule name or code closest to the unknown ``key``, for a did-you-mean; or None."""
+    import difflib
+    import re
+
+    if re.fullmatch(r"ISO\d+", key, re.IGNORECASE):
+        padded = f"ISO{int(key[3:]):03d}"
+        if rule_by_key(padded) is not None:
+            return padded
+    if key[:3].upper() == "ISO":
+        known = [rule.code for rule in ALL_RULES]
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.6)
+    else:
+        known = [rule.name for rule in ALL_RULES]
+        close = difflib.get_close_matches(key, known, n=1)
+    return close[0] if close else None

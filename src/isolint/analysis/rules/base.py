@@ -42,6 +42,9 @@ class Rule:
     #: of these words (:meth:`FileContext.may_call`): like :meth:`may_fire`, only a true
     #: necessary condition.
     call_words: ClassVar[frozenset[str] | None] = None
+    #: False for a rule that runs only when selected by name or code (ruff's RUF100 style):
+    #: ``select``/``extend-select`` naming it; a blanket selection does not.
+    default_enabled: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

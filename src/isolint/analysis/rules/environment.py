@@ -38,6 +38,16 @@ class EnvVarPollution(UnrestoredState, Rule):
     A restore under `if prev:` where `prev = os.environ.get(k)` does not count: it skips the usual
     case, a variable that was not set before.
 
+    Session configuration is not flagged either: it is the same before every test. That is the
+    module level and `pytest_*` hooks of a `conftest.py` or of a non-test module imported at
+    collection (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`), session-scoped autouse
+    fixtures of a `conftest.py`, and repeatable changes (not `+=`) in autouse fixtures of the
+    root `conftest.py` (in pytest's rootdir or the only `testpaths` directory). Nor is code
+    pytest >= 8 never calls: nose-style `setup` / `teardown` module functions and
+    `setup_package` / `teardown_package` in a package `__init__.py`, unless the module names
+    them. A test module's own module level is reported: it changes what the modules and tests
+    collected after it see.
+
     ## Why is this bad?
     The environment belongs to the whole worker process. A variable set by one test is still set
     for every later test on the same pytest-xdist worker, so results depend on test order and on
@@ -76,5 +86,3 @@ class EnvVarPollution(UnrestoredState, Rule):
     fix_availability = "sometimes"
 
     kind = ENVIRONMENT
-    #: A conftest's module-level environment change is reported too (its own documented scope).
-    session_configuration_allowed = False

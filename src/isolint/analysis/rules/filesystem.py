@@ -33,6 +33,12 @@ class CwdPollution(UnrestoredState, Rule):
     cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); and the module
     level and `pytest_*` hooks of a `conftest.py`.
 
+    Session configuration, the same before every test, is not flagged: besides the module level
+    and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
+    changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
+    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
+    `setup_package` functions, which pytest >= 8 never calls.
+
     ## Why is this bad?
     The working directory belongs to the worker process. After one test changes it, every later
     test on the same pytest-xdist worker resolves relative paths (`open("data.json")`,

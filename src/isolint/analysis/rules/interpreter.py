@@ -49,6 +49,12 @@ class SysPathPollution(UnrestoredState, Rule):
     `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
     ini option there).
 
+    Session configuration, the same before every test, is not flagged: besides the module level
+    and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
+    changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
+    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
+    `setup_package` functions, which pytest >= 8 never calls.
+
     ## Why is this bad?
     `sys.path` belongs to the worker process. A directory one test puts in front of it stays
     there for every later test on the same pytest-xdist worker, so a later `import` can find a
@@ -106,12 +112,20 @@ class SysModulesPollution(UnrestoredState, Rule):
     (`os.sys.modules` too). A restore under `if prev:` where `prev = sys.modules.get(k)` does not
     count: it skips the usual case, a module that was not imported before.
 
-    Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`;
-    changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
+    Not flagged: `monkeypatch.setitem(sys.modules, name, module)` / `monkeypatch.delitem(...)`,
+    and later direct writes to the same key (or, after one in a loop `for k in keys:`, to any
+    `keys[i]`): monkeypatch saved the entry and puts it back; entries popped into a list of
+    (key, module) pairs that a `finally:` walks to put each back; changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
     `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
     `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.
+
+    Session configuration, the same before every test, is not flagged: besides the module level
+    and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
+    changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
+    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
+    `setup_package` functions, which pytest >= 8 never calls.
 
     ## Why is this bad?
     `sys.modules` is the import cache of the worker process. A fake module one test puts there

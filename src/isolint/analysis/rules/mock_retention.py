@@ -343,10 +343,20 @@ class MissingTeardownMethod(Rule):
         the class, but ISO012 used to report at that line)."""
         if self._suppressed is None:
             self._suppressed = {
-                n: s.keys for n, s in parse_suppressions(ctx.source).items()
+                n: frozenset().union(*(s.keys for s in found))
+                for n, found in parse_suppressions(ctx.source, self._own_name).items()
             }
-        keys = self._suppressed.get(line, frozenset())
-        return bool(keys & {"*", self.code, self.name, *REDIRECTED_HERE})
+        if self._suppressed.get(line, frozenset()) & {"*", self.name}:
+            ctx.honoured_suppressions.add((line, self.name))
+            return True
+        return False
+
+    def _own_name(self, key: str) -> str | None:
+        """This rule's name for its own name or code and the retired ones; None otherwise (a
+        rule cannot import the registry, which imports the rules)."""
+        if key in (self.name, *REDIRECTED_HERE) or key.upper() in (self.code, *REDIRECTED_HERE):
+            return self.name
+        return None
 
     # ------------------------------------------------------------------ the finding
     def leave_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:

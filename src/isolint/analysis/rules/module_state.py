@@ -217,7 +217,8 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             out.append(StateWrite(target, spellings(ctx, obj)))
             continue
         qualified = imported_object(ctx, obj)
-        if qualified is None or ctx.configures_session() or _is_other_rules(qualified + suffix):
+        if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
+                or _is_other_rules(qualified + suffix):
             continue
         if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
             continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
@@ -289,8 +290,10 @@ class ModuleStatePollution(Rule):
       `matplotlib.rcParams["x"] = 1`), and in-place changes (`.append`, `.update`...) of an
       imported constant-style container (`REGISTRY.append(x)`, `sys.argv.extend(...)`,
       `warnings.filters.insert(...)`). In a test module these count anywhere, module level too;
-      in a `conftest.py` only inside fixtures and helpers (its module level and its
-      `pytest_*` hooks configure the whole session on purpose).
+      in a `conftest.py` only inside fixtures and helpers (its module level, its `pytest_*`
+      hooks and its session-scoped autouse fixtures configure the whole session on purpose, and
+      a repeatable change, not `+=`/`append`, in an autouse fixture of the root `conftest.py`,
+      in pytest's rootdir or the only `testpaths` directory, is the same before every test).
     - from inside a function or method: an in-place change of a mutable container that the
       module itself binds at module level (`_CACHE.append(x)`, `REGISTRY[k] = v`, `del
       REGISTRY[k]`, `.update/.clear/.pop/.add/.extend/.insert/.remove/.setdefault...`), and

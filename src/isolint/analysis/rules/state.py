@@ -183,6 +183,43 @@ def puts_back(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
     return saved is not None and _reads_state(ctx, saved, kind)
 
 
+def saved_for_finally(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
+    """``node`` is ``x.pop(k, ...)`` whose entry is saved with its key in a list
+    (``to_restore.append((k, sys.modules.pop(k, None)))``) that a ``finally:`` of the same
+    function walks to put each entry back (``for name, mod in to_restore: sys.modules[name] =
+    mod``, under ``if mod is not None`` too: a pop of an absent key changed nothing)."""
+    stack = ctx.stack
+    if len(stack) < 3 or not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                              and node.func.attr == "pop" and node.args):
+        return False
+    pair, append = stack[-2], stack[-3]
+    if not (isinstance(pair, ast.Tuple) and len(pair.elts) == 2 and pair.elts[1] is node
+            and expr_key(pair.elts[0]) == expr_key(node.args[0])
+            and isinstance(append, ast.Call) and isinstance(append.func, ast.Attribute)
+            and append.func.attr == "append" and isinstance(append.func.value, ast.Name)
+            and append.args == [pair]):
+        return False
+    saved, container = append.func.value.id, ctx.qualified_name(node.func.value)
+    func = ctx.enclosing_function()
+    for handler in walk(func) if func is not None else ():
+        if not isinstance(handler, ast.Try):
+            continue
+        for loop in handler.finalbody:
+            if not (isinstance(loop, ast.For) and isinstance(loop.iter, ast.Name) and loop.iter.id == saved
+                    and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2
+                    and all(isinstance(e, ast.Name) for e in loop.target.elts)):
+                continue
+            key, value = (e.id for e in loop.target.elts)  # type: ignore[attr-defined]
+            for put in (n for stmt in loop.body for n in walk(stmt)):
+                if isinstance(put, ast.Assign) and len(put.targets) == 1 \
+                        and isinstance(put.targets[0], ast.Subscript) \
+                        and ctx.qualified_name(put.targets[0].value) == container \
+                        and expr_key(put.targets[0].slice) == key \
+                        and isinstance(put.value, ast.Name) and put.value.id == value:
+                    return True
+    return False
+
+
 def _removed(node: ast.AST) -> tuple[str, str] | None:
     """What a targeted removal takes out: ``del x[k]`` / ``x.pop(k)`` -> ``("key", k)``,
     ``x.pop()`` -> ``("key", "-1")``, ``x.remove(v)`` -> ``("value", v)``; else None
@@ -247,11 +284,41 @@ def _monkeypatched_keys(ctx: FileContext, node: ast.AST, writes: list[StateWrite
     if not kind.keyed or any(w.keys is None for w in writes):
         return False
     keys: set[str] = set()
+    items_of: set[str] = set()  # `for k in X: monkeypatch.setitem(sys.modules, k, m)`: every X[i]
+    loops = _loop_items(ctx)
     for call in _calls_before(ctx, node):
         if (fixture_method(call, "monkeypatch", "setitem") or fixture_method(call, "monkeypatch", "delitem")) \
                 and len(call.args) >= 2 and ctx.qualified_name(call.args[0]) in kind.names:
             keys.add(expr_key(call.args[1]))
-    return bool(keys) and all(w.keys is not None and w.keys <= keys for w in writes)
+            if id(call) in loops and isinstance(call.args[1], ast.Name):
+                items_of.update(loops[id(call)].get(call.args[1].id, ()))
+
+    def covered(key: str) -> bool:
+        return key in keys or any(key.startswith(f"{items}[") and key.endswith("]") for items in items_of)
+
+    return bool(keys) and all(w.keys is not None and all(map(covered, w.keys)) for w in writes)
+
+
+def _loop_items(ctx: FileContext) -> dict[int, dict[str, set[str]]]:
+    """For each call that is a statement of the body of a ``for`` loop (not under a condition)
+    in the current function: the loop variable -> the sequence it runs over (``for k in X`` and
+    ``for i, k in enumerate(X)`` give ``k -> X``), so the call runs for every item of ``X``."""
+    func = ctx.enclosing_function()
+    out: dict[int, dict[str, set[str]]] = {}
+    for loop in walk(func) if func is not None else ():
+        if not isinstance(loop, ast.For) or loop.orelse:
+            continue
+        target, items = loop.target, loop.iter
+        if isinstance(items, ast.Call) and isinstance(items.func, ast.Name) and items.func.id == "enumerate" \
+                and len(items.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            target, items = target.elts[1], items.args[0]
+        if not isinstance(target, ast.Name) or any(isinstance(n, (ast.Break, ast.Continue, ast.Return))
+                                                   for stmt in loop.body for n in walk(stmt)):
+            continue
+        for stmt in loop.body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                out.setdefault(id(stmt.value), {}).setdefault(target.id, set()).add(expr_key(items))
+    return out
 
 
 def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
@@ -336,7 +403,8 @@ def report_unrestored(
     ``earlier`` (default: ``managed``) holds; or cleanup code restores what it changed.
     """
     writes = state_writes(node, ctx, kind)
-    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed):
+    if not writes or puts_back(ctx, node, kind) or called_earlier(ctx, node, earlier or managed) \
+            or saved_for_finally(ctx, node, kind):
         return
     if undoes_earlier(ctx, node, kind) or _monkeypatched_keys(ctx, node, writes, kind):
         return
@@ -367,7 +435,9 @@ class UnrestoredState:
         return self.kind.may_change(ctx)
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        if self.session_configuration_allowed and ctx.configures_session():
+        if self.session_configuration_allowed and (
+            ctx.configures_session() or ctx.sets_before_every_test(node)
+        ):
             return
         report_unrestored(
             self, node, ctx, self.kind,  # type: ignore[arg-type]
