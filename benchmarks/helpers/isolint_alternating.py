@@ -7,6 +7,11 @@ time every test both ways. Within a block, whatever the plugin's work does to th
 garbage collector is paid by the next tests of the same block. Each test's time goes to the
 file ``ISOLINT_TIMES_FILE`` as a JSON line ``[nodeid, nanoseconds, on]``.
 
+In "off" blocks the plugin's own ``pytest_runtest_logreport`` implementation (each test's
+outcome) is taken out of pytest's hook as well, so the difference covers all its per-test work;
+the baseline an "on" block starts from is taken before its first test's timer starts (a real
+run never takes it: one test's end state is the next one's baseline).
+
 With ``ISOLINT_WITHOUT=kind[,kind...]`` the "off" blocks run the plugin too, without those probes:
 the difference is then those probes' cost alone (``plugin_per_test.py --probe module_state``).
 """
@@ -30,6 +35,21 @@ _WITHOUT = frozenset(filter(None, os.environ.get("ISOLINT_WITHOUT", "").split(",
 _times: list[tuple[str, int, bool]] = []
 _count = [0]
 _arms: dict[int, tuple[Any, Any]] = {}
+_removed: list[tuple[int, Any]] = []  # the plugin's per-report hook implementations, while "off"
+
+
+def _per_report_hooks(self: IsolintPlugin, on: bool) -> None:
+    """Put the plugin's ``pytest_runtest_logreport`` implementations back (on) or take them out
+    of pytest's hook (off), where they would run in both arms."""
+    impls = self.config.hook.pytest_runtest_logreport._hookimpls
+    if on:
+        for index, impl in reversed(_removed):
+            impls.insert(index, impl)
+        _removed.clear()
+    elif not _removed:
+        _removed.extend((i, impl) for i, impl in enumerate(impls) if impl.plugin is self)
+        for index, _ in reversed(_removed):
+            del impls[index]
 
 
 def _use(self: IsolintPlugin, on: bool) -> None:
@@ -60,17 +80,33 @@ def _use(self: IsolintPlugin, on: bool) -> None:
     recorder.probes, recorder._unchanged, recorder._last = probes, check, last
 
 
+_was_on = [True]
+
+
+def _rebase(self: IsolintPlugin, on: bool) -> None:
+    """Before the first "on" test of a block (not timed): the state the "off" block left becomes
+    the baseline, as the end of the test before it would be in a real run (the probes whose own
+    check fails are snapshot). Each test's own changes are paid in the run where it is "on"."""
+    if on and not _was_on[0]:
+        recorder = self.recorder
+        last = recorder._last
+        recorder._last = recorder.snapshot() if last is None else recorder._state_since(last)
+    _was_on[0] = on
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any) -> Generator[None, object, object]:
     on = (_count[0] // _BLOCK + _OFFSET) % 2 == 0
     _count[0] += 1
     if _WITHOUT:
         _use(self, on)
+    else:
+        _per_report_hooks(self, on)
+        _rebase(self, on)
     start = time.perf_counter_ns()
     if on or _WITHOUT:
         result = yield from _bracketed(self, item, nextitem)
     else:
-        self.recorder._last = None  # the next "on" test takes a baseline of its own
         result = yield
     _times.append((item.nodeid, time.perf_counter_ns() - start, on))
     return result

@@ -374,3 +374,63 @@ def test_a_module_set_up_again_by_a_library_is_not_a_leak_but_a_fake_is():
     assert MODULES.leaks({"__config__": first}, {"__config__": again}) == []
     (leak,) = MODULES.leaks({"json": first}, {"json": types.SimpleNamespace()})
     assert leak.detail == "`sys.modules['json']` replaced by a SimpleNamespace and not restored"
+
+
+def test_project_state_after_a_monkeypatch_undone_is_the_last_snapshot_and_changes_still_seen(tmp_path, monkeypatch):
+    # A namespace whose stamp moved but whose names are bound to the same objects (a monkeypatch
+    # undone) is not read again: the last snapshot stays. Any real change must still be seen.
+    import importlib
+    import sys
+
+    from isolint.plugin.probes.base import compile_check
+    from isolint.plugin.probes.project import project_state_probe
+
+    package = tmp_path / "undoneshop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(
+        "CURRENCY = 'EUR'\nPRICES = {'a': 1}\nNAMES = ['a']\n\n\nclass Catalog:\n    items = {}\n    default = 'x'\n\n\n"
+        "def price(name):\n    return PRICES[name]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings = importlib.import_module("undoneshop.settings")
+    monkeypatch.setitem(sys.modules, "undoneshop.settings", settings)
+    probe = project_state_probe(str(tmp_path))
+    check = compile_check((probe,))
+    before = probe.snapshot()
+    assert "undoneshop.settings.CURRENCY" in before and "undoneshop.settings.Catalog.default" in before
+
+    def undone(target, name):
+        original = getattr(target, name)
+        setattr(target, name, lambda: None)
+        setattr(target, name, original)
+
+    for target, name in ((settings, "price"), (settings.Catalog, "default")):
+        undone(target, name)
+        assert check({probe.kind: before}) and probe.unchanged(before)
+        assert probe.snapshot() is before
+    settings.PRICES["a"] = 1  # the same value set again: the dict's stamp moves, its content not
+    assert probe.unchanged(before) and probe.snapshot() is before
+
+    changes = {
+        "rebinding": (lambda: undone(settings, "price") or setattr(settings, "CURRENCY", "USD"), lambda: setattr(settings, "CURRENCY", "EUR")),
+        "dict item": (lambda: settings.PRICES.__setitem__("a", 2), lambda: settings.PRICES.__setitem__("a", 1)),
+        "class attribute": (lambda: setattr(settings.Catalog, "default", "y"), lambda: setattr(settings.Catalog, "default", "x")),
+        "class dict": (lambda: settings.Catalog.items.__setitem__("k", 1), lambda: settings.Catalog.items.pop("k")),
+        "list": (lambda: settings.NAMES.append("b"), lambda: settings.NAMES.pop()),
+        "new global": (lambda: setattr(settings, "EXTRA", 1), lambda: delattr(settings, "EXTRA")),
+    }
+    for name, (change, undo) in changes.items():
+        change()
+        try:
+            assert not check({probe.kind: before}), name
+            assert not probe.unchanged(before), name
+            assert probe.snapshot() is not before, name
+        finally:
+            undo()
+        assert probe.unchanged(before), name
+    latest = probe.snapshot()
+    latest["undoneshop.settings.CURRENCY"] = "rebased"  # the snapshot itself modified (a rebase)
+    undone(settings, "price")
+    assert not probe.unchanged(latest)
+    assert probe.snapshot() is not latest
