@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
+from functools import cached_property
 
 from isolint.config import Settings
 from isolint.analysis.context import FileContext
 from isolint.analysis.pytest_view import SETUP_METHODS
-from isolint.analysis.tree import FunctionNode
+from isolint.analysis.tree import FunctionNode, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
@@ -21,6 +23,11 @@ NOT_INERT_MODES = frozenset({"", "no", "loadgroup"})
 #: Dist modes that already keep a class's tests on one worker (or run every test on every
 #: worker): `missing_xdist_group` has nothing to ask for there.
 CLASS_KEPT_TOGETHER_MODES = frozenset({"loadscope", "loadfile", "each"})
+#: `self.__class__`: stands for a test's class whatever the class is called.
+_CLASS_REF_WORDS = frozenset({"__class__"})
+#: `type(self)`: ``type`` followed by an opening parenthesis, whatever lies between (spaces,
+#: line breaks, comments, a backslash).
+_TYPE_CALL = r"\btype\s*[(#\\]"
 
 
 def inert_dist_mode(settings: Settings) -> str:
@@ -164,6 +171,8 @@ class SharedState:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self._mutation_memo: dict[int, list[tuple[ast.AST, ast.Attribute]]] = {}
+        self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
@@ -226,10 +235,9 @@ class SharedState:
         mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
             class_refs = self._class_refs(method, class_names)
-            for node in ast.walk(method):
-                target = self._mutation_target(node)
-                if target is None or not isinstance(target, ast.Attribute):
-                    continue
+            if not self._may_mention(method, class_refs | mutable | _CLASS_REF_WORDS):
+                continue
+            for node, target in self._mutations(method):
                 owner = target.value
                 if self._is_class_ref(owner, class_refs) or (
                     target.attr in mutable and self._is_instance_or_class(owner, class_refs)
@@ -237,6 +245,40 @@ class SharedState:
                 ):
                     return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
         return None
+
+    def _may_mention(self, method: FunctionNode, words: set[str]) -> bool:
+        """Whether one of ``words``, or a call of ``type``, may be in ``method`` (decorators
+        included): False only when none occurs as a whole word in its lines, which an ASCII
+        source must then spell out (a non-ASCII one may spell a name otherwise: NFKC). A
+        regular-expression search instead of a walk of each test class's methods."""
+        start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+        end = method.end_lineno or len(self._lines)
+        text = "".join(self._lines[start - 1:end])
+        if not text.isascii():
+            return True
+        key = frozenset(words)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            pattern = self._patterns[key] = re.compile(
+                r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b|" + _TYPE_CALL)
+        return pattern.search(text) is not None
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.ctx.lines.segment_lines
+
+    def _mutations(self, method: FunctionNode) -> list[tuple[ast.AST, ast.Attribute]]:
+        """The nodes of ``method`` that change an attribute or an object held in one, with
+        that attribute, in ``ast.walk``'s order: found once per method, though the method of a
+        base class is asked about for each class that inherits it."""
+        found = self._mutation_memo.get(id(method))
+        if found is None:
+            found = self._mutation_memo[id(method)] = []
+            for node in walk(method):
+                target = self._mutation_target(node)
+                if isinstance(target, ast.Attribute):
+                    found.append((node, target))
+        return found
 
     def _is_mutable(self, value: ast.expr | None) -> bool:
         if isinstance(value, MUTABLE_DISPLAYS):
