@@ -25,8 +25,12 @@ class TestClassNameAfterBackslash:  # expect: missing_xdist_group
     counter = 0
 
     def test_a(self):
+        assert TestClassNameAfterBackslashes is None  # a longer name first
         TestClassNameAfterBackslash \
             .counter = 1
+
+
+TestClassNameAfterBackslashes = None
 
 
 class TestWideSpelling:  # expect: missing_xdist_group

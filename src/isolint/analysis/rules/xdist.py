@@ -23,11 +23,11 @@ NOT_INERT_MODES = frozenset({"", "no", "loadgroup"})
 #: Dist modes that already keep a class's tests on one worker (or run every test on every
 #: worker): `missing_xdist_group` has nothing to ask for there.
 CLASS_KEPT_TOGETHER_MODES = frozenset({"loadscope", "loadfile", "each"})
-#: `self.__class__`: stands for a test's class whatever the class is called.
-_CLASS_REF_WORDS = frozenset({"__class__"})
-#: `type(self)`: ``type`` followed by an opening parenthesis, whatever lies between (spaces,
-#: line breaks, comments, a backslash).
-_TYPE_CALL = r"\btype\s*[(#\\]"
+#: `self.__class__`, and `type(self)`: ``type`` followed by an opening parenthesis, whatever
+#: lies between (spaces, line breaks, comments, a backslash): the class of a test whatever it
+#: is called.
+_ANY_CLASS_REF = re.compile(r"\b__class__\b|\btype\s*[(#\\]")
+_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def inert_dist_mode(settings: Settings) -> str:
@@ -166,13 +166,24 @@ def _container(node: ast.expr) -> ast.expr:
     return node
 
 
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in the ASCII ``text`` as a whole word (not inside a longer one)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in _IDENTIFIER_CHARS) and (
+                end == len(text) or text[end] not in _IDENTIFIER_CHARS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 class SharedState:
     """Why the tests of a class share state (the ``shared-state`` policy), or None."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._mutation_memo: dict[int, list[tuple[ast.AST, ast.Attribute]]] = {}
-        self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
@@ -235,7 +246,7 @@ class SharedState:
         mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
             class_refs = self._class_refs(method, class_names)
-            if not self._may_mention(method, class_refs | mutable | _CLASS_REF_WORDS):
+            if not self._may_mention(method, class_refs | mutable):
                 continue
             for node, target in self._mutations(method):
                 owner = target.value
@@ -247,21 +258,16 @@ class SharedState:
         return None
 
     def _may_mention(self, method: FunctionNode, words: set[str]) -> bool:
-        """Whether one of ``words``, or a call of ``type``, may be in ``method`` (decorators
-        included): False only when none occurs as a whole word in its lines, which an ASCII
-        source must then spell out (a non-ASCII one may spell a name otherwise: NFKC). A
-        regular-expression search instead of a walk of each test class's methods."""
+        """Whether one of ``words``, `__class__` or a call of `type` may be in ``method``
+        (decorators included): False only when none occurs as a whole word in its lines,
+        which an ASCII source must then spell out (a non-ASCII one may spell a name otherwise:
+        NFKC). A text search instead of a walk of each test class's methods."""
         start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
         end = method.end_lineno or len(self._lines)
         text = "".join(self._lines[start - 1:end])
-        if not text.isascii():
+        if not text.isascii() or any(_has_word(text, word) for word in words):
             return True
-        key = frozenset(words)
-        pattern = self._patterns.get(key)
-        if pattern is None:
-            pattern = self._patterns[key] = re.compile(
-                r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b|" + _TYPE_CALL)
-        return pattern.search(text) is not None
+        return ("type" in text or "__class__" in text) and _ANY_CLASS_REF.search(text) is not None
 
     @cached_property
     def _lines(self) -> list[str]:
