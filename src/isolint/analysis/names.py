@@ -57,13 +57,15 @@ class ImportTable:
         self._locally_defined: set[str] = set()
         self._shadowed: dict[str, list[tuple[int, int]]] = {}
         alias_candidates: list[tuple[str, ast.expr]] = []
-        #: Names bound other than by an import, with where (for :func:`_shadowing`).
-        stores: list[tuple[str, int, ast.AST | None]] = []
+        #: Statements that bind names other than by an import (for :func:`_shadowing`).
+        binders: list[ast.stmt] = []
         functions: list[ast.AST] = []
         for stmt in statements(tree.body):
             kind = type(stmt)
             if kind in _BINDING_STATEMENTS:
-                _collect_stores(stmt, stores, functions)
+                binders.append(stmt)
+                if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                    functions.append(stmt)
             if kind not in _TABLE_STATEMENTS:
                 continue  # most statements bind no import, definition or alias
             if isinstance(stmt, ast.Import):
@@ -98,8 +100,12 @@ class ImportTable:
             self._aliases[name] = resolved if previous == resolved else None
         #: Imported or aliased names that a function binds to something else, with the lines
         #: of those functions: there the name is a local variable (``os = FakeOS()``).
-        self._shadowed = _shadowing(
-            functions, stores, set(self._bound) | {n for n, v in self._aliases.items() if v is not None})
+        names = set(self._bound) | {n for n, v in self._aliases.items() if v is not None}
+        stores: list[tuple[str, int, ast.AST | None]] = []
+        if functions:  # else no name is local anywhere
+            for stmt in binders:
+                _collect_stores(stmt, stores, names)
+        self._shadowed = _shadowing(functions, stores, names)
         #: The last dotted part of what each imported or aliased name resolves to.
         self.tails: dict[str, str] = {
             name: target.rsplit(".", 1)[-1]
@@ -184,32 +190,40 @@ class ImportTable:
 
 
 def _collect_stores(stmt: ast.stmt, stores: list[tuple[str, int, ast.AST | None]],
-                    functions: list[ast.AST]) -> None:
-    """Record the names ``stmt`` binds other than by an import: ``(name, line, the function or
-    class it defines or None)``; a parameter as ``(name, -1, its function)``, a ``global`` /
-    ``nonlocal`` declaration as ``("global " + name, line, None)``."""
+                    names: set[str]) -> None:
+    """Record the names among ``names`` that ``stmt`` binds other than by an import:
+    ``(name, line, the function or class it defines or None)``; a parameter as ``(name, -1,
+    its function)``, a ``global`` / ``nonlocal`` declaration as ``("global " + name, line,
+    None)``. (A name is kept when it or its part after the first seven characters is among
+    ``names``: the test :func:`_shadowing` applies to every store.)"""
     kind = type(stmt)
     line = stmt.lineno
+    if kind is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+        name = stmt.targets[0].id  # type: ignore[attr-defined]  # the common case, quickly
+        if name in names or name[7:] in names:
+            stores.append((name, line, None))
+        return
+    found: list[tuple[str, int, ast.AST | None]] = []
     if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-        functions.append(stmt)
         args = stmt.args  # type: ignore[attr-defined]
         for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
             if a is not None:  # a parameter: the line is the function's own
-                stores.append((a.arg, -1, stmt))
-        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+                found.append((a.arg, -1, stmt))
+        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
     elif kind is ast.ClassDef:
-        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
     elif kind in (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor) or (
             kind is ast.AnnAssign and stmt.value is not None):  # type: ignore[attr-defined]
         targets = stmt.targets if kind is ast.Assign else [stmt.target]  # type: ignore[attr-defined]
-        stores.extend((name, line, None) for name in _stored(targets))
+        found.extend((name, line, None) for name in _stored(targets))
     elif kind in (ast.With, ast.AsyncWith):
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]  # type: ignore[attr-defined]
-        stores.extend((name, line, None) for name in _stored(targets))
+        found.extend((name, line, None) for name in _stored(targets))
     elif kind in _TRY_STATEMENTS:
-        stores.extend((h.name, h.lineno, None) for h in stmt.handlers if h.name)  # type: ignore[attr-defined]
+        found.extend((h.name, h.lineno, None) for h in stmt.handlers if h.name)  # type: ignore[attr-defined]
     elif kind in (ast.Global, ast.Nonlocal):
-        stores.extend(("global " + name, line, None) for name in stmt.names)  # type: ignore[attr-defined]
+        found.extend(("global " + name, line, None) for name in stmt.names)  # type: ignore[attr-defined]
+    stores.extend(store for store in found if store[0] in names or store[0][7:] in names)
 
 
 def _shadowing(functions: list[ast.AST], stores: list[tuple[str, int, ast.AST | None]],

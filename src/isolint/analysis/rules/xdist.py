@@ -199,11 +199,17 @@ class SharedState:
             for stmt in klass.body:
                 if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
                     return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
-        for name in sorted(self._requested(classes, methods)):
-            fixture = self.module_fixtures.get(name)
-            if fixture is not None and ctx.pytest.fixture_scope(fixture) in SHARED_SCOPES:
-                return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
+        if self._shared_module_fixtures:  # else no requested fixture can share state
+            for name in sorted(self._requested(classes, methods)):
+                fixture = self.module_fixtures.get(name)
+                if fixture is not None and ctx.pytest.fixture_scope(fixture) in SHARED_SCOPES:
+                    return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
+
+    @cached_property
+    def _shared_module_fixtures(self) -> bool:
+        """Whether a module fixture is class- or module-scoped."""
+        return any(self.ctx.pytest.fixture_scope(f) in SHARED_SCOPES for f in self.module_fixtures.values())
 
     def _module_requested(self) -> set[str]:
         """Fixtures every test of the module requests (module ``pytestmark``, autouse): found
@@ -243,7 +249,8 @@ class SharedState:
             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
             if isinstance(target, ast.Name)
         }
-        mutable -= self._rebound_per_test(classes, methods)
+        if mutable:
+            mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
             class_refs = self._class_refs(method, class_names)
             if not self._may_mention(method, class_refs | mutable):
