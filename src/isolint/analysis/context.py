@@ -228,8 +228,9 @@ class FileContext:
         """Whether the current node configures the whole session on purpose: the module level
         of a ``conftest.py`` (or other non-test module: imported at collection, before any test
         runs), a ``pytest_*`` hook in one, or a session-scoped autouse fixture of a conftest
-        (it runs once per worker and every later test sees what it set)."""
-        if self.kind == "test":
+        (it runs once per worker and every later test sees what it set). Never with
+        ``report-session-configuration``."""
+        if self.kind == "test" or self.settings.report_session_configuration:
             return False
         functions = [
             n for n in self.stack[:-1]
@@ -248,8 +249,9 @@ class FileContext:
         pytest's rootdir, or the only ``testpaths`` directory), before its ``yield``: it runs
         before every test of the session, so every test starts from the same state (prefect's
         ``sys.path.remove(".")`` before each test). ``append``/``insert``/``+=`` grow the state
-        each time and do not count."""
-        if self.kind != "conftest" or isinstance(node, ast.AugAssign):
+        each time and do not count. Never with ``report-session-configuration``."""
+        if self.kind != "conftest" or isinstance(node, ast.AugAssign) \
+                or self.settings.report_session_configuration:
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in ACCUMULATING_METHODS:

@@ -36,8 +36,9 @@ class CwdPollution(UnrestoredState, Rule):
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
-    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
-    `setup_package` functions, which pytest >= 8 never calls.
+    pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
+    = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
+    never calls.
 
     ## Why is this bad?
     The working directory belongs to the worker process. After one test changes it, every later
