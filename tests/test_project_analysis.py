@@ -447,3 +447,54 @@ def test_requested_fixture_restores_after_its_yield(tmp_path: Path) -> None:
             """,
     })
     assert findings(tmp_path) == {("tests/test_requested.py", 18, "env_var_pollution")}
+
+
+def test_local_function_run_only_inside_a_with_helper_from_the_package(tmp_path: Path) -> None:
+    # prefect's tests/deployment/test_steps.py: the step function is installed with monkeypatch
+    # and run by `run_steps` inside `with tmpchdir(...)` (src/prefect/utilities/filesystem).
+    project(tmp_path, {
+        "src/app/__init__.py": "",
+        "src/app/filesystem.py": """
+            import os
+            from contextlib import contextmanager
+
+            @contextmanager
+            def tmpchdir(path):
+                owd = os.getcwd()
+                try:
+                    os.chdir(path)
+                    yield path
+                finally:
+                    os.chdir(owd)
+
+            @contextmanager
+            def chdir_for_good(path):
+                os.chdir(path)
+                yield path
+            """,
+        "tests/test_steps.py": """
+            import os
+            from app.filesystem import chdir_for_good, tmpchdir
+            from app.steps import run_steps
+
+            async def test_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with tmpchdir(tmp_path):
+                    output = await run_steps([{"cd": str(tmp_path / "a")}])
+                assert output == {}
+
+            async def test_not_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with chdir_for_good(tmp_path):
+                    await run_steps([{"cd": str(tmp_path / "a")}])
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_steps.py", 18, "cwd_pollution")}

@@ -31,7 +31,12 @@ class CwdPollution(UnrestoredState, Rule):
     contextlib.chdir(path):` or `with tmpdir.as_cwd():`; statements that are themselves cleanup
     (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
     cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); and the module
-    level and `pytest_*` hooks of a `conftest.py`.
+    level and `pytest_*` hooks of a `conftest.py`. A change in a function defined in a test is
+    not flagged when only `with` blocks of that test that undo it can run the function (a
+    `contextlib.chdir`, or a project helper such as prefect's `tmpchdir` that restores the
+    directory in its `finally:`): the function is not decorated nor named before its `def`, and
+    every other statement of the test after the `def` calls only code that cannot call it back
+    (builtins, `monkeypatch` / `mocker` methods, `pathlib` on paths, methods of mocks).
 
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
