@@ -36,19 +36,22 @@ ENV_TEST = """
     """
 
 
+SNAPSHOT_CONFTEST = """
+    import os
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def environment():
+        saved = os.environ.copy()
+        yield
+        os.environ.clear()
+        os.environ.update(saved)
+    """
+
+
 def test_conftest_snapshot_of_the_whole_environment(tmp_path: Path) -> None:
     project(tmp_path, {
-        "tests/conftest.py": """
-            import os
-            import pytest
-
-            @pytest.fixture(autouse=True)
-            def environment():
-                saved = os.environ.copy()
-                yield
-                os.environ.clear()
-                os.environ.update(saved)
-            """,
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
         "tests/test_env.py": ENV_TEST,
         "other/test_env.py": ENV_TEST,  # no conftest above it: still a finding
     })
@@ -498,3 +501,29 @@ def test_local_function_run_only_inside_a_with_helper_from_the_package(tmp_path:
             """,
     })
     assert findings(tmp_path) == {("tests/test_steps.py", 18, "cwd_pollution")}
+
+
+def test_conftest_above_the_scanned_directory(tmp_path: Path, monkeypatch) -> None:
+    # pytest loads the conftests between its rootdir and the collected files: `pytest tests/sub`
+    # runs tests/conftest.py's autouse fixture, and so its restore counts for `isolint check
+    # tests/sub` (and `tests/sub/test_a.py`), run from the root, from elsewhere, or with no
+    # `pytest.ini` (pytest's rootdir is then the common ancestor of the arguments and the cwd).
+    from isolint.cli import main
+
+    project(tmp_path, {
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
+        "tests/sub/test_a.py": ENV_TEST,
+    })
+    args = ["--select", "env_var_pollution", "--no-cache"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    assert main(["check", "tests/sub/test_a.py", *args]) == 0
+    monkeypatch.chdir(tmp_path.parent)
+    assert main(["check", str(tmp_path / "tests" / "sub"), *args]) == 0
+    (tmp_path / "pytest.ini").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    # From inside tests/sub with no configuration file, pytest's rootdir (and the directory it
+    # loads conftests below) is tests/sub: tests/conftest.py is not loaded, the change leaks.
+    monkeypatch.chdir(tmp_path / "tests" / "sub")
+    assert main(["check", ".", *args]) == 1
