@@ -36,19 +36,22 @@ ENV_TEST = """
     """
 
 
+SNAPSHOT_CONFTEST = """
+    import os
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def environment():
+        saved = os.environ.copy()
+        yield
+        os.environ.clear()
+        os.environ.update(saved)
+    """
+
+
 def test_conftest_snapshot_of_the_whole_environment(tmp_path: Path) -> None:
     project(tmp_path, {
-        "tests/conftest.py": """
-            import os
-            import pytest
-
-            @pytest.fixture(autouse=True)
-            def environment():
-                saved = os.environ.copy()
-                yield
-                os.environ.clear()
-                os.environ.update(saved)
-            """,
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
         "tests/test_env.py": ENV_TEST,
         "other/test_env.py": ENV_TEST,  # no conftest above it: still a finding
     })
@@ -447,3 +450,80 @@ def test_requested_fixture_restores_after_its_yield(tmp_path: Path) -> None:
             """,
     })
     assert findings(tmp_path) == {("tests/test_requested.py", 18, "env_var_pollution")}
+
+
+def test_local_function_run_only_inside_a_with_helper_from_the_package(tmp_path: Path) -> None:
+    # prefect's tests/deployment/test_steps.py: the step function is installed with monkeypatch
+    # and run by `run_steps` inside `with tmpchdir(...)` (src/prefect/utilities/filesystem).
+    project(tmp_path, {
+        "src/app/__init__.py": "",
+        "src/app/filesystem.py": """
+            import os
+            from contextlib import contextmanager
+
+            @contextmanager
+            def tmpchdir(path):
+                owd = os.getcwd()
+                try:
+                    os.chdir(path)
+                    yield path
+                finally:
+                    os.chdir(owd)
+
+            @contextmanager
+            def chdir_for_good(path):
+                os.chdir(path)
+                yield path
+            """,
+        "tests/test_steps.py": """
+            import os
+            from app.filesystem import chdir_for_good, tmpchdir
+            from app.steps import run_steps
+
+            async def test_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with tmpchdir(tmp_path):
+                    output = await run_steps([{"cd": str(tmp_path / "a")}])
+                assert output == {}
+
+            async def test_not_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with chdir_for_good(tmp_path):
+                    await run_steps([{"cd": str(tmp_path / "a")}])
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_steps.py", 18, "cwd_pollution")}
+
+
+def test_conftest_above_the_scanned_directory(tmp_path: Path, monkeypatch) -> None:
+    # pytest loads the conftests between its rootdir and the collected files: `pytest tests/sub`
+    # runs tests/conftest.py's autouse fixture, and so its restore counts for `isolint check
+    # tests/sub` (and `tests/sub/test_a.py`), run from the root, from elsewhere, or with no
+    # `pytest.ini` (pytest's rootdir is then the common ancestor of the arguments and the cwd).
+    from isolint.cli import main
+
+    project(tmp_path, {
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
+        "tests/sub/test_a.py": ENV_TEST,
+    })
+    args = ["--select", "env_var_pollution", "--no-cache"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    assert main(["check", "tests/sub/test_a.py", *args]) == 0
+    monkeypatch.chdir(tmp_path.parent)
+    assert main(["check", str(tmp_path / "tests" / "sub"), *args]) == 0
+    (tmp_path / "pytest.ini").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    # From inside tests/sub with no configuration file, pytest's rootdir (and the directory it
+    # loads conftests below) is tests/sub: tests/conftest.py is not loaded, the change leaks.
+    monkeypatch.chdir(tmp_path / "tests" / "sub")
+    assert main(["check", ".", *args]) == 1

@@ -19,6 +19,7 @@ from isolint.atomic import NotRegular, TooLarge, read_regular
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
+from isolint.analysis.single_test import reused_classes, scope_facts
 from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
@@ -317,7 +318,9 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
         for stmt in ctx.cleanup.after_yield(func):
             if any(ctx.call_name(n) == "gc.collect" for n in ast.walk(stmt)):
                 collects = True
-    return ConftestFacts(path=path, autouse_gc_collect=collects)
+    params, repeats = scope_facts(ctx.pytest, tree.body)
+    return ConftestFacts(path=path, autouse_gc_collect=collects, parametrized_fixtures=params,
+                         repeats_tests=repeats)
 
 
 def scan_tree(
@@ -348,7 +351,9 @@ def scan_tree(
         errors.append(FileError(path, "too deeply nested to analyse"))
         return FileResult(path, (), tuple(errors))
     findings = _suppressed(ctx, set(enabled), comment_rules)
-    return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
+    reused = reused_classes(ctx.pytest) if ctx.uses or kind == "test" else ()
+    return FileResult(path, tuple(sorted(set(findings))), tuple(errors),
+                      uses=tuple(sorted(set(ctx.uses))), reused_classes=reused)
 
 
 def _canonical_name(key: str) -> str | None:
