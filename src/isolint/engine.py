@@ -282,8 +282,16 @@ class _CallGate:
                 (rule, method) for rule, method in self.visitors
                 if rule.call_words is None or word in rule.call_words
             ]
+        if not chosen:
+            return  # most calls: no rule looks at them
+        failed = self.dispatcher.failed
         for rule, method in chosen:
-            self.dispatcher._call(rule, method, node)  # skips a crashed rule, reports a crash
+            if id(rule) in failed:
+                continue  # a rule that crashed on this file is called no more
+            try:
+                method(node, ctx)
+            except Exception as exc:  # a crashing rule must not lose the file
+                self.dispatcher._crashed(rule, exc, node)
 
 
 def _by_class(table: dict[str, list[tuple[Rule, Callable]]]) -> dict[type, list[tuple[Rule, Callable]]]:
