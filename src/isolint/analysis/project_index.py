@@ -297,7 +297,8 @@ class ProjectIndex:
                 method = self.method(module, cls, tail[0])
                 if method is not None and len(tail) == 1:
                     return Definition(method[0], method[1], "function", method[2])
-                return None
+                value = _class_value(cls, tail[0]) if method is None and len(tail) == 1 else None
+                return Definition(module, value, "value", cls) if value is not None else None
             if head in module.functions:
                 return Definition(module, module.functions[head], "function") if not tail else None
             if head in module.values:
@@ -480,6 +481,18 @@ class ProjectIndex:
 
 
 # ---------------------------------------------------------------------- module summaries
+def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
+    """The value the body of ``cls`` binds attribute ``name`` to, when it binds it exactly once
+    (``gcp_metadata = None``), or None."""
+    values = [
+        stmt.value for stmt in statements(cls.body, nested_scopes=False)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None
+        and any(isinstance(t, ast.Name) and t.id == name
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    ]
+    return values[0] if len(values) == 1 else None
+
+
 def summarise(name: str, path: str, digest: str, tree: ast.Module,
               table: ImportTable | None = None) -> Module:
     """The index's view of one parsed module (``table``: its import table, when made already)."""
