@@ -314,6 +314,7 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
                 cache.LIMITS = (1, 2)
                 Integration.gcp_metadata = None
                 trace._TRACER_PROVIDER = None
+                trace.__config = None
 
             def test_changes():
                 cache._imp = [1]
@@ -322,10 +323,11 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
                 Integration._token = None
                 trace.PROVIDER = None
                 trace._TRACER_PROVIDER = object()
+                trace.__all__ = None
             """,
     })
     assert findings(tmp_path) == {
-        ("tests/test_cache.py", line, "module_state_pollution") for line in range(13, 19)
+        ("tests/test_cache.py", line, "module_state_pollution") for line in range(14, 21)
     }
 
 

@@ -336,9 +336,30 @@ class ModuleStatePollution(Rule):
     MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
     A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
     to `pkg.mod.C.execute`. A module global rebound through `global X` is not reported when
-    every function that reads `X` binds it first: it calls the function that rebinds it, or its
-    class has that method (sqlalchemy's `define_tables`), or `setup_module` rebinds it. Code in a
-    function handed to another process (`multiprocessing.Process(target=f)`) is not reported.
+    no function reads `X` before it is bound for the current test: the reader binds it first on
+    every path (`if`/`else` branches that both bind it or end in `raise`/`fail()`, a `with`
+    block, `exec("X = ...", globals())`; reads in nested functions happen later), calls the
+    function that rebinds it, its class has a set-up method that does (sqlalchemy's
+    `define_tables`, `insert_data`, `setup_test`; a test method binding it does not set it up
+    for its siblings), or `setup_module` or an autouse fixture rebinds it; in a test module, a
+    global that no function reads by name (a registry looks it up) is not reported when every
+    function rebinding it binds it before using it. Code in a function handed to another process
+    (`multiprocessing.Process(target=f)`) is not reported.
+
+    A reset is not a change: a value equal to the one the project's module (or class body)
+    starts with (`mod._client = None`, `cache._imp = [None]`, `Integration.gcp_metadata =
+    None`), `.clear()` of a container that starts empty, and `None` written to a private
+    attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
+    for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
+    are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
+    capturing puts them back after every test phase. A test module's own containers (no other
+    module reads them) are not reported when its autouse fixture (or `setup_function`) empties
+    them before each test, or when the module collects a single test; nor are changes made by a
+    module-level function that runs only at import (called from a class body or a decorator),
+    by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
+    `finally:`: a restore helper), or into a module imported inside the `with` block of a
+    project helper that puts `sys.modules` back (celery's `with conftest.module_exists(...)`:
+    the import got the helper's throwaway module).
 
     Severity is MEDIUM: the change outlives the test like an environment variable does, but
     usually only tests that read the same attribute notice it, and isolint cannot see whether
@@ -396,6 +417,8 @@ class ModuleStatePollution(Rule):
         self._globals: GlobalUses | None = None
         #: Facts about the module's own containers and functions.
         self._own: OwnNames | None = None
+        #: Per `with` block (by id; the nodes live as long as the scan): the names its imports bind.
+        self._with_imports: dict[int, dict[str, list[int]]] = {}
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
@@ -407,7 +430,7 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
-            if _into_discarded_module(ctx, write):
+            if _into_discarded_module(ctx, write, self._with_imports):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
@@ -514,12 +537,12 @@ def _private_outside(ctx: FileContext, value: ast.expr, write: StateWrite) -> bo
         return False
     qualified = max(write.spellings, key=len)
     owner, _, attr = qualified.rpartition(".")
-    if not owner or not attr.startswith("_") or attr.startswith("__"):
-        return False
+    if not owner or not attr.startswith("_") or (attr.startswith("__") and attr.endswith("__")):
+        return False  # public, or a dunder such as `__init__`
     return ctx.project.definition(owner) is None and not ctx.bindings.binds_locally(owner.split(".")[0])
 
 
-def _into_discarded_module(ctx: FileContext, write: StateWrite) -> bool:
+def _into_discarded_module(ctx: FileContext, write: StateWrite, memo: dict[int, dict[str, list[int]]]) -> bool:
     """``django.VERSION = ...`` after ``import django`` inside ``with module_exists("django"):``
     (or ``reset_modules(...)``), a project helper that puts ``sys.modules`` back when the block
     ends: the import got the module the helper installed, which is thrown away with it."""
@@ -530,11 +553,7 @@ def _into_discarded_module(ctx: FileContext, write: StateWrite) -> bool:
     for index, ancestor in enumerate(ctx.stack[:-1]):
         if not isinstance(ancestor, (ast.With, ast.AsyncWith)) or ctx.stack[index + 1] not in ancestor.body:
             continue
-        imported = any(
-            isinstance(stmt, (ast.Import, ast.ImportFrom)) and stmt.lineno < line
-            and any((a.asname or a.name.split(".")[0]) == root for a in stmt.names)
-            for stmt in statements(ancestor.body, nested_scopes=False)
-        )
+        imported = any(at < line for at in _block_imports(ancestor, memo).get(root, ()))
         if imported and any(
             _writes_sys_modules(ctx, node)
             for item in ancestor.items
@@ -543,6 +562,19 @@ def _into_discarded_module(ctx: FileContext, write: StateWrite) -> bool:
         ):
             return True
     return False
+
+
+def _block_imports(block: ast.With | ast.AsyncWith, memo: dict[int, dict[str, list[int]]]) -> dict[str, list[int]]:
+    """The names the imports in a ``with`` block bind, with their lines (once per block)."""
+    found = memo.get(id(block))
+    if found is None:
+        found = {}
+        for stmt in statements(block.body, nested_scopes=False):
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    found.setdefault(alias.asname or alias.name.split(".")[0], []).append(stmt.lineno)
+        memo[id(block)] = found
+    return found
 
 
 def _writes_sys_modules(ctx: FileContext, node: ast.AST) -> bool:
