@@ -296,13 +296,16 @@ def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path
 def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> None:
     """``cache._imp = [None]`` where the module starts with ``_imp = [None]`` (celery), a class
     attribute put back to the value the class body gives it (sentry's ``gcp_metadata =
-    None``), and ``None`` in a private attribute of a module outside the project (a lazy
+    None``), a name bound once in a module-level block (``if FASTAPI_AVAILABLE:``; not one an
+    import binds too), and ``None`` in a private attribute of a module outside the project (a lazy
     singleton of a library: opentelemetry's ``trace._TRACER_PROVIDER = None``)."""
     project(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/cache.py": (
             "_imp = [None]\nLIMITS = (1, 2)\n\n"
-            "class Integration:\n    gcp_metadata = None\n    http = object()\n    _token = ''\n"
+            "class Integration:\n    gcp_metadata = None\n    http = object()\n    _token = ''\n\n"
+            "if AVAILABLE:\n    _middleware = None\n"
+            "try:\n    import fastjson\nexcept ImportError:\n    fastjson = None\n"
         ),
         "tests/test_cache.py": """
             from opentelemetry import trace
@@ -315,6 +318,7 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
                 Integration.gcp_metadata = None
                 trace._TRACER_PROVIDER = None
                 trace.__config = None
+                cache._middleware = None
 
             def test_changes():
                 cache._imp = [1]
@@ -324,10 +328,11 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
                 trace.PROVIDER = None
                 trace._TRACER_PROVIDER = object()
                 trace.__all__ = None
+                cache.fastjson = None
             """,
     })
     assert findings(tmp_path) == {
-        ("tests/test_cache.py", line, "module_state_pollution") for line in range(14, 21)
+        ("tests/test_cache.py", line, "module_state_pollution") for line in range(15, 23)
     }
 
 

@@ -347,8 +347,8 @@ class ModuleStatePollution(Rule):
     (`multiprocessing.Process(target=f)`) is not reported.
 
     A reset is not a change: a value equal to the one the project's module (or class body)
-    starts with (`mod._client = None`, `cache._imp = [None]`, `Integration.gcp_metadata =
-    None`), `.clear()` of a container that starts empty, and `None` written to a private
+    starts with, when it binds the name once (`mod._client = None`, also under `if
+    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()` of a container that starts empty, and `None` written to a private
     attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
     for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
