@@ -98,6 +98,7 @@ class GlobalUses:
         # Functions that bind it before they read it. A test method binding it does not set
         # it up for the other tests of its class: they may run without it.
         setups = [o for o in binders if binds_first(o.func, name)]
+        setup_ids = {id(o) for o in setups}
         binder_names = {o.func.name for o in setups}
         binder_classes = {id(o.cls) for o in setups
                           if o.cls is not None and not o.func.name.startswith("test")}
@@ -106,7 +107,7 @@ class GlobalUses:
             if name in owner.locals or name not in owner.reads:
                 continue
             readers += 1
-            if owner in setups or _first_touch(owner.func.body, name) == STORE:
+            if id(owner) in setup_ids or _first_touch(owner.func.body, name) == STORE:
                 continue  # binds it (`exec(..., globals())` too) before it reads it
             cls = owner.cls
             if cls is not None and any(id(c) in binder_classes for c in [cls, *self.base_classes(cls)]):
@@ -295,7 +296,6 @@ class OwnNames:
         if self._runtime_refs is None:
             self._runtime_refs = _references(self.tree)
         return self._runtime_refs.get(getattr(func, "name", ""), True) is False
-
 
     def single_test(self) -> bool:
         """Whether the module collects exactly one test: one test function, not parametrized,
