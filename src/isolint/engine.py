@@ -29,6 +29,7 @@ from isolint.model import FileError, FileResult, Severity
 from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
+from isolint.pysource import parse_quietly
 from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
 
 #: Rules reported from the suppression comments, not from the walk.
@@ -92,7 +93,7 @@ def decode_source(data: bytes) -> str:
 
 def parse_source(text: str, path: str) -> ast.Module:
     try:
-        return ast.parse(text, filename=path)
+        return parse_quietly(text, path)
     except SyntaxError as exc:
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
         raise SourceError(f"syntax error at {where}: {exc.msg}") from None

@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 
 from isolint.analysis.names import ANY_VALUE_PREFIX, QUALIFIED_PREFIX, ImportTable, statements
 from isolint.analysis.pytest_view import CONTEXT_MANAGER_DECORATORS, FIXTURE_DECORATORS
+from isolint.pysource import parse_quietly
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -216,7 +217,7 @@ class ProjectIndex:
         else:
             try:
                 data = self._read(path)
-                tree = ast.parse(data, path)
+                tree = parse_quietly(data, path)
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             digest = _digest(data)
