@@ -296,6 +296,101 @@ def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path
                                   ("tests/test_mod.py", 12, "module_state_pollution")}
 
 
+def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> None:
+    """``cache._imp = [None]`` where the module starts with ``_imp = [None]`` (celery), a class
+    attribute put back to the value the class body gives it (sentry's ``gcp_metadata =
+    None``), a name bound once in a module-level block (``if FASTAPI_AVAILABLE:``; not one an
+    import binds too), and ``None`` in a private attribute of a module outside the project (a lazy
+    singleton of a library: opentelemetry's ``trace._TRACER_PROVIDER = None``)."""
+    project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/cache.py": (
+            "_imp = [None]\nLIMITS = (1, 2)\n\n"
+            "class Integration:\n    gcp_metadata = None\n    http = object()\n    _token = ''\n\n"
+            "if AVAILABLE:\n    _middleware = None\n"
+            "try:\n    import fastjson\nexcept ImportError:\n    fastjson = None\n"
+        ),
+        "tests/test_cache.py": """
+            from opentelemetry import trace
+            from pkg import cache
+            from pkg.cache import Integration
+
+            def test_resets():
+                cache._imp = [None]
+                cache.LIMITS = (1, 2)
+                Integration.gcp_metadata = None
+                trace._TRACER_PROVIDER = None
+                trace.__config = None
+                cache._middleware = None
+
+            def test_changes():
+                cache._imp = [1]
+                cache.LIMITS = (1, 3)
+                Integration.gcp_metadata = {}
+                Integration._token = None
+                trace.PROVIDER = None
+                trace._TRACER_PROVIDER = object()
+                trace.__all__ = None
+                cache.fastjson = None
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_cache.py", line, "module_state_pollution") for line in range(15, 23)
+    }
+
+
+def test_write_into_a_module_a_with_helper_installs_and_discards(tmp_path: Path) -> None:
+    """celery's ``with conftest.module_exists('django'): import django; django.VERSION = ...``:
+    the import gets the fake module the helper put in ``sys.modules``, and the helper takes it
+    out again. A helper that leaves ``sys.modules`` alone, or an import made before the block,
+    still counts."""
+    project(tmp_path, {
+        "t/__init__.py": "",
+        "t/conftest.py": """
+            import sys
+            import types
+            from contextlib import contextmanager
+
+            @contextmanager
+            def module_exists(*names):
+                mods = [types.ModuleType(n) for n in names]
+                for mod in mods:
+                    sys.modules[mod.__name__] = mod
+                try:
+                    yield
+                finally:
+                    for mod in mods:
+                        sys.modules.pop(mod.__name__, None)
+
+            @contextmanager
+            def quiet():
+                yield
+            """,
+        "t/test_fixup.py": """
+            import celery
+            from t import conftest
+
+            def test_fixup():
+                with conftest.module_exists("django"):
+                    import django
+                    django.VERSION = (1, 11, 1)
+
+            def test_other_helper():
+                with conftest.quiet():
+                    import django
+                    django.VERSION = (1, 11, 1)
+
+            def test_imported_before():
+                with conftest.module_exists("django"):
+                    celery.VERSION = (1, 0)
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("t/test_fixup.py", 13, "module_state_pollution"),
+        ("t/test_fixup.py", 17, "module_state_pollution"),
+    }
+
+
 def test_cached_result_is_rescanned_when_a_module_it_read_changes(tmp_path: Path) -> None:
     helper = """
         import contextlib

@@ -11,6 +11,7 @@ import os
 import tokenize
 
 from isolint.atomic import NotRegular, TooLarge, read_regular
+from isolint.pysource import parse_quietly
 
 #: Files larger than this are reported as errors instead of being parsed.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -70,7 +71,7 @@ def decode_source(data: bytes) -> str:
 
 def parse_source(text: str, path: str) -> ast.Module:
     try:
-        return ast.parse(text, filename=path)
+        return parse_quietly(text, path)
     except SyntaxError as exc:
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
         raise SourceError(f"syntax error at {where}: {exc.msg}") from None
