@@ -161,7 +161,8 @@ class MissingTeardownMethod(Rule):
     Not flagged: mocks that are locals of a test, or that a fixture returns; mocks on `self` in
     a `unittest.TestCase` (since pytest 3.0.4, pytest-dev/pytest#1649, and again since 8.2.2,
     #12368, pytest drops its references to a `TestCase` instance when the test's teardown ends,
-    so its attributes are freed like locals); classes under an unconditional
+    so its attributes are freed like locals; a `TestCase` reached through project base classes
+    in other modules counts, `from tests import BaseEnvVar`); classes under an unconditional
     `@pytest.mark.skip` (pytest never creates their instances).
 
     This rule replaces `mock_retained_on_instance` (ISO012), which found the instance case with
