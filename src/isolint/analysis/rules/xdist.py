@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections import deque
+from typing import Iterator
 
 from isolint.config import Settings
 from isolint.analysis.context import FileContext
@@ -152,6 +154,49 @@ def _usefixtures(ctx: FileContext, exprs: list[ast.expr]) -> set[str]:
     }
 
 
+def _is_constant(value: ast.expr | None) -> bool:
+    """A literal no test can change in place: a number, string, bytes, None, or a tuple of them."""
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        value = value.operand  # -2.5
+    if isinstance(value, ast.Constant):
+        return True
+    return isinstance(value, ast.Tuple) and all(_is_constant(e) for e in value.elts)
+
+
+def _binds_only_constants(setup: FunctionNode) -> bool:
+    """A ``setup_class`` that only binds literals on the class (``cls.source = "..."``, as
+    pytest's own test_source.py does): its tests share nothing a split could break or
+    duplicate; a test that changes such an attribute is still found as a class attribute
+    change."""
+    owner = setup.args.args[0].arg if setup.args.args else None
+    for stmt in setup.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _is_constant(stmt.value)):
+            return False
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if not all(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == owner
+                   for t in targets):
+            return False
+    return True
+
+
+def _own_nodes(method: FunctionNode) -> Iterator[tuple[ast.AST, bool]]:
+    """The nodes of ``method`` (breadth first, as ``ast.walk``), each with whether its first
+    parameter (``self``, ``cls``) still means the test's there: not inside a class defined in
+    the method, nor inside a nested function that binds a parameter of the same name."""
+    first = method.args.args[0].arg if method.args.args else None
+    pending = deque((child, True) for child in ast.iter_child_nodes(method))
+    while pending:
+        node, own = pending.popleft()
+        yield node, own
+        if isinstance(node, ast.ClassDef) or (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and first in _params(node)
+        ):
+            own = False
+        pending.extend((child, own) for child in ast.iter_child_nodes(node))
+
+
 def _container(node: ast.expr) -> ast.expr:
     """``self.items`` for ``self.items[k][j]``: the object whose contents an item write changes."""
     while isinstance(node, ast.Subscript):
@@ -173,7 +218,7 @@ class SharedState:
         classes = [cls, *ctx.pytest.base_classes(cls)]
         methods = ctx.pytest.class_methods(cls)
         for method in methods:
-            if method.name in CLASS_SETUPS:
+            if method.name in CLASS_SETUPS and not _binds_only_constants(method):
                 return f"`{method.name}`"
         for klass in classes:
             for stmt in klass.body:
@@ -225,14 +270,15 @@ class SharedState:
         }
         mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
-            class_refs = self._class_refs(method, class_names)
-            for node in ast.walk(method):
+            own_refs = self._class_refs(method, class_names)
+            for node, own in _own_nodes(method):
                 target = self._mutation_target(node)
                 if target is None or not isinstance(target, ast.Attribute):
                     continue
                 owner = target.value
-                if self._is_class_ref(owner, class_refs) or (
-                    target.attr in mutable and self._is_instance_or_class(owner, class_refs)
+                class_refs = own_refs if own else class_names
+                if self._is_class_ref(owner, class_refs, own) or (
+                    target.attr in mutable and self._is_instance_or_class(owner, class_refs, own)
                     and not self._is_rebinding(node, target)
                 ):
                     return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
@@ -268,10 +314,13 @@ class SharedState:
         return refs
 
     @staticmethod
-    def _is_class_ref(node: ast.expr, class_refs: set[str]) -> bool:
-        """`Cls`, `cls` (classmethod), `type(self)`, `self.__class__`."""
+    def _is_class_ref(node: ast.expr, class_refs: set[str], own: bool = True) -> bool:
+        """`Cls`, `cls` (classmethod), `type(self)`, `self.__class__` (these two only where
+        ``own``: `self` is the test's instance there)."""
         if isinstance(node, ast.Name):
             return node.id in class_refs
+        if not own:
+            return False
         if isinstance(node, ast.Attribute):
             return node.attr == "__class__" and isinstance(node.value, ast.Name) and node.value.id == "self"
         return (
@@ -279,8 +328,8 @@ class SharedState:
             and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
         )
 
-    def _is_instance_or_class(self, node: ast.expr, class_refs: set[str]) -> bool:
-        return (isinstance(node, ast.Name) and node.id == "self") or self._is_class_ref(node, class_refs)
+    def _is_instance_or_class(self, node: ast.expr, class_refs: set[str], own: bool = True) -> bool:
+        return (own and isinstance(node, ast.Name) and node.id == "self") or self._is_class_ref(node, class_refs, own)
 
     @staticmethod
     def _mutation_target(node: ast.AST) -> ast.expr | None:
@@ -311,13 +360,16 @@ class MissingXdistGroup(Rule):
     Flags a test class whose tests share state and that has no effective `xdist_group` marker,
     when the suite may run under a pytest-xdist mode that can split the class across workers.
 
-    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`;
+    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`
+    (not one that only binds literals, `cls.source = "..."`, which no test can change in place);
     a class- or module-scoped fixture defined in the class (or an in-module base) or requested
     by one of its tests (as a parameter, through another fixture of the module, `usefixtures`,
     or autouse); or a class attribute changed by its code (`self.__class__.x =`,
     `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
     mutable class attribute such as `self.items.append(...)` where `items = []` is a class
-    attribute that no per-test setup rebinds). The message says which. `xdist-group-policy =
+    attribute that no per-test setup rebinds; `self` and `cls` inside a class defined in a
+    test, or a nested function with its own `self`, are not the test class's). The message
+    says which. `xdist-group-policy =
     "all"` (`[tool.isolint]` or `--xdist-group-policy`) asks a marker of every test class
     instead, as the reference report's blanket rule did.
 
