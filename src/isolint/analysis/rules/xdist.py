@@ -9,6 +9,7 @@ from typing import Iterator
 from isolint.config import Settings
 from isolint.analysis.context import FileContext
 from isolint.analysis.pytest_view import SETUP_METHODS
+from isolint.analysis.single_test import repeats_any, scope_facts
 from isolint.analysis.tree import FunctionNode
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
@@ -212,6 +213,8 @@ class SharedState:
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
+        self._module_repeats: tuple[frozenset[str], bool] | None = None
+        self._inherited: set[str] = set()
 
     def reason(self, cls: ast.ClassDef) -> str | None:
         ctx = self.ctx
@@ -224,11 +227,75 @@ class SharedState:
             for stmt in klass.body:
                 if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
                     return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
-        for name in sorted(self._requested(classes, methods)):
-            fixture = self.module_fixtures.get(name)
-            if fixture is not None and ctx.pytest.fixture_scope(fixture) in SHARED_SCOPES:
-                return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
+        requested = self._requested(classes, methods)
+        shared = {name for name in requested if name in self.module_fixtures
+                  and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
+        if shared and not self._repeats(cls, classes, methods, requested):
+            shared &= self._requested_by_several(classes, methods)
+        for name in sorted(shared):
+            return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
+
+    def _repeats(self, cls: ast.ClassDef, classes: list[ast.ClassDef], methods: list[FunctionNode],
+                 requested: set[str]) -> bool:
+        """Whether a test of the class may run more than once (parametrized anywhere, repeated
+        by a conftest, or inherited by another class of the module): then one test requesting a
+        fixture already shares it between its runs."""
+        ctx = self.ctx
+        if self._module_repeats is None:
+            params, every = scope_facts(ctx.pytest, ctx.tree.body)
+            conftest_params = frozenset().union(*(c.parametrized_fixtures for c in ctx.conftests))
+            self._module_repeats = (params | conftest_params,
+                                    every or any(c.repeats_tests for c in ctx.conftests))
+            self._inherited = {b.id for c in ctx.tree.body if isinstance(c, ast.ClassDef)
+                               for b in c.bases if isinstance(b, ast.Name)}
+        params, every = self._module_repeats
+        if every or any(repeats_any(k.decorator_list) for k in classes):
+            return True
+        for klass in classes:
+            class_params, class_every = scope_facts(ctx.pytest, klass.body)
+            if class_every:
+                return True
+            params = params | class_params
+        if cls.name in self._inherited:
+            return True
+        return bool(requested & params) or any(repeats_any(m.decorator_list) for m in methods if self._is_test(m))
+
+    def _is_test(self, method: FunctionNode) -> bool:
+        return self.ctx.pytest.is_test_function_name(method.name) and not self.ctx.pytest.is_fixture(method)
+
+    def _requested_by_several(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
+        """Of the fixtures the class's tests request, those more than one of its tests gets:
+        a class-wide request (marker, autouse, a fixture method of the class) when the class has
+        two tests or more, else a fixture two tests request (directly or through fixtures). A
+        fixture only one test runs with is not shared between the class's tests (pip's
+        `TestConnectionErrors`: one module-scoped server per test)."""
+        ctx = self.ctx
+        tests = [m for m in methods if self._is_test(m)]
+        wide = _usefixtures(ctx, [d for k in classes for d in k.decorator_list])
+        wide |= _usefixtures(ctx, [v for k in classes for v in _pytestmark_values(k.body)])
+        wide |= self._module_requested()
+        for method in methods:
+            if ctx.pytest.is_fixture(method):
+                wide |= _params(method) | _usefixtures(ctx, method.decorator_list)
+        counts: dict[str, int] = {}
+        for name in self._closure(wide):
+            counts[name] = len(tests)
+        for test in tests:
+            for name in self._closure(_params(test) | _usefixtures(ctx, test.decorator_list)):
+                counts[name] = counts.get(name, 0) + 1
+        return {name for name, count in counts.items() if count > 1}
+
+    def _closure(self, names: set[str]) -> set[str]:
+        """``names`` and the module fixtures they request, transitively."""
+        wanted = set(names)
+        pending = list(wanted)
+        while pending:
+            fixture = self.module_fixtures.get(pending.pop())
+            for name in _params(fixture) - wanted if fixture is not None else ():
+                wanted.add(name)
+                pending.append(name)
+        return wanted
 
     def _module_requested(self) -> set[str]:
         """Fixtures every test of the module requests (module ``pytestmark``, autouse): found
@@ -248,13 +315,7 @@ class SharedState:
         for method in methods:
             if ctx.pytest.is_test_function_name(method.name) or ctx.pytest.is_fixture(method):
                 wanted |= _params(method) | _usefixtures(ctx, method.decorator_list)
-        pending = list(wanted)
-        while pending:
-            fixture = self.module_fixtures.get(pending.pop())
-            for name in _params(fixture) - wanted if fixture is not None else ():
-                wanted.add(name)
-                pending.append(name)
-        return wanted
+        return self._closure(wanted)
 
     def _mutated_class_attribute(
         self, classes: list[ast.ClassDef], methods: list[FunctionNode]
@@ -362,9 +423,11 @@ class MissingXdistGroup(Rule):
 
     Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`
     (not one that only binds literals, `cls.source = "..."`, which no test can change in place);
-    a class- or module-scoped fixture defined in the class (or an in-module base) or requested
-    by one of its tests (as a parameter, through another fixture of the module, `usefixtures`,
-    or autouse); or a class attribute changed by its code (`self.__class__.x =`,
+    a class- or module-scoped fixture defined in the class (or an in-module base), or requested
+    (as a parameter, through another fixture of the module, `usefixtures`, or autouse) by more
+    than one run of its tests: by two tests, for the whole class when it has two tests, or by
+    a test that runs more than once (parametrized, or its class inherited by another; a fixture
+    only one run of one test gets is not shared); or a class attribute changed by its code (`self.__class__.x =`,
     `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
     mutable class attribute such as `self.items.append(...)` where `items = []` is a class
     attribute that no per-test setup rebinds; `self` and `cls` inside a class defined in a
