@@ -116,15 +116,10 @@ class PytestView:
                 out.append(qualified or ast.unparse(base))
         return out
 
-    def is_unittest_class(self, cls: ast.ClassDef) -> bool:
-        """Whether ``cls`` derives from a ``TestCase``: through its bases in this module, or
-        through project base classes in other modules (``from tests import BaseEnvVar``)."""
-        key = ("unittest", id(cls))
-        if key not in self._memo:
-            self._memo[key] = self._is_unittest_class(cls)
-        return bool(self._memo[key])
-
-    def _is_unittest_class(self, cls: ast.ClassDef) -> bool:
+    def is_unittest_class(self, cls: ast.ClassDef, across_modules: bool = False) -> bool:
+        """Whether ``cls`` derives from a ``TestCase`` through its bases in this module; with
+        ``across_modules``, also through project base classes in other modules (``from tests
+        import BaseEnvVar``; that may read those modules, so only rules that need it ask)."""
         for klass in [cls, *self.base_classes(cls)]:
             for base in klass.bases:
                 qualified = self.qualified_name(base) or ""
@@ -132,9 +127,13 @@ class PytestView:
                     return True
                 if isinstance(base, ast.Name) and base.id.endswith("TestCase"):
                     return True
-        if self.project is None or not self.unresolved_bases(cls):
+        if not across_modules or self.project is None or not self.unresolved_bases(cls):
             return False
-        return any(_is_unittest_base(q) for q in self.project.base_names(self.tree, self.imports, cls))
+        key = ("unittest", id(cls))
+        if key not in self._memo:
+            names = self.project.base_names(self.tree, self.imports, cls)
+            self._memo[key] = any(_is_unittest_base(q) for q in names)
+        return bool(self._memo[key])
 
     def _matches(self, name: str, patterns: Iterable[str]) -> bool:
         for pattern in patterns:

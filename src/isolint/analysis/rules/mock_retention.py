@@ -281,7 +281,7 @@ class MissingTeardownMethod(Rule):
                 self._keep(cls, ctx, Retained("class", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
-            elif not ctx.pytest.is_unittest_class(cls):
+            elif not ctx.pytest.is_unittest_class(cls, across_modules=True):
                 self._keep(cls, ctx, Retained("instance", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
@@ -364,7 +364,7 @@ class MissingTeardownMethod(Rule):
         kept = list(self._kept.pop(id(node), {}).values())
         if not kept:
             return
-        unittest = ctx.pytest.is_unittest_class(node)
+        unittest = ctx.pytest.is_unittest_class(node, across_modules=True)
         retained = ", ".join(f"`{k.holder}` (line {k.line})" for k in kept)
         per_test = [k for k in kept if k.kind != "class"]
         per_class = [k for k in kept if k.kind == "class"]
