@@ -434,3 +434,79 @@ def test_project_state_after_a_monkeypatch_undone_is_the_last_snapshot_and_chang
     undone(settings, "price")
     assert not probe.unchanged(latest)
     assert probe.snapshot() is not latest
+
+
+def test_signal_watch_reads_no_handler_until_one_is_set_and_still_sees_every_change():
+    # Installed, the signal check trusts a counter of _signal.signal calls; a handler set through
+    # a reference to the C function taken earlier is still seen within FULL_CHECK_EVERY checks.
+    import _signal
+    import signal
+
+    from isolint.plugin.probes import threads
+    from isolint.plugin.probes.base import compile_check
+
+    original = _signal.signal
+    watch = threads.SignalWatch()
+    from isolint.plugin.probes.base import Probe
+
+    probe = Probe("signal", threads._signals, threads._describe_signal, threads.SignalWatch.CHECK, {"watch": watch})
+    check = compile_check((probe,))
+    previous = _signal.getsignal(signal.SIGUSR1)
+    watch.install()
+    try:
+        assert _signal.signal is not original
+        before = probe.snapshot()
+        reads = []
+        real = threads._getsignal
+        threads._getsignal = lambda signum: reads.append(signum) or real(signum)
+        try:
+            assert check({"signal": before})  # compares once, then trusts the counter
+            reads.clear()
+            assert check({"signal": before}) and check({"signal": before})
+            assert reads == []
+            signal.signal(signal.SIGUSR1, lambda *a: None)
+            assert not check({"signal": before}) and not probe.unchanged(before)
+            signal.signal(signal.SIGUSR1, previous)
+            assert check({"signal": before})
+            original(signal.SIGUSR1, lambda *a: None)  # around the wrapper
+            try:
+                seen = [check({"signal": before}) for _ in range(threads.FULL_CHECK_EVERY)]
+                assert not all(seen)
+            finally:
+                original(signal.SIGUSR1, previous)
+            before["extra"] = 1  # the snapshot itself modified (a rebase)
+            assert not check({"signal": before})
+        finally:
+            threads._getsignal = real
+    finally:
+        watch.uninstall()
+    assert _signal.signal is original
+    assert _signal.getsignal(signal.SIGUSR1) == previous
+
+
+def test_named_tuples_without_attributes_of_their_own_are_not_watched(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    from isolint.plugin.probes.project import project_state_probe
+
+    package = tmp_path / "tupleshop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "items.py").write_text(
+        "import collections\nfrom typing import NamedTuple\n\n\nPlain = collections.namedtuple('Plain', 'a b', defaults=[1])\n\n\n"
+        "class Typed(NamedTuple):\n    a: int\n    b: str = 'x'\n\n\nclass Registered(NamedTuple):\n    a: int\n    registry = {}\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    items = importlib.import_module("tupleshop.items")
+    monkeypatch.setitem(sys.modules, "tupleshop.items", items)
+    probe = project_state_probe(str(tmp_path))
+    before = probe.snapshot()
+    assert not any(key.startswith(("tupleshop.items.Plain.", "tupleshop.items.Typed.")) for key in before if isinstance(key, str))
+    assert "tupleshop.items.Registered.registry" in before
+    items.Registered.registry["k"] = 1
+    try:
+        assert not probe.unchanged(before)
+    finally:
+        items.Registered.registry.clear()
+    assert probe.unchanged(before)

@@ -96,15 +96,22 @@ def _copy(container: Any) -> Any:
     return container.copy()
 
 
+#: What ``collections.namedtuple`` (and ``typing.NamedTuple``) put in a class besides descriptors.
+_NAMEDTUPLE_ATTRIBUTES = frozenset({"_fields", "_field_defaults"})
+
+
 def _holds_state(cls: type) -> bool:
     """Whether a class keeps data in its own namespace (a registry, a cache, a singleton's
     ``_instance``, a setting): an attribute that is not a function or a descriptor. Classes of
-    methods only, exceptions and enums (whose members cannot be rebound) are not watched: most of
-    a project's classes, and each would cost the check a stamp read per test."""
+    methods only, exceptions, enums (whose members cannot be rebound) and named tuples with no
+    attribute of their own (``_fields`` and ``_field_defaults`` describe the class) are not
+    watched: most of a project's classes, and each would cost the check a stamp read per test."""
     if issubclass(cls, BaseException) or isinstance(cls, _ENUM_META):
         return False
-    for attr, value in _dict_of(cls).items():
-        if _watched_name(attr) and not hasattr(type(value), "__get__"):
+    namespace = _dict_of(cls)
+    generated = _NAMEDTUPLE_ATTRIBUTES if issubclass(cls, tuple) and "_fields" in namespace else ()
+    for attr, value in namespace.items():
+        if _watched_name(attr) and attr not in generated and not hasattr(type(value), "__get__"):
             return True
     return False
 
