@@ -32,15 +32,18 @@ from plugin_workenv import BENCHMARKS, WORK, ensure_venv, log, median, timed_pyt
 Row = tuple
 
 
-def alternating_run(suite: dict, offset: int, block: int, probe: str = "", self_time: bool = False, tag: str = "") -> dict[str, Row]:
-    """``{nodeid: row}`` of one run (``probe``: "off" is the plugin without it); the rows stay in
+def alternating_run(
+    suite: dict, offset: int, block: int, probe: str = "", self_time: bool = False, tag: str = "", src: str = ""
+) -> dict[str, Row]:
+    """``{nodeid: row}`` of one run (``probe``: "off" is the plugin without it; ``src``: a directory
+    holding the ``isolint`` package to measure instead of this checkout's); the rows stay in
     ``benchmarks/.work/alternating-<offset><tag>.jsonl``."""
     times = WORK / f"alternating-{offset}{tag}.jsonl"
     env = {
         "ISOLINT_WITHOUT": probe,
         "ISOLINT_SELF_TIME": "1" if self_time else "",
         **suite["env"],
-        "PYTHONPATH": os.pathsep.join(filter(None, [suite["env"].get("PYTHONPATH"), str(BENCHMARKS / "helpers")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, suite["env"].get("PYTHONPATH"), str(BENCHMARKS / "helpers")])),
         "ISOLINT_BLOCK": str(block),
         "ISOLINT_BLOCK_OFFSET": str(offset),
         "ISOLINT_TIMES_FILE": str(times),
@@ -93,37 +96,45 @@ def main() -> None:
     parser.add_argument("--only", metavar="NAME", help="run only the suites whose name contains NAME")
     parser.add_argument("--probe", metavar="KIND", default="",
                         help="measure one probe's cost: the other blocks run the plugin without it")
+    parser.add_argument("--src", action="append", default=[], metavar="DIR",
+                        help="measure the isolint package in DIR (a copy of another commit's src/) instead of this "
+                        "checkout's; given several times, the pairs of runs alternate between them, round by round")
     parser.add_argument("--self-time", action="store_true",
                         help="also time the plugin's own calls in the 'on' blocks (diagnostics: the timers cost time)")
     options = parser.parse_args()
     ensure_venv(extra=SUITE_PACKAGES)
-    results = []
+    results: list[dict] = []
     for suite in suites():
         if "-n" in suite["args"] or (options.only and options.only not in suite["name"]):
             continue  # blocks are counted per process: one process per run
         timed_pytest(["--isolint", *suite["args"]], suite["cwd"], suite["env"])  # warm-up
-        pairs = []
+        for src in options.src or [""]:
+            results.append({"suite": suite["name"], "src": src, "pairs": []})
         for round_ in range(options.repeats):
-            pair = paired_cost(
-                alternating_run(suite, 0, options.block, options.probe, options.self_time, f"-r{round_ + 1}"),
-                alternating_run(suite, 1, options.block, options.probe, options.self_time, f"-r{round_ + 1}"),
-            )
-            pair["load"] = os.getloadavg()[0]
-            pairs.append(pair)
-            log(
-                f"{suite['name']:24} pair {round_ + 1}: {pair['paired']} tests, {pair['test']:7.1f} µs per test "
-                f"without, {pair['cost']:+5.1f} µs with (CPU {pair['cpu_test']:.1f}, {pair['cpu_cost']:+5.1f}); "
-                f"collections per 1,000 tests on/off: gen0 {pair['gc0_on']:.0f}/{pair['gc0_off']:.0f}, "
-                f"gen1 {pair['gc1_on']:.1f}/{pair['gc1_off']:.1f}, gen2 {pair['gc2_on']:.2f}/{pair['gc2_off']:.2f}; "
-                f"in them {pair['gc_us_on']:.1f}/{pair['gc_us_off']:.1f} µs per test; "
-                f"plugin's own calls {pair['self']:.1f} µs; load {pair['load']:.1f}"
-            )
-        result = {"suite": suite["name"], "tests": pairs[0]["paired"], "pairs": pairs}
+            order = results[-len(options.src or [""]):]
+            for result in order if round_ % 2 == 0 else order[::-1]:  # the order alternates by round
+                src, tag = result["src"], f"-r{round_ + 1}"
+                pair = paired_cost(
+                    alternating_run(suite, 0, options.block, options.probe, options.self_time, tag, src),
+                    alternating_run(suite, 1, options.block, options.probe, options.self_time, tag, src),
+                )
+                pair["load"] = os.getloadavg()[0]
+                result["pairs"].append(pair)
+                log(
+                    f"{suite['name']}{' ' + src if src else ''} pair {round_ + 1}: {pair['paired']} tests, {pair['test']:7.1f} µs per test "
+                    f"without, {pair['cost']:+5.1f} µs with (CPU {pair['cpu_test']:.1f}, {pair['cpu_cost']:+5.1f}); "
+                    f"collections per 1,000 tests on/off: gen0 {pair['gc0_on']:.0f}/{pair['gc0_off']:.0f}, "
+                    f"gen1 {pair['gc1_on']:.1f}/{pair['gc1_off']:.1f}, gen2 {pair['gc2_on']:.2f}/{pair['gc2_off']:.2f}; "
+                    f"in them {pair['gc_us_on']:.1f}/{pair['gc_us_off']:.1f} µs per test; "
+                    f"plugin's own calls {pair['self']:.1f} µs; load {pair['load']:.1f}"
+                )
+    for result in results:
+        pairs = result["pairs"]
+        result["tests"] = pairs[0]["paired"]
         for key in ("cost", "test", "cpu_cost", "cpu_test"):
             result[key] = median([p[key] for p in pairs])
         result["cost_pct"] = median([100 * p["cost"] / p["test"] for p in pairs])
         result["cpu_cost_pct"] = median([100 * p["cpu_cost"] / p["cpu_test"] for p in pairs])
-        results.append(result)
     WORK.mkdir(exist_ok=True)
     (WORK / "plugin_per_test.json").write_text(
         json.dumps({"machine": platform.platform(), "python": platform.python_version(), "results": results}, indent=2)
@@ -133,7 +144,7 @@ def main() -> None:
     for r in results:
         pairs = ", ".join(f"{p['cost']:+.1f} / {p['cpu_cost']:+.1f}" for p in r["pairs"])
         print(
-            f"| {r['suite']} | {r['tests']:,} | {r['test']:.0f} / {r['cpu_test']:.0f} µs | {r['cost']:+.1f} / "
+            f"| {r['suite']}{' (' + r['src'] + ')' if r['src'] else ''} | {r['tests']:,} | {r['test']:.0f} / {r['cpu_test']:.0f} µs | {r['cost']:+.1f} / "
             f"{r['cpu_cost']:+.1f} µs | {r['cost_pct']:+.1f} % / {r['cpu_cost_pct']:+.1f} % | {pairs} |"
         )
 

@@ -6,6 +6,8 @@ import gc
 import os
 from unittest import mock
 
+import pytest
+
 from isolint.plugin.probes.mocks import MockCounter, patch_target
 from isolint.plugin.report import build_report, render_summary
 from isolint.runtime import Leak, Memory, Record
@@ -436,52 +438,69 @@ def test_project_state_after_a_monkeypatch_undone_is_the_last_snapshot_and_chang
     assert probe.snapshot() is not latest
 
 
-def test_signal_watch_reads_no_handler_until_one_is_set_and_still_sees_every_change():
-    # Installed, the signal check trusts a counter of _signal.signal calls; a handler set through
-    # a reference to the C function taken earlier is still seen within FULL_CHECK_EVERY checks.
+def _watched_changes():
+    """Per watched probe: its module's compare function and watched functions, a change through
+    the watched function, one around it (the original), and the undo."""
     import _signal
     import signal
 
-    from isolint.plugin.probes import threads
-    from isolint.plugin.probes.base import compile_check
+    from isolint.plugin.probes import environment, threads
 
-    original = _signal.signal
-    watch = threads.SignalWatch()
-    from isolint.plugin.probes.base import Probe
+    previous_signal = _signal.getsignal(signal.SIGUSR1)
+    previous_cwd = os.getcwd()
+    return {
+        "signal": (
+            threads._same_signals, ((_signal, "signal"),), threads._signals,
+            lambda: signal.signal(signal.SIGUSR1, lambda *a: None),
+            lambda original: original(signal.SIGUSR1, lambda *a: None),
+            lambda: _signal.signal(signal.SIGUSR1, previous_signal),
+        ),
+        "cwd": (
+            environment._same_cwd, ((os, "chdir"), (os, "fchdir")), environment._cwd,
+            lambda: os.chdir("/"),
+            lambda original: original("/"),
+            lambda: os.chdir(previous_cwd),
+        ),
+    }
 
-    probe = Probe("signal", threads._signals, threads._describe_signal, threads.SignalWatch.CHECK, {"watch": watch})
+
+@pytest.mark.parametrize("kind", ["signal", "cwd"])
+def test_call_watch_reads_no_state_until_a_watched_function_is_called_and_still_sees_every_change(kind):
+    # Installed, the check trusts a count of calls of the functions that change the state; a
+    # change made around them (the original function) is still seen within FULL_CHECK_EVERY checks.
+    from isolint.plugin.probes.base import Probe, compile_check
+    from isolint.plugin.probes.watch import FULL_CHECK_EVERY, CallWatch
+
+    compare, functions, snapshot, change, around, undo = _watched_changes()[kind]
+    compared = []
+    watch = CallWatch(lambda old: compared.append(1) or compare(old), functions)
+    probe = Probe(kind, snapshot, lambda key, before, after: (str(key), "changed"), CallWatch.CHECK, {"watch": watch})
     check = compile_check((probe,))
-    previous = _signal.getsignal(signal.SIGUSR1)
+    originals = [getattr(module, name) for module, name in functions]
     watch.install()
     try:
-        assert _signal.signal is not original
+        assert [getattr(module, name) for module, name in functions] != originals
         before = probe.snapshot()
-        reads = []
-        real = threads._getsignal
-        threads._getsignal = lambda signum: reads.append(signum) or real(signum)
+        assert check({kind: before})  # compares once, then trusts the count
+        compared.clear()
+        assert check({kind: before}) and check({kind: before}) and not compared
+        change()
         try:
-            assert check({"signal": before})  # compares once, then trusts the counter
-            reads.clear()
-            assert check({"signal": before}) and check({"signal": before})
-            assert reads == []
-            signal.signal(signal.SIGUSR1, lambda *a: None)
-            assert not check({"signal": before}) and not probe.unchanged(before)
-            signal.signal(signal.SIGUSR1, previous)
-            assert check({"signal": before})
-            original(signal.SIGUSR1, lambda *a: None)  # around the wrapper
-            try:
-                seen = [check({"signal": before}) for _ in range(threads.FULL_CHECK_EVERY)]
-                assert not all(seen)
-            finally:
-                original(signal.SIGUSR1, previous)
-            before["extra"] = 1  # the snapshot itself modified (a rebase)
-            assert not check({"signal": before})
+            assert not check({kind: before}) and not probe.unchanged(before)
         finally:
-            threads._getsignal = real
+            undo()
+        assert check({kind: before})
+        around(originals[0])
+        try:
+            assert not all(check({kind: before}) for _ in range(FULL_CHECK_EVERY))
+        finally:
+            undo()
+        assert check({kind: before})
+        before[next(iter(before))] = "rebased"  # the snapshot itself modified (a rebase)
+        assert not check({kind: before})
     finally:
         watch.uninstall()
-    assert _signal.signal is original
-    assert _signal.getsignal(signal.SIGUSR1) == previous
+    assert [getattr(module, name) for module, name in functions] == originals
 
 
 def test_named_tuples_without_attributes_of_their_own_are_not_watched(tmp_path, monkeypatch):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import _signal
-import itertools
 import signal
 import threading
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
-from isolint.plugin.probes.dictstamp import SeenEqual, stamp_view
+from isolint.plugin.probes.dictstamp import SeenEqual
+from isolint.plugin.probes.watch import CallWatch
 
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
@@ -106,70 +106,11 @@ THREADS = (
     if type(_ACTIVE) is dict and type(_LIMBO) is dict
     else Probe("thread", _threads, _describe_thread, "{same}({old})", {"same": _same_threads})  # pragma: no cover
 )
-#: With the watch installed, every this many checks reads all handlers even though no handler was
-#: set through ``_signal.signal`` (one set through a reference to the C function taken before the
-#: run started is then seen, a little late).
-FULL_CHECK_EVERY = 64
+def _same_signals(old: dict[Hashable, Any]) -> bool:
+    # Lists, no dict to build; a snapshot whose keys were reordered (a rebase) only makes this false.
+    return list(map(_getsignal, _READABLE)) == list(old.values())
 
 
-class SignalWatch:
-    """Counts the calls of ``_signal.signal`` while installed, so that a check reads one counter
-    instead of 31 handlers.
-
-    Python sets a handler only through ``_signal.signal``, and ``signal.signal`` calls it by
-    attribute, so while :meth:`install` has replaced it with a counting wrapper, no call since the
-    last full comparison means no handler changed. :attr:`CHECK` trusts that (and the compared
-    snapshot being unmodified: its dict stamp) for all but every :data:`FULL_CHECK_EVERY`-th check;
-    otherwise it compares every handler (:meth:`__call__`). Not installed, every check compares.
-    """
-
-    CHECK = (
-        "({watch}._snapshot is {old} and {watch}._calls[0] == {watch}._calls_seen"
-        " and {watch}._view.value == {watch}._stamp and next({watch}._ticks)) or {watch}({old})"
-    )
-
-    def __init__(self) -> None:
-        self._calls = [0]
-        self._original: Any = None
-        self._wrapper: Any = None
-        self._snapshot: Any = None
-        self._view: Any = None
-        self._stamp: Any = None
-        self._calls_seen = -1
-        self._ticks = itertools.cycle((True,) * (FULL_CHECK_EVERY - 1) + (False,))
-
-    def __call__(self, old: dict[Hashable, Any]) -> bool:
-        """Whether every handler equals ``old``'s, read one by one; remembered when installed."""
-        calls = self._calls[0]
-        if list(map(_getsignal, _READABLE)) != list(old.values()):  # a reordered snapshot: false
-            return False
-        view = stamp_view(old) if self._original is not None else None
-        if view is not None:
-            self._snapshot, self._view, self._stamp, self._calls_seen = old, view, view.value, calls
-        return True
-
-    def install(self) -> None:
-        if self._original is not None:
-            return
-        original, calls = _signal.signal, self._calls
-
-        def counted(signalnum: Any, handler: Any, /) -> Any:
-            calls[0] += 1  # before the call: a call that fails only costs a full check
-            return original(signalnum, handler)
-
-        counted.__name__, counted.__qualname__, counted.__doc__ = original.__name__, original.__qualname__, original.__doc__
-        self._original, self._wrapper = original, counted
-        _signal.signal = counted
-
-    def uninstall(self) -> None:
-        """Put ``_signal.signal`` back (unless something replaced the wrapper since)."""
-        original, wrapper = self._original, self._wrapper
-        self._original = self._wrapper = self._snapshot = None
-        if original is not None and _signal.signal is wrapper:
-            _signal.signal = original
-
-
-SIGNAL_WATCH = SignalWatch()
-# Without the watch: lists, no dict to build; a snapshot whose keys were reordered (a rebase)
-# only makes this false.
-SIGNALS = Probe("signal", _signals, _describe_signal, SignalWatch.CHECK, {"watch": SIGNAL_WATCH})
+#: Python sets a handler only through ``_signal.signal`` (``signal.signal`` calls it by attribute).
+SIGNAL_WATCH = CallWatch(_same_signals, ((_signal, "signal"),))
+SIGNALS = Probe("signal", _signals, _describe_signal, CallWatch.CHECK, {"watch": SIGNAL_WATCH})

@@ -1,0 +1,88 @@
+"""Skipping a check while the only functions that change its state were not called.
+
+Some state can change only through a few functions: a signal handler only through
+``_signal.signal`` (``signal.signal`` calls it by attribute), the working directory only
+through ``os.chdir`` and ``os.fchdir``. While :meth:`CallWatch.install` has replaced them with
+counting wrappers, no call since the last full comparison means no change, and a probe's check
+reads one counter instead of the state (31 signal handlers; a ``getcwd`` system call). Every
+:data:`FULL_CHECK_EVERY`-th check compares in full anyway: a change made around the wrappers (C
+code calling ``chdir`` itself, a reference to the original function taken before the run
+started) is then seen, a few tests late. Not installed (the probes used on their own), every
+check compares.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Hashable
+
+from isolint.plugin.probes.dictstamp import stamp_view
+
+#: With a watch installed, every this many checks compares in full although no watched function
+#: was called.
+FULL_CHECK_EVERY = 64
+
+
+class CallWatch:
+    """Counts the calls of ``functions`` (``(module, attribute name)`` pairs) while installed.
+
+    ``compare(old)`` says whether the live state equals the snapshot ``old``, in full. Calling
+    the watch does that and, when equal and installed, remembers ``old``, its dict stamp (the
+    recorder rebases snapshots in place) and the call count; :attr:`CHECK`, a probe's check
+    expression, trusts them while neither moved, but for every :data:`FULL_CHECK_EVERY`-th check.
+    """
+
+    CHECK = (
+        "({watch}._snapshot is {old} and {watch}._calls[0] == {watch}._calls_seen"
+        " and {watch}._view.value == {watch}._stamp and next({watch}._ticks)) or {watch}({old})"
+    )
+
+    def __init__(self, compare: Callable[[dict[Hashable, Any]], bool], functions: tuple[tuple[Any, str], ...]) -> None:
+        self._compare = compare
+        self._functions = functions
+        self._calls = [0]
+        #: ``(module, name, original, wrapper)`` of each installed wrapper.
+        self._installed: list[tuple[Any, str, Any, Any]] = []
+        self._snapshot: Any = None
+        self._view: Any = None
+        self._stamp: Any = None
+        self._calls_seen = -1
+        self._ticks = itertools.cycle((True,) * (FULL_CHECK_EVERY - 1) + (False,))
+
+    def __call__(self, old: dict[Hashable, Any]) -> bool:
+        calls = self._calls[0]  # read before comparing: a call after that is a change to check
+        if not self._compare(old):
+            return False
+        view = stamp_view(old) if self._installed else None
+        if view is not None:
+            self._snapshot, self._view, self._stamp, self._calls_seen = old, view, view.value, calls
+        return True
+
+    def install(self) -> None:
+        if self._installed:
+            return
+        for module, name in self._functions:
+            original = getattr(module, name, None)
+            if original is not None:
+                counted = _counting(original, self._calls)
+                setattr(module, name, counted)
+                self._installed.append((module, name, original, counted))
+
+    def uninstall(self) -> None:
+        """Put the functions back (each unless something replaced its wrapper since)."""
+        installed, self._installed, self._snapshot = self._installed, [], None
+        for module, name, original, wrapper in installed:
+            if getattr(module, name, None) is wrapper:
+                setattr(module, name, original)
+
+
+def _counting(original: Any, calls: list[int]) -> Any:
+    """``original``, counting its calls in ``calls[0]``."""
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1  # before the call: a call that fails only costs a full check
+        return original(*args, **kwargs)
+
+    counted.__name__, counted.__qualname__, counted.__doc__ = original.__name__, original.__qualname__, original.__doc__
+    counted.__wrapped__ = original  # type: ignore[attr-defined]
+    return counted
