@@ -151,6 +151,10 @@ class ProjectState:
         #: A snapshot :meth:`unchanged` took (and found different), for the next :meth:`snapshot`.
         self._spare: Any = None
         self._stamps: tuple[int, ...] = ()
+        #: Their sum: a stamp only grows (each modification of a dict gives it the next value of a
+        #: process-wide counter), so an unchanged sum means no watched dict was modified, and the
+        #: check compares one number with one it keeps instead of a tuple of them.
+        self._stamp_sum: int | None = None
         self._sized: tuple[Any, ...] = ()
         self._copies: tuple[Any, ...] = ()
         #: Namespaces the running snapshot read afresh (not from the last one's).
@@ -350,6 +354,7 @@ class ProjectState:
         read = stamps_reader(dicts)
         self._read = read if read is not None else _never_equal
         self._stamps = read() if read is not None else ()
+        self._stamp_sum = sum(self._stamps) if read is not None else None  # None: never equal
         self._snapshot = state
         self._sized = tuple(sized)
         self._copies = tuple(map(_copy, sized))
@@ -357,7 +362,7 @@ class ProjectState:
     #: The probe's check: the usual case inline (no call), else :meth:`unchanged`.
     CHECK = (
         "({state}._snapshot is {old} and {state}._nmodules == len({sys}.modules)"
-        " and {state}._read() == {state}._stamps and {state}._sized == {state}._copies)"
+        " and {state}._stamp_sum == sum({state}._read() or ()) and {state}._sized == {state}._copies)"
         " or {state}.unchanged({old})"
     )
 
@@ -407,6 +412,7 @@ class ProjectState:
             else:
                 containers[key] = (holder, stamp, containers[key][2])
         self._stamps = stamps
+        self._stamp_sum = sum(stamps)
         return True
 
     def _fast_unchanged(self) -> bool:

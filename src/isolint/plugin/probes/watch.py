@@ -23,14 +23,41 @@ from isolint.plugin.probes.dictstamp import stamp_view
 FULL_CHECK_EVERY = 64
 
 
-class CallWatch:
+class KeptSnapshot:
+    """The snapshot a probe's check last found equal to the live state, while it is unmodified:
+    :attr:`UNMODIFIED` (an expression; ``{kept}`` this object, ``{old}`` the snapshot) is true
+    while the snapshot compared is the one kept and its dict stamp has not moved (the recorder
+    rebases snapshots in place). Where stamps cannot be read nothing is kept (always false)."""
+
+    __slots__ = ("_snapshot", "_view", "_stamp")
+
+    UNMODIFIED = "{kept}._snapshot is {old} and {kept}._view.value == {kept}._stamp"
+
+    def __init__(self) -> None:
+        self._snapshot: Any = None
+        self._view: Any = None
+        self._stamp: Any = None
+
+    def keep(self, old: dict[Hashable, Any]) -> bool:
+        """Keep ``old`` (found equal to the live state); whether it could be kept."""
+        view = stamp_view(old)
+        if view is None:
+            self._snapshot = None
+            return False
+        self._snapshot, self._view, self._stamp = old, view, view.value
+        return True
+
+
+class CallWatch(KeptSnapshot):
     """Counts the calls of ``functions`` (``(module, attribute name)`` pairs) while installed.
 
     ``compare(old)`` says whether the live state equals the snapshot ``old``, in full. Calling
-    the watch does that and, when equal and installed, remembers ``old``, its dict stamp (the
-    recorder rebases snapshots in place) and the call count; :attr:`CHECK`, a probe's check
-    expression, trusts them while neither moved, but for every :data:`FULL_CHECK_EVERY`-th check.
+    the watch does that and, when equal and installed, keeps ``old`` and the call count;
+    :attr:`CHECK`, a probe's check expression, trusts them while neither moved, but for every
+    :data:`FULL_CHECK_EVERY`-th check.
     """
+
+    __slots__ = ("_compare", "_functions", "_calls", "_installed", "_calls_seen", "_ticks")
 
     CHECK = (
         "({watch}._snapshot is {old} and {watch}._calls[0] == {watch}._calls_seen"
@@ -38,14 +65,12 @@ class CallWatch:
     )
 
     def __init__(self, compare: Callable[[dict[Hashable, Any]], bool], functions: tuple[tuple[Any, str], ...]) -> None:
+        super().__init__()
         self._compare = compare
         self._functions = functions
         self._calls = [0]
         #: ``(module, name, original, wrapper)`` of each installed wrapper.
         self._installed: list[tuple[Any, str, Any, Any]] = []
-        self._snapshot: Any = None
-        self._view: Any = None
-        self._stamp: Any = None
         self._calls_seen = -1
         self._ticks = itertools.cycle((True,) * (FULL_CHECK_EVERY - 1) + (False,))
 
@@ -53,9 +78,8 @@ class CallWatch:
         calls = self._calls[0]  # read before comparing: a call after that is a change to check
         if not self._compare(old):
             return False
-        view = stamp_view(old) if self._installed else None
-        if view is not None:
-            self._snapshot, self._view, self._stamp, self._calls_seen = old, view, view.value, calls
+        if self._installed and self.keep(old):
+            self._calls_seen = calls
         return True
 
     def install(self) -> None:
