@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -206,3 +209,30 @@ def test_a_scan_leaves_no_reference_cycles():
     finally:
         gc.enable()
     assert len(result.findings) == 2
+
+
+# An invalid escape is a DeprecationWarning (3.11) or SyntaxWarning (3.12+) when compiled: the
+# scanned project's warning, which isolint must neither print nor, under -W error, turn into a
+# syntax error of a valid file.
+INVALID_ESCAPE = 'import os\n\ndef test_env():\n    os.environ["A"] = "C:\\items"\n'
+
+
+def test_the_scanned_codes_warnings_are_not_isolints(tmp_path):
+    (tmp_path / "test_escape.py").write_text(INVALID_ESCAPE)
+    (tmp_path / "conftest.py").write_text('collect_ignore = ["\\d"]\n')
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    done = subprocess.run([sys.executable, "-m", "isolint", "check", "--no-cache", "."],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "test_escape.py:4:5: ISO003" in done.stdout
+    assert "Warning" not in done.stderr and "syntax error" not in done.stdout + done.stderr
+
+
+def test_parsing_leaves_the_callers_warning_filters_alone():
+    from isolint.pysource import parse_quietly
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        parse_quietly(INVALID_ESCAPE, "test_escape.py")
+        warnings.warn("the caller's own", UserWarning)
+    assert [str(w.message) for w in seen] == ["the caller's own"]

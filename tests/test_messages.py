@@ -87,7 +87,8 @@ def test_process_state_messages_say_where_to_restore(rule: str, statement: str, 
 def test_module_state_names_the_operation(statement: str, operation: str, fix_start: str) -> None:
     source = (
         "import importlib, logging\nimport app\n_SEEN = []\nCOUNT = 0\n\n"
-        f"def test_a():\n    {statement}\n"
+        f"def test_a():\n    {statement}\n\n"
+        "def test_b():\n    assert COUNT == 0\n"
     )
     result = scan_source(source, "test_x.py", Settings(select=("module_state_pollution",)))
     [finding] = result.findings

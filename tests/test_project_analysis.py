@@ -36,19 +36,22 @@ ENV_TEST = """
     """
 
 
+SNAPSHOT_CONFTEST = """
+    import os
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def environment():
+        saved = os.environ.copy()
+        yield
+        os.environ.clear()
+        os.environ.update(saved)
+    """
+
+
 def test_conftest_snapshot_of_the_whole_environment(tmp_path: Path) -> None:
     project(tmp_path, {
-        "tests/conftest.py": """
-            import os
-            import pytest
-
-            @pytest.fixture(autouse=True)
-            def environment():
-                saved = os.environ.copy()
-                yield
-                os.environ.clear()
-                os.environ.update(saved)
-            """,
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
         "tests/test_env.py": ENV_TEST,
         "other/test_env.py": ENV_TEST,  # no conftest above it: still a finding
     })
@@ -293,6 +296,101 @@ def test_lazy_singleton_reset_to_the_value_the_module_starts_with(tmp_path: Path
                                   ("tests/test_mod.py", 12, "module_state_pollution")}
 
 
+def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> None:
+    """``cache._imp = [None]`` where the module starts with ``_imp = [None]`` (celery), a class
+    attribute put back to the value the class body gives it (sentry's ``gcp_metadata =
+    None``), a name bound once in a module-level block (``if FASTAPI_AVAILABLE:``; not one an
+    import binds too), and ``None`` in a private attribute of a module outside the project (a lazy
+    singleton of a library: opentelemetry's ``trace._TRACER_PROVIDER = None``)."""
+    project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/cache.py": (
+            "_imp = [None]\nLIMITS = (1, 2)\n\n"
+            "class Integration:\n    gcp_metadata = None\n    http = object()\n    _token = ''\n\n"
+            "if AVAILABLE:\n    _middleware = None\n"
+            "try:\n    import fastjson\nexcept ImportError:\n    fastjson = None\n"
+        ),
+        "tests/test_cache.py": """
+            from opentelemetry import trace
+            from pkg import cache
+            from pkg.cache import Integration
+
+            def test_resets():
+                cache._imp = [None]
+                cache.LIMITS = (1, 2)
+                Integration.gcp_metadata = None
+                trace._TRACER_PROVIDER = None
+                trace.__config = None
+                cache._middleware = None
+
+            def test_changes():
+                cache._imp = [1]
+                cache.LIMITS = (1, 3)
+                Integration.gcp_metadata = {}
+                Integration._token = None
+                trace.PROVIDER = None
+                trace._TRACER_PROVIDER = object()
+                trace.__all__ = None
+                cache.fastjson = None
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_cache.py", line, "module_state_pollution") for line in range(15, 23)
+    }
+
+
+def test_write_into_a_module_a_with_helper_installs_and_discards(tmp_path: Path) -> None:
+    """celery's ``with conftest.module_exists('django'): import django; django.VERSION = ...``:
+    the import gets the fake module the helper put in ``sys.modules``, and the helper takes it
+    out again. A helper that leaves ``sys.modules`` alone, or an import made before the block,
+    still counts."""
+    project(tmp_path, {
+        "t/__init__.py": "",
+        "t/conftest.py": """
+            import sys
+            import types
+            from contextlib import contextmanager
+
+            @contextmanager
+            def module_exists(*names):
+                mods = [types.ModuleType(n) for n in names]
+                for mod in mods:
+                    sys.modules[mod.__name__] = mod
+                try:
+                    yield
+                finally:
+                    for mod in mods:
+                        sys.modules.pop(mod.__name__, None)
+
+            @contextmanager
+            def quiet():
+                yield
+            """,
+        "t/test_fixup.py": """
+            import celery
+            from t import conftest
+
+            def test_fixup():
+                with conftest.module_exists("django"):
+                    import django
+                    django.VERSION = (1, 11, 1)
+
+            def test_other_helper():
+                with conftest.quiet():
+                    import django
+                    django.VERSION = (1, 11, 1)
+
+            def test_imported_before():
+                with conftest.module_exists("django"):
+                    celery.VERSION = (1, 0)
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("t/test_fixup.py", 13, "module_state_pollution"),
+        ("t/test_fixup.py", 17, "module_state_pollution"),
+    }
+
+
 def test_cached_result_is_rescanned_when_a_module_it_read_changes(tmp_path: Path) -> None:
     helper = """
         import contextlib
@@ -447,3 +545,80 @@ def test_requested_fixture_restores_after_its_yield(tmp_path: Path) -> None:
             """,
     })
     assert findings(tmp_path) == {("tests/test_requested.py", 18, "env_var_pollution")}
+
+
+def test_local_function_run_only_inside_a_with_helper_from_the_package(tmp_path: Path) -> None:
+    # prefect's tests/deployment/test_steps.py: the step function is installed with monkeypatch
+    # and run by `run_steps` inside `with tmpchdir(...)` (src/prefect/utilities/filesystem).
+    project(tmp_path, {
+        "src/app/__init__.py": "",
+        "src/app/filesystem.py": """
+            import os
+            from contextlib import contextmanager
+
+            @contextmanager
+            def tmpchdir(path):
+                owd = os.getcwd()
+                try:
+                    os.chdir(path)
+                    yield path
+                finally:
+                    os.chdir(owd)
+
+            @contextmanager
+            def chdir_for_good(path):
+                os.chdir(path)
+                yield path
+            """,
+        "tests/test_steps.py": """
+            import os
+            from app.filesystem import chdir_for_good, tmpchdir
+            from app.steps import run_steps
+
+            async def test_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with tmpchdir(tmp_path):
+                    output = await run_steps([{"cd": str(tmp_path / "a")}])
+                assert output == {}
+
+            async def test_not_restored(monkeypatch, tmp_path):
+                def set_working_directory(directory):
+                    os.chdir(directory)
+                    return {}
+
+                monkeypatch.setattr("app.steps.lookup", lambda fqn: set_working_directory)
+                with chdir_for_good(tmp_path):
+                    await run_steps([{"cd": str(tmp_path / "a")}])
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_steps.py", 18, "cwd_pollution")}
+
+
+def test_conftest_above_the_scanned_directory(tmp_path: Path, monkeypatch) -> None:
+    # pytest loads the conftests between its rootdir and the collected files: `pytest tests/sub`
+    # runs tests/conftest.py's autouse fixture, and so its restore counts for `isolint check
+    # tests/sub` (and `tests/sub/test_a.py`), run from the root, from elsewhere, or with no
+    # `pytest.ini` (pytest's rootdir is then the common ancestor of the arguments and the cwd).
+    from isolint.cli import main
+
+    project(tmp_path, {
+        "tests/conftest.py": SNAPSHOT_CONFTEST,
+        "tests/sub/test_a.py": ENV_TEST,
+    })
+    args = ["--select", "env_var_pollution", "--no-cache"]
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    assert main(["check", "tests/sub/test_a.py", *args]) == 0
+    monkeypatch.chdir(tmp_path.parent)
+    assert main(["check", str(tmp_path / "tests" / "sub"), *args]) == 0
+    (tmp_path / "pytest.ini").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "tests/sub", *args]) == 0
+    # From inside tests/sub with no configuration file, pytest's rootdir (and the directory it
+    # loads conftests below) is tests/sub: tests/conftest.py is not loaded, the change leaks.
+    monkeypatch.chdir(tmp_path / "tests" / "sub")
+    assert main(["check", ".", *args]) == 1

@@ -136,3 +136,61 @@ def test_without_testpaths_a_conftest_below_the_rootdir_is_not_the_root(tmp_path
         "tests/test_b.py": "def test_b():\n    pass\n",
     })
     assert _sys_path_findings(tmp_path) == ["tests/conftest.py"]
+
+
+def test_report_session_configuration_reports_it_again(tmp_path: Path) -> None:
+    for name, text in FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    settings = Settings(select=("env_var_pollution",), report_session_configuration=True)
+    result = scan_paths(["tests"], settings, cwd=tmp_path)
+    found = sorted((f.path.replace("\\", "/"), f.snippet) for f in result.findings)
+    assert found == [
+        ("tests/conftest.py", 'os.environ["CONFTEST_IMPORT"] = "1"'),
+        ("tests/conftest.py", 'os.environ["LAZY"] = "1"'),
+        ("tests/conftest.py", 'os.environ["SESSION"] = "1"'),
+        ("tests/functional/test_a.py", 'os.environ["TEST_MODULE_IMPORT"] = "1"'),
+        ("tests/myapp/asgi.py", 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.myapp.settings")'),
+        ("tests/myapp/asgi.py", 'os.environ["PER_REQUEST"] = "1"'),
+    ], found
+
+
+def test_report_session_configuration_reports_the_root_autouse_fixture(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, {
+        "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+                          "[tool.isolint]\nreport-session-configuration = true\n",
+        "tests/conftest.py": ROOT_AUTOUSE,
+        "tests/test_b.py": "def test_b():\n    pass\n",
+    })
+    settings = load_settings(None, tmp_path)
+    assert settings.report_session_configuration is True
+    settings = Settings(select=("sys_path_pollution",), pytest=settings.pytest,
+                        report_session_configuration=settings.report_session_configuration)
+    result = scan_paths(["tests"], settings, cwd=tmp_path)
+    assert [f.path.replace("\\", "/") for f in result.findings] == ["tests/conftest.py"]
+
+
+def test_report_session_configuration_on_the_command_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from isolint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, {"pytest.ini": "[pytest]\n", "tests/conftest.py": ROOT_AUTOUSE.replace(
+        "@pytest.fixture(autouse=True)", '@pytest.fixture(scope="session", autouse=True)'),
+        "tests/test_b.py": "def test_b():\n    pass\n"})
+    args = ["check", "tests", "--select", "sys_path_pollution", "--no-cache", "--format", "json"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--report-session-configuration"]) == 1
+    assert "tests/conftest.py" in capsys.readouterr().out
+
+
+def test_report_session_configuration_must_be_a_boolean(tmp_path: Path) -> None:
+    import pytest
+
+    from isolint.config import ConfigError
+
+    (tmp_path / "pyproject.toml").write_text('[tool.isolint]\nreport-session-configuration = "yes"\n')
+    with pytest.raises(ConfigError, match="report-session-configuration: expected true or false"):
+        load_settings(None, tmp_path)

@@ -39,11 +39,11 @@ from isolint._version import __version__
 from isolint.atomic import read_regular, write_atomic
 from isolint.config import Settings
 from isolint.discovery import SourceFile
-from isolint.model import FileError, FileResult, Finding
+from isolint.model import FileError, FileResult, Finding, ValueUse
 
 CACHE_DIR_NAME = ".isolint_cache"
 #: Bumped when the entry layout changes.
-FORMAT = 3
+FORMAT = 4
 #: More packs than this are merged into one by the next run that writes.
 MAX_PACKS = 8
 PACKS = "packs"
@@ -100,6 +100,15 @@ class ModuleDigests:
     def fresh(self, result: FileResult) -> bool:
         """Whether every module ``result`` depends on still has the content it was read with."""
         return all(self.current(path) == digest for path, digest in result.depends)
+
+
+def _use(data: object) -> ValueUse:
+    """The :class:`ValueUse` stored as ``[rule, value, user, line, col]``; ``ValueError`` (or
+    ``TypeError``) when ``data`` is not that (a corrupt entry is a miss)."""
+    rule, value, user, line, col = data  # type: ignore[misc]
+    return ValueUse(jsonio.string(rule, "rule"), jsonio.string(value, "value"),
+                    jsonio.string(user, "user"), jsonio.integer(line, "line"),
+                    jsonio.integer(col, "col"))
 
 
 class ResultCache:
@@ -171,6 +180,8 @@ class ResultCache:
                 tuple(FileError(jsonio.string(e["path"], "path"),
                                 jsonio.string(e["message"], "message")) for e in data["errors"]),
                 tuple((str(p), str(h)) for p, h in data.get("depends", ())),
+                tuple(_use(u) for u in data.get("uses", ())),
+                tuple(jsonio.string(c, "class") for c in data.get("reused_classes", ())),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # a corrupt entry is a miss
@@ -185,6 +196,10 @@ class ResultCache:
         }
         if result.depends:
             self._new[key]["depends"] = [list(d) for d in result.depends]
+        if result.uses:
+            self._new[key]["uses"] = [[u.rule, u.value, u.user, u.line, u.col] for u in result.uses]
+        if result.reused_classes:
+            self._new[key]["reused_classes"] = list(result.reused_classes)
 
     def flush(self) -> None:
         """Write the results stored since the last flush as one new pack, then merge the packs

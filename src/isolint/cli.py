@@ -54,6 +54,10 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                              "share state (shared-state, the default) or every one (all)")
     parser.add_argument("--dist", metavar="MODE",
                         help="the --dist mode pytest-xdist runs with (overrides the config)")
+    parser.add_argument("--report-session-configuration", action="store_true", default=None,
+                        help="also report changes that configure the whole session on purpose "
+                             "(a conftest's module level and pytest_* hooks, session-scoped "
+                             "autouse fixtures), quiet by default")
 
 
 def _jobs(text: str) -> int:

@@ -104,6 +104,10 @@ class Settings:
     #: of pytest's and unittest's own (``setup_method``, ``tearDown``...).
     setup_methods: tuple[str, ...] = ()
     teardown_methods: tuple[str, ...] = ()
+    #: Report changes that configure the whole session on purpose (a conftest's module level
+    #: and ``pytest_*`` hooks, session-scoped autouse fixtures, repeatable changes in the root
+    #: conftest's autouse fixtures), which are quiet by default.
+    report_session_configuration: bool = False
     #: Problems in pytest's configuration that did not stop the scan (one line each, naming
     #: the file). Not part of the settings' identity: they change no finding.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -501,6 +505,7 @@ ISOLINT_KEYS: dict[str, tuple[str, ...]] = {
     "dist": ("dist",),
     "setup-methods": ("setup-methods", "setup_methods"),
     "teardown-methods": ("teardown-methods", "teardown_methods"),
+    "report-session-configuration": ("report-session-configuration", "report_session_configuration"),
 }
 _SPELLINGS = {spelling: key for key, spellings in ISOLINT_KEYS.items() for spelling in spellings}
 
@@ -571,6 +576,8 @@ def _apply_isolint_table(
     for key in ("setup-methods", "teardown-methods"):
         if got := check(key):
             changes[key.replace("-", "_")] = _identifiers(*got)
+    if got := check("report-session-configuration"):
+        changes["report_session_configuration"] = _boolean(*got)
     if got := check("dist"):
         mode = _choice(*got, DIST_MODES)
         changes["pytest"] = replace(
@@ -626,6 +633,12 @@ def _identifiers(value: object, error: Callable[[str], ConfigError]) -> tuple[st
     if bad:
         raise error(f"expected method names, got {bad[0]!r}")
     return names
+
+
+def _boolean(value: object, error: Callable[[str], ConfigError]) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise error(f"expected true or false, got {value!r}")
 
 
 def _strings(value: object, error: Callable[[str], ConfigError]) -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import glob
 import os
@@ -14,6 +13,7 @@ from isolint.atomic import read_regular
 from isolint.collect_ignore import ConftestIgnores, read_ignores
 from isolint.config import Settings
 from isolint.model import FileError
+from isolint.pysource import parse_quietly
 from isolint.support_modules import support_modules
 
 
@@ -149,7 +149,7 @@ def _conftest_ignores(path: Path) -> ConftestIgnores:
     if b"collect_ignore" not in data:
         return ConftestIgnores()
     try:
-        tree = ast.parse(data, str(path))
+        tree = parse_quietly(data, str(path))
     except (SyntaxError, ValueError):
         return ConftestIgnores()
     return read_ignores(tree)

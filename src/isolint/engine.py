@@ -19,6 +19,7 @@ from isolint.atomic import NotRegular, TooLarge, read_regular
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
+from isolint.analysis.single_test import reused_classes, scope_facts
 from isolint.analysis.tree import child_fields
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
@@ -28,6 +29,7 @@ from isolint.model import FileError, FileResult, Severity
 from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
+from isolint.pysource import parse_quietly
 from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
 
 #: Rules reported from the suppression comments, not from the walk.
@@ -91,7 +93,7 @@ def decode_source(data: bytes) -> str:
 
 def parse_source(text: str, path: str) -> ast.Module:
     try:
-        return ast.parse(text, filename=path)
+        return parse_quietly(text, path)
     except SyntaxError as exc:
         where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
         raise SourceError(f"syntax error at {where}: {exc.msg}") from None
@@ -317,7 +319,9 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
         for stmt in ctx.cleanup.after_yield(func):
             if any(ctx.call_name(n) == "gc.collect" for n in ast.walk(stmt)):
                 collects = True
-    return ConftestFacts(path=path, autouse_gc_collect=collects)
+    params, repeats = scope_facts(ctx.pytest, tree.body)
+    return ConftestFacts(path=path, autouse_gc_collect=collects, parametrized_fixtures=params,
+                         repeats_tests=repeats)
 
 
 def scan_tree(
@@ -348,7 +352,9 @@ def scan_tree(
         errors.append(FileError(path, "too deeply nested to analyse"))
         return FileResult(path, (), tuple(errors))
     findings = _suppressed(ctx, set(enabled), comment_rules)
-    return FileResult(path, tuple(sorted(set(findings))), tuple(errors))
+    reused = reused_classes(ctx.pytest) if ctx.uses or kind == "test" else ()
+    return FileResult(path, tuple(sorted(set(findings))), tuple(errors),
+                      uses=tuple(sorted(set(ctx.uses))), reused_classes=reused)
 
 
 def _canonical_name(key: str) -> str | None:

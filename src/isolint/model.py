@@ -116,6 +116,24 @@ class FileError:
         return asdict(self)
 
 
+@dataclass(frozen=True, order=True)
+class ValueUse:
+    """A fixed value a rule saw used at one place (a port bound, a path written or read), and
+    which test uses it there: the whole-scan pass of :mod:`isolint.shared_values` keeps a
+    finding about the value only when more than one test (or anything shared) uses it."""
+
+    #: The rule that records it (``"hardcoded_port"``).
+    rule: str
+    #: The value, as text (``"8080"``, ``"/tmp/out.txt"``).
+    value: str
+    #: The one test that runs this place (``"tests/test_a.py::TestX::test_y"``), or ``""``
+    #: when it may run for several tests or several times (a fixture, a helper, module level,
+    #: a parametrized test).
+    user: str
+    line: int
+    col: int
+
+
 @dataclass(frozen=True)
 class FileResult:
     """What scanning one file produced."""
@@ -126,6 +144,11 @@ class FileResult:
     #: The other project modules the analysis read, as ``(absolute path, SHA-256 hex of the
     #: content)``: a cached result holds only while they are unchanged.
     depends: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    #: The fixed values rules saw used, for the whole-scan pass (:class:`ValueUse`).
+    uses: tuple[ValueUse, ...] = field(default=(), compare=False)
+    #: Names of test classes this file subclasses or imports (pytest then runs their tests
+    #: here too): a test method of such a class is not one single test.
+    reused_classes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

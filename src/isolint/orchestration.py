@@ -31,6 +31,7 @@ from isolint.discovery import SourceFile, conftest_chain, default_paths, discove
 from isolint.engine import SourceError, conftest_facts, parse_data, parse_source, read_bytes, read_source, scan_tree
 from isolint.gc_pause import gc_paused
 from isolint.model import FileError, FileResult, ScanResult
+from isolint.shared_values import drop_single_test_values
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -279,7 +280,8 @@ def scan_files(
     cache: ResultCache | None = None,
     progress: Progress | None = None,
 ) -> list[FileResult]:
-    """Scan ``files`` with up to ``jobs`` processes, through ``cache`` when given.
+    """Scan ``files`` with up to ``jobs`` processes, through ``cache`` when given, then
+    drop the findings on fixed values only one test uses (:mod:`isolint.shared_values`).
 
     The result is the same, in the same order (sorted by path), whatever ``jobs`` is.
     """
@@ -327,7 +329,7 @@ def scan_files(
     if cache is not None:
         cache.flush()
     results.sort(key=lambda r: r.path)
-    return results
+    return drop_single_test_values(results)
 
 
 def _advance(progress: Progress | None, count: int = 1) -> None:

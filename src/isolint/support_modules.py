@@ -30,6 +30,7 @@ import re
 from typing import Iterable, Iterator
 
 from isolint.atomic import read_regular
+from isolint.pysource import parse_quietly
 
 #: An import statement at the start of a line; tried only on the lines where ``bytes.find``
 #: sees the word ``import`` (several times faster than letting the pattern scan the file).
@@ -144,7 +145,7 @@ def pytest_plugins(data: bytes) -> list[str]:
     if not _PLUGINS.search(data):
         return []
     try:
-        tree = ast.parse(data)
+        tree = parse_quietly(data)
     except (SyntaxError, ValueError):
         return []
     found: list[str] = []

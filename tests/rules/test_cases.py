@@ -4,8 +4,9 @@ rule NAME, and nothing else may be.
 A case file is named after its rule (``env_var_pollution.py``, or ``env_var_pollution__more.py``)
 and only that rule runs on it. An optional first line ``# settings: {json}`` sets Settings fields
 (a ``select`` there replaces the file's rule: list it too);
-``# kind: conftest`` scans it as a conftest; ``# no findings expected`` marks a file of safe
-idioms only.
+``# kind: conftest`` scans it as a conftest; ``# whole scan`` also runs the whole-scan pass
+(:mod:`isolint.shared_values`) over the file as if it were the only file scanned;
+``# no findings expected`` marks a file of safe idioms only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 
 from isolint.config import PytestConfig, Settings
 from isolint.engine import scan_source
+from isolint.shared_values import drop_single_test_values
 from isolint.analysis.rules import rule_by_key
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
@@ -51,6 +53,8 @@ def test_case_file(case: Path) -> None:
     source = case.read_text(encoding="utf-8")
     kind = "conftest" if "# kind: conftest" in source else "test"
     result = scan_source(source, case.name, settings_for(source, rule), kind=kind)
+    if "# whole scan" in source:
+        [result] = drop_single_test_values([result])
     assert not result.errors, result.errors
     reported = {(f.line, f.name) for f in result.findings}
     want = expected(source)

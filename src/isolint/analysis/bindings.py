@@ -144,6 +144,10 @@ class Bindings:
             return None
         return self.module_constant(name)
 
+    def function_constants(self, func: ast.AST) -> dict[str, ast.expr]:
+        """The names ``func`` itself binds exactly once, by ``name = value``, with the values."""
+        return self._function_constants(func)
+
     def _function_constants(self, func: ast.AST) -> dict[str, ast.expr]:
         """The names ``func`` itself binds exactly once, by ``name = value`` (one target, and
         no other store or ``del`` of the name): their values. One walk per function."""

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from isolint.analysis.bindings import Bindings
+from isolint.analysis.local_functions import guarding_withs
 from isolint.analysis.names import ImportTable, blocks
 from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
@@ -372,7 +373,43 @@ class CleanupAnalysis:
             return []
         if managed is not None and self.managed_by(managed):
             return []
-        return [c for c in changes if not self.restored(lambda n, c=c: restores(n, c))]
+        guards = self._local_guards()
+        return [c for c in changes if not self.restored(lambda n, c=c: restores(n, c))
+                and not (guards and all(self._guard_restores(g, c, restores, managed) for g in guards))]
+
+    def _local_guards(self) -> list[ast.With | ast.AsyncWith] | None:
+        """When the current node is in a function defined directly in a test function, the
+        ``with`` statements of the test that may run it, if they are the only places that may
+        (:func:`isolint.analysis.local_functions.guarding_withs`); else None."""
+        functions = [i for i, n in enumerate(self.stack[:-1]) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if len(functions) < 2 or functions[-2] != functions[-1] - 1:
+            return None
+        local, test = self.stack[functions[-1]], self.stack[functions[-2]]
+        key = ("local_guards", id(local))
+        if key not in self._memo:
+            pytest = self.pytest
+            owner = self.stack[functions[-2] - 1]
+            is_test = pytest.is_test_module and pytest.is_test_function_name(test.name) \
+                and not pytest.is_fixture(test) and len(functions) == 2 \
+                and (isinstance(owner, ast.Module) or isinstance(owner, ast.ClassDef) and pytest.is_test_class(owner))
+            self._memo[key] = guarding_withs(
+                test, local, self.bindings.function_constants(test), self.qualified_name) if is_test else None
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _guard_restores(self, guard: ast.With | ast.AsyncWith, change: Change,
+                        restores: Callable[[ast.AST, Change], bool],
+                        managed: Callable[[ast.expr], bool] | None) -> bool:
+        """Whether a manager of ``guard`` undoes ``change`` when its block ends: ``managed``
+        holds for it, or its ``finally:``/``__exit__`` code (in any project module) restores."""
+        for item in guard.items:
+            expr = item.context_expr
+            if managed is not None and managed(expr):
+                return True
+            if self.project is not None and any(
+                restores(node, change) for root in self.project.helper_code(self, expr) for node in walk(root)
+            ):
+                return True
+        return False
 
 
 #: unittest methods whose ``with`` block is expected to raise.

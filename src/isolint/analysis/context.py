@@ -21,10 +21,11 @@ from isolint.analysis.bindings import Bindings
 from isolint.analysis.cleanup import CleanupAnalysis
 from isolint.analysis.names import ImportTable
 from isolint.analysis.pytest_view import PytestView
+from isolint.analysis.single_test import SingleTest
 from isolint.analysis.source_lines import SourceLines
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_function
 from isolint.config import Settings
-from isolint.model import Finding, Severity
+from isolint.model import Finding, Severity, ValueUse
 
 if TYPE_CHECKING:
     from isolint.analysis.project_view import ProjectView
@@ -72,6 +73,11 @@ class ConftestFacts:
     path: str
     #: An autouse fixture calls ``gc.collect()`` after its ``yield``.
     autouse_gc_collect: bool = False
+    #: Its fixtures with ``params=`` (a test requesting one runs once per parameter).
+    parametrized_fixtures: frozenset[str] = frozenset()
+    #: It runs every test below it several times (``pytest_generate_tests``, a parametrized
+    #: autouse fixture, a parametrizing ``pytestmark``).
+    repeats_tests: bool = False
 
 
 @dataclass
@@ -94,6 +100,8 @@ class FileContext:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     #: What the project index tells about this file (None: a file scanned on its own).
     project: "ProjectView | None" = None
+    #: Fixed values the rules saw used (:meth:`record_use`), for the whole-scan pass.
+    uses: list[ValueUse] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._nose_only: frozenset[str] | None = None
@@ -105,6 +113,11 @@ class FileContext:
         self.bindings = Bindings(self.tree, self.source, self.stack)
         self.cleanup = CleanupAnalysis(self.stack, self.pytest, self.imports, self.bindings, self.project)
         self.lines = SourceLines(self.source)
+        self.single_test = SingleTest(
+            self.path, self.pytest, self.stack,
+            frozenset().union(*(c.parametrized_fixtures for c in self.conftests)),
+            any(c.repeats_tests for c in self.conftests),
+        )
 
     def _resolve_through_project(self, project: "ProjectView") -> None:
         """Relative imports qualified from the file's module name; project re-exports of
@@ -179,6 +192,17 @@ class FileContext:
             )
         )
 
+    def record_use(self, rule: ReportedRule, value: object, node: ast.AST) -> None:
+        """Record that the current node uses the fixed ``value`` (a port, a path) for ``rule``,
+        with the one test that runs it (see :class:`isolint.analysis.single_test.SingleTest`):
+        :mod:`isolint.shared_values` drops the rule's findings on a value only one test uses.
+        Recorded whether or not a finding is reported (or suppressed) here."""
+        if self.never_runs():
+            return
+        lineno = getattr(node, "lineno", 1)
+        col = self.lines.column(lineno, getattr(node, "col_offset", 0))
+        self.uses.append(ValueUse(rule.name, str(value), self.single_test.user(), lineno, col))
+
     def scope_name(self) -> str:
         """Dotted names of the classes and functions enclosing the current node."""
         return ".".join(
@@ -204,8 +228,9 @@ class FileContext:
         """Whether the current node configures the whole session on purpose: the module level
         of a ``conftest.py`` (or other non-test module: imported at collection, before any test
         runs), a ``pytest_*`` hook in one, or a session-scoped autouse fixture of a conftest
-        (it runs once per worker and every later test sees what it set)."""
-        if self.kind == "test":
+        (it runs once per worker and every later test sees what it set). Never with
+        ``report-session-configuration``."""
+        if self.kind == "test" or self.settings.report_session_configuration:
             return False
         functions = [
             n for n in self.stack[:-1]
@@ -224,8 +249,9 @@ class FileContext:
         pytest's rootdir, or the only ``testpaths`` directory), before its ``yield``: it runs
         before every test of the session, so every test starts from the same state (prefect's
         ``sys.path.remove(".")`` before each test). ``append``/``insert``/``+=`` grow the state
-        each time and do not count."""
-        if self.kind != "conftest" or isinstance(node, ast.AugAssign):
+        each time and do not count. Never with ``report-session-configuration``."""
+        if self.kind != "conftest" or isinstance(node, ast.AugAssign) \
+                or self.settings.report_session_configuration:
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in ACCUMULATING_METHODS:

@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 
 from isolint.analysis.names import ANY_VALUE_PREFIX, QUALIFIED_PREFIX, ImportTable, statements
 from isolint.analysis.pytest_view import CONTEXT_MANAGER_DECORATORS, FIXTURE_DECORATORS
+from isolint.pysource import parse_quietly
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -216,7 +217,7 @@ class ProjectIndex:
         else:
             try:
                 data = self._read(path)
-                tree = ast.parse(data, path)
+                tree = parse_quietly(data, path)
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             digest = _digest(data)
@@ -297,7 +298,8 @@ class ProjectIndex:
                 method = self.method(module, cls, tail[0])
                 if method is not None and len(tail) == 1:
                     return Definition(method[0], method[1], "function", method[2])
-                return None
+                value = _class_value(cls, tail[0]) if method is None and len(tail) == 1 else None
+                return Definition(module, value, "value", cls) if value is not None else None
             if head in module.functions:
                 return Definition(module, module.functions[head], "function") if not tail else None
             if head in module.values:
@@ -480,6 +482,27 @@ class ProjectIndex:
 
 
 # ---------------------------------------------------------------------- module summaries
+def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
+    """The value the body of ``cls`` binds attribute ``name`` to, when it binds it exactly once
+    (``gcp_metadata = None``), or None."""
+    values = [
+        stmt.value for stmt in statements(cls.body, nested_scopes=False)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None
+        and any(isinstance(t, ast.Name) and t.id == name
+                for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+    ]
+    return values[0] if len(values) == 1 else None
+
+
+def _statement_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of ``stmt`` outside the statement blocks nested in it."""
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
+
+
 def summarise(name: str, path: str, digest: str, tree: ast.Module,
               table: ImportTable | None = None) -> Module:
     """The index's view of one parsed module (``table``: its import table, when made already)."""
@@ -514,19 +537,35 @@ def summarise(name: str, path: str, digest: str, tree: ast.Module,
                     if target.id == "pytest_plugins":
                         module.plugins = _strings(stmt.value)
     # Every name bound at module level, however (a `global` rebinding inside a function, as a
-    # lazy singleton does, leaves the value the module starts with as it is).
+    # lazy singleton does, leaves the value the module starts with as it is). A name bound once
+    # inside a module-level block (`if FASTAPI_AVAILABLE: _middleware = None`) has that value too,
+    # unless an import, `def` or `class` binds it as well (`try: import x / except: x = None`).
+    nested: dict[str, ast.expr] = {}
+    other: set[str] = set()
+    top = {id(stmt) for stmt in tree.body}
     for stmt in statements(tree.body, nested_scopes=False):
         if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)):
             module.globals.add(stmt.name)
+            other.add(stmt.name)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            module.globals.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+            names = [(a.asname or a.name).split(".")[0] for a in stmt.names]
+            module.globals.update(names)
+            other.update(names)
         else:
-            for node in ast.walk(stmt):
+            for node in _statement_nodes(stmt):  # (its nested blocks come on their own)
                 if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                     counts[node.id] = counts.get(node.id, 0) + 1
                     module.globals.add(node.id)
+            if id(stmt) not in top and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        nested.setdefault(target.id, stmt.value)
+    for bound, value in nested.items():
+        if bound not in other and bound not in module.functions and bound not in module.classes:
+            module.values.setdefault(bound, value)
     for bound, count in counts.items():
-        if count != 1:
+        if count != 1 or bound in other:
             module.values.pop(bound, None)
     return module
 

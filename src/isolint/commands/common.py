@@ -65,6 +65,7 @@ def apply_overrides(args: argparse.Namespace, settings):
         "exclude": exclude if args.exclude else None,
         "xdist_group_policy": args.xdist_group_policy,
         "fail_on": getattr(args, "fail_on", None),
+        "report_session_configuration": getattr(args, "report_session_configuration", None),
     }
     if args.dist:
         from dataclasses import replace

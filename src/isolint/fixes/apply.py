@@ -42,6 +42,7 @@ from isolint.gc_pause import gc_paused
 from isolint.fixes.base import FixOptions, FixRequest
 from isolint.model import FileError, FileResult, Finding, FixSafety
 from isolint.orchestration import ConftestCache, conftests_first
+from isolint.pysource import parse_quietly
 
 UNSAFE_REASON = "the fix is unsafe: it needs --unsafe-fixes"
 NOT_APPLIED = "the fixer has no rewrite for this case"
@@ -323,7 +324,7 @@ def fix_file(source: SourceFile, settings: Settings, conftests: ConftestCache,
 
 
 def _unchanged(source: SourceFile, text: str, settings: Settings, facts: tuple, why: str) -> FileFix:
-    result = scan_tree(ast.parse(text), text, source.display, settings, source.kind, facts)
+    result = scan_tree(parse_quietly(text), text, source.display, settings, source.kind, facts)
     error = FileError(source.display, why)
     return FileFix(source.display, replace(result, errors=result.errors + (error,)))
 

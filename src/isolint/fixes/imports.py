@@ -14,6 +14,8 @@ import re
 import sys
 from collections import Counter
 
+from isolint.pysource import parse_quietly
+
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
 ImportNode = ast.Import | ast.ImportFrom
 

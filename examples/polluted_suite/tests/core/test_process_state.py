@@ -53,10 +53,11 @@ def test_module_attribute_with_monkeypatch(monkeypatch):  # safe
     monkeypatch.setattr(logging, "raiseExceptions", False)
 
 
-def test_fixed_port():
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_fixed_port(host):  # every case binds the same port
     server = socket.socket()
     try:
-        server.bind(("127.0.0.1", 58_731))  # expect: hardcoded_port
+        server.bind((host, 58_731))  # expect: hardcoded_port
     finally:
         server.close()
 
@@ -69,9 +70,17 @@ def test_any_free_port():  # safe: the OS picks a free port
         server.close()
 
 
+EXPORT = "/tmp/inventory-export.csv"
+
+
 def test_shared_file():
-    with open("/tmp/inventory-export.csv", "w") as out:  # expect: shared_tmp_path
+    with open(EXPORT, "w") as out:  # expect: shared_tmp_path
         out.write("sku,count\n")
+
+
+def test_shared_file_again():  # the same file as test_shared_file
+    with open(EXPORT, "w") as out:  # expect: shared_tmp_path
+        out.write("sku,count\nA-1,3\n")
 
 
 def test_private_file(tmp_path):  # safe: every test gets its own directory

@@ -42,7 +42,8 @@ class EnvVarPollution(UnrestoredState, Rule):
     module level and `pytest_*` hooks of a `conftest.py` or of a non-test module imported at
     collection (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`), session-scoped autouse
     fixtures of a `conftest.py`, and repeatable changes (not `+=`) in autouse fixtures of the
-    root `conftest.py` (in pytest's rootdir or the only `testpaths` directory). Nor is code
+    root `conftest.py` (in pytest's rootdir or the only `testpaths` directory); `[tool.isolint]
+    report-session-configuration = true` reports them too. Nor is code
     pytest >= 8 never calls: nose-style `setup` / `teardown` module functions and
     `setup_package` / `teardown_package` in a package `__init__.py`, unless the module names
     them. A test module's own module level is reported: it changes what the modules and tests

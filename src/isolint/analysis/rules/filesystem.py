@@ -31,13 +31,19 @@ class CwdPollution(UnrestoredState, Rule):
     contextlib.chdir(path):` or `with tmpdir.as_cwd():`; statements that are themselves cleanup
     (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
     cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); and the module
-    level and `pytest_*` hooks of a `conftest.py`.
+    level and `pytest_*` hooks of a `conftest.py`. A change in a function defined in a test is
+    not flagged when only `with` blocks of that test that undo it can run the function (a
+    `contextlib.chdir`, or a project helper such as prefect's `tmpchdir` that restores the
+    directory in its `finally:`): the function is not decorated nor named before its `def`, and
+    every other statement of the test after the `def` calls only code that cannot call it back
+    (builtins, `monkeypatch` / `mocker` methods, `pathlib` on paths, methods of mocks).
 
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
-    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
-    `setup_package` functions, which pytest >= 8 never calls.
+    pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
+    = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
+    never calls.
 
     ## Why is this bad?
     The working directory belongs to the worker process. After one test changes it, every later

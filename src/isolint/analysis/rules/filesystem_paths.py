@@ -63,6 +63,8 @@ SAVE_METHODS = frozenset(
 _CALL_WORDS = last_parts({*OPENERS, *WRITERS, "os.open"})
 #: A call writes nothing unless its callee may end with one of these.
 _WRITING_WORDS = _CALL_WORDS | PATH_WRITE_METHODS | RENAMES | SAVE_METHODS | {"open"}
+#: Methods of a path object that read it.
+READ_METHODS = frozenset({"read_text", "read_bytes"})
 WRITE_MODE_CHARS = frozenset("waxc+")
 WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
 
@@ -162,6 +164,23 @@ def written_paths(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
     return out
 
 
+def read_paths(ctx: FileContext, call: ast.Call) -> list[ast.expr]:
+    """The path arguments (and receivers) that ``call`` reads: an opener in a read mode
+    (``open(p)``, ``gzip.open(p, "rb")``), ``p.open()``, ``p.read_text()``, ``p.read_bytes()``."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in READ_METHODS and not call.args:
+        return [func.value]
+    name = ctx.call_name_among(call, _CALL_WORDS)
+    if name in OPENERS:
+        index, default = OPENERS[name]
+        if not _writes_mode(call_argument(call, index, "mode"), default):
+            path = call_argument(call, 0, "file") or call_argument(call, 0, "name")
+            return [path] if path is not None else []
+    elif isinstance(func, ast.Attribute) and func.attr == "open" and call_argument(call, 0, "mode") is None:
+        return [func.value]
+    return []
+
+
 class SharedTmpPath(Rule):
     """
     ## What it does
@@ -183,6 +202,18 @@ class SharedTmpPath(Rule):
     `tempfile` (`mkdtemp(dir="/tmp")` makes a unique directory) or anything else that is not
     a literal, such as a worker id.
 
+    Not flagged either: a path that only one test of the scan uses. The places that write or
+    read (`open(p)`, `p.read_text()`) each fixed path are counted across every file scanned
+    together, with the test that runs each; when exactly one test uses a path, and that test
+    runs once (a test function or method, or a function nested in it; not parametrized, not
+    requesting a parametrized fixture, not under `pytest_generate_tests`, not in a class that
+    another class inherits or another module imports, not under `--dist each`), no other test
+    of the same xdist run touches the file. A path written by a fixture (a session fixture runs
+    once per worker), a helper or module-level code, or written by one test and read by
+    another, is flagged at each write. The count covers the files of one scan: `isolint check
+    tests/test_a.py` does not see a test in `tests/test_b.py` that uses the same path (the
+    flake8 plugin sees one file at a time); two concurrent runs of the suite can still collide.
+
     Severity is MEDIUM: workers only collide when they reach the write at the same time, but a
     file left behind also leaks into the next run.
 
@@ -195,10 +226,17 @@ class SharedTmpPath(Rule):
 
     ## Example
     ```python
+    EXPORT = "/tmp/export.csv"
+
     def test_export():
-        with open("/tmp/export.csv", "w") as handle:
+        with open(EXPORT, "w") as handle:
             handle.write("a,b\\n")
-        assert load("/tmp/export.csv")
+        assert load(EXPORT)
+
+    def test_export_empty():
+        with open(EXPORT, "w"):
+            pass
+        assert not load(EXPORT)
     ```
 
     ## Use instead
@@ -208,6 +246,12 @@ class SharedTmpPath(Rule):
         with open(target, "w") as handle:
             handle.write("a,b\\n")
         assert load(target)
+
+    def test_export_empty(tmp_path):
+        target = tmp_path / "export.csv"
+        with open(target, "w"):
+            pass
+        assert not load(target)
     ```
 
     ## Fix safety
@@ -221,16 +265,22 @@ class SharedTmpPath(Rule):
     message = "`{call}` writes to the fixed path `{path}`, which every xdist worker shares"
     fix = "use the `tmp_path` fixture (or `tmp_path_factory`, `tempfile`) instead of a fixed path"
     fix_safety = FixSafety.NONE
-    call_words = _WRITING_WORDS  # other calls write no file: `written_paths` is empty
+    call_words = _WRITING_WORDS | READ_METHODS  # other calls use no file (`written_paths`, `read_paths`)
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
+        reported = False
         for arg in written_paths(ctx, node):
             path = fixed_path(ctx, arg)
             if path in (None, TEMPDIR, "/") or path.startswith(HARMLESS_PREFIXES):
                 continue
-            if not ctx.cleanup.expected_to_raise():
+            ctx.record_use(self, path, node)  # see isolint.shared_values
+            if not reported and not ctx.cleanup.expected_to_raise():
                 ctx.report(self, node, call=_short(ctx.lines.source_segment(node.func)), path=path)
-            return
+                reported = True
+        for arg in read_paths(ctx, node):
+            path = fixed_path(ctx, arg)
+            if path not in (None, TEMPDIR, "/") and not path.startswith(HARMLESS_PREFIXES):
+                ctx.record_use(self, path, node)  # a test reading what another writes shares it
 
 
 def _short(text: str) -> str:

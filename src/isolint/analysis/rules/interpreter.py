@@ -52,8 +52,9 @@ class SysPathPollution(UnrestoredState, Rule):
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
-    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
-    `setup_package` functions, which pytest >= 8 never calls.
+    pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
+    = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
+    never calls.
 
     ## Why is this bad?
     `sys.path` belongs to the worker process. A directory one test puts in front of it stays
@@ -124,8 +125,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
-    pytest's rootdir or the only `testpaths` directory); nor nose-style `setup`/`teardown` and
-    `setup_package` functions, which pytest >= 8 never calls.
+    pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
+    = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
+    never calls.
 
     ## Why is this bad?
     `sys.modules` is the import cache of the worker process. A fake module one test puts there

@@ -12,6 +12,7 @@ from isolint.analysis.names import statements
 from isolint.analysis.tree import expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.module_globals import GlobalUses, OwnNames
 from isolint.analysis.rules.mock_api import PATCH, PATCH_DICT, PATCH_MULTIPLE, PATCH_OBJECT
 
 #: Methods that change a list, dict, set or deque in place.
@@ -61,6 +62,8 @@ class StateWrite:
 
     target: str
     spellings: frozenset[str]
+    #: A container the scanned module itself binds at module level (``_CACHE.append(x)``).
+    own: bool = False
 
     def covered_by(self, other: "StateWrite") -> bool:
         """Whether ``other`` (a restore, or a patch) puts back what this write changed: the same
@@ -214,11 +217,11 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             continue
         target = expr_key(obj) + suffix
         if how in ("item", "method") and _in_function(ctx) and own_mutable(ctx, obj):
-            out.append(StateWrite(target, spellings(ctx, obj)))
+            out.append(StateWrite(target, spellings(ctx, obj), own=True))
             continue
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
-                or _is_other_rules(qualified + suffix):
+                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
             continue
         if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
             continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
@@ -235,6 +238,24 @@ def _is_other_rules(qualified: str) -> bool:
     """State that another rule reports, or that is not module state at all (context-locals)."""
     return any(
         qualified == p or qualified.startswith(p + ".") for p in (*OTHER_RULES, *CONTEXT_LOCALS)
+    )
+
+
+#: The streams pytest's output capturing replaces and puts back around every test phase.
+CAPTURED_STREAMS = frozenset({"sys.stdout", "sys.stderr"})
+
+
+def _captured_stream(ctx: FileContext, qualified: str) -> bool:
+    """``sys.stdout = ...``: pytest's capturing (on unless ``-s`` / ``--capture=no`` is in
+    ``addopts``) sets ``sys.stdout``/``sys.stderr`` back to what it saved after the set-up,
+    the call and the tear-down of every test (``SysCapture.suspend``), so the next test never
+    sees the replacement."""
+    if qualified not in CAPTURED_STREAMS:
+        return False
+    args = ctx.settings.pytest.addopts
+    return not any(
+        a in ("-s", "--capture=no") or (a == "--capture" and tuple(args[i + 1:i + 2]) == ("no",))
+        for i, a in enumerate(args)
     )
 
 
@@ -315,9 +336,30 @@ class ModuleStatePollution(Rule):
     MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
     A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
     to `pkg.mod.C.execute`. A module global rebound through `global X` is not reported when
-    every function that reads `X` binds it first: it calls the function that rebinds it, or its
-    class has that method (sqlalchemy's `define_tables`), or `setup_module` rebinds it. Code in a
-    function handed to another process (`multiprocessing.Process(target=f)`) is not reported.
+    no function reads `X` before it is bound for the current test: the reader binds it first on
+    every path (`if`/`else` branches that both bind it or end in `raise`/`fail()`, a `with`
+    block, `exec("X = ...", globals())`; reads in nested functions happen later), calls the
+    function that rebinds it, its class has a set-up method that does (sqlalchemy's
+    `define_tables`, `insert_data`, `setup_test`; a test method binding it does not set it up
+    for its siblings), or `setup_module` or an autouse fixture rebinds it; in a test module, a
+    global that no function reads by name (a registry looks it up) is not reported when every
+    function rebinding it binds it before using it. Code in a function handed to another process
+    (`multiprocessing.Process(target=f)`) is not reported.
+
+    A reset is not a change: a value equal to the one the project's module (or class body)
+    starts with, when it binds the name once (`mod._client = None`, also under `if
+    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()` of a container that starts empty, and `None` written to a private
+    attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
+    for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
+    are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
+    capturing puts them back after every test phase. A test module's own containers (no other
+    module reads them) are not reported when its autouse fixture (or `setup_function`) empties
+    them before each test, or when the module collects a single test; nor are changes made by a
+    module-level function that runs only at import (called from a class body or a decorator),
+    by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
+    `finally:`: a restore helper), or into a module imported inside the `with` block of a
+    project helper that puts `sys.modules` back (celery's `with conftest.module_exists(...)`:
+    the import got the helper's throwaway module).
 
     Severity is MEDIUM: the change outlives the test like an environment variable does, but
     usually only tests that read the same attribute notice it, and isolint cannot see whether
@@ -371,8 +413,12 @@ class ModuleStatePollution(Rule):
         self._seen: set[tuple[int, frozenset[str]]] = set()
         #: Per enclosing function: the spellings of the attributes and items it assigned.
         self._assigned: dict[int, set[str]] = {}
-        #: Per global name: whether every function that reads it binds it first.
-        self._bound_first: dict[str, bool] = {}
+        #: The module's functions, summarised for questions about its `global` names.
+        self._globals: GlobalUses | None = None
+        #: Facts about the module's own containers and functions.
+        self._own: OwnNames | None = None
+        #: Per `with` block (by id; the nodes live as long as the scan): the names its imports bind.
+        self._with_imports: dict[int, dict[str, list[int]]] = {}
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
@@ -381,6 +427,10 @@ class ModuleStatePollution(Rule):
             if seen in self._seen or _puts_back(ctx, node, write):
                 continue
             if self._into_new_object(func, node, write) or _resets_to_initial(ctx, node, write):
+                continue
+            if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
+                continue
+            if _into_discarded_module(ctx, write, self._with_imports):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
@@ -397,6 +447,31 @@ class ModuleStatePollution(Rule):
 
     visit_AugAssign = visit_AnnAssign = visit_Delete = visit_Call = visit_Assign
 
+    def _own_container_kept(self, ctx: FileContext, write: StateWrite) -> bool:
+        """A change of the module's own container that no later test sees: a test module's
+        container its autouse fixture empties before every test, or any of a module that
+        collects a single test (other modules do not read a test module's globals), or one
+        changed by a module-level function that only runs at import (called from a class body
+        or a decorator: the registry is built once)."""
+        own = self._own_names(ctx)
+        if ctx.kind == "test" and (own.reset_before_each_test(write.target) or own.single_test()):
+            return True
+        func = ctx.stack[1] if len(ctx.stack) > 2 else None
+        return func is ctx.enclosing_function() and own.runs_only_at_import(func)
+
+    def _own_names(self, ctx: FileContext) -> OwnNames:
+        if self._own is None:
+            self._own = OwnNames(ctx.tree, ctx.pytest)
+        return self._own
+
+    def _restores_for_cleanup(self, ctx: FileContext) -> bool:
+        """In a module-level function that the module's cleanup code calls (a fixture after
+        its ``yield``, a teardown, a ``finally:``): a restore helper, whose writes are what
+        the cleanup puts back (sentry's ``_reset_litellm_executor``)."""
+        func = ctx.stack[1] if len(ctx.stack) > 2 else None
+        return isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and self._own_names(ctx).called_from_cleanup(func)
+
     def _into_new_object(self, func: ast.AST | None, node: ast.AST, write: StateWrite) -> bool:
         """``X.http.request = ...`` after ``X.http = MagicMock()`` in the same function: a write
         into the object the function installed itself, which the first write already reports."""
@@ -410,32 +485,100 @@ class ModuleStatePollution(Rule):
         return inside
 
     def _rebound_first(self, ctx: FileContext, name: str) -> bool:
-        """Whether every function of the module that reads global ``name`` binds it first:
-        it calls a function that rebinds it through ``global``, or its class has such a method
-        (sqlalchemy's ``define_tables`` classmethod, run when the class is set up), or the
-        module's set-up rebinds it. Then what an earlier test left in it is never read."""
-        if name not in self._bound_first:
-            self._bound_first[name] = _rebound_before_reads(ctx, name)
-        return self._bound_first[name]
+        """Whether no function of the module reads global ``name`` before it is bound for
+        the current test (see :meth:`GlobalUses.rebound_before_reads`)."""
+        if self._globals is None:
+            self._globals = GlobalUses(
+                ctx.tree, ctx.bindings._global_names, ctx.bindings._local_names,
+                ctx.pytest.base_classes, ctx.pytest.is_autouse_fixture, ctx.kind,
+            )
+        return self._globals.rebound_before_reads(name)
 
 
 def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
-    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``,
+    """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``
+    (a class attribute too), ``cache._imp = [None]`` where it starts with ``_imp = [None]``,
     or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
-    value it has after import (a lazy singleton, a registry), not a change."""
+    value it has after import (a lazy singleton, a registry), not a change. A private
+    attribute of a module or class outside the project set to None (``trace._PROVIDER =
+    None``) is taken for the same reset of a lazy singleton: its initial value cannot be read."""
     if isinstance(node, ast.Call):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
             return False
+        if write.own:
+            return _empty_container(ctx.bindings.module_constant(write.target))
         return any(_empty_container(ctx.initial_value(s)) for s in write.spellings if "." in s)
-    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+    if not (isinstance(node, ast.Assign) and _literal(node.value)):
         return False
+    dumped = ast.dump(node.value)
     for spelling in write.spellings:
         initial = ctx.initial_value(spelling) if "." in spelling else None
-        if isinstance(initial, ast.Constant) and type(initial.value) is type(node.value.value) \
-                and initial.value == node.value.value:
+        if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
+            return True
+    return _private_outside(ctx, node.value, write)
+
+
+def _literal(value: ast.expr) -> bool:
+    """A value made of constants only: ``None``, ``3``, ``"x"``, ``[None]``, ``(1, 2)``, ``{}``."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return all(_literal(e) for e in value.elts)
+    if isinstance(value, ast.Dict):
+        return all(k is not None and _literal(k) for k in value.keys) and all(_literal(v) for v in value.values)
+    return isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) and _literal(value.operand)
+
+
+def _private_outside(ctx: FileContext, value: ast.expr, write: StateWrite) -> bool:
+    """``None`` written to a private (``_name``) attribute of a module or class the project
+    index cannot read (a third-party or standard-library one)."""
+    if not (isinstance(value, ast.Constant) and value.value is None) or ctx.project is None:
+        return False
+    qualified = max(write.spellings, key=len)
+    owner, _, attr = qualified.rpartition(".")
+    if not owner or not attr.startswith("_") or (attr.startswith("__") and attr.endswith("__")):
+        return False  # public, or a dunder such as `__init__`
+    return ctx.project.definition(owner) is None and not ctx.bindings.binds_locally(owner.split(".")[0])
+
+
+def _into_discarded_module(ctx: FileContext, write: StateWrite, memo: dict[int, dict[str, list[int]]]) -> bool:
+    """``django.VERSION = ...`` after ``import django`` inside ``with module_exists("django"):``
+    (or ``reset_modules(...)``), a project helper that puts ``sys.modules`` back when the block
+    ends: the import got the module the helper installed, which is thrown away with it."""
+    if ctx.project is None or write.own or write.target.startswith("global "):
+        return False
+    root = write.target.split(".", 1)[0].split("[", 1)[0]
+    line = getattr(ctx.stack[-1], "lineno", 0)
+    for index, ancestor in enumerate(ctx.stack[:-1]):
+        if not isinstance(ancestor, (ast.With, ast.AsyncWith)) or ctx.stack[index + 1] not in ancestor.body:
+            continue
+        imported = any(at < line for at in _block_imports(ancestor, memo).get(root, ()))
+        if imported and any(
+            _writes_sys_modules(ctx, node)
+            for item in ancestor.items
+            for code in ctx.project.helper_code(ctx.cleanup, item.context_expr)
+            for node in walk(code)
+        ):
             return True
     return False
+
+
+def _block_imports(block: ast.With | ast.AsyncWith, memo: dict[int, dict[str, list[int]]]) -> dict[str, list[int]]:
+    """The names the imports in a ``with`` block bind, with their lines (once per block)."""
+    found = memo.get(id(block))
+    if found is None:
+        found = {}
+        for stmt in statements(block.body, nested_scopes=False):
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    found.setdefault(alias.asname or alias.name.split(".")[0], []).append(stmt.lineno)
+        memo[id(block)] = found
+    return found
+
+
+def _writes_sys_modules(ctx: FileContext, node: ast.AST) -> bool:
+    return any(ctx.qualified_name(obj) == "sys.modules" for obj, _, _ in written_objects(ctx, node))
 
 
 def _empty_container(value: ast.expr | None) -> bool:
@@ -448,72 +591,6 @@ def _empty_container(value: ast.expr | None) -> bool:
                         "WeakSet") and not value.args and not value.keywords or (
             name == "defaultdict" and len(value.args) <= 1 and not value.keywords)
     return False
-
-
-#: Module-level functions that run before every test of the module.
-MODULE_SETUPS = frozenset({"setup_module", "setUpModule"})
-
-
-def _rebound_before_reads(ctx: FileContext, name: str) -> bool:
-    owners: list[tuple[ast.ClassDef | None, ast.AST]] = []
-    for stmt in ctx.tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            owners.append((None, stmt))
-        elif isinstance(stmt, ast.ClassDef):
-            owners.extend(
-                (stmt, m) for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
-            )
-    binders = [(cls, f) for cls, f in owners if name in ctx.bindings._global_names(f)]
-    binder_names = {f.name for _, f in binders}  # type: ignore[attr-defined]
-    if any(cls is None and (f.name in MODULE_SETUPS or ctx.pytest.is_autouse_fixture(f)) for cls, f in binders):  # type: ignore[attr-defined]
-        return True
-    binder_classes = {id(cls) for cls, _ in binders if cls is not None}
-    readers = 0
-    for cls, func in owners:
-        if name in ctx.bindings._local_names(func):
-            continue
-        nodes = list(walk(func))
-        reads = any(
-            (type(n) is ast.Name and n.id == name and type(n.ctx) is ast.Load)
-            or (type(n) is ast.AugAssign and type(n.target) is ast.Name and n.target.id == name)
-            for n in nodes
-        )
-        if not reads:
-            continue
-        readers += 1
-        if name in ctx.bindings._global_names(func):
-            if _stores_before_loads(func, name):
-                continue  # binds it at its start, then uses it
-            return False
-        if cls is not None and any(id(c) in binder_classes for c in [cls, *ctx.pytest.base_classes(cls)]):
-            continue
-        if any(type(n) is ast.Call and _called_name(n.func) in binder_names for n in nodes):
-            continue
-        return False
-    # No function reads it: code elsewhere may (another module, a lookup by name), so a
-    # rebinding with no reader in sight stays a finding.
-    return readers > 0
-
-
-def _stores_before_loads(func: ast.AST, name: str) -> bool:
-    """Whether ``func``'s first statement touching ``name`` stores it without reading it."""
-    for stmt in statements(func.body, nested_scopes=False):  # type: ignore[attr-defined]
-        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
-            continue
-        touched = [n for n in ast.walk(stmt) if type(n) is ast.Name and n.id == name]
-        if not touched:
-            continue
-        if isinstance(stmt, ast.AugAssign) or any(type(n.ctx) is ast.Load for n in touched):
-            # `X = f(X)` or `X += 1` reads it first; a store nested in a block is not first either
-            return False
-        return isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt in func.body  # type: ignore[attr-defined]
-    return False
-
-
-def _called_name(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:

@@ -137,6 +137,17 @@ class HardcodedPort(Rule):
     connecting to a fixed port (`sock.connect(...)`, a client for a database service);
     `bind` on a test double (`DummySock()`, `FakeServer()`, `Mock()`), which binds nothing.
 
+    Not flagged either: a port that only one test of the scan uses. The places that bind each
+    port are counted across every file scanned together, with the test that runs each; when
+    exactly one test uses a port, and that test runs once (a test function or method, or a
+    function nested in it; not parametrized, not requesting a parametrized fixture, not under
+    `pytest_generate_tests`, not in a class that another class inherits or another module
+    imports, not under `--dist each`), no other test of the same xdist run can hold the port
+    at the same time. A port bound by a fixture (a session fixture runs once per worker), a
+    helper, module-level code, or by tests in two files is flagged at each place. The count
+    covers the files of one scan: `isolint check tests/test_a.py` does not see a test in
+    `tests/test_b.py` that binds the same port (the flake8 plugin sees one file at a time).
+
     Severity is HIGH: unlike most isolation hazards this one does not wait for an unlucky
     order; two workers that reach such tests at the same time fail with `EADDRINUSE`.
 
@@ -152,21 +163,30 @@ class HardcodedPort(Rule):
     ```python
     import socket
 
-    def test_echo_server():
+    import pytest
+
+    @pytest.fixture
+    def echo_server():
         server = socket.socket()
         server.bind(("127.0.0.1", 8080))
         server.listen()
+        yield server
+        server.close()
     ```
 
     ## Use instead
     ```python
     import socket
 
-    def test_echo_server():
+    import pytest
+
+    @pytest.fixture
+    def echo_server():
         server = socket.socket()
         server.bind(("127.0.0.1", 0))
         server.listen()
-        port = server.getsockname()[1]
+        yield server  # the port: server.getsockname()[1]
+        server.close()
     ```
 
     ## Fix safety
@@ -184,6 +204,8 @@ class HardcodedPort(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         port = fixed_port(ctx, node)
+        if port is not None:
+            ctx.record_use(self, port, node)  # see isolint.shared_values
         if port is not None and not ctx.cleanup.expected_to_raise():
             call = ctx.lines.source_segment(node.func)
             ctx.report(self, node, call=call, port=port, collision=_collision(ctx, port))

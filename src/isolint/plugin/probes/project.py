@@ -35,6 +35,7 @@ from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
 from isolint.plugin.probes.dictstamp import stamp_view, stamps_reader
+from isolint.pysource import parse_quietly
 
 #: A container larger than this is fingerprinted by its length (and a dict's stamp) only.
 MAX_FINGERPRINT = 5000
@@ -203,7 +204,7 @@ class ProjectState:
         already is a change made since the import."""
         try:
             with open(filename, "rb") as handle:
-                tree = ast.parse(handle.read())
+                tree = parse_quietly(handle.read(), filename)
         except (OSError, SyntaxError, ValueError):
             return
         namespace = vars(module)
