@@ -19,7 +19,10 @@ index of that text among the rule's findings with the same text in the file). A 
 newer code re-uses every label whose finding is still reported; a labelled *leak* that is no
 longer reported is listed as lost. Precision = leaks / labelled findings of the rule. A label
 ``miss`` records a real leak that isolint did not report (the fingerprint of the line where the
-finding belongs); the table counts how many of the known misses are now found.
+finding belongs); the table counts how many of the known misses are now found. Rules other
+than ``LEAK_RULES`` (``missing_teardown_method``, ``missing_xdist_group``) are labelled and
+counted the same way, after them: there *leak* means the finding's claim holds (mocks outlive
+the test; tests a split across workers would break).
 """
 
 from __future__ import annotations

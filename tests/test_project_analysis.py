@@ -622,3 +622,43 @@ def test_conftest_above_the_scanned_directory(tmp_path: Path, monkeypatch) -> No
     # loads conftests below) is tests/sub: tests/conftest.py is not loaded, the change leaks.
     monkeypatch.chdir(tmp_path / "tests" / "sub")
     assert main(["check", ".", *args]) == 1
+
+
+def test_mocks_on_self_of_a_test_case_whose_base_is_in_another_module(tmp_path: Path) -> None:
+    # botocore: `class TestConfigFileProvider(BaseEnvVar)` with `BaseEnvVar(unittest.TestCase)`
+    # in tests/__init__.py, reached through a re-export and an in-module base. pytest drops a
+    # TestCase instance after its test; a plain base class keeps it for the session.
+    project(tmp_path, {
+        "tests/__init__.py": "from tests.base import BaseEnvVar, PlainBase\n",
+        "tests/base.py": """
+            import unittest
+
+            class BaseEnvVar(unittest.TestCase):
+                pass
+
+            class PlainBase:
+                pass
+            """,
+        "tests/test_mocks.py": """
+            from unittest import mock
+            from tests import BaseEnvVar, PlainBase
+
+            class Middle(BaseEnvVar):
+                pass
+
+            class TestCaseKeeps(Middle):
+                def setUp(self):
+                    self.parser = mock.Mock()
+
+                def test_parses(self):
+                    assert self.parser
+
+            class TestPlainKeeps(PlainBase):
+                def setup_method(self):
+                    self.parser = mock.Mock()
+
+                def test_parses(self):
+                    assert self.parser
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_mocks.py", 15, "missing_teardown_method")}

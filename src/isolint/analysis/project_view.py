@@ -129,10 +129,25 @@ class ProjectView:
     # ------------------------------------------------------------------ cleanup code
     def own(self, cleanup: CleanupQuestions) -> Module:
         """The scanned file's own summary, from the parse the engine made (lazily)."""
+        return self._own_module(cleanup.pytest.tree, cleanup.imports)
+
+    def _own_module(self, tree: ast.Module, imports) -> Module:
         if self._own is None:
-            self._own = summarise(self.name, self.path, "", cleanup.pytest.tree, cleanup.imports)
+            self._own = summarise(self.name, self.path, "", tree, imports)
             self._own.memo = {}
         return self._own
+
+    def base_names(self, tree: ast.Module, imports, cls: ast.ClassDef) -> list[str]:
+        """The qualified names of the bases that ``cls``'s project base classes (in any project
+        module, transitively) derive from, as their own modules spell them: a base of
+        ``tests.BaseEnvVar`` written ``unittest.TestCase`` there is ``unittest.TestCase``."""
+        own = self._own_module(tree, imports)
+        out = []
+        for module, klass in self.index.bases(own, cls):
+            if module is own:
+                continue
+            out.extend(q for q in (module.table.resolve(b) for b in klass.bases) if q)
+        return out
 
     def cleanup_code(self, cleanup: CleanupQuestions, teardowns: frozenset[str]) -> list[ast.AST]:
         """The project's cleanup code guaranteed to run after the current node of ``cleanup``

@@ -21,6 +21,8 @@ class PluginHooks(Protocol):
 
     def teardown_names(self) -> frozenset[str]: ...
 
+    def base_names(self, tree: ast.Module, imports: ImportTable, cls: ast.ClassDef) -> list[str]: ...
+
 #: Methods pytest or unittest run after each test (or class, or module) whatever happened.
 TEARDOWN_METHODS = frozenset(
     {"teardown_method", "teardown", "tearDown", "teardown_class", "tearDownClass",
@@ -114,15 +116,24 @@ class PytestView:
                 out.append(qualified or ast.unparse(base))
         return out
 
-    def is_unittest_class(self, cls: ast.ClassDef) -> bool:
+    def is_unittest_class(self, cls: ast.ClassDef, across_modules: bool = False) -> bool:
+        """Whether ``cls`` derives from a ``TestCase`` through its bases in this module; with
+        ``across_modules``, also through project base classes in other modules (``from tests
+        import BaseEnvVar``; that may read those modules, so only rules that need it ask)."""
         for klass in [cls, *self.base_classes(cls)]:
             for base in klass.bases:
                 qualified = self.qualified_name(base) or ""
-                if qualified in UNITTEST_BASES or qualified.endswith("TestCase"):
+                if _is_unittest_base(qualified):
                     return True
                 if isinstance(base, ast.Name) and base.id.endswith("TestCase"):
                     return True
-        return False
+        if not across_modules or self.project is None or not self.unresolved_bases(cls):
+            return False
+        key = ("unittest", id(cls))
+        if key not in self._memo:
+            names = self.project.base_names(self.tree, self.imports, cls)
+            self._memo[key] = any(_is_unittest_base(q) for q in names)
+        return bool(self._memo[key])
 
     def _matches(self, name: str, patterns: Iterable[str]) -> bool:
         for pattern in patterns:
@@ -219,3 +230,7 @@ class PytestView:
             for n in scope_body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.is_autouse_fixture(n)
         ]
+
+
+def _is_unittest_base(qualified: str) -> bool:
+    return qualified in UNITTEST_BASES or qualified.endswith("TestCase")

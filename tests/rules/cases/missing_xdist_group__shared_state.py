@@ -61,9 +61,15 @@ class TestRequestsModuleFixture:  # expect: missing_xdist_group
     def test_a(self, database):
         pass
 
+    def test_b(self, database):
+        pass
+
 
 class TestRequestsClassFixture:  # expect: missing_xdist_group
     def test_a(self, per_class_client):
+        pass
+
+    def test_b(self, per_class_client):
         pass
 
 
@@ -71,15 +77,24 @@ class TestModuleFixtureThroughAnother:  # expect: missing_xdist_group
     def test_a(self, session):
         pass
 
+    def test_b(self, session):
+        pass
+
 
 class TestRenamedModuleFixture:  # expect: missing_xdist_group
     def test_a(self, renamed):
+        pass
+
+    def test_b(self, renamed):
         pass
 
 
 @pytest.mark.usefixtures("database")
 class TestUsefixtures:  # expect: missing_xdist_group
     def test_a(self):
+        pass
+
+    def test_b(self):
         pass
 
 

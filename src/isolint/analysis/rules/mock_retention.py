@@ -161,7 +161,8 @@ class MissingTeardownMethod(Rule):
     Not flagged: mocks that are locals of a test, or that a fixture returns; mocks on `self` in
     a `unittest.TestCase` (since pytest 3.0.4, pytest-dev/pytest#1649, and again since 8.2.2,
     #12368, pytest drops its references to a `TestCase` instance when the test's teardown ends,
-    so its attributes are freed like locals); classes under an unconditional
+    so its attributes are freed like locals; a `TestCase` reached through project base classes
+    in other modules counts, `from tests import BaseEnvVar`); classes under an unconditional
     `@pytest.mark.skip` (pytest never creates their instances).
 
     This rule replaces `mock_retained_on_instance` (ISO012), which found the instance case with
@@ -280,7 +281,7 @@ class MissingTeardownMethod(Rule):
                 self._keep(cls, ctx, Retained("class", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
-            elif not ctx.pytest.is_unittest_class(cls):
+            elif not ctx.pytest.is_unittest_class(cls, across_modules=True):
                 self._keep(cls, ctx, Retained("instance", f"{owner}.{target.attr}", node.lineno,
                                               f"{owner}.{target.attr} = None"),
                            lambda n, a=target.attr: releases(n, None, a))
@@ -363,7 +364,7 @@ class MissingTeardownMethod(Rule):
         kept = list(self._kept.pop(id(node), {}).values())
         if not kept:
             return
-        unittest = ctx.pytest.is_unittest_class(node)
+        unittest = ctx.pytest.is_unittest_class(node, across_modules=True)
         retained = ", ".join(f"`{k.holder}` (line {k.line})" for k in kept)
         per_test = [k for k in kept if k.kind != "class"]
         per_class = [k for k in kept if k.kind == "class"]

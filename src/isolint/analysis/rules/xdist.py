@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+from collections import deque
+from typing import Iterator
 
 from isolint.config import Settings
 from isolint.analysis.context import FileContext
 from isolint.analysis.pytest_view import SETUP_METHODS
+from isolint.analysis.single_test import repeats_any, scope_facts
 from isolint.analysis.tree import FunctionNode
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
@@ -152,6 +155,49 @@ def _usefixtures(ctx: FileContext, exprs: list[ast.expr]) -> set[str]:
     }
 
 
+def _is_constant(value: ast.expr | None) -> bool:
+    """A literal no test can change in place: a number, string, bytes, None, or a tuple of them."""
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        value = value.operand  # -2.5
+    if isinstance(value, ast.Constant):
+        return True
+    return isinstance(value, ast.Tuple) and all(_is_constant(e) for e in value.elts)
+
+
+def _binds_only_constants(setup: FunctionNode) -> bool:
+    """A ``setup_class`` that only binds literals on the class (``cls.source = "..."``, as
+    pytest's own test_source.py does): its tests share nothing a split could break or
+    duplicate; a test that changes such an attribute is still found as a class attribute
+    change."""
+    owner = setup.args.args[0].arg if setup.args.args else None
+    for stmt in setup.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if not (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _is_constant(stmt.value)):
+            return False
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if not all(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == owner
+                   for t in targets):
+            return False
+    return True
+
+
+def _own_nodes(method: FunctionNode) -> Iterator[tuple[ast.AST, bool]]:
+    """The nodes of ``method`` (breadth first, as ``ast.walk``), each with whether its first
+    parameter (``self``, ``cls``) still means the test's there: not inside a class defined in
+    the method, nor inside a nested function that binds a parameter of the same name."""
+    first = method.args.args[0].arg if method.args.args else None
+    pending = deque((child, True) for child in ast.iter_child_nodes(method))
+    while pending:
+        node, own = pending.popleft()
+        yield node, own
+        if isinstance(node, ast.ClassDef) or (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and first in _params(node)
+        ):
+            own = False
+        pending.extend((child, own) for child in ast.iter_child_nodes(node))
+
+
 def _container(node: ast.expr) -> ast.expr:
     """``self.items`` for ``self.items[k][j]``: the object whose contents an item write changes."""
     while isinstance(node, ast.Subscript):
@@ -167,23 +213,89 @@ class SharedState:
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
+        self._module_repeats: tuple[frozenset[str], bool] | None = None
+        self._inherited: set[str] = set()
 
     def reason(self, cls: ast.ClassDef) -> str | None:
         ctx = self.ctx
         classes = [cls, *ctx.pytest.base_classes(cls)]
         methods = ctx.pytest.class_methods(cls)
         for method in methods:
-            if method.name in CLASS_SETUPS:
+            if method.name in CLASS_SETUPS and not _binds_only_constants(method):
                 return f"`{method.name}`"
         for klass in classes:
             for stmt in klass.body:
                 if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
                     return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
-        for name in sorted(self._requested(classes, methods)):
-            fixture = self.module_fixtures.get(name)
-            if fixture is not None and ctx.pytest.fixture_scope(fixture) in SHARED_SCOPES:
-                return f"{ctx.pytest.fixture_scope(fixture)}-scoped fixture `{name}`"
+        requested = self._requested(classes, methods)
+        shared = {name for name in requested if name in self.module_fixtures
+                  and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
+        if shared and not self._repeats(cls, classes, methods, requested):
+            shared &= self._requested_by_several(classes, methods)
+        for name in sorted(shared):
+            return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
+
+    def _repeats(self, cls: ast.ClassDef, classes: list[ast.ClassDef], methods: list[FunctionNode],
+                 requested: set[str]) -> bool:
+        """Whether a test of the class may run more than once (parametrized anywhere, repeated
+        by a conftest, or inherited by another class of the module): then one test requesting a
+        fixture already shares it between its runs."""
+        ctx = self.ctx
+        if self._module_repeats is None:
+            params, every = scope_facts(ctx.pytest, ctx.tree.body)
+            conftest_params = frozenset().union(*(c.parametrized_fixtures for c in ctx.conftests))
+            self._module_repeats = (params | conftest_params,
+                                    every or any(c.repeats_tests for c in ctx.conftests))
+            self._inherited = {b.id for c in ctx.tree.body if isinstance(c, ast.ClassDef)
+                               for b in c.bases if isinstance(b, ast.Name)}
+        params, every = self._module_repeats
+        if every or any(repeats_any(k.decorator_list) for k in classes):
+            return True
+        for klass in classes:
+            class_params, class_every = scope_facts(ctx.pytest, klass.body)
+            if class_every:
+                return True
+            params = params | class_params
+        if cls.name in self._inherited:
+            return True
+        return bool(requested & params) or any(repeats_any(m.decorator_list) for m in methods if self._is_test(m))
+
+    def _is_test(self, method: FunctionNode) -> bool:
+        return self.ctx.pytest.is_test_function_name(method.name) and not self.ctx.pytest.is_fixture(method)
+
+    def _requested_by_several(self, classes: list[ast.ClassDef], methods: list[FunctionNode]) -> set[str]:
+        """Of the fixtures the class's tests request, those more than one of its tests gets:
+        a class-wide request (marker, autouse, a fixture method of the class) when the class has
+        two tests or more, else a fixture two tests request (directly or through fixtures). A
+        fixture only one test runs with is not shared between the class's tests (pip's
+        `TestConnectionErrors`: one module-scoped server per test)."""
+        ctx = self.ctx
+        tests = [m for m in methods if self._is_test(m)]
+        wide = _usefixtures(ctx, [d for k in classes for d in k.decorator_list])
+        wide |= _usefixtures(ctx, [v for k in classes for v in _pytestmark_values(k.body)])
+        wide |= self._module_requested()
+        for method in methods:
+            if ctx.pytest.is_fixture(method):
+                wide |= _params(method) | _usefixtures(ctx, method.decorator_list)
+        counts: dict[str, int] = {}
+        for name in self._closure(wide):
+            counts[name] = len(tests)
+        for test in tests:
+            for name in self._closure(_params(test) | _usefixtures(ctx, test.decorator_list)):
+                counts[name] = counts.get(name, 0) + 1
+        return {name for name, count in counts.items() if count > 1}
+
+    def _closure(self, names: set[str]) -> set[str]:
+        """``names`` and the module fixtures they request, transitively."""
+        wanted = set(names)
+        pending = list(wanted)
+        while pending:
+            fixture = self.module_fixtures.get(pending.pop())
+            for name in _params(fixture) - wanted if fixture is not None else ():
+                wanted.add(name)
+                pending.append(name)
+        return wanted
 
     def _module_requested(self) -> set[str]:
         """Fixtures every test of the module requests (module ``pytestmark``, autouse): found
@@ -203,13 +315,7 @@ class SharedState:
         for method in methods:
             if ctx.pytest.is_test_function_name(method.name) or ctx.pytest.is_fixture(method):
                 wanted |= _params(method) | _usefixtures(ctx, method.decorator_list)
-        pending = list(wanted)
-        while pending:
-            fixture = self.module_fixtures.get(pending.pop())
-            for name in _params(fixture) - wanted if fixture is not None else ():
-                wanted.add(name)
-                pending.append(name)
-        return wanted
+        return self._closure(wanted)
 
     def _mutated_class_attribute(
         self, classes: list[ast.ClassDef], methods: list[FunctionNode]
@@ -225,14 +331,15 @@ class SharedState:
         }
         mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
-            class_refs = self._class_refs(method, class_names)
-            for node in ast.walk(method):
+            own_refs = self._class_refs(method, class_names)
+            for node, own in _own_nodes(method):
                 target = self._mutation_target(node)
                 if target is None or not isinstance(target, ast.Attribute):
                     continue
                 owner = target.value
-                if self._is_class_ref(owner, class_refs) or (
-                    target.attr in mutable and self._is_instance_or_class(owner, class_refs)
+                class_refs = own_refs if own else class_names
+                if self._is_class_ref(owner, class_refs, own) or (
+                    target.attr in mutable and self._is_instance_or_class(owner, class_refs, own)
                     and not self._is_rebinding(node, target)
                 ):
                     return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
@@ -268,10 +375,13 @@ class SharedState:
         return refs
 
     @staticmethod
-    def _is_class_ref(node: ast.expr, class_refs: set[str]) -> bool:
-        """`Cls`, `cls` (classmethod), `type(self)`, `self.__class__`."""
+    def _is_class_ref(node: ast.expr, class_refs: set[str], own: bool = True) -> bool:
+        """`Cls`, `cls` (classmethod), `type(self)`, `self.__class__` (these two only where
+        ``own``: `self` is the test's instance there)."""
         if isinstance(node, ast.Name):
             return node.id in class_refs
+        if not own:
+            return False
         if isinstance(node, ast.Attribute):
             return node.attr == "__class__" and isinstance(node.value, ast.Name) and node.value.id == "self"
         return (
@@ -279,8 +389,8 @@ class SharedState:
             and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
         )
 
-    def _is_instance_or_class(self, node: ast.expr, class_refs: set[str]) -> bool:
-        return (isinstance(node, ast.Name) and node.id == "self") or self._is_class_ref(node, class_refs)
+    def _is_instance_or_class(self, node: ast.expr, class_refs: set[str], own: bool = True) -> bool:
+        return (own and isinstance(node, ast.Name) and node.id == "self") or self._is_class_ref(node, class_refs, own)
 
     @staticmethod
     def _mutation_target(node: ast.AST) -> ast.expr | None:
@@ -311,13 +421,18 @@ class MissingXdistGroup(Rule):
     Flags a test class whose tests share state and that has no effective `xdist_group` marker,
     when the suite may run under a pytest-xdist mode that can split the class across workers.
 
-    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`;
-    a class- or module-scoped fixture defined in the class (or an in-module base) or requested
-    by one of its tests (as a parameter, through another fixture of the module, `usefixtures`,
-    or autouse); or a class attribute changed by its code (`self.__class__.x =`,
+    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`
+    (not one that only binds literals, `cls.source = "..."`, which no test can change in place);
+    a class- or module-scoped fixture defined in the class (or an in-module base), or requested
+    (as a parameter, through another fixture of the module, `usefixtures`, or autouse) by more
+    than one run of its tests: by two tests, for the whole class when it has two tests, or by
+    a test that runs more than once (parametrized, or its class inherited by another; a fixture
+    only one run of one test gets is not shared); or a class attribute changed by its code (`self.__class__.x =`,
     `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
     mutable class attribute such as `self.items.append(...)` where `items = []` is a class
-    attribute that no per-test setup rebinds). The message says which. `xdist-group-policy =
+    attribute that no per-test setup rebinds; `self` and `cls` inside a class defined in a
+    test, or a nested function with its own `self`, are not the test class's). The message
+    says which. `xdist-group-policy =
     "all"` (`[tool.isolint]` or `--xdist-group-policy`) asks a marker of every test class
     instead, as the reference report's blanket rule did.
 
