@@ -487,7 +487,7 @@ class _FixtureWatcher:
     def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
         if fixturedef.scope == "function":
             return (yield)
-        before = self.recorder.snapshot()
+        before = self.recorder.state_now()
         try:
             return (yield)
         finally:
