@@ -32,14 +32,13 @@ from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
 from isolint.plugin.probes.project import project_state_probe
-from isolint.plugin.probes.environment import CWD_WATCH
 from isolint.plugin.probes.threads import SIGNAL_WATCH
 from isolint.plugin.recorder import RecordRow, Recorder, row_record
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
-_WATCHES = (SIGNAL_WATCH, CWD_WATCH)
+_WATCHES = (SIGNAL_WATCH,)
 # Captured when the plugin loads: a test may patch or replace them (a `patch("json.dumps")` left
 # started, `json.dumps = None`), and the plugin must still write what it recorded.
 _encode = json.JSONEncoder(separators=(",", ":")).encode
@@ -225,8 +224,8 @@ class IsolintPlugin:
         # Installed once unittest.mock is imported (importing it here would cost more than
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
-        # Count the calls that change handlers and the working directory: a test's check then
-        # reads neither if there was none (see probes/watch.py).
+        # Count the calls that change signal handlers: a test's check then reads no handler if
+        # there was none (see probes/watch.py).
         for watch in _WATCHES:
             watch.install()
         self.memory = MemorySampler()

@@ -1,14 +1,14 @@
 """Skipping a check while the only functions that change its state were not called.
 
-Some state can change only through a few functions: a signal handler only through
-``_signal.signal`` (``signal.signal`` calls it by attribute), the working directory only
-through ``os.chdir`` and ``os.fchdir``. While :meth:`CallWatch.install` has replaced them with
-counting wrappers, no call since the last full comparison means no change, and a probe's check
-reads one counter instead of the state (31 signal handlers; a ``getcwd`` system call). Every
-:data:`FULL_CHECK_EVERY`-th check compares in full anyway: a change made around the wrappers (C
-code calling ``chdir`` itself, a reference to the original function taken before the run
-started) is then seen, a few tests late. Not installed (the probes used on their own), every
-check compares.
+Some state can change only through one function: the handlers Python keeps for signals only
+through ``_signal.signal`` (``signal.signal`` looks it up on every call). While
+:meth:`CallWatch.install` has replaced it with a counting wrapper, no call since the last full
+comparison means no change, and a probe's check reads one counter instead of the state (31
+signal handlers). Every :data:`FULL_CHECK_EVERY`-th check compares in full anyway: a change made
+around the wrapper (a reference to the original taken before the run) is then seen, a few tests
+late. Not installed (the probes used on their own), every check compares. The working directory
+is not watched this way: C code changes it with chdir(2) without any Python call, and a change
+seen late would be blamed on a later test.
 """
 
 from __future__ import annotations
