@@ -38,14 +38,16 @@ import run as bench  # noqa: E402  (benchmarks/run.py: its venv and corpus)
 
 DEFAULT_SUITES = ("/work/suites/prefect-ce79dd3d", "/work/suites/sentry-python-064542dd",
                   "/work/suites/celery-5.4.0")
+#: The files ``isolint check .`` scans from ``root`` (the path the checks below are given: not
+#: pytest's ``testpaths``, which on celery name a quarter fewer files).
 LIST_FILES = """\
 import sys
 from pathlib import Path
 from isolint.config import load_settings
-from isolint.discovery import default_paths, discover
+from isolint.discovery import discover
 root = Path(sys.argv[1]).resolve()
 settings = load_settings([root], root)
-files, _ = discover(default_paths(settings, root), settings, root)
+files, _ = discover([root], settings, root)
 print("\\n".join(f.path for f in files))
 """
 
@@ -74,8 +76,10 @@ def run_once(cmds: list[tuple[list[str], Path]], cache: Path | None, cold: bool)
 
 def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int, work: Path,
             baseline: str = "") -> dict:
-    """Floor, cold ``-j 1`` and warm rows for ``roots``, in turns (and a cold ``-j 1`` row of
-    the isolint whose sources are in ``baseline``, when given)."""
+    """Floor, cold ``-j 1 --no-cache``, cold ``-j 1`` (cache writes), and warm runs over
+    ``roots``, in turns, ``runs`` rounds (and a cold ``-j 1 --no-cache`` run of the isolint
+    whose sources are in ``baseline``, when given). The warm runs use the cache the latest
+    cold ``-j 1`` run wrote."""
     lists = []
     for number, root in enumerate(roots):
         listing = work / f"{label}-{number}.txt"
@@ -89,23 +93,47 @@ def measure(label: str, roots: list[Path], python: str, isolint: str, runs: int,
     cold = [([*check, "-j", "1", "."], root) for root in roots]
     warm = [([*check, "."], root) for root in roots]
     base = [(["env", f"PYTHONPATH={baseline}", python, "-m", "isolint", "check", "--exit-zero",
-              "--cache-dir", str(cache) + "-base", "-j", "1", "."], root) for root in roots]
-    samples: dict[str, list[tuple[float, float]]] = {"floor": [], "cold_1": [], "warm": []}
+              "--no-cache", "-j", "1", "."], root) for root in roots]
+    nocache = [([*check[:-2], "--no-cache", "-j", "1", "."], root) for root in roots]
+    plan = {"floor": (floor, None, False), "cold_1": (cold, cache, True),
+            "cold_1_nocache": (nocache, None, False), "warm": (warm, cache, False)}
     if baseline:
-        samples["baseline"] = []
+        plan["baseline"] = (base, None, False)
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in plan}
     run_once(floor, None, False)  # warm the file system cache
-    for _ in range(runs):
-        samples["floor"].append(run_once(floor, None, False))
-        samples["cold_1"].append(run_once(cold, cache, True))
-        samples["warm"].append(run_once(warm, cache, False))
-        if baseline:
-            samples["baseline"].append(run_once(base, Path(str(cache) + "-base"), True))
+    run_once(cold, cache, True)  # ... and the cache directory for the first warm run
+    load_before = bench._load()
+    for number in range(runs):
+        # The order turns from round to round: a run is systematically faster or slower after
+        # a given other one (the CPU's caches, the other work on the machine).
+        keys = list(plan)
+        keys = keys[number % len(keys):] + keys[:number % len(keys)]
+        for key in keys:
+            samples[key].append(run_once(*plan[key]))
     files = sum(len(p.read_text(encoding="utf-8").split("\n")) for p in lists)
-    out: dict = {"label": label, "files": files}
+    out: dict = {"label": label, "files": files, "load": f"{load_before} -> {bench._load()}"}
     for key, values in samples.items():
         walls, cpus = zip(*values)
         out[key] = (statistics.median(walls), statistics.median(cpus))
+    # Ratios per round (the runs of a round follow each other): their median and spread.
+    floors = [cpu for _, cpu in samples["floor"]]
+    for key in ("cold_1", "cold_1_nocache", "baseline"):
+        if key in samples:
+            ratios = [cpu / f for (_, cpu), f in zip(samples[key], floors)]
+            out[key + "_ratio"] = (statistics.median(ratios), min(ratios), max(ratios))
+    warm = [w / c for (_, w), (_, c) in zip(samples["warm"], samples["cold_1"])]
+    out["warm_ratio"] = (statistics.median(warm), min(warm), max(warm))
+    # The fastest run of each: the least slowed by the other work on the machine.
+    fastest = {key: min(cpu for _, cpu in values) for key, values in samples.items()}
+    out["fastest"] = {key: cpu / fastest["floor"] for key, cpu in fastest.items()}
+    out["fastest"]["warm"] = fastest["warm"] / fastest["cold_1"]
     return out
+
+
+def _spread(value: tuple[float, float, float], percent: bool = False) -> str:
+    if percent:
+        return f"{100 * value[0]:.1f} % ({100 * value[1]:.1f}-{100 * value[2]:.1f})"
+    return f"{value[0]:.2f}x ({value[1]:.2f}-{value[2]:.2f})"
 
 
 def main() -> int:
@@ -114,6 +142,7 @@ def main() -> int:
     parser.add_argument("--suite", action="append", default=[],
                         help="a real suite's root directory (default: prefect, sentry-python, celery)")
     parser.add_argument("--skip-install", action="store_true")
+    parser.add_argument("--skip-corpus", action="store_true", help="measure only the real suites")
     parser.add_argument("--baseline", default="",
                         help="the src/ directory of another isolint (e.g. main's) to measure in turns")
     args = parser.parse_args()
@@ -128,20 +157,34 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows.append(measure("run.py corpus", [bench.CORPUS], python, isolint, args.runs, work,
-                            args.baseline))
+        if not args.skip_corpus:
+            rows.append(measure("run.py corpus", [bench.CORPUS], python, isolint, args.runs, work,
+                                args.baseline))
         if suites:
             rows.append(measure("suites with packages (" + ", ".join(s.name for s in suites) + ")",
                                 suites, python, isolint, args.runs, work, args.baseline))
-    print("| corpus | files | floor CPU (s) | cold `-j 1` CPU (s) | cold / floor | warm CPU (s) | "
-          "warm / cold | baseline cold / floor | wall: floor, cold, warm (s) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"{args.runs} rounds; per round the CPU time (user + system) of each run divided by "
+          "the same round's floor; median (min-max)")
+    print()
+    print("| corpus | files | floor CPU (s) | cold `-j 1 --no-cache` / floor | cold `-j 1` / floor | "
+          "warm / cold | baseline cold / floor | load (1/5/15 min) before -> after |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
-        floor, cold, warm = row["floor"], row["cold_1"], row["warm"]
-        base = f"{row['baseline'][1] / floor[1]:.2f}x" if "baseline" in row else "-"
-        print(f"| {row['label']} | {row['files']} | {floor[1]:.2f} | {cold[1]:.2f} | "
-              f"{cold[1] / floor[1]:.2f}x | {warm[1]:.2f} | {100 * warm[1] / cold[1]:.1f} % | "
-              f"{base} | {floor[0]:.2f}, {cold[0]:.2f}, {warm[0]:.2f} |")
+        base = _spread(row["baseline_ratio"]) if "baseline_ratio" in row else "-"
+        print(f"| {row['label']} | {row['files']} | {row['floor'][1]:.2f} | "
+              f"{_spread(row['cold_1_nocache_ratio'])} | {_spread(row['cold_1_ratio'])} | "
+              f"{_spread(row['warm_ratio'], percent=True)} | {base} | {row['load']} |")
+    print()
+    print("The fastest run of each against the fastest floor (warm: against the fastest cold):")
+    print()
+    print("| corpus | cold `-j 1 --no-cache` / floor | cold `-j 1` / floor | warm / cold | "
+          "baseline cold / floor |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        fast = row["fastest"]
+        base = f"{fast['baseline']:.2f}x" if "baseline" in fast else "-"
+        print(f"| {row['label']} | {fast['cold_1_nocache']:.2f}x | {fast['cold_1']:.2f}x | "
+              f"{100 * fast['warm']:.1f} % | {base} |")
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from isolint import engine
+from isolint import engine, sources
 from isolint.config import PytestConfig, Settings
 from isolint.engine import scan_source
 from isolint.orchestration import scan_paths
@@ -62,7 +62,7 @@ def test_declared_encoding_and_bom_are_honoured(tmp_path):
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
     write_bytes(tmp_path, "test_huge.py", b"x = 1\n" * 50)
     result = scan_dir(tmp_path)
     assert len(result.errors) == 1 and "file too large (300 bytes; limit 100)" in result.errors[0].message

@@ -61,3 +61,12 @@ def test_only_the_chosen_reporter_is_imported(one_file):
     modules = imported(one_file, "check", "test_a.py")
     reporters = {m for m in modules if m.startswith("isolint.reporters.")}
     assert reporters == {"isolint.reporters.text"}
+
+
+def test_a_warm_check_loads_no_analysis(one_file):
+    """Every file a cache hit: nothing is parsed, so neither the engine nor the rules (nor the
+    project index) are imported; a cold run does import them."""
+    cold = imported(one_file, "check", "test_a.py")
+    warm = imported(one_file, "check", "test_a.py")
+    assert {"isolint.engine", "isolint.analysis.rules"} <= cold
+    assert sorted(m for m in warm if m == "isolint.engine" or m.startswith("isolint.analysis")) == []

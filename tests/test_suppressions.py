@@ -111,6 +111,9 @@ TRICKY = (
     "# six, at column 0\n"
     "g = 1  # seven\r\n"
     "h = ('x'  # eight\n     'y')\n"
+    'i = """a "" b \\""" # not"""  # nine\n'
+    'j = """quote at the end\\""""  # ten\n'
+    "k = '''a' '' # not\n''' '''b'''  # eleven\n"
 )
 
 
@@ -122,4 +125,9 @@ def test_comments_are_the_ones_tokenize_finds():
                 tokenize.generate_tokens(io.StringIO(TRICKY).readline) if t.type == tokenize.COMMENT]
     assert list(comments(TRICKY)) == expected
     assert [text.split()[1] for _, _, text in expected] == [
-        "one", "two", "three", "four", "five", "six,", "seven", "eight"]
+        "one", "two", "three", "four", "five", "six,", "seven", "eight", "nine", "ten", "eleven"]
+
+
+def test_noqa_and_isolint_in_any_case_are_found():
+    for spelling in ("# NOQA", "# NoQa: ISO003", "# ISOLINT: ignore[env_var_pollution]"):
+        assert names(spelling) == [], spelling

@@ -274,17 +274,19 @@ def _walk(
             continue
         subdirs = []
         for entry in entries:
-            path = directory / entry.name
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
+            if not is_dir and not entry.name.endswith(".py"):
+                continue  # neither walked nor scanned, ignored or not
+            path = directory / entry.name
             if ignores.ignored(path):
                 continue
             if is_dir:
                 if not _skip_dir(path, settings, cwd):
                     subdirs.append(path)
-            elif entry.name.endswith(".py") and not _excluded(path, settings, cwd):
+            elif not _excluded(path, settings, cwd):
                 # Not only regular files: a broken link or a FIFO named like a test module is
                 # yielded too, and reading it reports why it cannot be scanned.
                 if entry.name == "conftest.py":

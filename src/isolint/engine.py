@@ -1,4 +1,5 @@
-"""One file: read -> parse once -> FileContext -> one walk dispatching to the enabled rules.
+"""One file: read -> parse once (:mod:`isolint.sources`) -> FileContext -> one walk
+dispatching to the enabled rules.
 
 Which files, in what order, in which process and through which cache is
 :mod:`isolint.orchestration`'s job, above this module."""
@@ -7,15 +8,11 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import os
-import tokenize
 import weakref
-import io
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
 
-from isolint.atomic import NotRegular, TooLarge, read_regular
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
@@ -29,79 +26,11 @@ from isolint.model import FileError, FileResult, Severity
 from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
-from isolint.pysource import parse_quietly
 from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
+from isolint.sources import MAX_FILE_BYTES, SourceError, decode_source, parse_source, read_bytes, read_source
 
 #: Rules reported from the suppression comments, not from the walk.
 COMMENT_RULES = (InvalidSuppression, UnusedSuppression)
-
-#: Files larger than this are reported as errors instead of being parsed.
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
-
-class SourceError(Exception):
-    """A file whose text cannot be had; the message says why."""
-
-
-def read_source(path: str) -> str:
-    """The decoded text of a Python file, or :class:`SourceError` with a clear reason."""
-    return decode_source(read_bytes(path))
-
-
-def read_bytes(path: str) -> bytes:
-    """The raw content of a Python file, or :class:`SourceError` with a clear reason (a FIFO
-    or a device is not read: opening it could block forever)."""
-    try:
-        data = read_regular(path, MAX_FILE_BYTES)
-    except TooLarge as exc:
-        raise SourceError(f"file too large ({exc.size} bytes; limit {MAX_FILE_BYTES})") from None
-    except NotRegular as exc:
-        raise SourceError(str(exc)) from None
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise SourceError("broken symbolic link") from None
-        raise SourceError("no such file or directory") from None
-    except IsADirectoryError:
-        raise SourceError("is a directory") from None
-    except PermissionError:
-        raise SourceError("permission denied") from None
-    except OSError as exc:
-        raise SourceError(exc.strerror or str(exc)) from None
-    return data
-
-
-def decode_source(data: bytes) -> str:
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise SourceError(f"contains a NUL byte at offset {nul}")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        if "unknown encoding" in str(exc) or "encoding problem" in str(exc):
-            raise SourceError(f"bad encoding declaration: {exc}") from None
-        encoding = "utf-8"  # no usable declaration: decoding says precisely what is wrong
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"not valid {exc.encoding.upper()}: byte {data[exc.start]:#04x} at offset {exc.start}"
-        ) from None
-    except LookupError:
-        raise SourceError(f"unknown encoding {encoding!r}") from None
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def parse_source(text: str, path: str) -> ast.Module:
-    try:
-        return parse_quietly(text, path)
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
-        raise SourceError(f"syntax error at {where}: {exc.msg}") from None
-    except (RecursionError, MemoryError):
-        raise SourceError("too deeply nested to parse") from None
-    except ValueError as exc:
-        raise SourceError(f"cannot parse: {exc}") from None
-
 
 # --------------------------------------------------------------------------- rule selection
 def enabled_rules(settings: Settings, path: str = "", kind: str = "test") -> list[type[Rule]]:
@@ -283,8 +212,16 @@ class _CallGate:
                 (rule, method) for rule, method in self.visitors
                 if rule.call_words is None or word in rule.call_words
             ]
+        if not chosen:
+            return  # most calls: no rule looks at them
+        failed = self.dispatcher.failed
         for rule, method in chosen:
-            self.dispatcher._call(rule, method, node)  # skips a crashed rule, reports a crash
+            if id(rule) in failed:
+                continue  # a rule that crashed on this file is called no more
+            try:
+                method(node, ctx)
+            except Exception as exc:  # a crashing rule must not lose the file
+                self.dispatcher._crashed(rule, exc, node)
 
 
 def _by_class(table: dict[str, list[tuple[Rule, Callable]]]) -> dict[type, list[tuple[Rule, Callable]]]:
@@ -409,4 +346,6 @@ def parse_data(data: bytes, path: str) -> tuple[str, ast.Module]:
     return text, parse_source(text, path)
 
 
-__all__ = ["scan_source", "scan_tree", "parse_data", "display_path"]
+__all__ = ["scan_source", "scan_tree", "parse_data", "display_path",
+           # from isolint.sources, as callers have long imported them from here
+           "MAX_FILE_BYTES", "SourceError", "decode_source", "parse_source", "read_bytes", "read_source"]

@@ -18,23 +18,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, TypeVar
 
 from dataclasses import replace
+from functools import cached_property
 
-from isolint.analysis.context import ConftestFacts
-from isolint.analysis.project_index import ProjectIndex
-from isolint.analysis.project_view import ProjectView
-from isolint.analysis import rules as registry
 from isolint.cache import ModuleDigests, ResultCache, digest
 from isolint.config import Settings
 from isolint.config import _suggest
 from isolint.config import load_settings as load_config
 from isolint.discovery import SourceFile, conftest_chain, default_paths, discover
-from isolint.engine import SourceError, conftest_facts, parse_data, parse_source, read_bytes, read_source, scan_tree
 from isolint.gc_pause import gc_paused
 from isolint.model import FileError, FileResult, ScanResult
 from isolint.shared_values import drop_single_test_values
+from isolint.sources import SourceError, parse_source, read_bytes, read_source
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from isolint.analysis.context import ConftestFacts
+    from isolint.analysis.project_index import ProjectIndex
+
+# The engine and the analysis (the rules, the project index) are imported where a file is
+# scanned: a warm run, whose every file is a cache hit, never loads them.
 
 #: Below this many files per worker, starting a process costs more than it saves.
 MIN_FILES_PER_JOB = 24
@@ -92,6 +95,8 @@ def conftests_first(files: Iterable[SourceFile]) -> list[SourceFile]:
 def project_index(settings: Settings) -> ProjectIndex:
     """The run's project index: rootdir, ``src/`` and the ``pythonpath`` ini option as roots
     (``pythonpath`` entries are relative to the ini file's directory)."""
+    from isolint.analysis.project_index import ProjectIndex
+
     pytest = settings.pytest
     base = os.path.dirname(pytest.inifile) if pytest.inifile else pytest.rootdir
     return ProjectIndex(pytest.rootdir, [os.path.join(base, p) for p in pytest.pythonpath])
@@ -108,6 +113,8 @@ class ConftestCache:
         self._chains: dict[str, tuple[ConftestFacts, ...]] = {}
 
     def remember(self, path: str, tree: ast.Module, data: bytes | None = None) -> None:
+        from isolint.engine import conftest_facts
+
         self._facts[path] = conftest_facts(tree, path, self.settings)
         if self.index is not None and data is not None:
             self.index.remember(path, tree, data)
@@ -148,6 +155,9 @@ def scan_data(
 def _scan_data(
     source: SourceFile, data: bytes, settings: Settings, conftests: ConftestCache
 ) -> FileResult:
+    from isolint.analysis.project_view import ProjectView
+    from isolint.engine import parse_data, scan_tree
+
     try:
         text, tree = parse_data(data, source.display)
     except SourceError as exc:
@@ -172,7 +182,11 @@ class _Scanner:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.conftests = ConftestCache(settings, project_index(settings))
+
+    @cached_property
+    def conftests(self) -> ConftestCache:
+        """Made at the first file scanned (with the project index): none on a warm run."""
+        return ConftestCache(self.settings, project_index(self.settings))
 
     def scan(self, source: SourceFile, data: bytes) -> FileResult:
         return scan_data(source, data, self.settings, self.conftests)
@@ -216,6 +230,8 @@ def _scan_in_worker(
 def rule_key_problem(key: str) -> str | None:
     """Why ``key`` names no rule of the registry (``unknown rule 'x'`` with a suggestion), or
     None when it does; every key passes while the registry is empty."""
+    from isolint.analysis import rules as registry
+
     rules = registry.ALL_RULES  # looked up now: a test may replace the registry
     if not rules or registry.rule_by_key(key) is not None:
         return None

@@ -57,40 +57,44 @@ class ImportTable:
         self._locally_defined: set[str] = set()
         self._shadowed: dict[str, list[tuple[int, int]]] = {}
         alias_candidates: list[tuple[str, ast.expr]] = []
-        #: Names bound other than by an import, with where (for :func:`_shadowing`).
-        stores: list[tuple[str, int, ast.AST | None]] = []
+        #: Statements that bind names other than by an import (for :func:`_shadowing`).
+        binders: list[ast.stmt] = []
         functions: list[ast.AST] = []
+        bound, defined = self._bound, self._locally_defined
         for stmt in statements(tree.body):
             kind = type(stmt)
-            if kind in _BINDING_STATEMENTS:
-                _collect_stores(stmt, stores, functions)
-            if kind not in _TABLE_STATEMENTS:
-                continue  # most statements bind no import, definition or alias
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
+            if kind is ast.Assign:  # the most frequent statement, first
+                binders.append(stmt)
+                if len(stmt.targets) == 1:  # type: ignore[attr-defined]
+                    target = stmt.targets[0]  # type: ignore[attr-defined]
+                    if isinstance(target, ast.Name) and isinstance(
+                        stmt.value, (ast.Name, ast.Attribute)  # type: ignore[attr-defined]
+                    ):
+                        alias_candidates.append((target.id, stmt.value))  # type: ignore[attr-defined]
+            elif kind in _BINDING_STATEMENTS:
+                binders.append(stmt)
+                if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                    functions.append(stmt)
+                    defined.add(stmt.name)  # type: ignore[attr-defined]
+                elif kind is ast.ClassDef:
+                    defined.add(stmt.name)  # type: ignore[attr-defined]
+            elif kind is ast.Import:
+                for alias in stmt.names:  # type: ignore[attr-defined]
                     if alias.asname:
-                        self._bound[alias.asname] = canonical(alias.name)
+                        bound[alias.asname] = canonical(alias.name)
                     else:
                         top = alias.name.split(".")[0]
-                        self._bound[top] = canonical(top)
-            elif isinstance(stmt, ast.ImportFrom):
-                if stmt.level or not stmt.module:
-                    for alias in stmt.names:
-                        self._locally_defined.add(alias.asname or alias.name)
+                        bound[top] = canonical(top)
+            elif kind is ast.ImportFrom:
+                if stmt.level or not stmt.module:  # type: ignore[attr-defined]
+                    for alias in stmt.names:  # type: ignore[attr-defined]
+                        defined.add(alias.asname or alias.name)
                     continue
-                for alias in stmt.names:
+                for alias in stmt.names:  # type: ignore[attr-defined]
                     if alias.name == "*":
                         continue
-                    target = canonical(f"{stmt.module}.{alias.name}")
-                    self._bound[alias.asname or alias.name] = target
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self._locally_defined.add(stmt.name)
-            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = stmt.targets[0]
-                if isinstance(target, ast.Name) and isinstance(
-                    stmt.value, (ast.Name, ast.Attribute)
-                ):
-                    alias_candidates.append((target.id, stmt.value))
+                    target = canonical(f"{stmt.module}.{alias.name}")  # type: ignore[attr-defined]
+                    bound[alias.asname or alias.name] = target
         for name, value in alias_candidates:
             resolved = self.resolve(value)
             previous = self._aliases.get(name, resolved)
@@ -98,8 +102,18 @@ class ImportTable:
             self._aliases[name] = resolved if previous == resolved else None
         #: Imported or aliased names that a function binds to something else, with the lines
         #: of those functions: there the name is a local variable (``os = FakeOS()``).
-        self._shadowed = _shadowing(
-            functions, stores, set(self._bound) | {n for n, v in self._aliases.items() if v is not None})
+        names = set(self._bound) | {n for n, v in self._aliases.items() if v is not None}
+        stores: list[tuple[str, int, ast.AST | None]] = []
+        if functions:  # else no name is local anywhere
+            for stmt in binders:
+                if type(stmt) is ast.Assign and len(stmt.targets) == 1 \
+                        and type(stmt.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+                    name = stmt.targets[0].id  # type: ignore[attr-defined]  # most, quickly
+                    if name in names or name[7:] in names:
+                        stores.append((name, stmt.lineno, None))
+                else:
+                    _collect_stores(stmt, stores, names)
+        self._shadowed = _shadowing(functions, stores, names)
         #: The last dotted part of what each imported or aliased name resolves to.
         self.tails: dict[str, str] = {
             name: target.rsplit(".", 1)[-1]
@@ -184,32 +198,35 @@ class ImportTable:
 
 
 def _collect_stores(stmt: ast.stmt, stores: list[tuple[str, int, ast.AST | None]],
-                    functions: list[ast.AST]) -> None:
-    """Record the names ``stmt`` binds other than by an import: ``(name, line, the function or
-    class it defines or None)``; a parameter as ``(name, -1, its function)``, a ``global`` /
-    ``nonlocal`` declaration as ``("global " + name, line, None)``."""
+                    names: set[str]) -> None:
+    """Record the names among ``names`` that ``stmt`` binds other than by an import:
+    ``(name, line, the function or class it defines or None)``; a parameter as ``(name, -1,
+    its function)``, a ``global`` / ``nonlocal`` declaration as ``("global " + name, line,
+    None)``. (A name is kept when it or its part after the first seven characters is among
+    ``names``: the test :func:`_shadowing` applies to every store.)"""
     kind = type(stmt)
     line = stmt.lineno
+    found: list[tuple[str, int, ast.AST | None]] = []
     if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-        functions.append(stmt)
         args = stmt.args  # type: ignore[attr-defined]
         for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-            if a is not None:  # a parameter: the line is the function's own
-                stores.append((a.arg, -1, stmt))
-        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+            if a is not None and (a.arg in names or a.arg[7:] in names):
+                stores.append((a.arg, -1, stmt))  # a parameter: the line is the function's own
+        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
     elif kind is ast.ClassDef:
-        stores.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
+        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
     elif kind in (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor) or (
             kind is ast.AnnAssign and stmt.value is not None):  # type: ignore[attr-defined]
         targets = stmt.targets if kind is ast.Assign else [stmt.target]  # type: ignore[attr-defined]
-        stores.extend((name, line, None) for name in _stored(targets))
+        found.extend((name, line, None) for name in _stored(targets))
     elif kind in (ast.With, ast.AsyncWith):
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]  # type: ignore[attr-defined]
-        stores.extend((name, line, None) for name in _stored(targets))
+        found.extend((name, line, None) for name in _stored(targets))
     elif kind in _TRY_STATEMENTS:
-        stores.extend((h.name, h.lineno, None) for h in stmt.handlers if h.name)  # type: ignore[attr-defined]
+        found.extend((h.name, h.lineno, None) for h in stmt.handlers if h.name)  # type: ignore[attr-defined]
     elif kind in (ast.Global, ast.Nonlocal):
-        stores.extend(("global " + name, line, None) for name in stmt.names)  # type: ignore[attr-defined]
+        found.extend(("global " + name, line, None) for name in stmt.names)  # type: ignore[attr-defined]
+    stores.extend(store for store in found if store[0] in names or store[0][7:] in names)
 
 
 def _shadowing(functions: list[ast.AST], stores: list[tuple[str, int, ast.AST | None]],
@@ -266,14 +283,27 @@ def _stored(targets: list[ast.expr]) -> set[str]:
 
 def statements(body: list[ast.stmt], nested_scopes: bool = True):
     """Every statement in ``body`` and in the bodies nested in it (not expressions), in
-    source order; without ``nested_scopes``, not those in nested functions and classes."""
+    source order; without ``nested_scopes``, not those in nested functions and classes.
+    (The blocks of a statement come in :func:`blocks`' order: a ``try``'s handlers last.)"""
     stack = body[::-1]
+    nesting = _NESTING_FIELDS
     while stack:
         stmt = stack.pop()
         yield stmt
-        if type(stmt) not in _NESTING or (not nested_scopes and isinstance(stmt, _SCOPES)):
+        fields = nesting.get(type(stmt))
+        if fields is None or (not nested_scopes and isinstance(stmt, _SCOPES)):
             continue  # most statements (assignments, calls, returns...) nest none
-        stack.extend(reversed([s for block in blocks(stmt) for s in block]))
+        nested: list[ast.stmt] = []
+        for field in fields:
+            if field == "handlers" or field == "cases":
+                for part in getattr(stmt, field, None) or ():
+                    nested += part.body
+            else:
+                value = getattr(stmt, field, None)
+                if type(value) is list:
+                    nested += value
+        nested.reverse()
+        stack += nested
 
 
 def blocks(stmt: ast.AST):
@@ -294,3 +324,8 @@ _NESTING = frozenset(
     if isinstance(c, type) and issubclass(c, ast.stmt)
     and {"body", "orelse", "finalbody", "handlers", "cases"} & set(c._fields)
 )
+#: Their fields that hold blocks (or handlers and cases, which hold one), in :func:`blocks`' order.
+_NESTING_FIELDS = {
+    c: tuple(f for f in ("body", "orelse", "finalbody", "handlers", "cases") if f in c._fields)
+    for c in _NESTING
+}

@@ -21,7 +21,7 @@ class SourceLines:
         col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
         if lineno is None or end_lineno is None or col is None or end_col is None:
             return ""
-        lines = self._segment_lines
+        lines = self.segment_lines
         if not 0 < lineno <= len(lines):
             return ""
         if end_lineno == lineno:
@@ -32,7 +32,7 @@ class SourceLines:
         return text.split("\n", 1)[0]
 
     @cached_property
-    def _segment_lines(self) -> list[str]:
+    def segment_lines(self) -> list[str]:
         """The source's lines split the way ``ast`` counts them (``\r\n``, ``\n``, ``\r`` only)."""
         return io.StringIO(self.source, newline="").readlines()
 

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPE_CLASSES = frozenset(SCOPE_NODES)
 
 
 def last_parts(qualified_names: Iterable[str]) -> frozenset[str]:
@@ -99,12 +100,23 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 def walk_own(func: ast.AST) -> Iterator[ast.AST]:
     """Every node inside ``func``'s body, not descending into nested functions or classes."""
     stack = list(reversed(getattr(func, "body", [])))
+    fields = _CHILD_FIELDS
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        kind = type(node)
+        if kind in _SCOPE_CLASSES:
             continue
-        stack.extend(reversed(list(iter_children(node))))
+        names = fields.get(kind)
+        children: list[ast.AST] = []
+        for name in child_fields(kind) if names is None else names:  # iter_children, inlined
+            value = getattr(node, name, None)
+            if type(value) is list:
+                children += [item for item in value if isinstance(item, ast.AST)]
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        children.reverse()
+        stack += children
 
 
 def enclosing(stack: list[ast.AST], *types: type) -> ast.AST | None:

@@ -19,9 +19,11 @@ def _csv(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _check_rule_keys(keys: tuple[str, ...] | None, option: str) -> None:
+    if not keys:
+        return  # the registry is not even imported (a warm run never loads the analysis)
     from isolint.analysis.rules import closest_rule_key, rule_by_key
 
-    for key in keys or ():
+    for key in keys:
         if rule_by_key(key) is None:
             close = closest_rule_key(key)
             hint = f" (did you mean {close!r}?)" if close else ""

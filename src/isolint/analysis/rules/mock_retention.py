@@ -246,6 +246,7 @@ class MissingTeardownMethod(Rule):
     fix_safety = FixSafety.SAFE
     fix_availability = "sometimes"
     test_modules_only = True
+    call_words = STORING_METHODS  # `visit_Call` looks only at `<name>.append(...)` and the like
 
     def may_fire(self, ctx: FileContext) -> bool:
         return may_make_mocks(ctx)  # else `returns_mock` is False everywhere

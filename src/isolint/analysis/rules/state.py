@@ -470,6 +470,12 @@ class UnrestoredState:
     kind: StateKind
     session_configuration_allowed = True
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = cls.__dict__.get("kind")
+        if kind is not None:  # other calls change no state: `state_writes` finds none
+            cls.call_words = kind.function_words | kind.methods | kind.bare_methods  # type: ignore[attr-defined]
+
     def managed(self, expr: ast.AST, ctx: FileContext) -> bool:
         return patches(ctx, expr, self.kind.names)
 

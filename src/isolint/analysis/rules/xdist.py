@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import deque
+from functools import cached_property
 from typing import Iterator
 
 from isolint.config import Settings
@@ -24,6 +26,11 @@ NOT_INERT_MODES = frozenset({"", "no", "loadgroup"})
 #: Dist modes that already keep a class's tests on one worker (or run every test on every
 #: worker): `missing_xdist_group` has nothing to ask for there.
 CLASS_KEPT_TOGETHER_MODES = frozenset({"loadscope", "loadfile", "each"})
+#: `self.__class__`, and `type(self)`: ``type`` followed by an opening parenthesis, whatever
+#: lies between (spaces, line breaks, comments, a backslash): the class of a test whatever it
+#: is called.
+_ANY_CLASS_REF = re.compile(r"\b__class__\b|\btype\s*[(#\\]")
+_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def inert_dist_mode(settings: Settings) -> str:
@@ -205,11 +212,24 @@ def _container(node: ast.expr) -> ast.expr:
     return node
 
 
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in the ASCII ``text`` as a whole word (not inside a longer one)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in _IDENTIFIER_CHARS) and (
+                end == len(text) or text[end] not in _IDENTIFIER_CHARS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 class SharedState:
     """Why the tests of a class share state (the ``shared-state`` policy), or None."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self._mutation_memo: dict[int, list[tuple[ast.AST, ast.Attribute, bool]]] = {}
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
@@ -227,14 +247,20 @@ class SharedState:
             for stmt in klass.body:
                 if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
                     return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
-        requested = self._requested(classes, methods)
-        shared = {name for name in requested if name in self.module_fixtures
-                  and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
-        if shared and not self._repeats(cls, classes, methods, requested):
-            shared &= self._requested_by_several(classes, methods)
-        for name in sorted(shared):
-            return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
+        if self._shared_module_fixtures:  # else no requested fixture can share state
+            requested = self._requested(classes, methods)
+            shared = {name for name in requested if name in self.module_fixtures
+                      and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
+            if shared and not self._repeats(cls, classes, methods, requested):
+                shared &= self._requested_by_several(classes, methods)
+            for name in sorted(shared):
+                return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
+
+    @cached_property
+    def _shared_module_fixtures(self) -> bool:
+        """Whether a module fixture is class- or module-scoped."""
+        return any(self.ctx.pytest.fixture_scope(f) in SHARED_SCOPES for f in self.module_fixtures.values())
 
     def _repeats(self, cls: ast.ClassDef, classes: list[ast.ClassDef], methods: list[FunctionNode],
                  requested: set[str]) -> bool:
@@ -329,13 +355,13 @@ class SharedState:
             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
             if isinstance(target, ast.Name)
         }
-        mutable -= self._rebound_per_test(classes, methods)
+        if mutable:
+            mutable -= self._rebound_per_test(classes, methods)
         for method in methods:
             own_refs = self._class_refs(method, class_names)
-            for node, own in _own_nodes(method):
-                target = self._mutation_target(node)
-                if target is None or not isinstance(target, ast.Attribute):
-                    continue
+            if not self._may_mention(method, own_refs | mutable):
+                continue
+            for node, target, own in self._mutations(method):
                 owner = target.value
                 class_refs = own_refs if own else class_names
                 if self._is_class_ref(owner, class_refs, own) or (
@@ -344,6 +370,36 @@ class SharedState:
                 ):
                     return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
         return None
+
+    def _may_mention(self, method: FunctionNode, words: set[str]) -> bool:
+        """Whether one of ``words``, `__class__` or a call of `type` may be in ``method``
+        (decorators included): False only when none occurs as a whole word in its lines,
+        which an ASCII source must then spell out (a non-ASCII one may spell a name otherwise:
+        NFKC). A text search instead of a walk of each test class's methods."""
+        start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+        end = method.end_lineno or len(self._lines)
+        text = "".join(self._lines[start - 1:end])
+        if not text.isascii() or any(_has_word(text, word) for word in words):
+            return True
+        return ("type" in text or "__class__" in text) and _ANY_CLASS_REF.search(text) is not None
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.ctx.lines.segment_lines
+
+    def _mutations(self, method: FunctionNode) -> list[tuple[ast.AST, ast.Attribute, bool]]:
+        """The nodes of ``method`` that change an attribute or an object held in one, with
+        that attribute and whether ``self`` is the test's there (:func:`_own_nodes`, in its
+        order): found once per method, though the method of a base class is asked about for
+        each class that inherits it."""
+        found = self._mutation_memo.get(id(method))
+        if found is None:
+            found = self._mutation_memo[id(method)] = []
+            for node, own in _own_nodes(method):
+                target = self._mutation_target(node)
+                if isinstance(target, ast.Attribute):
+                    found.append((node, target, own))
+        return found
 
     def _is_mutable(self, value: ast.expr | None) -> bool:
         if isinstance(value, MUTABLE_DISPLAYS):
