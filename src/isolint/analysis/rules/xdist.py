@@ -138,6 +138,16 @@ def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
     return func.name
 
 
+def shared_scope_fixtures(ctx: FileContext) -> tuple[tuple[str, str], ...]:
+    """(name, scope) of the module's class- and module-scoped fixtures: a conftest's tell the
+    modules below it which fixtures their classes' tests share."""
+    return tuple(
+        (_fixture_name(ctx, f), ctx.pytest.fixture_scope(f))
+        for f in ctx.pytest.module_functions.values()
+        if ctx.pytest.is_fixture(f) and ctx.pytest.fixture_scope(f) in SHARED_SCOPES
+    )
+
+
 def _params(func: ast.AST) -> set[str]:
     args = func.args  # type: ignore[attr-defined]
     return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
@@ -528,6 +538,8 @@ class ChangedState(SharedState):
         }
         for name in self._shared_module_fixtures(cls, classes, methods):
             shared.setdefault(name, ctx.pytest.fixture_scope(self.module_fixtures[name]))
+        for name, scope in self._shared_conftest_fixtures(cls, classes, methods).items():
+            shared.setdefault(name, scope)
         for method in per_test:
             for name in sorted(_params(method) & shared.keys()):
                 for node in ast.walk(method):
@@ -535,6 +547,22 @@ class ChangedState(SharedState):
                         return (f"{shared[name]}-scoped fixture `{name}`, changed by "
                                 f"{self._where(node, method)}")
         return None
+
+    def _shared_conftest_fixtures(self, cls: ast.ClassDef, classes: list[ast.ClassDef],
+                                  methods: list[FunctionNode]) -> dict[str, str]:
+        """The class- or module-scoped fixtures of the conftests above the module (not
+        overridden by the module) that more than one run of the class's tests gets."""
+        scopes: dict[str, str] = {}
+        for conftest in self.ctx.conftests:  # the nearest conftest's definition wins
+            scopes.update(conftest.shared_fixtures)
+        for name in self.module_fixtures:
+            scopes.pop(name, None)
+        if not scopes:
+            return {}
+        requested = self._requested(classes, methods) & scopes.keys()
+        if requested and not self._repeats(cls, classes, methods, requested):
+            requested &= self._requested_by_several(classes, methods)
+        return {name: scopes[name] for name in requested}
 
     def _changes_name(self, node: ast.AST, name: str) -> bool:
         """Whether ``node`` changes the object the local ``name`` holds (not rebinds ``name``)."""
@@ -563,8 +591,9 @@ class MissingXdistGroup(Rule):
     than a literal (`self.items.append(...)`, `self.cache[k] = v`, `self.conn.x = ...`, or a
     call of a mutating method: `append`, `extend`, `insert`, `pop`, `remove`, `clear`,
     `update`, `add`, `discard`, `setdefault`, `popitem`, `__setitem__`...); or the value of a
-    class- or module-scoped fixture its tests share (the parameter changed in place the same
-    ways, or an attribute set on it). The message says which state and where it is changed.
+    class- or module-scoped fixture (of the class, the module or a conftest above it) that
+    more than one run of its tests gets, as under `shared-state` below (the parameter changed
+    in place the same ways, or an attribute set on it). The message says which state and where it is changed.
     Tests that only read shared state are not reported: each worker builds the state for
     itself, and no test notices.
 
