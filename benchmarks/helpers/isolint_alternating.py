@@ -19,6 +19,7 @@ the difference is then those probes' cost alone (``plugin_per_test.py --probe mo
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import time
@@ -32,7 +33,23 @@ _bracketed = IsolintPlugin.pytest_runtest_protocol  # the plugin's own wrapper, 
 _BLOCK = int(os.environ.get("ISOLINT_BLOCK", "50"))
 _OFFSET = int(os.environ.get("ISOLINT_BLOCK_OFFSET", "0"))
 _WITHOUT = frozenset(filter(None, os.environ.get("ISOLINT_WITHOUT", "").split(",")))
-_times: list[tuple[str, int, bool]] = []
+_times: list[tuple[Any, ...]] = []
+#: Per test: garbage collections by generation (0, 1, 2) and nanoseconds spent in them.
+_gc = [0, 0, 0, 0]
+_gc_start = [0]
+
+
+def _gc_callback(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_start[0] = time.perf_counter_ns()
+    else:
+        _gc[info["generation"]] += 1
+        _gc[3] += time.perf_counter_ns() - _gc_start[0]
+
+
+gc.callbacks.append(_gc_callback)
+_cpu = time.thread_time_ns
+_wall = time.perf_counter_ns
 _count = [0]
 _arms: dict[int, tuple[Any, Any]] = {}
 _removed: list[tuple[int, Any]] = []  # the plugin's per-report hook implementations, while "off"
@@ -103,19 +120,84 @@ def _alternating_protocol(self: IsolintPlugin, item: pytest.Item, nextitem: Any)
     else:
         _per_report_hooks(self, on)
         _rebase(self, on)
-    start = time.perf_counter_ns()
+    _gc[:] = (0, 0, 0, 0)
+    _self[0] = 0
+    cpu, start = _cpu(), _wall()
+    if _PARTS and not _parts_wrapped:
+        _timed_parts(self)
     if on or _WITHOUT:
+        _parts_tests[0] += on
         result = yield from _bracketed(self, item, nextitem)
     else:
         result = yield
-    _times.append((item.nodeid, time.perf_counter_ns() - start, on))
+    wall, cpu = _wall() - start, _cpu() - cpu
+    _times.append((item.nodeid, wall, on, cpu, *_gc, _self[0]))
     return result
 
 
 IsolintPlugin.pytest_runtest_protocol = _alternating_protocol  # type: ignore[method-assign]
+
+#: With ``ISOLINT_SELF_TIME=1``: nanoseconds inside the plugin's own calls, per test (start and
+#: finish of a test), appended to each row (diagnostics: the timers cost the "on" arm).
+_self = [0]
+_PARTS = os.environ.get("ISOLINT_SELF_TIME") == "parts"
+if os.environ.get("ISOLINT_SELF_TIME"):
+
+    def _timed(method: Any) -> Any:
+        def timed(self: IsolintPlugin, *args: Any) -> Any:
+            start = _wall()
+            try:
+                return method(self, *args)
+            finally:
+                _self[0] += _wall() - start
+
+        return timed
+
+    IsolintPlugin.start_test = _timed(IsolintPlugin.start_test)  # type: ignore[method-assign]
+    IsolintPlugin.finish_test = _timed(IsolintPlugin.finish_test)  # type: ignore[method-assign]
+
+#: With ``ISOLINT_SELF_TIME=parts``: nanoseconds per part of the plugin's work (each probe's check
+#: on its own, the memory sample, the mock count) summed over the "on" tests, written to
+#: ``ISOLINT_TIMES_FILE`` + ``.parts.json`` (diagnostics: the parts are called apart, with timers).
+_parts: dict[str, int] = {}
+_parts_tests = [0]
+_parts_wrapped: list[bool] = []
+
+
+def _timed_parts(self: IsolintPlugin) -> None:
+    from isolint.plugin.probes.base import compile_check
+
+    recorder = self.recorder
+    checks = [(p.kind, compile_check((p,))) for p in recorder.probes]
+
+    def unchanged(state: Any) -> bool:
+        ok = True
+        for kind, check in checks:
+            start = _wall()
+            ok = check(state) and ok
+            _parts[kind] = _parts.get(kind, 0) + _wall() - start
+        return ok
+
+    def part(name: str, function: Any) -> Any:
+        def timed() -> Any:
+            start = _wall()
+            try:
+                return function()
+            finally:
+                _parts[name] = _parts.get(name, 0) + _wall() - start
+
+        return timed
+
+    _parts_wrapped.append(True)
+    recorder._unchanged = unchanged
+    recorder.sample_memory = part("memory", recorder.sample_memory)
+    recorder.count_mocks = part("mocks", recorder.count_mocks)
 
 
 @atexit.register
 def _report() -> None:
     with open(os.environ["ISOLINT_TIMES_FILE"], "w", encoding="utf-8") as out:
         out.writelines(json.dumps(row) + "\n" for row in _times)
+    if _PARTS:
+        with open(os.environ["ISOLINT_TIMES_FILE"] + ".parts.json", "w", encoding="utf-8") as out:
+            json.dump({"tests": _parts_tests[0], "ns": _parts}, out)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from unittest import mock
+
+import pytest
 
 from isolint.plugin.probes.mocks import MockCounter, patch_target
 from isolint.plugin.report import build_report, render_summary
@@ -434,3 +437,115 @@ def test_project_state_after_a_monkeypatch_undone_is_the_last_snapshot_and_chang
     undone(settings, "price")
     assert not probe.unchanged(latest)
     assert probe.snapshot() is not latest
+
+
+def _watched_changes():
+    """Per watched probe: its module's compare function and watched functions, a change through
+    the watched function, one around it (the original), and the undo."""
+    import _signal
+    import signal
+
+    from isolint.plugin.probes import threads
+
+    previous_signal = _signal.getsignal(signal.SIGUSR1)
+    return {
+        "signal": (
+            threads._same_signals, ((_signal, "signal"),), threads._signals,
+            lambda: signal.signal(signal.SIGUSR1, lambda *a: None),
+            lambda original: original(signal.SIGUSR1, lambda *a: None),
+            lambda: _signal.signal(signal.SIGUSR1, previous_signal),
+        ),
+    }
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="chdir(2) through ctypes")
+def test_a_directory_change_made_in_c_is_seen_by_the_check_after_that_test(tmp_path):
+    # C code changes the directory with chdir(2), no Python call isolint could count: the check
+    # after the very test that did it must see it (with the plugin's call watches installed).
+    import ctypes
+
+    from isolint.plugin.hooks import _WATCHES
+    from isolint.plugin.probes.base import compile_check
+    from isolint.plugin.probes.environment import CWD
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    check = compile_check((CWD,))
+    previous = os.getcwd()
+    for watch in _WATCHES:
+        watch.install()
+    try:
+        before = CWD.snapshot()
+        assert check({"cwd": before}) and check({"cwd": before})
+        assert libc.chdir(os.fsencode(tmp_path)) == 0
+        assert not check({"cwd": before})
+    finally:
+        os.chdir(previous)
+        for watch in _WATCHES:
+            watch.uninstall()
+
+
+@pytest.mark.parametrize("kind", ["signal"])
+def test_call_watch_reads_no_state_until_a_watched_function_is_called_and_still_sees_every_change(kind):
+    # Installed, the check trusts a count of calls of the functions that change the state; a
+    # change made around them (the original function) is still seen within FULL_CHECK_EVERY checks.
+    from isolint.plugin.probes.base import Probe, compile_check
+    from isolint.plugin.probes.watch import FULL_CHECK_EVERY, CallWatch
+
+    compare, functions, snapshot, change, around, undo = _watched_changes()[kind]
+    compared = []
+    watch = CallWatch(lambda old: compared.append(1) or compare(old), functions)
+    probe = Probe(kind, snapshot, lambda key, before, after: (str(key), "changed"), CallWatch.CHECK, {"watch": watch})
+    check = compile_check((probe,))
+    originals = [getattr(module, name) for module, name in functions]
+    watch.install()
+    try:
+        assert [getattr(module, name) for module, name in functions] != originals
+        before = probe.snapshot()
+        assert check({kind: before})  # compares once, then trusts the count
+        compared.clear()
+        assert check({kind: before}) and check({kind: before}) and not compared
+        change()
+        try:
+            assert not check({kind: before}) and not probe.unchanged(before)
+        finally:
+            undo()
+        assert check({kind: before})
+        around(originals[0])
+        try:
+            assert not all(check({kind: before}) for _ in range(FULL_CHECK_EVERY))
+        finally:
+            undo()
+        assert check({kind: before})
+        before[next(iter(before))] = "rebased"  # the snapshot itself modified (a rebase)
+        assert not check({kind: before})
+    finally:
+        watch.uninstall()
+    assert [getattr(module, name) for module, name in functions] == originals
+
+
+def test_named_tuples_without_attributes_of_their_own_are_not_watched(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    from isolint.plugin.probes.project import project_state_probe
+
+    package = tmp_path / "tupleshop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "items.py").write_text(
+        "import collections\nfrom typing import NamedTuple\n\n\nPlain = collections.namedtuple('Plain', 'a b', defaults=[1])\n\n\n"
+        "class Typed(NamedTuple):\n    a: int\n    b: str = 'x'\n\n\nclass Registered(NamedTuple):\n    a: int\n    registry = {}\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    items = importlib.import_module("tupleshop.items")
+    monkeypatch.setitem(sys.modules, "tupleshop.items", items)
+    probe = project_state_probe(str(tmp_path))
+    before = probe.snapshot()
+    assert not any(key.startswith(("tupleshop.items.Plain.", "tupleshop.items.Typed.")) for key in before if isinstance(key, str))
+    assert "tupleshop.items.Registered.registry" in before
+    items.Registered.registry["k"] = 1
+    try:
+        assert not probe.unchanged(before)
+    finally:
+        items.Registered.registry.clear()
+    assert probe.unchanged(before)

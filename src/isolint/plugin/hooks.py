@@ -32,11 +32,13 @@ from isolint.plugin.probes import ALL_PROBES
 from isolint.plugin.probes.memory import MemorySampler
 from isolint.plugin.probes.mocks import MockCounter, instance_mocks
 from isolint.plugin.probes.project import project_state_probe
+from isolint.plugin.probes.threads import SIGNAL_WATCH
 from isolint.plugin.recorder import RecordRow, Recorder, row_record
 from isolint.plugin.report import build_report, render_summary, to_json
 from isolint.runtime import Leak, Record
 
 _REPORT_ATTRIBUTE = "isolint_records"
+_WATCHES = (SIGNAL_WATCH,)
 # Captured when the plugin loads: a test may patch or replace them (a `patch("json.dumps")` left
 # started, `json.dumps = None`), and the plugin must still write what it recorded.
 _encode = json.JSONEncoder(separators=(",", ":")).encode
@@ -222,6 +224,10 @@ class IsolintPlugin:
         # Installed once unittest.mock is imported (importing it here would cost more than
         # everything else the plugin does at start-up); before that no mock can exist.
         self.mocks = MockCounter()
+        # Count the calls that change signal handlers: a test's check then reads no handler if
+        # there was none (see probes/watch.py).
+        for watch in _WATCHES:
+            watch.install()
         self.memory = MemorySampler()
         self.recorder = Recorder(
             self.probes, self.worker, self.memory.raw, self.memory.sizes, self.mocks.counter(),
@@ -242,6 +248,8 @@ class IsolintPlugin:
         self.problems: list[str] = []
         #: How the running test has ended so far (its reports' worst outcome).
         self._outcome = "passed"
+        #: ``len(sys.modules)`` when it was last searched for ``unittest.mock``.
+        self._modules_seen = -1
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         # An xdist controller only receives reports; its workers run the tests.
@@ -265,11 +273,18 @@ class IsolintPlugin:
         # --isolint-strict, _StrictTeardown brackets the test instead.)
         if not self.runs_tests or self.strict:
             return (yield)
-        self.guarded(self.start_test, False)
+        # What guarded() does, inline: this runs for every test, where each call costs.
+        try:
+            self.start_test(False)
+        except Exception as exc:
+            self.failed(self.start_test, exc)
         try:
             return (yield)
         finally:
-            self.guarded(self.finish_test, item)
+            try:
+                self.finish_test(item)
+            except Exception as exc:
+                self.failed(self.finish_test, exc)
 
     def guarded(self, step: Any, *args: Any) -> Any:
         """``step(*args)``, where a failure of the plugin's own (a probe that cannot read the
@@ -278,9 +293,13 @@ class IsolintPlugin:
         try:
             return step(*args)
         except Exception as exc:
-            self.recorder._last = None
-            self.problem(f"{getattr(step, '__name__', step)}: {type(exc).__name__}: {exc}")
+            self.failed(step, exc)
             return []
+
+    def failed(self, step: Any, exc: Exception) -> None:
+        """``step`` raised ``exc``: noted, and the next test starts from a fresh snapshot."""
+        self.recorder._last = None
+        self.problem(f"{getattr(step, '__name__', step)}: {type(exc).__name__}: {exc}")
 
     def problem(self, message: str) -> None:
         """Something the plugin could not do; shown once at the end of the run."""
@@ -288,10 +307,13 @@ class IsolintPlugin:
             self.problems.append(message)
 
     def start_test(self, check: bool) -> None:
-        # The mock counter is installed once unittest.mock is imported (before, no mock exists).
-        if not self.mocks.installed and "unittest.mock" in sys.modules:
-            self.mocks.install()
-            self.recorder.count_mocks = self.mocks.counter()
+        # The mock counter is installed once unittest.mock is imported (before, no mock exists);
+        # sys.modules is searched only when it has grown.
+        if self._modules_seen != len(sys.modules) and not self.mocks.installed:
+            self._modules_seen = len(sys.modules)
+            if "unittest.mock" in sys.modules:
+                self.mocks.install()
+                self.recorder.count_mocks = self.mocks.counter()
         self.recorder.start_test(check)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -305,7 +327,7 @@ class IsolintPlugin:
         instance = item.__dict__.get("_instance")  # never create one: unittest items drop theirs
         recorder = self.recorder
         # An instance with no attributes (the usual one) holds no mock.
-        held = instance_mocks(instance) if getattr(instance, "__dict__", None) else ()
+        held = instance_mocks(instance) if instance is not None and getattr(instance, "__dict__", None) else ()
         outcome, self._outcome = self._outcome, "passed"
         leaks = recorder.finish_test(item, held, outcome)
         if not leaks and not recorder.fixture_records:
@@ -418,6 +440,8 @@ class IsolintPlugin:
 
     def pytest_unconfigure(self) -> None:
         self.mocks.uninstall()
+        for watch in _WATCHES:
+            watch.uninstall()
         self.memory.close()
 
 
@@ -462,7 +486,7 @@ class _FixtureWatcher:
     def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, object, object]:
         if fixturedef.scope == "function":
             return (yield)
-        before = self.recorder.snapshot()
+        before = self.recorder.state_now()
         try:
             return (yield)
         finally:

@@ -193,18 +193,25 @@ class Recorder:
         return drained
 
     # -- module / class / package / session fixtures --------------------------------------------
+    def state_now(self) -> State:
+        """The live state: the running test's baseline itself when nothing changed since it (the
+        usual case around a fixture), else a snapshot of the probes whose state changed. The
+        result may share its parts with the baseline, which :meth:`_rebase` modifies: read it
+        before rebasing."""
+        return self.snapshot() if self._baseline is None else self._state_since(self._baseline)
+
     def fixture_set_up(self, key: Hashable, nodeid: str, scope: str, before: State) -> None:
-        """Called after a fixture's set-up, with the snapshot taken before it."""
+        """Called after a fixture's set-up, with the state before it (:meth:`state_now`)."""
         after = self._state_since(before)
         changes = self._changes(before, after)
-        self._rebase(changes, after)
         setup_before = {kind: {k: before[kind].get(k, MISSING) for k in keys} for kind, keys in changes.items()}
+        self._rebase(changes, after)
         self._fixtures[key] = _FixtureState(nodeid, scope, setup_before)
 
     def fixture_teardown_starting(self, key: Hashable) -> None:
         state = self._fixtures.get(key)
         if state is not None:
-            state.teardown_before = self.snapshot()
+            state.teardown_before = self.state_now()
 
     def fixture_torn_down(self, key: Hashable) -> None:
         state = self._fixtures.pop(key, None)
@@ -214,7 +221,6 @@ class Recorder:
         after = self.snapshot() if teardown_before is None else self._state_since(teardown_before)
         teardown_before = teardown_before or after
         changes = self._changes(teardown_before, after)
-        self._rebase(changes, after)
         leaks: list[Leak] = []
         for probe in self.probes:
             setup_keys = state.setup_before.get(probe.kind, {})
@@ -224,6 +230,7 @@ class Recorder:
             before = {k: teardown_before[probe.kind].get(k, MISSING) for k in teardown_keys}
             before.update(setup_keys)
             leaks += probe.leaks(before, after[probe.kind], set(setup_keys) | teardown_keys)
+        self._rebase(changes, after)  # last: teardown_before may share its parts with the baseline
         # Torn down during the current test (or after the last one, at the session's end).
         record = Record(
             nodeid=state.nodeid, kind="fixture", scope=state.scope, worker=self.worker, leaks=tuple(leaks),

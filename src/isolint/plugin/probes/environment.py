@@ -60,5 +60,8 @@ ENVIRONMENT = (
     if _RAW is not None
     else Probe("environment", _environ, _describe_environ)  # pragma: no cover - not CPython
 )
+# Compared after every test: code can change the directory without calling ``os.chdir`` (C
+# code's own chdir(2), a reference to ``os.chdir`` taken before the run), and a check that
+# trusted a count of ``os.chdir`` calls would see such a change late and blame a later test.
 # A deleted working directory raises: the check is then false, and the snapshot says so.
 CWD = Probe("cwd", _cwd, _describe_cwd, "{old}['cwd'] == {getcwd}()", {"getcwd": _getcwd})

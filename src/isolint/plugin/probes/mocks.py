@@ -107,7 +107,11 @@ class MockCounter:
         frame), so call this again after :meth:`install`."""
         if self._cls is not None:
             return self._refs.__len__
-        return lambda: self.alive
+        return self._alive_uninstalled
+
+    @staticmethod
+    def _alive_uninstalled() -> int:
+        return -1 if "unittest.mock" in sys.modules else 0
 
     def install(self) -> None:
         from unittest import mock

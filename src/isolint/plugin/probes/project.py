@@ -97,15 +97,22 @@ def _copy(container: Any) -> Any:
     return container.copy()
 
 
+#: What ``collections.namedtuple`` (and ``typing.NamedTuple``) put in a class besides descriptors.
+_NAMEDTUPLE_ATTRIBUTES = frozenset({"_fields", "_field_defaults"})
+
+
 def _holds_state(cls: type) -> bool:
     """Whether a class keeps data in its own namespace (a registry, a cache, a singleton's
     ``_instance``, a setting): an attribute that is not a function or a descriptor. Classes of
-    methods only, exceptions and enums (whose members cannot be rebound) are not watched: most of
-    a project's classes, and each would cost the check a stamp read per test."""
+    methods only, exceptions, enums (whose members cannot be rebound) and named tuples with no
+    attribute of their own (``_fields`` and ``_field_defaults`` describe the class) are not
+    watched: most of a project's classes, and each would cost the check a stamp read per test."""
     if issubclass(cls, BaseException) or isinstance(cls, _ENUM_META):
         return False
-    for attr, value in _dict_of(cls).items():
-        if _watched_name(attr) and not hasattr(type(value), "__get__"):
+    namespace = _dict_of(cls)
+    generated = _NAMEDTUPLE_ATTRIBUTES if issubclass(cls, tuple) and "_fields" in namespace else ()
+    for attr, value in namespace.items():
+        if _watched_name(attr) and attr not in generated and not hasattr(type(value), "__get__"):
             return True
     return False
 
@@ -145,6 +152,10 @@ class ProjectState:
         #: A snapshot :meth:`unchanged` took (and found different), for the next :meth:`snapshot`.
         self._spare: Any = None
         self._stamps: tuple[int, ...] = ()
+        #: Their sum: a stamp only grows (each modification of a dict gives it the next value of a
+        #: process-wide counter), so an unchanged sum means no watched dict was modified, and the
+        #: check compares one number with one it keeps instead of a tuple of them.
+        self._stamp_sum: int | None = None
         self._sized: tuple[Any, ...] = ()
         self._copies: tuple[Any, ...] = ()
         #: Namespaces the running snapshot read afresh (not from the last one's).
@@ -344,6 +355,7 @@ class ProjectState:
         read = stamps_reader(dicts)
         self._read = read if read is not None else _never_equal
         self._stamps = read() if read is not None else ()
+        self._stamp_sum = sum(self._stamps) if read is not None else None  # None: never equal
         self._snapshot = state
         self._sized = tuple(sized)
         self._copies = tuple(map(_copy, sized))
@@ -351,7 +363,7 @@ class ProjectState:
     #: The probe's check: the usual case inline (no call), else :meth:`unchanged`.
     CHECK = (
         "({state}._snapshot is {old} and {state}._nmodules == len({sys}.modules)"
-        " and {state}._read() == {state}._stamps and {state}._sized == {state}._copies)"
+        " and {state}._stamp_sum == sum({state}._read() or ()) and {state}._sized == {state}._copies)"
         " or {state}.unchanged({old})"
     )
 
@@ -401,6 +413,7 @@ class ProjectState:
             else:
                 containers[key] = (holder, stamp, containers[key][2])
         self._stamps = stamps
+        self._stamp_sum = sum(stamps)
         return True
 
     def _fast_unchanged(self) -> bool:

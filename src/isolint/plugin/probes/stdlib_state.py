@@ -8,6 +8,7 @@ import warnings
 from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
+from isolint.plugin.probes.watch import KeptSnapshot
 from isolint.runtime import Leak
 
 
@@ -80,15 +81,36 @@ def _describe_socket(key: Hashable, before: Any, after: Any) -> tuple[str, str]:
     )
 
 
-# The snapshot keeps its handlers alive: an id found there is that very handler.
-LOGGING = Probe(
-    "logging",
-    _logging,
-    _describe_logging,
-    "{old}['level'] == {root}.level and {old}['disable'] == {root}.manager.disable"
-    " and len({old}) == len({root}.handlers) + 2 and all(map({old}.__contains__, map(id, {root}.handlers)))",
-    {"root": _ROOT},
-    _combine_logging,
-)
+def _same_logging(old: dict[Hashable, Any]) -> bool:
+    # The snapshot keeps its handlers alive: an id found there is that very handler.
+    handlers = _ROOT.handlers
+    return (
+        old.get("level") == _ROOT.level
+        and old.get("disable") == _ROOT.manager.disable
+        and len(old) == len(handlers) + 2
+        and all(map(old.__contains__, map(id, handlers)))
+    )
+
+
+class _LoggingSeen(KeptSnapshot):
+    """The root logger's level, ``logging.disable`` and a copy of its handler list when a snapshot
+    was last found equal: the check compares one short list (handlers by identity) with them."""
+
+    __slots__ = ("values",)
+
+    CHECK = (
+        f"({KeptSnapshot.UNMODIFIED.format(kept='{seen}', old='{old}')}"
+        " and [{root}.level, {root}.manager.disable, {root}.handlers] == {seen}.values) or {seen}({old})"
+    )
+
+    def __call__(self, old: dict[Hashable, Any]) -> bool:
+        if not _same_logging(old):
+            return False
+        if self.keep(old):
+            self.values = [_ROOT.level, _ROOT.manager.disable, list(_ROOT.handlers)]
+        return True
+
+
+LOGGING = Probe("logging", _logging, _describe_logging, _LoggingSeen.CHECK, {"root": _ROOT, "seen": _LoggingSeen()}, _combine_logging)
 WARNINGS = Probe("warnings", _warnings, _describe_warnings)
 SOCKET = Probe("socket", _socket, _describe_socket, "{old}['timeout'] == {timeout}()", {"timeout": _getdefaulttimeout})

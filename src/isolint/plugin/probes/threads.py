@@ -9,6 +9,7 @@ from typing import Any, Hashable
 
 from isolint.plugin.probes.base import MISSING, Probe
 from isolint.plugin.probes.dictstamp import SeenEqual
+from isolint.plugin.probes.watch import CallWatch
 
 
 # Bound at import (when --isolint starts), so a test that patches them cannot fool the probe.
@@ -105,7 +106,11 @@ THREADS = (
     if type(_ACTIVE) is dict and type(_LIMBO) is dict
     else Probe("thread", _threads, _describe_thread, "{same}({old})", {"same": _same_threads})  # pragma: no cover
 )
-# Lists: no dict to build. A snapshot whose keys were reordered (a rebase) only makes this false.
-SIGNALS = Probe(
-    "signal", _signals, _describe_signal, "list(map({get}, {signals})) == list({old}.values())", {"get": _getsignal, "signals": _READABLE}
-)
+def _same_signals(old: dict[Hashable, Any]) -> bool:
+    # Lists, no dict to build; a snapshot whose keys were reordered (a rebase) only makes this false.
+    return list(map(_getsignal, _READABLE)) == list(old.values())
+
+
+#: Python sets a handler only through ``_signal.signal`` (``signal.signal`` calls it by attribute).
+SIGNAL_WATCH = CallWatch(_same_signals, ((_signal, "signal"),))
+SIGNALS = Probe("signal", _signals, _describe_signal, CallWatch.CHECK, {"watch": SIGNAL_WATCH})
