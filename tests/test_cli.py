@@ -19,6 +19,7 @@ import os
 class TestA:
     def test_env(self):
         os.environ["A"] = "1"
+        self.items.append(1)
 
     @classmethod
     def setup_class(cls):
@@ -78,7 +79,8 @@ def test_text_output_lines_and_summary(project, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "tests/test_env.py:3:1: ISO002 [HIGH] test class `TestA` has no `xdist_group` marker "
-        "but its tests share state (`setup_class`)"
+        "but a test changes state its tests share: `items` bound by `setup_class`, changed by "
+        "`self.items.append(1)` in `test_env` (line 6)"
     )
     assert re.match(r"tests/test_env.py:5:9: ISO003 \[HIGH\] `os.environ\[\"A\"\] = \"1\"`", out[1])
     assert out[-1] == "Found 2 findings (2 high) in 1 of 2 files."

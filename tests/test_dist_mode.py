@@ -35,7 +35,7 @@ SHARED = textwrap.dedent(
             cls.rows = []
 
         def test_a(self):
-            pass
+            self.rows.append(1)
 
     class TestIndependent:
         def test_a(self):
@@ -106,22 +106,34 @@ def test_policy_all_reports_every_class() -> None:
     assert [line for line, _ in found] == [1, 8]
 
 
-@pytest.mark.parametrize("fields", [{}, {"xdist_group_policy": "shared-state"}])
-def test_policy_shared_state_is_the_default_and_reports_only_classes_sharing_state(
-    fields: dict,
-) -> None:
-    found = messages(SHARED, settings("", **fields), "missing_xdist_group")
+def test_policy_shared_state_reports_only_classes_sharing_state() -> None:
+    found = messages(SHARED, settings("", xdist_group_policy="shared-state"), "missing_xdist_group")
     assert found == [
         (1, "test class `TestShared` has no `xdist_group` marker but its tests share state "
             "(`setup_class`)")
     ]
+    read_only = SHARED.replace("self.rows.append(1)", "assert self.rows == []")
+    found = messages(read_only, settings("", xdist_group_policy="shared-state"), "missing_xdist_group")
+    assert [line for line, _ in found] == [1]
+
+
+@pytest.mark.parametrize("fields", [{}, {"xdist_group_policy": "changed-state"}])
+def test_policy_changed_state_is_the_default_and_reports_only_changes(fields: dict) -> None:
+    found = messages(SHARED, settings("", **fields), "missing_xdist_group")
+    assert found == [
+        (1, "test class `TestShared` has no `xdist_group` marker but a test changes state its "
+            "tests share: `rows` bound by `setup_class`, changed by `self.rows.append(1)` in "
+            "`test_a` (line 6)")
+    ]
+    read_only = SHARED.replace("self.rows.append(1)", "assert self.rows == []")
+    assert messages(read_only, settings("", **fields), "missing_xdist_group") == []
 
 
 def test_policy_and_note_together() -> None:
     config = settings("load", "[tool.isolint] dist")
     [(_, message)] = messages(SHARED, config, "missing_xdist_group")
     assert message.endswith(
-        "(`setup_class`); under `--dist load` (from [tool.isolint] dist) a marker alone does "
+        "(line 6); under `--dist load` (from [tool.isolint] dist) a marker alone does "
         "nothing: switch to `--dist loadgroup` (or `loadscope`) and mark it"
     )
 
@@ -184,3 +196,43 @@ def test_cli_tool_isolint_dist_silences_inert(
     out = run_check(tmp_path, monkeypatch, capsys, "--select", "ISO002,ISO005",
                     "--xdist-group-policy", "all")
     assert [f["name"] for f in out["findings"]] == ["missing_xdist_group"]
+
+
+READ_ONLY_SHARED = SHARED.replace("self.rows.append(1)", "assert self.rows == []")
+
+
+@pytest.mark.parametrize(
+    ("where", "policy", "lines"),
+    [
+        ("", None, []),  # the default: changed-state
+        ("cli", "changed-state", []),
+        ("cli", "shared-state", [1]),
+        ("cli", "all", [1, 8]),
+        ("toml", "changed-state", []),
+        ("toml", "shared-state", [1]),
+        ("toml", "all", [1, 8]),
+    ],
+)
+def test_cli_and_tool_isolint_choose_the_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, where: str, policy: str | None,
+    lines: list[int],
+) -> None:
+    (tmp_path / "test_orders.py").write_text(READ_ONLY_SHARED)
+    args = ["--select", "ISO002"]
+    if where == "cli":
+        args += ["--xdist-group-policy", policy]
+    elif where == "toml":
+        (tmp_path / "pyproject.toml").write_text(f'[tool.isolint]\nxdist-group-policy = "{policy}"\n')
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["check", "--format", "json", *args])
+    out = json.loads(capsys.readouterr().out)
+    assert [f["line"] for f in out["findings"]] == lines
+    assert code == (1 if lines else 0)
+
+
+def test_cli_refuses_an_unknown_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["check", "--xdist-group-policy", "changed", "."])
+    assert exc.value.code == 2
+    assert "changed-state" in capsys.readouterr().err

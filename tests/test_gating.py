@@ -81,8 +81,8 @@ EDGE_CASES = [
     "from unittest.mock import MagicMock as M\nclass TestA:\n    def test_a(self):\n        self.m = M()\n",
     "import unittest.mock as um\nS = []\nclass TestA:\n    def test_a(self):\n        S.append(um.Mock())\n",
     "class TestA:\n    def setup_method(self):\n        self.m = self.mocker.MagicMock()\n"
-    "    def setup_class(cls):\n        cls.m = []\n"
-    "    def test_a(self):\n        pass\n",
+    "    def setup_class(cls):\n        cls.m = []\n        cls.rows = []\n"
+    "    def test_a(self):\n        self.m.append(1)\n        self.rows.append(1)\n",
 ]
 
 

@@ -662,3 +662,79 @@ def test_mocks_on_self_of_a_test_case_whose_base_is_in_another_module(tmp_path: 
             """,
     })
     assert findings(tmp_path) == {("tests/test_mocks.py", 15, "missing_teardown_method")}
+
+
+XDIST_CONFTEST = """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def registry():
+        return {}
+
+    @pytest.fixture(scope="class")
+    def client():
+        return object()
+    """
+
+
+def test_class_changing_a_conftest_fixture_shared_by_its_tests(tmp_path: Path) -> None:
+    """The default policy (changed-state) knows the class- and module-scoped fixtures of the
+    conftests above a module: a test changing one its class's tests share is reported, a class
+    only reading it is not, nor one whose module overrides it with a per-test fixture."""
+    project(tmp_path, {
+        "tests/conftest.py": XDIST_CONFTEST,
+        "tests/test_shared.py": """
+            class TestChanges:
+                def test_a(self, registry):
+                    registry["k"] = 1
+
+                def test_b(self, registry):
+                    assert registry["k"] == 1
+
+            class TestSetsAttribute:
+                def test_a(self, client):
+                    client.timeout = 1
+
+                def test_b(self, client):
+                    pass
+
+            class TestReads:
+                def test_a(self, registry):
+                    assert "k" not in registry
+
+                def test_b(self, registry, client):
+                    assert client is not None
+            """,
+        "tests/test_overridden.py": """
+            import pytest
+
+            @pytest.fixture
+            def registry():
+                return {}
+
+            class TestOwnRegistry:
+                def test_a(self, registry):
+                    registry["k"] = 1
+
+                def test_b(self, registry):
+                    registry.clear()
+            """,
+        "other/test_no_conftest.py": """
+            class TestLocalName:
+                def test_a(self, registry):
+                    registry["k"] = 1
+
+                def test_b(self, registry):
+                    pass
+            """,
+    })
+    settings = load_settings([tmp_path], tmp_path)
+    result = discover_and_scan([tmp_path], settings, tmp_path)
+    found = {(f.path, f.line, f.message.split(": ", 1)[-1]) for f in result.findings
+             if f.name == "missing_xdist_group"}
+    assert found == {
+        ("tests/test_shared.py", 2,
+         'module-scoped fixture `registry`, changed by `registry["k"] = 1` in `test_a` (line 4)'),
+        ("tests/test_shared.py", 9,
+         "class-scoped fixture `client`, changed by `client.timeout = 1` in `test_a` (line 11)"),
+    }

@@ -49,9 +49,10 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip these rules as well as the configured ignore")
     parser.add_argument("--exclude", action="append", metavar="GLOB",
                         help="skip files and directories matching GLOB (repeatable)")
-    parser.add_argument("--xdist-group-policy", choices=("all", "shared-state"),
-                        help="which test classes need an xdist_group marker: those whose tests "
-                             "share state (shared-state, the default) or every one (all)")
+    parser.add_argument("--xdist-group-policy", choices=("all", "changed-state", "shared-state"),
+                        help="which test classes need an xdist_group marker: those where a test "
+                             "changes state the class's tests share (changed-state, the default), "
+                             "those whose tests share state (shared-state) or every one (all)")
     parser.add_argument("--dist", metavar="MODE",
                         help="the --dist mode pytest-xdist runs with (overrides the config)")
     parser.add_argument("--report-session-configuration", action="store_true", default=None,

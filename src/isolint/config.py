@@ -36,7 +36,7 @@ DEFAULT_NORECURSEDIRS = (
     "*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}",
 )
 DIST_MODES = ("no", "each", "load", "loadscope", "loadfile", "loadgroup", "worksteal")
-XDIST_GROUP_POLICIES = ("all", "shared-state")
+XDIST_GROUP_POLICIES = ("all", "changed-state", "shared-state")
 SEVERITY_NAMES = ("critical", "high", "medium", "low")
 
 #: The files pytest 9 considers in each directory, in precedence order (pytest's
@@ -92,7 +92,7 @@ class Settings:
     #: (glob, (rule names or codes...)) pairs.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
-    xdist_group_policy: str = "shared-state"
+    xdist_group_policy: str = "changed-state"
     #: Template of the ``xdist_group`` name ``--fix`` adds: {stem}, {dir}, {module}, {cls}.
     xdist_group_name: str = "{stem}"
     #: Severity name at or above which findings fail the run; "" means any finding.

@@ -25,6 +25,7 @@ from isolint.discovery import display_path
 from isolint.model import FileError, FileResult, Severity
 from isolint.analysis.rules import ALL_RULES, closest_rule_key, rule_by_key
 from isolint.analysis.rules.base import Rule
+from isolint.analysis.rules.xdist import shared_scope_fixtures
 from isolint.analysis.rules.suppression import InvalidSuppression, UnusedSuppression
 from isolint.suppressions import apply_suppressions, invalid_findings, parse_suppressions, unused_findings
 from isolint.sources import MAX_FILE_BYTES, SourceError, decode_source, parse_source, read_bytes, read_source
@@ -258,7 +259,7 @@ def conftest_facts(tree: ast.Module, path: str, settings: Settings) -> ConftestF
                 collects = True
     params, repeats = scope_facts(ctx.pytest, tree.body)
     return ConftestFacts(path=path, autouse_gc_collect=collects, parametrized_fixtures=params,
-                         repeats_tests=repeats)
+                         repeats_tests=repeats, shared_fixtures=shared_scope_fixtures(ctx))
 
 
 def scan_tree(

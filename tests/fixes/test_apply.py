@@ -279,6 +279,7 @@ def test_xdist_group_fix_is_not_offered_where_the_marker_would_be_inert(mode: st
     source = (
         "import os\n\n\nclass TestA:\n    @classmethod\n    def setup_class(cls):\n"
         "        cls.rows = []\n\n    def test_a(self):\n        os.environ['A'] = '1'\n"
+        "        self.rows.append(1)\n"
     )
     settings = Settings(pytest=PytestConfig(dist_mode=mode, dist_source="pytest.ini"))
     fixed, result, count = fix_source(source, "tests/test_a.py", settings)

@@ -78,6 +78,8 @@ class ConftestFacts:
     #: It runs every test below it several times (``pytest_generate_tests``, a parametrized
     #: autouse fixture, a parametrizing ``pytestmark``).
     repeats_tests: bool = False
+    #: Its class- and module-scoped fixtures: (name, scope) pairs.
+    shared_fixtures: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

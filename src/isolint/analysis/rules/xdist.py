@@ -145,6 +145,16 @@ def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
     return func.name
 
 
+def shared_scope_fixtures(ctx: FileContext) -> tuple[tuple[str, str], ...]:
+    """(name, scope) of the module's class- and module-scoped fixtures: a conftest's tell the
+    modules below it which fixtures their classes' tests share."""
+    return tuple(
+        (_fixture_name(ctx, f), ctx.pytest.fixture_scope(f))
+        for f in ctx.pytest.module_functions.values()
+        if ctx.pytest.is_fixture(f) and ctx.pytest.fixture_scope(f) in SHARED_SCOPES
+    )
+
+
 def _params(func: ast.AST) -> set[str]:
     args = func.args  # type: ignore[attr-defined]
     return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
@@ -247,18 +257,26 @@ class SharedState:
             for stmt in klass.body:
                 if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES:
                     return f"{ctx.pytest.fixture_scope(stmt)}-scoped fixture `{stmt.name}`"
-        if self._shared_module_fixtures:  # else no requested fixture can share state
-            requested = self._requested(classes, methods)
-            shared = {name for name in requested if name in self.module_fixtures
-                      and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
-            if shared and not self._repeats(cls, classes, methods, requested):
-                shared &= self._requested_by_several(classes, methods)
-            for name in sorted(shared):
-                return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
+        for name in sorted(self._shared_module_fixtures(cls, classes, methods)):
+            return f"{ctx.pytest.fixture_scope(self.module_fixtures[name])}-scoped fixture `{name}`"
         return self._mutated_class_attribute(classes, methods)
 
+    def _shared_module_fixtures(self, cls: ast.ClassDef, classes: list[ast.ClassDef],
+                                methods: list[FunctionNode]) -> set[str]:
+        """The class- or module-scoped fixtures of the module that more than one run of the
+        class's tests gets."""
+        if not self._any_shared_module_fixture:  # else no requested fixture can share state
+            return set()
+        ctx = self.ctx
+        requested = self._requested(classes, methods)
+        shared = {name for name in requested if name in self.module_fixtures
+                  and ctx.pytest.fixture_scope(self.module_fixtures[name]) in SHARED_SCOPES}
+        if shared and not self._repeats(cls, classes, methods, requested):
+            shared &= self._requested_by_several(classes, methods)
+        return shared
+
     @cached_property
-    def _shared_module_fixtures(self) -> bool:
+    def _any_shared_module_fixture(self) -> bool:
         """Whether a module fixture is class- or module-scoped."""
         return any(self.ctx.pytest.fixture_scope(f) in SHARED_SCOPES for f in self.module_fixtures.values())
 
@@ -346,6 +364,14 @@ class SharedState:
     def _mutated_class_attribute(
         self, classes: list[ast.ClassDef], methods: list[FunctionNode]
     ) -> str | None:
+        for node, _ in self._class_attribute_changes(classes, methods):
+            return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
+        return None
+
+    def _class_attribute_changes(
+        self, classes: list[ast.ClassDef], methods: list[FunctionNode]
+    ) -> Iterator[tuple[ast.AST, FunctionNode]]:
+        """Each change of a class attribute in ``methods``, with the method making it."""
         class_names = {k.name for k in classes}
         mutable = {
             target.id
@@ -368,8 +394,7 @@ class SharedState:
                     target.attr in mutable and self._is_instance_or_class(owner, class_refs, own)
                     and not self._is_rebinding(node, target)
                 ):
-                    return f"class attribute changed by `{self.ctx.lines.source_segment(node)}`"
-        return None
+                    yield node, method
 
     def _may_mention(self, method: FunctionNode, words: set[str]) -> bool:
         """Whether one of ``words``, `__class__` or a call of `type` may be in ``method``
@@ -471,26 +496,175 @@ class SharedState:
         )
 
 
+CLASS_TEARDOWNS = frozenset({"teardown_class", "tearDownClass"})
+
+
+def _root(node: ast.expr) -> tuple[ast.expr, int]:
+    """``self.conn`` and 1 for ``self.conn.x``: the object ``node`` reaches into, stripped of
+    attribute and item accesses down to an attribute of a name, of a call (``type(self).x``)
+    or of ``self.__class__``, with the count of accesses stripped."""
+    depth = 0
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        owner = node.value
+        if isinstance(node, ast.Attribute) and (
+            isinstance(owner, (ast.Name, ast.Call))
+            or (isinstance(owner, ast.Attribute) and owner.attr == "__class__")
+        ):
+            break
+        node = owner
+        depth += 1
+    return node, depth
+
+
+class ChangedState(SharedState):
+    """Where a test of a class changes state its tests share (the ``changed-state`` policy):
+    a class attribute, an attribute a ``setup_class`` bound, or a shared fixture's value."""
+
+    def reason(self, cls: ast.ClassDef) -> str | None:
+        ctx = self.ctx
+        classes = [cls, *ctx.pytest.base_classes(cls)]
+        methods = ctx.pytest.class_methods(cls)
+        per_test = [
+            m for m in methods
+            if m.name not in CLASS_SETUPS | CLASS_TEARDOWNS
+            and not (ctx.pytest.is_fixture(m) and ctx.pytest.fixture_scope(m) in SHARED_SCOPES)
+        ]
+        return (self._setup_attribute_change(classes, methods, per_test)
+                or self._fixture_change(cls, classes, methods, per_test)
+                or self._class_attribute_change(classes, per_test))
+
+    def _where(self, node: ast.AST, method: FunctionNode) -> str:
+        return f"`{self.ctx.lines.source_segment(node)}` in `{method.name}` (line {node.lineno})"
+
+    def _class_attribute_change(self, classes: list[ast.ClassDef], per_test: list[FunctionNode]) -> str | None:
+        for node, method in self._class_attribute_changes(classes, per_test):
+            return f"class attribute changed by {self._where(node, method)}"
+        return None
+
+    def _setup_attribute_change(self, classes: list[ast.ClassDef], methods: list[FunctionNode],
+                                per_test: list[FunctionNode]) -> str | None:
+        """`self.items.append(...)`, `self.cache[k] = v`, `self.conn.x = ...` in a test, where
+        `setup_class` / `setUpClass` bound `items`, `cache`, `conn` (to other than a literal)."""
+        bound: dict[str, str] = {}
+        for setup in (m for m in methods if m.name in CLASS_SETUPS and m.args.args):
+            owner = setup.args.args[0].arg
+            for node in ast.walk(setup):
+                if isinstance(node, (ast.Assign, ast.AnnAssign)) and not _is_constant(node.value):
+                    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                        if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                                and target.value.id == owner):
+                            bound.setdefault(target.attr, setup.name)
+        for attr in self._rebound_per_test(classes, methods):
+            bound.pop(attr, None)
+        if not bound:
+            return None
+        class_names = {k.name for k in classes}
+        for method in per_test:
+            class_refs = self._class_refs(method, class_names)
+            nodes = list(_own_nodes(method))
+            # `self.items = [...]` in the method: its `self.items` is the instance's own.
+            own_attrs = {
+                target.attr for node, own in nodes if own and isinstance(node, (ast.Assign, ast.AnnAssign))
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            }
+            for node, own in nodes:
+                target = self._mutation_target(node)
+                if target is None:
+                    continue
+                root, depth = _root(target)
+                if (isinstance(root, ast.Attribute) and root.attr in bound
+                        and not (own and isinstance(root.value, ast.Name) and root.value.id == "self"
+                                 and root.attr in own_attrs)
+                        and self._is_instance_or_class(root.value, class_refs, own)
+                        and (depth or not self._is_rebinding(node, target))):
+                    return (f"`{root.attr}` bound by `{bound[root.attr]}`, changed by "
+                            f"{self._where(node, method)}")
+        return None
+
+    def _fixture_change(self, cls: ast.ClassDef, classes: list[ast.ClassDef], methods: list[FunctionNode],
+                        per_test: list[FunctionNode]) -> str | None:
+        """`resource.append(...)`, `resource[k] = v`, `resource.x = ...` in a test that gets
+        the class- or module-scoped fixture `resource` its class's tests share."""
+        ctx = self.ctx
+        shared = {
+            _fixture_name(ctx, stmt): ctx.pytest.fixture_scope(stmt)
+            for klass in classes for stmt in klass.body
+            if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES
+        }
+        for name in self._shared_module_fixtures(cls, classes, methods):
+            shared.setdefault(name, ctx.pytest.fixture_scope(self.module_fixtures[name]))
+        for name, scope in self._shared_conftest_fixtures(cls, classes, methods).items():
+            shared.setdefault(name, scope)
+        for method in per_test:
+            for name in sorted(_params(method) & shared.keys()):
+                for node in ast.walk(method):
+                    if self._changes_name(node, name):
+                        return (f"{shared[name]}-scoped fixture `{name}`, changed by "
+                                f"{self._where(node, method)}")
+        return None
+
+    def _shared_conftest_fixtures(self, cls: ast.ClassDef, classes: list[ast.ClassDef],
+                                  methods: list[FunctionNode]) -> dict[str, str]:
+        """The class- or module-scoped fixtures of the conftests above the module (not
+        overridden by the module) that more than one run of the class's tests gets."""
+        scopes: dict[str, str] = {}
+        for conftest in self.ctx.conftests:  # the nearest conftest's definition wins
+            scopes.update(conftest.shared_fixtures)
+        for name in self.module_fixtures:
+            scopes.pop(name, None)
+        if not scopes:
+            return {}
+        requested = self._requested(classes, methods) & scopes.keys()
+        if requested and not self._repeats(cls, classes, methods, requested):
+            requested &= self._requested_by_several(classes, methods)
+        return {name: scopes[name] for name in requested}
+
+    def _changes_name(self, node: ast.AST, name: str) -> bool:
+        """Whether ``node`` changes the object the local ``name`` holds (not rebinds ``name``)."""
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            return node.target.id == name  # `items += [1]` extends a list in place
+        target = self._mutation_target(node)
+        if target is None:
+            return False
+        while isinstance(target, (ast.Attribute, ast.Subscript)):
+            target = target.value
+        return isinstance(target, ast.Name) and target.id == name
+
+
 class MissingXdistGroup(Rule):
     """
     ## What it does
     Flags a test class whose tests share state and that has no effective `xdist_group` marker,
     when the suite may run under a pytest-xdist mode that can split the class across workers.
 
-    Sharing state means (the default policy, `shared-state`): a `setup_class` / `setUpClass`
-    (not one that only binds literals, `cls.source = "..."`, which no test can change in place);
-    a class- or module-scoped fixture defined in the class (or an in-module base), or requested
-    (as a parameter, through another fixture of the module, `usefixtures`, or autouse) by more
-    than one run of its tests: by two tests, for the whole class when it has two tests, or by
-    a test that runs more than once (parametrized, or its class inherited by another; a fixture
-    only one run of one test gets is not shared); or a class attribute changed by its code (`self.__class__.x =`,
-    `type(self).x =`, `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a
-    mutable class attribute such as `self.items.append(...)` where `items = []` is a class
-    attribute that no per-test setup rebinds; `self` and `cls` inside a class defined in a
-    test, or a nested function with its own `self`, are not the test class's). The message
-    says which. `xdist-group-policy =
-    "all"` (`[tool.isolint]` or `--xdist-group-policy`) asks a marker of every test class
-    instead, as the reference report's blanket rule did.
+    The default policy, `changed-state`, reports a class only when a test of it (or a per-test
+    setup or teardown, a function-scoped fixture of the class, a helper method) changes state
+    the class's tests share: a class attribute (`self.__class__.x =`, `type(self).x =`,
+    `cls.x =` in a classmethod, `ClassName.x =`, or an in-place change of a mutable class
+    attribute such as `self.items.append(...)` where `items = []` is a class attribute that no
+    per-test setup rebinds); an attribute that `setup_class` / `setUpClass` bound to other
+    than a literal (`self.items.append(...)`, `self.cache[k] = v`, `self.conn.x = ...`, or a
+    call of a mutating method: `append`, `extend`, `insert`, `pop`, `remove`, `clear`,
+    `update`, `add`, `discard`, `setdefault`, `popitem`, `__setitem__`...); or the value of a
+    class- or module-scoped fixture (of the class, the module or a conftest above it) that
+    more than one run of its tests gets, as under `shared-state` below (the parameter changed
+    in place the same ways, or an attribute set on it). The message says which state and where it is changed.
+    Tests that only read shared state are not reported: each worker builds the state for
+    itself, and no test notices.
+
+    `xdist-group-policy = "shared-state"` (`[tool.isolint]` or `--xdist-group-policy`)
+    reports every class whose tests share state, read-only too: a `setup_class` /
+    `setUpClass` (not one that only binds literals, `cls.source = "..."`); a class- or
+    module-scoped fixture defined in the class (or an in-module base), or requested (as a
+    parameter, through another fixture of the module, `usefixtures`, or autouse) by more than
+    one run of its tests: by two tests, for the whole class when it has two tests, or by a
+    test that runs more than once (parametrized, or its class inherited by another; a fixture
+    only one run of one test gets is not shared); or a class attribute changed by its code
+    (`self` and `cls` inside a class defined in a test, or a nested function with its own
+    `self`, are not the test class's). `xdist-group-policy = "all"` asks a marker of every
+    test class instead, as the reference report's blanket rule did.
 
     A marker is effective when it is a decorator of the class (in any import form:
     `pytest.mark`, `from pytest import mark`, an alias), a class-level `pytestmark`, a
@@ -509,7 +683,7 @@ class MissingXdistGroup(Rule):
     Under `pytest -n N --dist load` (or `worksteal`), pytest-xdist sends each test to whichever
     worker is free: the tests of a class that share a class-scoped fixture, a `setup_class` or a
     class attribute are split across workers, each of which builds that state again, and a test
-    that relies on an earlier test's change to it fails depending on the schedule. Under `--dist
+    that relies on another test's change to it fails depending on the schedule. Under `--dist
     loadgroup`, all tests of one `xdist_group` run on the same worker, in order; under `--dist
     loadscope` all tests of a class do.
 
@@ -521,7 +695,10 @@ class MissingXdistGroup(Rule):
             cls.orders = []
 
         def test_create(self):
-            assert self.orders == []
+            self.orders.append("book")
+
+        def test_count(self):
+            assert self.orders == ["book"]
     ```
 
     ## Use instead
@@ -535,8 +712,12 @@ class MissingXdistGroup(Rule):
             cls.orders = []
 
         def test_create(self):
-            assert self.orders == []
+            self.orders.append("book")
+
+        def test_count(self):
+            assert self.orders == ["book"]
     ```
+    Better still, give each test its own state (a function-scoped fixture, `setup_method`).
 
     ## Fix safety
     The fix adds `@pytest.mark.xdist_group(name=...)` with a name derived from the file's place
@@ -588,14 +769,19 @@ class MissingXdistGroup(Rule):
 
     def applies(self, cls: ast.ClassDef, ctx: FileContext) -> bool:
         """Whether the configured policy asks for a marker on ``cls``: policy ``all`` always;
-        ``shared-state`` when its tests share state (see :class:`SharedState`)."""
+        ``shared-state`` when its tests share state (see :class:`SharedState`); ``changed-state``
+        (the default) when a test changes that shared state (see :class:`ChangedState`)."""
         self._why = ""
-        if ctx.settings.xdist_group_policy != "shared-state":
+        policy = ctx.settings.xdist_group_policy
+        if policy == "all":
             return True
         if self._shared_state is None:
-            self._shared_state = SharedState(ctx)
+            self._shared_state = SharedState(ctx) if policy == "shared-state" else ChangedState(ctx)
         reason = self._shared_state.reason(cls)
-        self._why = f" but its tests share state ({reason})" if reason else ""
+        if reason and policy == "shared-state":
+            self._why = f" but its tests share state ({reason})"
+        elif reason:
+            self._why = f" but a test changes state its tests share: {reason}"
         return reason is not None
 
 
