@@ -342,7 +342,7 @@ class ImportNeed:
             old_head = self.source.splitlines(keepends=True)[: last + 1]
             if old_head == source.splitlines(keepends=True)[: last + 1]:
                 return self.tree
-        return ast.parse(source)
+        return parse_quietly(source)
 
 
 __all__ = ["ImportNeed", "add_import", "from_import_alias", "module_alias", "remove_imports",
