@@ -121,6 +121,7 @@ class _Dispatcher:
         self._plan.clear()  # the walk's per-class steps are rebuilt from the tables
 
     def walk(self, node: ast.AST) -> None:
+        node = _without_main_block(node)
         if any(issubclass(cls, _MARKERS) for cls in (*self._visit, *self._leave)):
             self._walk_all(node)  # some rule looks at Load()/Add()... nodes: visit those too
             return
@@ -182,6 +183,35 @@ class _Dispatcher:
 
 
 _HOOKS: dict[type, tuple[str, ...]] = {}
+
+
+def _is_main_block(stmt: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either operand order), the block a module runs only as a
+    script."""
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    test = stmt.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(a, ast.Name) and a.id == "__name__" for a in sides) and any(
+        isinstance(b, ast.Constant) and b.value == "__main__" for b in sides)
+
+
+def _without_main_block(node: ast.AST) -> ast.AST:
+    """A module without its top-level ``if __name__ == "__main__":`` blocks (their ``else``
+    kept): pytest imports a module, so that code never runs in a test process (a
+    ``uvicorn.run(app, port=8001)`` there binds no port when a worker imports the module).
+    The tree itself is left as it is for the analyses that read it."""
+    if not isinstance(node, ast.Module) or not any(_is_main_block(s) for s in node.body):
+        return node
+    body: list[ast.stmt] = []
+    for stmt in node.body:
+        if _is_main_block(stmt):
+            body.extend(stmt.orelse)  # type: ignore[attr-defined]
+        else:
+            body.append(stmt)
+    return ast.Module(body=body, type_ignores=node.type_ignores)
 
 
 def _hooks(cls: type[Rule]) -> tuple[str, ...]:
