@@ -252,3 +252,32 @@ def test_type_alias_names_are_children():
     tree = ast.parse("type X = list[int]\n")
     assert [type(n).__name__ for n in context.walk(tree)][:4] == ["Module", "TypeAlias", "Name",
                                                                  "Subscript"]
+
+
+def test_chunks_not_handed_out_before_a_worker_died_are_scanned_here(monkeypatch):
+    # A worker that dies while chunks are still being submitted breaks the pool: `submit`
+    # itself raises then. The chunks it never took are done in this process, none lost.
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BreaksAfterOne:
+        def __init__(self):
+            self.sent = 0
+
+        def submit(self, fn, chunk):
+            if self.sent:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            self.sent += 1
+            future = Future()
+            future.set_result(fn(chunk))
+            return future
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
+    monkeypatch.setattr(parallel, "_start_pool", lambda *a: BreaksAfterOne())
+    chunks = [[1, 2], [3], [4, 5, 6]]
+    done = parallel.run_chunks(chunks, lambda c: [("here", x) for x in c], 2, None, (),
+                               lambda c: [("worker", x) for x in c])
+    assert sorted(done) == [("here", 3), ("here", 4), ("here", 5), ("here", 6),
+                            ("worker", 1), ("worker", 2)]

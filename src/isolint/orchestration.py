@@ -399,14 +399,30 @@ def run_chunks(
         return results
     from concurrent.futures import as_completed
 
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = _start_pool(workers, initializer, initargs)
     try:
-        futures = {pool.submit(remote, chunk): chunk for chunk in chunks}
+        futures: dict = {}
+        unsent: list[list[T]] = []
+        for chunk in chunks:
+            if unsent:
+                unsent.append(chunk)
+                continue
+            try:
+                futures[pool.submit(remote, chunk)] = chunk
+            except BrokenProcessPool:  # a worker died before every chunk was handed out
+                unsent.append(chunk)
         for future in as_completed(futures):
             try:
                 done = future.result()
             except Exception:  # a worker died: redo it here
                 done = local(futures[future])
+            results.extend(done)
+            if advance is not None:
+                advance(len(done))
+        for chunk in unsent:  # never reached a worker: done here
+            done = local(chunk)
             results.extend(done)
             if advance is not None:
                 advance(len(done))
