@@ -646,3 +646,25 @@ def test_the_package_under_test_is_not_support_when_the_project_root_is_walked(
     assert [name for name, kind in files if kind == "support"] == [
         "tests/__init__.py", "tests/fixtures/__init__.py", "tests/fixtures/db.py"
     ]
+
+
+def test_a_src_layout_package_is_not_support_though_it_holds_a_file_named_like_a_test(
+    tmp_path: Path,
+) -> None:
+    """``isolint check .`` at the root of a src-layout project whose package holds a module
+    named like a test module (mcp-server-langgraph's ``src/<pkg>/core/test_helpers.py``): the
+    package's other modules are the code under test, not test support; helpers in a test
+    directory inside ``src/`` still are."""
+    write(tmp_path, "pytest.ini", "[pytest]\npythonpath = src\n")
+    write(tmp_path, "src/mypkg/__init__.py", "")
+    write(tmp_path, "src/mypkg/auth.py", "")
+    write(tmp_path, "src/mypkg/core/__init__.py", "")
+    write(tmp_path, "src/mypkg/core/test_helpers.py", "from mypkg.tests import helpers\n")
+    write(tmp_path, "src/mypkg/tests/__init__.py", "")
+    write(tmp_path, "src/mypkg/tests/test_inside.py", "")
+    write(tmp_path, "src/mypkg/tests/helpers.py", "")
+    write(tmp_path, "tests/test_a.py", "from mypkg import auth\nimport mypkg.core.test_helpers\n")
+    files, _ = shown(tmp_path, settings=load_settings(None, tmp_path))
+    support = [name for name, kind in files if kind == "support"]
+    assert "src/mypkg/auth.py" not in support
+    assert "src/mypkg/tests/helpers.py" in support

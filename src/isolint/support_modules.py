@@ -342,6 +342,19 @@ def support_modules(
                 tops[top] = index < len(test_modules) and test_modules[index].startswith(prefix)
         return tops[top]
 
+    def in_source_layout(target: str) -> bool:
+        # Under a ``src/`` directory of a walked root: the package under test in the src
+        # layout, even when a file there is named like a test module and collected (the
+        # reference project's ``src/<pkg>/core/test_helpers.py`` made its whole package look
+        # like test support when the project's root was walked).
+        root = resolver.inside(target)
+        return root is not None and "src" in os.path.relpath(target, root).split(os.sep)[:-1]
+
+    def near_test_modules(target: str) -> bool:
+        # In or below a directory that holds collected test modules (``src/pkg/tests/helpers.py``).
+        directory = os.path.dirname(os.path.normpath(target))
+        return any(directory == d or directory.startswith(d + os.sep) for d in directories)
+
     def add(path: str) -> None:
         path = os.path.normpath(path)
         if path not in seen and resolver.inside(path) is not None:
@@ -366,5 +379,6 @@ def support_modules(
             targets, top = resolver.resolve(path, level, dotted, names)
             if targets and test_support(top):
                 for target in targets:
-                    add(target)
+                    if not in_source_layout(target) or near_test_modules(target):
+                        add(target)
     return sorted(found)
