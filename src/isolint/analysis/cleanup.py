@@ -16,7 +16,7 @@ from isolint.analysis.names import ImportTable, blocks
 from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
-from isolint.analysis.tree import FunctionNode, enclosing, iter_children, walk, walk_own
+from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
 
 if TYPE_CHECKING:
     from isolint.analysis.project_view import ProjectView
@@ -54,11 +54,7 @@ class CleanupAnalysis:
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
-        if func not in self.stack:
-            return None
-        index = self.stack.index(func)
-        parent = self.stack[index - 1] if index else None
-        return parent if isinstance(parent, ast.ClassDef) else None
+        return enclosing_class(self.stack, func)
 
     def qualified_name(self, node: ast.AST | None) -> str | None:
         return None if node is None else self.imports.resolve(node)

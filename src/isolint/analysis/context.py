@@ -23,7 +23,7 @@ from isolint.analysis.names import ImportTable
 from isolint.analysis.pytest_view import PytestView
 from isolint.analysis.single_test import SingleTest
 from isolint.analysis.source_lines import SourceLines
-from isolint.analysis.tree import FunctionNode, enclosing, enclosing_function
+from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, enclosing_function
 from isolint.config import Settings
 from isolint.model import Finding, Severity, ValueUse
 
@@ -294,8 +294,4 @@ class FileContext:
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
-        if func not in self.stack:
-            return None
-        index = self.stack.index(func)
-        parent = self.stack[index - 1] if index else None
-        return parent if isinstance(parent, ast.ClassDef) else None
+        return enclosing_class(self.stack, func)

@@ -58,6 +58,15 @@ MARKER_FIELDS = frozenset({"ctx", "op", "ops"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def enclosing_class(stack: list[ast.AST], func: ast.AST) -> ast.ClassDef | None:
+    """The class ``func`` is directly defined in, if any, from the walk's ancestor ``stack``."""
+    if func not in stack:
+        return None
+    index = stack.index(func)
+    parent = stack[index - 1] if index else None
+    return parent if isinstance(parent, ast.ClassDef) else None
+
+
 def child_fields(cls: type) -> tuple[str, ...]:
     """The fields of node class ``cls`` that can hold child nodes, markers excluded."""
     fields = _CHILD_FIELDS.get(cls)
