@@ -390,42 +390,37 @@ def run_chunks(
     process when fewer than two workers are asked for. A chunk whose worker died (out of
     memory, a crash in C) is redone here. ``advance(n)`` is told of each finished chunk."""
     results: list[R] = []
+
+    def finished(done: list[R]) -> None:
+        results.extend(done)
+        if advance is not None:
+            advance(len(done))
+
     if workers < 2:
         for chunk in chunks:
-            done = local(chunk)
-            results.extend(done)
-            if advance is not None:
-                advance(len(done))
+            finished(local(chunk))
         return results
     from concurrent.futures import as_completed
-
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _start_pool(workers, initializer, initargs)
     try:
         futures: dict = {}
         unsent: list[list[T]] = []
-        for chunk in chunks:
-            if unsent:
-                unsent.append(chunk)
-                continue
+        for index, chunk in enumerate(chunks):
             try:
                 futures[pool.submit(remote, chunk)] = chunk
             except BrokenProcessPool:  # a worker died before every chunk was handed out
-                unsent.append(chunk)
+                unsent = chunks[index:]
+                break
         for future in as_completed(futures):
             try:
                 done = future.result()
             except Exception:  # a worker died: redo it here
                 done = local(futures[future])
-            results.extend(done)
-            if advance is not None:
-                advance(len(done))
+            finished(done)
         for chunk in unsent:  # never reached a worker: done here
-            done = local(chunk)
-            results.extend(done)
-            if advance is not None:
-                advance(len(done))
+            finished(local(chunk))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
