@@ -516,6 +516,18 @@ def _root(node: ast.expr) -> tuple[ast.expr, int]:
     return node, depth
 
 
+def _resets(node: ast.AST) -> bool:
+    """Whether ``node`` binds attributes to a value that does not read them (`Cls.n = 0`, not
+    `Cls.n = Cls.n + 1`, `Cls.items[k] = v` or `Cls.n += 1`)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if not all(isinstance(t, ast.Attribute) for t in targets):
+        return False
+    names = {t.attr for t in targets if isinstance(t, ast.Attribute)}
+    return not any(isinstance(n, ast.Attribute) and n.attr in names for n in ast.walk(node.value))
+
+
 class ChangedState(SharedState):
     """Where a test of a class changes state its tests share (the ``changed-state`` policy):
     a class attribute, an attribute a ``setup_class`` bound, or a shared fixture's value."""
@@ -537,7 +549,14 @@ class ChangedState(SharedState):
         return f"`{self.ctx.lines.source_segment(node)}` in `{method.name}` (line {node.lineno})"
 
     def _class_attribute_change(self, classes: list[ast.ClassDef], per_test: list[FunctionNode]) -> str | None:
+        setups = {
+            id(m) for m in per_test
+            if m.name in SETUP_METHODS or (
+                self.ctx.pytest.is_autouse_fixture(m) and self.ctx.pytest.fixture_scope(m) == "function")
+        }
         for node, method in self._class_attribute_changes(classes, per_test):
+            if id(method) in setups and _resets(node):
+                continue  # `Cls.count = 0` in `setUp`: the same value before every test
             return f"class attribute changed by {self._where(node, method)}"
         return None
 
@@ -652,7 +671,11 @@ class MissingXdistGroup(Rule):
     more than one run of its tests gets, as under `shared-state` below (the parameter changed
     in place the same ways, or an attribute set on it). The message says which state and where it is changed.
     Tests that only read shared state are not reported: each worker builds the state for
-    itself, and no test notices.
+    itself, and no test notices. Nor is a class attribute that a per-test setup (`setUp`,
+    `setup_method`, a function-scoped autouse fixture) binds to a value not read from it
+    (`Cls.count = 0`): every test starts from that value, whichever tests ran before. Nor is
+    a class defined inside a `unittest.TestCase` class, which pytest does not collect (it
+    collects only the test methods of a `TestCase`).
 
     `xdist-group-policy = "shared-state"` (`[tool.isolint]` or `--xdist-group-policy`)
     reports every class whose tests share state, read-only too: a `setup_class` /
@@ -753,9 +776,11 @@ class MissingXdistGroup(Rule):
             return
         if any(not is_library_base(b) for b in ctx.pytest.unresolved_bases(node)):
             return
+        outer = [n for n in ctx.stack[:-1] if isinstance(n, ast.ClassDef)]
+        if any(ctx.pytest.is_unittest_class(k) for k in outer):
+            return  # pytest collects only the test methods of a `TestCase`, no class in it
         if not self.applies(node, ctx):
             return
-        outer = [n for n in ctx.stack[:-1] if isinstance(n, ast.ClassDef)]
         for cls in [node, *outer]:
             if class_has_xdist_group(ctx, cls, self._marker_names):
                 return

@@ -1,0 +1,136 @@
+# changed-state: a class attribute reset by a per-test setup shares nothing a split could break
+# (twisted's test_keyboard.py, gevent's copy of CPython's TimeoutTest); a class nested in a
+# TestCase is not collected (twisted's FailAfter).
+import socket
+import unittest
+
+import pytest
+
+
+class InterruptTests(unittest.TestCase):  # quiet: setUp resets both before every test
+    testsRun = 0
+    test_02_run = None
+
+    class InterruptedTest(unittest.TestCase):  # the suite the tests run
+        def test_02(self):
+            InterruptTests.testsRun += 1
+            InterruptTests.test_02_run = True
+
+    def setUp(self):
+        InterruptTests.testsRun = 0
+        InterruptTests.test_02_run: bool = False
+
+    def test_setup_ok(self):
+        assert InterruptTests.testsRun == 0
+
+    def test_interrupt(self):
+        unittest.TestSuite([InterruptTests.InterruptedTest("test_02")]).run(unittest.TestResult())
+        assert InterruptTests.test_02_run
+
+
+class TestResetByAutouseFixture:  # quiet: a function-scoped autouse fixture resets it
+    seen = None
+
+    @pytest.fixture(autouse=True)
+    def _reset(self):
+        TestResetByAutouseFixture.seen = []
+        yield
+
+    def test_a(self):
+        assert TestResetByAutouseFixture.seen == []
+
+    def test_b(self):
+        assert TestResetByAutouseFixture.seen == []
+
+
+class TimeoutTest(unittest.TestCase):  # quiet: setUp binds a fresh port before each test
+    PORT = None
+
+    def setUp(self):
+        self.serv = socket.socket()
+        self.addCleanup(self.serv.close)
+        self.serv.bind(("127.0.0.1", 0))
+        TimeoutTest.PORT = self.serv.getsockname()[1]
+
+    def test_timeout_attribute(self):
+        assert TimeoutTest.PORT
+
+    def test_other(self):
+        assert TimeoutTest.PORT
+
+
+class UntilFailureTests(unittest.TestCase):
+    class FailAfter(unittest.TestCase):  # quiet: pytest does not collect a class in a TestCase
+        count = []
+
+        def test_foo(self):
+            self.count.append(None)
+
+        def test_bar(self):
+            assert len(self.count) < 3
+
+    def test_run(self):
+        pass
+
+
+class TestOuter:
+    class TestInner:  # expect: missing_xdist_group
+        count = []
+
+        def test_foo(self):
+            self.count.append(None)
+
+        def test_bar(self):
+            assert len(self.count) < 3
+
+
+class CountsInSetUp(unittest.TestCase):  # expect: missing_xdist_group
+    runs = 0
+
+    def setUp(self):
+        CountsInSetUp.runs += 1  # depends on the tests that ran before
+
+    def test_a(self):
+        assert CountsInSetUp.runs
+
+    def test_b(self):
+        assert CountsInSetUp.runs
+
+
+class ReadsItselfInSetUp(unittest.TestCase):  # expect: missing_xdist_group
+    runs = 0
+
+    def setUp(self):
+        ReadsItselfInSetUp.runs = ReadsItselfInSetUp.runs + 1
+
+    def test_a(self):
+        pass
+
+    def test_b(self):
+        pass
+
+
+class FillsInSetUp(unittest.TestCase):  # expect: missing_xdist_group
+    items = {}
+
+    def setUp(self):
+        FillsInSetUp.items["k"] = len(FillsInSetUp.items)
+
+    def test_a(self):
+        pass
+
+    def test_b(self):
+        pass
+
+
+class TestChangedByATest:  # expect: missing_xdist_group
+    state = None
+
+    def setup_method(self):
+        TestChangedByATest.state = 0  # reset: quiet on its own
+
+    def test_a(self):
+        TestChangedByATest.state = 1
+
+    def test_b(self):
+        assert TestChangedByATest.state in (0, 1)
