@@ -77,6 +77,8 @@ SUITES = (
           "github:gevent/gevent@04752c48d92ffadb100fe3e8fac7d6e7a9524616"),
     Suite("twisted", "64661601", ("src/twisted",),
           "github:twisted/twisted@64661601a1e492a9448ac1011deb9cd9467a9e30"),
+    Suite("websocket-client", "1.8.0", ("websocket/tests",), "pypi:websocket-client"),
+    Suite("django", "5.1.4", ("tests",), "pypi:Django"),
 )
 
 #: The rules whose precision the labels measure (leaks of state into later tests).

@@ -6,6 +6,8 @@ import unittest
 
 import pytest
 
+SHARED = []
+
 
 class InterruptTests(unittest.TestCase):  # quiet: setUp resets both before every test
     testsRun = 0
@@ -123,14 +125,72 @@ class FillsInSetUp(unittest.TestCase):  # expect: missing_xdist_group
         pass
 
 
-class TestChangedByATest:  # expect: missing_xdist_group
+class TestRebindsAResetAttribute:  # quiet: setup_method binds it again before every test
     state = None
 
     def setup_method(self):
-        TestChangedByATest.state = 0  # reset: quiet on its own
+        TestRebindsAResetAttribute.state = 0
 
     def test_a(self):
-        TestChangedByATest.state = 1
+        TestRebindsAResetAttribute.state = 1
+        TestRebindsAResetAttribute.state += 1
 
     def test_b(self):
-        assert TestChangedByATest.state in (0, 1)
+        assert TestRebindsAResetAttribute.state == 0
+
+
+class TestChangesAnotherAttribute:  # expect: missing_xdist_group
+    state = None
+    seen = None
+
+    def setup_method(self):
+        TestChangesAnotherAttribute.state = 0
+
+    def test_a(self):
+        TestChangesAnotherAttribute.seen = 1  # not reset: test_b sees it after test_a
+
+    def test_b(self):
+        assert TestChangesAnotherAttribute.seen in (None, 1)
+
+
+class TestMutatesAResetAttribute:  # expect: missing_xdist_group
+    items = None
+
+    def setup_method(self):
+        TestMutatesAResetAttribute.items = SHARED  # a module object: the same list each time
+
+    def test_a(self):
+        TestMutatesAResetAttribute.items.append(1)
+
+    def test_b(self):
+        assert TestMutatesAResetAttribute.items is SHARED
+
+
+class WebSocketAppTest(unittest.TestCase):  # quiet: setUp resets, tearDown resets again
+    class NotSetYet:
+        pass
+
+    def setUp(self):
+        WebSocketAppTest.keep_running_open = WebSocketAppTest.NotSetYet()
+
+    def tearDown(self):
+        WebSocketAppTest.keep_running_open = WebSocketAppTest.NotSetYet()
+
+    def test_a(self):
+        assert isinstance(WebSocketAppTest.keep_running_open, WebSocketAppTest.NotSetYet)
+
+    def test_b(self):
+        assert isinstance(WebSocketAppTest.keep_running_open, WebSocketAppTest.NotSetYet)
+
+
+class ResetInTearDownOnly(unittest.TestCase):  # expect: missing_xdist_group
+    state = "initial"
+
+    def tearDown(self):
+        ResetInTearDownOnly.state = "after"  # the first test sees "initial", later ones "after"
+
+    def test_a(self):
+        assert ResetInTearDownOnly.state
+
+    def test_b(self):
+        assert ResetInTearDownOnly.state
