@@ -1,6 +1,7 @@
 # changed-state: a class attribute reset by a per-test setup shares nothing a split could break
 # (twisted's test_keyboard.py, gevent's copy of CPython's TimeoutTest); a class nested in a
 # TestCase is not collected (twisted's FailAfter).
+import contextlib
 import socket
 import unittest
 
@@ -194,3 +195,51 @@ class ResetInTearDownOnly(unittest.TestCase):  # expect: missing_xdist_group
 
     def test_b(self):
         assert ResetInTearDownOnly.state
+
+
+class Engine:
+    dirs = ()
+
+
+class FileSystemLoaderTests(unittest.TestCase):  # quiet: set_dirs puts it back in `finally`
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = Engine()
+
+    @contextlib.contextmanager
+    def set_dirs(self, dirs):
+        original_dirs = self.engine.dirs
+        self.engine.dirs = dirs
+        try:
+            yield
+        finally:
+            self.engine.dirs = original_dirs
+
+    def test_a(self):
+        with self.set_dirs(["a"]):
+            assert self.engine.dirs == ["a"]
+
+    def test_b(self):
+        assert self.engine.dirs == ()
+
+
+class NotPutBack(unittest.TestCase):  # expect: missing_xdist_group
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = Engine()
+
+    @contextlib.contextmanager
+    def set_dirs(self, dirs):
+        original_dirs = self.engine.dirs
+        try:
+            yield
+        finally:
+            self.engine.dirs = dirs  # the change is in the finally, nothing after it undoes it
+        del original_dirs
+
+    def test_a(self):
+        with self.set_dirs(["a"]):
+            pass
+
+    def test_b(self):
+        assert self.engine.dirs in ((), ["a"])

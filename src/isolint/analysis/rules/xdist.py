@@ -524,6 +524,30 @@ def _targets(node: ast.AST) -> list[ast.expr]:
     return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
 
 
+def _put_back_in_finally(method: FunctionNode, node: ast.AST) -> bool:
+    """Whether ``node`` rebinds attributes (`self.engine.dirs = dirs`) that a `finally:` of
+    ``method`` after it binds again (`self.engine.dirs = original`), or is that put-back:
+    undone before the method returns, or before the `with` block of a `@contextmanager`
+    helper ends (Django's `FileSystemLoaderTests.set_dirs`)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not all(
+            isinstance(t, ast.Attribute) for t in _targets(node)):
+        return False
+    wanted = {ast.dump(t) for t in _targets(node)}
+    put_back: set[str] = set()
+    for stmt in ast.walk(method):
+        if not isinstance(stmt, ast.Try):
+            continue
+        final = [n for f in stmt.finalbody for n in ast.walk(f)]
+        if stmt.lineno > node.lineno:  # a `finally:` after the change binds the same again
+            put_back.update(ast.dump(t) for n in final if isinstance(n, (ast.Assign, ast.AnnAssign))
+                            for t in _targets(n))
+        elif any(n is node for n in final):  # the put-back itself, of a change before the `try`
+            put_back.update(ast.dump(t) for n in ast.walk(method)
+                            if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.lineno < stmt.lineno
+                            for t in _targets(n))
+    return wanted <= put_back
+
+
 def _rebinds(node: ast.AST) -> set[str]:
     """The attributes ``node`` rebinds (`X.a = ...`, `X.a += 1`); a name no attribute has when
     it changes something else (an item, an object in place)."""
@@ -621,7 +645,8 @@ class ChangedState(SharedState):
                         and not (own and isinstance(root.value, ast.Name) and root.value.id == "self"
                                  and root.attr in own_attrs)
                         and self._is_instance_or_class(root.value, class_refs, own)
-                        and (depth or not self._is_rebinding(node, target))):
+                        and (depth or not self._is_rebinding(node, target))
+                        and not _put_back_in_finally(method, node)):
                     return (f"`{root.attr}` bound by `{bound[root.attr]}`, changed by "
                             f"{self._where(node, method)}")
         return None
@@ -702,7 +727,9 @@ class MissingXdistGroup(Rule):
     Django's `setUpTestData` counts as a class set-up (its bindings are no test's change), and
     a test changing what it bound changes the test's own deep copy. Nor is
     a class defined inside a `unittest.TestCase` class, which pytest does not collect (it
-    collects only the test methods of a `TestCase`).
+    collects only the test methods of a `TestCase`), nor a change of an attribute that a
+    `finally:` of the same method binds back (a `@contextmanager` helper that sets
+    `self.engine.dirs` around its `yield`).
 
     `xdist-group-policy = "shared-state"` (`[tool.isolint]` or `--xdist-group-policy`)
     reports every class whose tests share state, read-only too: a `setup_class` /
