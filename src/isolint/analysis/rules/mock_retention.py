@@ -247,6 +247,8 @@ class MissingTeardownMethod(Rule):
     fix_availability = "sometimes"
     test_modules_only = True
     call_words = STORING_METHODS  # `visit_Call` looks only at `<name>.append(...)` and the like
+    # `visit_Assign` keeps mocks in `owner.attr`, `name[k]` and `global` names only.
+    assign_targets = frozenset({"attribute", "subscript", "global"})
 
     def may_fire(self, ctx: FileContext) -> bool:
         return may_make_mocks(ctx)  # else `returns_mock` is False everywhere

@@ -407,6 +407,8 @@ class ModuleStatePollution(Rule):
     fix = "{fix}"
     fix_safety = FixSafety.NONE
     call_words = _CALL_WORDS  # other calls change nothing: `written_objects` is empty
+    # A plain name changes module state only through `global` (`state_writes`).
+    assign_targets = frozenset({"attribute", "subscript", "global"})
 
     def __init__(self) -> None:
         #: (enclosing function, what changed): each target is reported once per function.

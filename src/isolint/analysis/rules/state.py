@@ -475,6 +475,10 @@ class UnrestoredState:
         kind = cls.__dict__.get("kind")
         if kind is not None:  # other calls change no state: `state_writes` finds none
             cls.call_words = kind.function_words | kind.methods | kind.bare_methods  # type: ignore[attr-defined]
+            # A statement changes `kind.names` only through an item or attribute of a target,
+            # or `name |= ...` to a name bound to one of them; without names, never.
+            cls.assign_targets = frozenset({"attribute", "subscript", "imported"}) \
+                if kind.names else frozenset()  # type: ignore[attr-defined]
 
     def managed(self, expr: ast.AST, ctx: FileContext) -> bool:
         return patches(ctx, expr, self.kind.names)
