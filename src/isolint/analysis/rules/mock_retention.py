@@ -259,6 +259,8 @@ class MissingTeardownMethod(Rule):
         #: ids of the classes whose code runs for tests (None: not computed yet).
         self._classes: dict[int, ast.ClassDef] | None = None
         self._suppressed: dict[int, frozenset[str]] | None = None
+        #: id(function) -> its class and itself when a test class runs it, else None.
+        self._methods: dict[int, tuple[ast.ClassDef, FunctionNode] | None] = {}
 
     # ------------------------------------------------------------------ where mocks are kept
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
@@ -320,14 +322,17 @@ class MissingTeardownMethod(Rule):
             holders[kept.holder] = kept
 
     def _method(self, ctx: FileContext) -> tuple[ast.ClassDef, FunctionNode] | None:
-        """The class whose tests run the current node, and its method, or None."""
+        """The class whose tests run the current node, and its method, or None (found once
+        per function)."""
         func = ctx.enclosing_function()
-        cls = ctx.method_class(func) if func is not None else None
-        if cls is None or func is None or func.name == "__init__":
+        if func is None:
             return None
-        if id(cls) not in self._test_classes(ctx):
-            return None
-        return cls, func
+        key = id(func)  # the nodes live as long as the scan, this rule as long as the file
+        if key not in self._methods:
+            cls = ctx.method_class(func)
+            found = cls is not None and func.name != "__init__" and id(cls) in self._test_classes(ctx)
+            self._methods[key] = (cls, func) if found else None  # type: ignore[assignment]
+        return self._methods[key]
 
     def _test_classes(self, ctx: FileContext) -> dict[int, ast.ClassDef]:
         """Test classes pytest runs (not skipped outright) and their in-module bases."""

@@ -36,6 +36,7 @@ KNOWN_MUTABLE_GLOBALS = frozenset(
      "logging.Logger.manager.loggerDict", "mimetypes.types_map", "copyreg.dispatch_table",
      "codecs._cache", "atexit._exithandlers"}
 )
+_KNOWN_LAST_PARTS = last_parts(KNOWN_MUTABLE_GLOBALS)
 #: Request- or context-local proxies: a write lasts for one request or one app context.
 CONTEXT_LOCALS = ("cherrypy.request", "cherrypy.response", "cherrypy.serving", "cherrypy.session",
                   "flask.g", "flask.request", "flask.session", "quart.g", "quart.request",
@@ -76,9 +77,28 @@ class StateWrite:
         )
 
 
+def _dotted_key(expr: ast.AST) -> str | None:
+    """:func:`expr_key` of a dotted name (``a.b.c``, the spelling of most targets: the unparser
+    writes exactly that), without the unparser; None for any other expression."""
+    parts = []
+    node = expr
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)  # type: ignore[attr-defined]
+    return ".".join(reversed(parts))
+
+
+def _key(expr: ast.AST) -> str:
+    """:func:`expr_key` of ``expr``, a dotted name without the unparser."""
+    return _dotted_key(expr) or expr_key(expr)
+
+
 def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
     """How ``expr`` may be written elsewhere in the file: as written and fully qualified."""
-    out = {expr_key(expr) + suffix}
+    out = {_key(expr) + suffix}
     qualified = ctx.qualified_name(expr)
     if qualified:
         out.add(qualified + suffix)
@@ -180,7 +200,7 @@ def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> st
     qualified = ctx.qualified_name(value)
     if qualified is None:
         return None
-    return qualified + expr_key(expr)[len(root.id):]
+    return qualified + _key(expr)[len(root.id):]
 
 
 def _in_function(ctx: FileContext) -> bool:
@@ -215,14 +235,23 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
                     and not ctx.configures_session():  # a conftest hook sets up the session
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
-        target = expr_key(obj) + suffix
-        if how in ("item", "method") and _in_function(ctx) and own_mutable(ctx, obj):
-            out.append(StateWrite(target, spellings(ctx, obj), own=True))
+        if how in ("item", "method") and type(obj) is ast.Name and own_mutable(ctx, obj) \
+                and _in_function(ctx):
+            out.append(StateWrite(_key(obj) + suffix, spellings(ctx, obj), own=True))
             continue
+        # Cheap refusals of a dotted name before its names are resolved (the same as below):
+        # the last part of what `x.attr` resolves to is `attr`.
+        if how == "method" and type(obj) is ast.Attribute and obj.attr not in _KNOWN_LAST_PARTS \
+                and not _constant_style(obj.attr):
+            continue  # `self.items.append(x)`: not a constant-style (or known) container
+        dotted = _dotted_key(obj)
+        if dotted is not None and MOCK_ATTRIBUTES & set((dotted + suffix).split(".")):
+            continue  # see below
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
                 or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
             continue
+        target = (dotted or expr_key(obj)) + suffix
         if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
             continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
         if how == "method":
@@ -275,7 +304,7 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
         return []
     func = expr.func
     name = ctx.call_name(expr) or ""
-    dotted = expr_key(func)
+    dotted = _key(func)
     args = expr.args
     if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
         return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
@@ -624,7 +653,7 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     saved = ctx.bindings.constant_value(node.value.id)
     if saved is None:
         return False
-    if any(expr_key(t) == expr_key(saved) for t in node.targets):
+    if any(_key(t) == _key(saved) for t in node.targets):
         return True
     return bool(spellings(ctx, saved) & write.spellings)
 
@@ -633,7 +662,7 @@ def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> b
     """A project's own decorator or context manager named for saving and restoring what
     ``write`` changes: ``@conserve_mpmath_dps`` for ``mpmath.mp.dps``."""
     target = expr.func if isinstance(expr, ast.Call) else expr
-    name = (ctx.qualified_name(target) or expr_key(target)).rsplit(".", 1)[-1].lower()
+    name = (ctx.qualified_name(target) or _key(target)).rsplit(".", 1)[-1].lower()
     if not any(word in name for word in RESTORER_WORDS):
         return False
     parts = {p.lower() for s in write.spellings for p in s.split(".")[-2:] if len(p) > 1}
