@@ -129,3 +129,20 @@ def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualifie
     expected = any(qualified == t or qualified.startswith(t + ".") or t.startswith(qualified + ".")
                    for t in targets)
     assert table.may_resolve_under(qualified) == expected
+
+
+@pytest.mark.parametrize("path", CASES[:1] + [Path(__file__)], ids=["case", "this file"])
+def test_dotted_key_spells_as_expr_key(path: Path) -> None:
+    """``dotted_key`` (the unparser's spelling of a dotted name, without it) agrees with
+    ``expr_key`` on every dotted name and is None for every other expression (only the
+    constants ``None``, ``True``, ``False`` are spelled like a name)."""
+    from isolint.analysis.tree import dotted_key, expr_key
+
+    extra = "(a).b\nx[0].y\nf().z\n(1).real\na.b.c\n"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") + extra)):
+        if isinstance(node, ast.expr):
+            key = dotted_key(node)
+            if key is not None:
+                assert key == expr_key(node)
+            elif not isinstance(node, ast.Constant):
+                assert not all(part.isidentifier() for part in expr_key(node).split("."))

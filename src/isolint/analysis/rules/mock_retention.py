@@ -264,12 +264,14 @@ class MissingTeardownMethod(Rule):
 
     # ------------------------------------------------------------------ where mocks are kept
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        where = self._method(ctx)
+        # Only a call or a name can hold a mock (`returns_mock`): most values are neither.
+        pairs = [(t, v) for t, v in _assignments(node) if type(v) is ast.Call or type(v) is ast.Name]
+        where = self._method(ctx) if pairs else None
         if where is None:
             return
         cls, func = where
         owner = _owner_name(func)
-        for target, value in _assignments(node):
+        for target, value in pairs:
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 if returns_mock(ctx, value):
                     self._module(target.value.id, node, cls, ctx)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.context import FileContext
 from isolint.analysis.names import statements
-from isolint.analysis.tree import expr_key, last_parts, walk
+from isolint.analysis.tree import dotted_key, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.module_globals import GlobalUses, OwnNames
@@ -77,23 +77,9 @@ class StateWrite:
         )
 
 
-def _dotted_key(expr: ast.AST) -> str | None:
-    """:func:`expr_key` of a dotted name (``a.b.c``, the spelling of most targets: the unparser
-    writes exactly that), without the unparser; None for any other expression."""
-    parts = []
-    node = expr
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)  # type: ignore[attr-defined]
-        node = node.value  # type: ignore[attr-defined]
-    if type(node) is not ast.Name:
-        return None
-    parts.append(node.id)  # type: ignore[attr-defined]
-    return ".".join(reversed(parts))
-
-
 def _key(expr: ast.AST) -> str:
     """:func:`expr_key` of ``expr``, a dotted name without the unparser."""
-    return _dotted_key(expr) or expr_key(expr)
+    return dotted_key(expr) or expr_key(expr)
 
 
 def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
@@ -244,7 +230,7 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
         if how == "method" and type(obj) is ast.Attribute and obj.attr not in _KNOWN_LAST_PARTS \
                 and not _constant_style(obj.attr):
             continue  # `self.items.append(x)`: not a constant-style (or known) container
-        dotted = _dotted_key(obj)
+        dotted = dotted_key(obj)
         if dotted is not None and MOCK_ATTRIBUTES & set((dotted + suffix).split(".")):
             continue  # see below
         qualified = imported_object(ctx, obj)
