@@ -269,8 +269,8 @@ class _CallGate(_Gate):
 _ASSIGNMENTS = ("Assign", "AugAssign", "AnnAssign", "Delete")
 #: A bit per target shape of :attr:`Rule.assign_targets`; OTHER (never made by the parser)
 #: sends the statement to every rule.
-_SHAPE_BITS = {"attribute": 1, "subscript": 2, "global": 4, "imported": 8}
-_OTHER = 16
+_ATTRIBUTE, _SUBSCRIPT, _GLOBAL, _IMPORTED, _OTHER = 1, 2, 4, 8, 16
+_SHAPE_BITS = {"attribute": _ATTRIBUTE, "subscript": _SUBSCRIPT, "global": _GLOBAL, "imported": _IMPORTED}
 
 
 class _AssignGate(_Gate):
@@ -326,13 +326,13 @@ def _shape(node: ast.AST, ctx: FileContext) -> int:
         cls = type(target)
         if cls is ast.Name:
             if ctx.bindings.declares_global(target.id):  # type: ignore[attr-defined]
-                shape |= 4
+                shape |= _GLOBAL
             if kind is ast.AugAssign and ctx.qualified_name(target) is not None:
-                shape |= 8
+                shape |= _IMPORTED
         elif cls is ast.Attribute:
-            shape |= 1
+            shape |= _ATTRIBUTE
         elif cls is ast.Subscript:
-            shape |= 2
+            shape |= _SUBSCRIPT
         elif cls is ast.Tuple or cls is ast.List:
             todo.extend(target.elts)  # type: ignore[attr-defined]
         elif cls is ast.Starred:
