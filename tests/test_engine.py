@@ -127,6 +127,26 @@ def test_crashing_call_visitor_is_reported_once(monkeypatch):
     assert [f.name for f in result.findings] == ["env_var_pollution"]
     assert [e.message[:44] for e in result.errors] == ["rule hardcoded_port crashed at line 3: ZeroD"]
 
+
+def test_crashing_assignment_visitor_is_reported_once(monkeypatch):
+    """An assignment visitor behind the rule's ``assign_targets`` gate crashes like any
+    visitor: one error entry, not called again on the file, the other rules go on."""
+    from isolint.analysis.rules.module_state import ModuleStatePollution
+
+    calls = []
+
+    def boom(self, node, ctx):
+        calls.append(node.lineno)
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(ModuleStatePollution, "visit_Assign", boom)
+    source = ("import os, app\ndef test_a():\n    x = 1\n    app.A = x\n    app.B = 2\n"
+              "    os.environ['A'] = '1'\n")
+    result = scan_source(source, "test_a.py")
+    assert calls == [4]  # `x = 1` binds a local name: not dispatched to the rule
+    assert [f.name for f in result.findings] == ["env_var_pollution"]
+    assert [e.message[:49] for e in result.errors] == ["rule module_state_pollution crashed at line 4: Ze"]
+
 # ------------------------------------------------------------------ suppressions
 @pytest.mark.parametrize(
     ("comment", "suppressed"),

@@ -1,4 +1,5 @@
-"""Per-file gating (``Rule.may_fire``) and call gating (``Rule.call_words``) only save time:
+"""Per-file gating (``Rule.may_fire``), call gating (``Rule.call_words``) and assignment
+gating (``Rule.assign_targets``) only save time:
 the findings of every rule are the same as when each rule runs on every file and every call.
 
 Checked on every rule case file, whole and cut into pieces (the file's imports plus one
@@ -32,6 +33,7 @@ def ungated(monkeypatch: pytest.MonkeyPatch, source: str, kind: str = "test") ->
         for rule in ALL_RULES:
             patched.setattr(rule, "may_fire", lambda self, ctx: True)
             patched.setattr(rule, "call_words", None)
+            patched.setattr(rule, "assign_targets", None)
         return findings(source, kind)
 
 
@@ -80,6 +82,16 @@ EDGE_CASES = [
     "class TestA:\n    def test_a(self, mocker):\n        self.m = mocker.patch('a.b')\n",
     "from unittest.mock import MagicMock as M\nclass TestA:\n    def test_a(self):\n        self.m = M()\n",
     "import unittest.mock as um\nS = []\nclass TestA:\n    def test_a(self):\n        S.append(um.Mock())\n",
+    # assignment gating: an alias or import augmented, targets inside tuples, `global` names
+    "import sys\np = sys.path\np += ['x']\n",
+    "from os import environ\nenviron |= {'A': '1'}\n",
+    "from sys import path\ndef test_a():\n    global path\n    path += ['x']\n",
+    "import os\ndef test_a():\n    x, os.environ['A'] = 1, '2'\n",
+    "import os\ndef test_a():\n    [*os.environ['A']] = '2'\n",
+    "import app\ndef test_a():\n    del app.X\n",
+    "C = None\ndef test_a():\n    global C\n    C = 1\ndef test_b():\n    assert C == 1\n",
+    "from unittest.mock import MagicMock\nM = None\nclass TestA:\n    def test_a(self):\n"
+    "        global M\n        M = MagicMock()\n",
     "class TestA:\n    def setup_method(self):\n        self.m = self.mocker.MagicMock()\n"
     "    def setup_class(cls):\n        cls.m = []\n        cls.rows = []\n"
     "    def test_a(self):\n        self.m.append(1)\n        self.rows.append(1)\n",
@@ -117,3 +129,20 @@ def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualifie
     expected = any(qualified == t or qualified.startswith(t + ".") or t.startswith(qualified + ".")
                    for t in targets)
     assert table.may_resolve_under(qualified) == expected
+
+
+@pytest.mark.parametrize("path", CASES[:1] + [Path(__file__)], ids=["case", "this file"])
+def test_dotted_key_spells_as_expr_key(path: Path) -> None:
+    """``dotted_key`` (the unparser's spelling of a dotted name, without it) agrees with
+    ``expr_key`` on every dotted name and is None for every other expression (only the
+    constants ``None``, ``True``, ``False`` are spelled like a name)."""
+    from isolint.analysis.tree import dotted_key, expr_key
+
+    extra = "(a).b\nx[0].y\nf().z\n(1).real\na.b.c\n"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") + extra)):
+        if isinstance(node, ast.expr):
+            key = dotted_key(node)
+            if key is not None:
+                assert key == expr_key(node)
+            elif not isinstance(node, ast.Constant):
+                assert not all(part.isidentifier() for part in expr_key(node).split("."))

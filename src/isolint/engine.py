@@ -93,6 +93,7 @@ class _Dispatcher:
         if any(rule.call_words is not None for rule, _ in calls):
             gate = _CallGate(calls, self)
             self.visit["Call"] = [(gate, gate.visit_Call)]  # type: ignore[list-item]
+        _AssignGate.install(self)
         # The same tables keyed by node class, for the hot loop.
         self._visit = _by_class(self.visit)
         self._leave = _by_class(self.leave)
@@ -182,7 +183,26 @@ def _hooks(cls: type[Rule]) -> tuple[str, ...]:
     return _HOOKS[cls]
 
 
-class _CallGate:
+class _Gate:
+    """Calls the visitors a gate chose for a node, skipping the rules that crashed on the file."""
+
+    def __init__(self, dispatcher: _Dispatcher) -> None:
+        # A proxy: the dispatcher's tables hold this gate, and a reference cycle would keep the
+        # syntax tree alive until the cyclic collector runs.
+        self.dispatcher = weakref.proxy(dispatcher)
+
+    def _run(self, chosen: list[tuple[Rule, Callable]], node: ast.AST, ctx: FileContext) -> None:
+        failed = self.dispatcher.failed
+        for rule, method in chosen:
+            if id(rule) in failed:
+                continue  # a rule that crashed on this file is called no more
+            try:
+                method(node, ctx)
+            except Exception as exc:  # a crashing rule must not lose the file
+                self.dispatcher._crashed(rule, exc, node)
+
+
+class _CallGate(_Gate):
     """The rules' ``visit_Call`` methods, each called only for the calls whose callee may end
     with one of its rule's ``call_words`` (every call when it declares none): one lookup per
     call instead of one method call per rule."""
@@ -190,10 +210,8 @@ class _CallGate:
     name = "call dispatch"
 
     def __init__(self, visitors: list[tuple[Rule, Callable]], dispatcher: _Dispatcher) -> None:
+        super().__init__(dispatcher)
         self.visitors = visitors
-        # A proxy: the dispatcher's tables hold this gate, and a reference cycle would keep the
-        # syntax tree alive until the cyclic collector runs.
-        self.dispatcher = weakref.proxy(dispatcher)
         self._by_word: dict[str | None, list[tuple[Rule, Callable]]] = {}
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -211,16 +229,85 @@ class _CallGate:
                 (rule, method) for rule, method in self.visitors
                 if rule.call_words is None or word in rule.call_words
             ]
-        if not chosen:
-            return  # most calls: no rule looks at them
-        failed = self.dispatcher.failed
-        for rule, method in chosen:
-            if id(rule) in failed:
-                continue  # a rule that crashed on this file is called no more
-            try:
-                method(node, ctx)
-            except Exception as exc:  # a crashing rule must not lose the file
-                self.dispatcher._crashed(rule, exc, node)
+        if chosen:  # most calls: no rule looks at them
+            self._run(chosen, node, ctx)
+
+
+#: The statements that bind or delete targets, as the visitors name them.
+_ASSIGNMENTS = ("Assign", "AugAssign", "AnnAssign", "Delete")
+#: A bit per target shape of :attr:`Rule.assign_targets`; OTHER (never made by the parser)
+#: sends the statement to every rule.
+_ATTRIBUTE, _SUBSCRIPT, _GLOBAL, _IMPORTED, _OTHER = 1, 2, 4, 8, 16
+_SHAPE_BITS = {"attribute": _ATTRIBUTE, "subscript": _SUBSCRIPT, "global": _GLOBAL, "imported": _IMPORTED}
+
+
+class _AssignGate(_Gate):
+    """The rules' visitors of assignments and ``del`` statements, each called only for the
+    statements with a target of a shape its rule's ``assign_targets`` names (every statement
+    when it declares none). The shapes are found once per statement; most statements bind
+    plain local names (``x = ...``), which no gated rule acts on."""
+
+    name = "assignment dispatch"
+
+    @classmethod
+    def install(cls, dispatcher: _Dispatcher) -> None:
+        """Put one gate in front of the dispatcher's assignment visitors, if a rule is gated."""
+        tables = {kind: dispatcher.visit[kind] for kind in _ASSIGNMENTS if dispatcher.visit.get(kind)}
+        if any(rule.assign_targets is not None for visitors in tables.values() for rule, _ in visitors):
+            gate = cls(dispatcher)
+            for kind, visitors in tables.items():
+                dispatcher.visit[kind] = [(gate, gate.visitor(visitors))]  # type: ignore[list-item]
+
+    def visitor(self, visitors: list[tuple[Rule, Callable]]) -> Callable[[ast.AST, FileContext], None]:
+        """The gate's visitor of one statement type, whose rules' visitors are ``visitors``."""
+        masks = [(_mask(rule.assign_targets), rule, method) for rule, method in visitors]
+        by_shape: dict[int, list[tuple[Rule, Callable]]] = {}
+
+        def visit(node: ast.AST, ctx: FileContext) -> None:
+            shape = _shape(node, ctx)
+            chosen = by_shape.get(shape)
+            if chosen is None:
+                chosen = by_shape[shape] = [
+                    (rule, method) for mask, rule, method in masks if mask & shape or shape & _OTHER
+                ]
+            if chosen:
+                self._run(chosen, node, ctx)
+
+        return visit
+
+
+def _mask(shapes: frozenset[str] | None) -> int:
+    """The bits of ``shapes`` (None: every shape)."""
+    if shapes is None:
+        return -1
+    return sum(_SHAPE_BITS[shape] for shape in shapes)
+
+
+def _shape(node: ast.AST, ctx: FileContext) -> int:
+    """The bits of the shapes of ``node``'s targets (tuples and starred targets unpacked)."""
+    kind = type(node)
+    targets = node.targets if kind is ast.Assign or kind is ast.Delete else [node.target]  # type: ignore[attr-defined]
+    shape = 0
+    todo = list(targets)
+    while todo:
+        target = todo.pop()
+        cls = type(target)
+        if cls is ast.Name:
+            if ctx.bindings.declares_global(target.id):  # type: ignore[attr-defined]
+                shape |= _GLOBAL
+            if kind is ast.AugAssign and ctx.qualified_name(target) is not None:
+                shape |= _IMPORTED
+        elif cls is ast.Attribute:
+            shape |= _ATTRIBUTE
+        elif cls is ast.Subscript:
+            shape |= _SUBSCRIPT
+        elif cls is ast.Tuple or cls is ast.List:
+            todo.extend(target.elts)  # type: ignore[attr-defined]
+        elif cls is ast.Starred:
+            todo.append(target.value)  # type: ignore[attr-defined]
+        else:
+            shape |= _OTHER
+    return shape
 
 
 def _by_class(table: dict[str, list[tuple[Rule, Callable]]]) -> dict[type, list[tuple[Rule, Callable]]]:

@@ -24,6 +24,20 @@ def expr_key(node: ast.AST) -> str:
     return ast.unparse(node)
 
 
+def dotted_key(node: ast.AST) -> str | None:
+    """:func:`expr_key` of a dotted name (``a.b.c``: the unparser writes exactly that) without
+    the unparser; None for any other expression (of which only ``None``, ``True`` and
+    ``False`` are spelled like a name)."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)  # type: ignore[attr-defined]
+    return ".".join(reversed(parts))
+
+
 def call_argument(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
     """The argument of ``call`` given as ``keyword=`` or at position ``index`` (None: keyword
     only), or None when it is not given or hidden in ``*args``."""

@@ -42,6 +42,13 @@ class Rule:
     #: of these words (:meth:`FileContext.may_call`): like :meth:`may_fire`, only a true
     #: necessary condition.
     call_words: ClassVar[frozenset[str] | None] = None
+    #: When set, the engine calls the assignment visitors (``visit_Assign``, ``visit_AugAssign``,
+    #: ``visit_AnnAssign``, ``visit_Delete``) only for the statements with a target (tuples
+    #: unpacked) of one of these shapes: ``"attribute"`` (``x.a``), ``"subscript"``
+    #: (``x[k]``), ``"global"`` (a name the enclosing function declares ``global``),
+    #: ``"imported"`` (``name += ...`` to a name the import table resolves). Like
+    #: :meth:`may_fire`, only a true necessary condition.
+    assign_targets: ClassVar[frozenset[str] | None] = None
     #: False for a rule that runs only when selected by name or code (ruff's RUF100 style):
     #: ``select``/``extend-select`` naming it; a blanket selection does not.
     default_enabled: ClassVar[bool] = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from isolint.analysis.context import FileContext
-from isolint.analysis.tree import expr_key
+from isolint.analysis.tree import dotted_key, expr_key
 
 MOCK_FACTORIES = frozenset(
     "unittest.mock." + n
@@ -121,20 +121,36 @@ def assigned_patcher(ctx: FileContext, target: ast.expr) -> ast.Call | None:
     """The patcher call that name or ``self.attr`` ``target`` is assigned in its scope (the
     enclosing function, or every method of the enclosing class for ``self.attr``; and the
     module body), or None."""
-    wanted = expr_key(target)
+    dotted = dotted_key(target)
+    wanted = dotted or expr_key(target)
     if isinstance(target, ast.Attribute):
         cls = ctx.enclosing_class()
         scopes: list[ast.AST] = list(ctx.pytest.class_methods(cls)) if cls else []
     else:
         func = ctx.enclosing_function()
         scopes = [func] if func else []
-    candidates = [n for scope in scopes for n in ast.walk(scope)] + list(ctx.tree.body)
-    for node in candidates:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(expr_key(t) == wanted for t in targets) and patcher_kind(ctx, node.value):
-                return node.value  # type: ignore[return-value]
+    for scope in [*scopes, ctx.tree]:
+        for targets, value in _assignments_in(ctx, scope):
+            # Only a dotted target is spelled like a dotted name: no unparsing for the others.
+            if any((dotted_key(t) if dotted else expr_key(t)) == wanted for t in targets) \
+                    and patcher_kind(ctx, value):
+                return value  # type: ignore[return-value]
     return None
+
+
+def _assignments_in(ctx: FileContext, scope: ast.AST) -> list[tuple[list[ast.expr], ast.expr]]:
+    """The targets and values of the ``=`` and annotated assignments in ``scope``, in
+    ``ast.walk`` order (for the module: its own statements only), found once per scope."""
+    memo = ctx.__dict__.setdefault("_assignments_in", {})  # the context lives for one file
+    found = memo.get(scope)
+    if found is None:
+        nodes = scope.body if isinstance(scope, ast.Module) else ast.walk(scope)
+        found = memo[scope] = [
+            (node.targets if isinstance(node, ast.Assign) else [node.target], node.value)
+            for node in nodes
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+        ]
+    return found
 
 
 def returns_mock(ctx: FileContext, value: ast.AST | None, depth: int = 0) -> bool:

@@ -247,6 +247,8 @@ class MissingTeardownMethod(Rule):
     fix_availability = "sometimes"
     test_modules_only = True
     call_words = STORING_METHODS  # `visit_Call` looks only at `<name>.append(...)` and the like
+    # `visit_Assign` keeps mocks in `owner.attr`, `name[k]` and `global` names only.
+    assign_targets = frozenset({"attribute", "subscript", "global"})
 
     def may_fire(self, ctx: FileContext) -> bool:
         return may_make_mocks(ctx)  # else `returns_mock` is False everywhere
@@ -257,15 +259,19 @@ class MissingTeardownMethod(Rule):
         #: ids of the classes whose code runs for tests (None: not computed yet).
         self._classes: dict[int, ast.ClassDef] | None = None
         self._suppressed: dict[int, frozenset[str]] | None = None
+        #: id(function) -> its class and itself when a test class runs it, else None.
+        self._methods: dict[int, tuple[ast.ClassDef, FunctionNode] | None] = {}
 
     # ------------------------------------------------------------------ where mocks are kept
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
-        where = self._method(ctx)
+        # Only a call or a name can hold a mock (`returns_mock`): most values are neither.
+        pairs = [(t, v) for t, v in _assignments(node) if type(v) is ast.Call or type(v) is ast.Name]
+        where = self._method(ctx) if pairs else None
         if where is None:
             return
         cls, func = where
         owner = _owner_name(func)
-        for target, value in _assignments(node):
+        for target, value in pairs:
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 if returns_mock(ctx, value):
                     self._module(target.value.id, node, cls, ctx)
@@ -318,14 +324,17 @@ class MissingTeardownMethod(Rule):
             holders[kept.holder] = kept
 
     def _method(self, ctx: FileContext) -> tuple[ast.ClassDef, FunctionNode] | None:
-        """The class whose tests run the current node, and its method, or None."""
+        """The class whose tests run the current node, and its method, or None (found once
+        per function)."""
         func = ctx.enclosing_function()
-        cls = ctx.method_class(func) if func is not None else None
-        if cls is None or func is None or func.name == "__init__":
+        if func is None:
             return None
-        if id(cls) not in self._test_classes(ctx):
-            return None
-        return cls, func
+        key = id(func)  # the nodes live as long as the scan, this rule as long as the file
+        if key not in self._methods:
+            cls = ctx.method_class(func)
+            found = cls is not None and func.name != "__init__" and id(cls) in self._test_classes(ctx)
+            self._methods[key] = (cls, func) if found else None  # type: ignore[assignment]
+        return self._methods[key]
 
     def _test_classes(self, ctx: FileContext) -> dict[int, ast.ClassDef]:
         """Test classes pytest runs (not skipped outright) and their in-module bases."""

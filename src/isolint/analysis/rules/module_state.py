@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.context import FileContext
 from isolint.analysis.names import statements
-from isolint.analysis.tree import expr_key, last_parts, walk
+from isolint.analysis.tree import dotted_key, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.module_globals import GlobalUses, OwnNames
@@ -36,6 +36,7 @@ KNOWN_MUTABLE_GLOBALS = frozenset(
      "logging.Logger.manager.loggerDict", "mimetypes.types_map", "copyreg.dispatch_table",
      "codecs._cache", "atexit._exithandlers"}
 )
+_KNOWN_LAST_PARTS = last_parts(KNOWN_MUTABLE_GLOBALS)
 #: Request- or context-local proxies: a write lasts for one request or one app context.
 CONTEXT_LOCALS = ("cherrypy.request", "cherrypy.response", "cherrypy.serving", "cherrypy.session",
                   "flask.g", "flask.request", "flask.session", "quart.g", "quart.request",
@@ -76,9 +77,14 @@ class StateWrite:
         )
 
 
+def _key(expr: ast.AST) -> str:
+    """:func:`expr_key` of ``expr``, a dotted name without the unparser."""
+    return dotted_key(expr) or expr_key(expr)
+
+
 def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
     """How ``expr`` may be written elsewhere in the file: as written and fully qualified."""
-    out = {expr_key(expr) + suffix}
+    out = {_key(expr) + suffix}
     qualified = ctx.qualified_name(expr)
     if qualified:
         out.add(qualified + suffix)
@@ -180,7 +186,7 @@ def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> st
     qualified = ctx.qualified_name(value)
     if qualified is None:
         return None
-    return qualified + expr_key(expr)[len(root.id):]
+    return qualified + _key(expr)[len(root.id):]
 
 
 def _in_function(ctx: FileContext) -> bool:
@@ -215,14 +221,23 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
                     and not ctx.configures_session():  # a conftest hook sets up the session
                 out.append(StateWrite(f"global {obj.id}", spellings(ctx, obj)))
             continue
-        target = expr_key(obj) + suffix
-        if how in ("item", "method") and _in_function(ctx) and own_mutable(ctx, obj):
-            out.append(StateWrite(target, spellings(ctx, obj), own=True))
+        if how in ("item", "method") and type(obj) is ast.Name and own_mutable(ctx, obj) \
+                and _in_function(ctx):
+            out.append(StateWrite(_key(obj) + suffix, spellings(ctx, obj), own=True))
             continue
+        # Cheap refusals of a dotted name before its names are resolved (the same as below):
+        # the last part of what `x.attr` resolves to is `attr`.
+        if how == "method" and type(obj) is ast.Attribute and obj.attr not in _KNOWN_LAST_PARTS \
+                and not _constant_style(obj.attr):
+            continue  # `self.items.append(x)`: not a constant-style (or known) container
+        dotted = dotted_key(obj)
+        if dotted is not None and MOCK_ATTRIBUTES & set((dotted + suffix).split(".")):
+            continue  # see below
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
                 or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
             continue
+        target = (dotted or expr_key(obj)) + suffix
         if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
             continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
         if how == "method":
@@ -275,7 +290,7 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
         return []
     func = expr.func
     name = ctx.call_name(expr) or ""
-    dotted = expr_key(func)
+    dotted = _key(func)
     args = expr.args
     if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
         return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
@@ -407,6 +422,8 @@ class ModuleStatePollution(Rule):
     fix = "{fix}"
     fix_safety = FixSafety.NONE
     call_words = _CALL_WORDS  # other calls change nothing: `written_objects` is empty
+    # A plain name changes module state only through `global` (`state_writes`).
+    assign_targets = frozenset({"attribute", "subscript", "global"})
 
     def __init__(self) -> None:
         #: (enclosing function, what changed): each target is reported once per function.
@@ -622,7 +639,7 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     saved = ctx.bindings.constant_value(node.value.id)
     if saved is None:
         return False
-    if any(expr_key(t) == expr_key(saved) for t in node.targets):
+    if any(_key(t) == _key(saved) for t in node.targets):
         return True
     return bool(spellings(ctx, saved) & write.spellings)
 
@@ -631,7 +648,7 @@ def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> b
     """A project's own decorator or context manager named for saving and restoring what
     ``write`` changes: ``@conserve_mpmath_dps`` for ``mpmath.mp.dps``."""
     target = expr.func if isinstance(expr, ast.Call) else expr
-    name = (ctx.qualified_name(target) or expr_key(target)).rsplit(".", 1)[-1].lower()
+    name = (ctx.qualified_name(target) or _key(target)).rsplit(".", 1)[-1].lower()
     if not any(word in name for word in RESTORER_WORDS):
         return False
     parts = {p.lower() for s in write.spellings for p in s.split(".")[-2:] if len(p) > 1}

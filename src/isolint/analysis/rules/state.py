@@ -265,14 +265,13 @@ def undoes_earlier(ctx: FileContext, node: ast.AST, kind: StateKind) -> bool:
     earlier change, which is where a missing guarantee is reported, not a change of its own."""
     removed = _removed(node)
     func = ctx.enclosing_function() if removed is not None else None
-    if func is None:
+    container = _container(ctx, node) if func is not None else None
+    if container is None:
         return False
     line = getattr(node, "lineno", 0)
-    container = _container(ctx, node)
-    for earlier in walk(func):
-        if getattr(earlier, "lineno", line) >= line or removed not in _added(earlier, kind.keyed):
-            continue
-        if container is not None and _container(ctx, earlier) == container:
+    for earlier in walk(func):  # (the same container first: `_added` spells keys and values)
+        if getattr(earlier, "lineno", line) < line and _container(ctx, earlier) == container \
+                and removed in _added(earlier, kind.keyed):
             return True
     return False
 
@@ -475,6 +474,10 @@ class UnrestoredState:
         kind = cls.__dict__.get("kind")
         if kind is not None:  # other calls change no state: `state_writes` finds none
             cls.call_words = kind.function_words | kind.methods | kind.bare_methods  # type: ignore[attr-defined]
+            # A statement changes `kind.names` only through an item or attribute of a target,
+            # or `name |= ...` to a name bound to one of them; without names, never.
+            cls.assign_targets = frozenset({"attribute", "subscript", "imported"}) \
+                if kind.names else frozenset()  # type: ignore[attr-defined]
 
     def managed(self, expr: ast.AST, ctx: FileContext) -> bool:
         return patches(ctx, expr, self.kind.names)
