@@ -18,6 +18,7 @@ from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
 from isolint.analysis.single_test import reused_classes, scope_facts
 from isolint.analysis.tree import child_fields
+from isolint.analysis.walker import walk_with
 
 #: Node classes without children that the fast walk skips unless a rule visits them.
 _MARKERS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
@@ -96,8 +97,6 @@ class _Dispatcher:
         # The same tables keyed by node class, for the hot loop.
         self._visit = _by_class(self.visit)
         self._leave = _by_class(self.leave)
-        #: Per node class: (visitors, child fields, leavers), filled by the walk.
-        self._plan: dict[type, tuple] = {}
 
     def _call(self, rule: Rule, method: Callable, node: ast.AST) -> None:
         if id(rule) in self.failed:
@@ -118,57 +117,19 @@ class _Dispatcher:
         )
         for table in (self._visit, self._leave):
             for cls, methods in list(table.items()):
-                table[cls] = [(r, m) for r, m in methods if r is not rule]
-        self._plan.clear()  # the walk's per-class steps are rebuilt from the tables
+                table[cls] = [(r, m) for r, m in methods if r is not rule]  # read at each node
 
     def walk(self, node: ast.AST) -> None:
         node = _without_main_block(node)
         if any(issubclass(cls, _MARKERS) for cls in (*self._visit, *self._leave)):
             self._walk_all(node)  # some rule looks at Load()/Add()... nodes: visit those too
             return
-        # The hot loop. Per node class, one lookup gives the rules' visitors, the child fields
-        # and the leavers; a child is entered only if its class is in `enterable`: marker
-        # nodes, childless nodes no rule visits (most Name and Constant nodes), None and the
-        # strings of fields such as Global.names are not.
-        ctx, stack = self.ctx, self.ctx.stack
-        visit, leave, plan = self._visit, self._leave, self._plan
-        enterable = _enterable(frozenset(visit) | frozenset(leave))
-        crashed = self._crashed
-        push, pop = stack.append, stack.pop
-
-        def enter(node: ast.AST) -> None:
-            cls = type(node)
-            step = plan.get(cls)
-            if step is None:
-                step = plan[cls] = (visit.get(cls), child_fields(cls), leave.get(cls))
-            visits, names, leaves = step
-            push(node)
-            if visits:
-                for rule, method in visits:
-                    try:
-                        method(node, ctx)
-                    except Exception as exc:  # a crashing rule must not lose the file
-                        crashed(rule, exc, node)
-            for name in names:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    for item in value:
-                        if type(item) in enterable:
-                            enter(item)
-                elif type(value) in enterable:
-                    enter(value)
-            if leaves:
-                for rule, method in leaves:
-                    try:
-                        method(node, ctx)
-                    except Exception as exc:
-                        crashed(rule, exc, node)
-            pop()
-
-        try:
-            enter(node)
-        finally:
-            del enter  # `enter` refers to itself: without this, the tree waits for the cyclic GC
+        # One generated function per node class (see isolint.analysis.walker): a child is
+        # entered only if its class is enterable: marker nodes, childless nodes no rule visits
+        # (most Name and Constant nodes), None and the strings of fields such as Global.names
+        # are not.
+        enterable = _enterable(frozenset(self._visit) | frozenset(self._leave))
+        walk_with(node, self.ctx.stack, self.ctx, self._visit, self._leave, enterable, self._crashed)
 
     def _walk_all(self, node: ast.AST) -> None:
         stack = self.ctx.stack
@@ -254,7 +215,14 @@ class _CallGate(_Gate):
         self._by_word: dict[str | None, list[tuple[Rule, Callable]]] = {}
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        word = ctx.callee_word(node)
+        func = node.func  # ctx.callee_word(node), inlined: this runs for every call
+        kind = type(func)
+        if kind is ast.Attribute:
+            word: str | None = func.attr  # type: ignore[attr-defined]
+        elif kind is ast.Name:
+            word = ctx.imports.tails.get(func.id, func.id)  # type: ignore[attr-defined]
+        else:
+            word = None
         chosen = self._by_word.get(word)
         if chosen is None:
             chosen = self._by_word[word] = [

@@ -11,6 +11,8 @@ from isolint.analysis.names import statements
 from isolint.analysis.tree import enclosing_function, stored_names, walk_own
 
 #: A dotted name, alone on the rest of its line (a comment allowed).
+#: Statements that bind the name they define.
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _DOTTED_VALUE = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+[ \t]*(?:#[^\n]*)?(?:\n|$)")
 
 
@@ -42,13 +44,13 @@ class Bindings:
             names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
             names.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
             if not isinstance(func, ast.Lambda):
-                for node in walk_own(func):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                        names.add(node.id)
-                    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        names.add(node.name)
-                    elif isinstance(node, ast.ExceptHandler) and node.name:
-                        names.add(node.name)
+                for node in walk_own(func):  # exact classes: a parsed tree has no subclasses
+                    kind = type(node)
+                    if kind is ast.Name:
+                        if type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]  # Store, Del
+                            names.add(node.id)  # type: ignore[attr-defined]
+                    elif kind in _DEFINITIONS or (kind is ast.ExceptHandler and node.name):  # type: ignore[attr-defined]
+                        names.add(node.name)  # type: ignore[attr-defined]
                 names -= self._global_names(func)
             self._memo[key] = frozenset(names)
         return self._memo[key]  # type: ignore[return-value]
@@ -155,18 +157,20 @@ class Bindings:
         if key not in self._memo:
             values: dict[str, list[ast.expr]] = {}
             stores: dict[str, int] = {}
-            for n in walk_own(func):
-                if isinstance(n, ast.Assign) and len(n.targets) == 1:
-                    target = n.targets[0]
-                    if isinstance(target, ast.Name):
-                        values.setdefault(target.id, []).append(n.value)
-                    elif isinstance(target, ast.Tuple) and isinstance(n.value, ast.Tuple) \
-                            and len(target.elts) == len(n.value.elts):  # `prev, x = x, new`
-                        for element, value in zip(target.elts, n.value.elts):
-                            if isinstance(element, ast.Name):
-                                values.setdefault(element.id, []).append(value)
-                elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
-                    stores[n.id] = stores.get(n.id, 0) + 1
+            for n in walk_own(func):  # exact classes: a parsed tree has no subclasses
+                kind = type(n)
+                if kind is ast.Name:
+                    if type(n.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                        stores[n.id] = stores.get(n.id, 0) + 1  # type: ignore[attr-defined]
+                elif kind is ast.Assign and len(n.targets) == 1:  # type: ignore[attr-defined]
+                    target = n.targets[0]  # type: ignore[attr-defined]
+                    if type(target) is ast.Name:
+                        values.setdefault(target.id, []).append(n.value)  # type: ignore[attr-defined]
+                    elif type(target) is ast.Tuple and type(n.value) is ast.Tuple \
+                            and len(target.elts) == len(n.value.elts):  # type: ignore[attr-defined]  # `prev, x = x, new`
+                        for element, value in zip(target.elts, n.value.elts):  # type: ignore[attr-defined]
+                            if type(element) is ast.Name:
+                                values.setdefault(element.id, []).append(value)  # type: ignore[attr-defined]
             self._memo[key] = {
                 name: found[0] for name, found in values.items()
                 if len(found) == 1 and stores.get(name) == 1

@@ -32,6 +32,8 @@ _BINDING_STATEMENTS = frozenset({
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AugAssign, ast.AnnAssign,
     ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Global, ast.Nonlocal, *_TRY_STATEMENTS,
 })
+#: The values of ``name = value`` that may make ``name`` an alias (``env = os.environ``).
+_ALIAS_VALUES = frozenset({ast.Name, ast.Attribute})
 #: The statements the import table is built from.
 _TABLE_STATEMENTS = frozenset({ast.Import, ast.ImportFrom, ast.Assign, *_SCOPES})
 
@@ -64,13 +66,17 @@ class ImportTable:
         for stmt in statements(tree.body):
             kind = type(stmt)
             if kind is ast.Assign:  # the most frequent statement, first
-                binders.append(stmt)
                 if len(stmt.targets) == 1:  # type: ignore[attr-defined]
                     target = stmt.targets[0]  # type: ignore[attr-defined]
-                    if isinstance(target, ast.Name) and isinstance(
-                        stmt.value, (ast.Name, ast.Attribute)  # type: ignore[attr-defined]
-                    ):
-                        alias_candidates.append((target.id, stmt.value))  # type: ignore[attr-defined]
+                    target_kind = type(target)
+                    if target_kind is ast.Name:
+                        binders.append(stmt)
+                        if type(stmt.value) in _ALIAS_VALUES:  # type: ignore[attr-defined]
+                            alias_candidates.append((target.id, stmt.value))  # type: ignore[attr-defined]
+                    elif target_kind is not ast.Attribute and target_kind is not ast.Subscript:
+                        binders.append(stmt)  # `self.x = ...`, `d[k] = ...` bind no name
+                else:
+                    binders.append(stmt)
             elif kind in _BINDING_STATEMENTS:
                 binders.append(stmt)
                 if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -206,16 +212,18 @@ def _collect_stores(stmt: ast.stmt, stores: list[tuple[str, int, ast.AST | None]
     ``names``: the test :func:`_shadowing` applies to every store.)"""
     kind = type(stmt)
     line = stmt.lineno
+    if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+        if kind is not ast.ClassDef:
+            args = stmt.args  # type: ignore[attr-defined]
+            for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if a is not None and (a.arg in names or a.arg[7:] in names):
+                    stores.append((a.arg, -1, stmt))  # a parameter: the line is the function's own
+        name = stmt.name  # type: ignore[attr-defined]
+        if name in names or name[7:] in names:
+            stores.append((name, line, stmt))
+        return
     found: list[tuple[str, int, ast.AST | None]] = []
-    if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-        args = stmt.args  # type: ignore[attr-defined]
-        for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-            if a is not None and (a.arg in names or a.arg[7:] in names):
-                stores.append((a.arg, -1, stmt))  # a parameter: the line is the function's own
-        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
-    elif kind is ast.ClassDef:
-        found.append((stmt.name, line, stmt))  # type: ignore[attr-defined]
-    elif kind in (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor) or (
+    if kind in (ast.Assign, ast.AugAssign, ast.For, ast.AsyncFor) or (
             kind is ast.AnnAssign and stmt.value is not None):  # type: ignore[attr-defined]
         targets = stmt.targets if kind is ast.Assign else [stmt.target]  # type: ignore[attr-defined]
         found.extend((name, line, None) for name in _stored(targets))

@@ -112,7 +112,9 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     while todo:
         node = todo.popleft()
         names = fields.get(type(node))
-        for name in child_fields(type(node)) if names is None else names:
+        if names is None:
+            names = child_fields(type(node))
+        for name in names:
             value = getattr(node, name, None)
             if type(value) is list:
                 todo.extend(item for item in value if isinstance(item, ast.AST))
@@ -131,8 +133,12 @@ def walk_own(func: ast.AST) -> Iterator[ast.AST]:
         if kind in _SCOPE_CLASSES:
             continue
         names = fields.get(kind)
+        if names is None:
+            names = child_fields(kind)
+        if not names:
+            continue  # Name, Constant...: most nodes have no children
         children: list[ast.AST] = []
-        for name in child_fields(kind) if names is None else names:  # iter_children, inlined
+        for name in names:  # iter_children, inlined
             value = getattr(node, name, None)
             if type(value) is list:
                 children += [item for item in value if isinstance(item, ast.AST)]
