@@ -16,7 +16,7 @@ from isolint.analysis.names import ImportTable, blocks
 from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
-from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
+from isolint.analysis.tree import FunctionNode, child_fields, enclosing, enclosing_class, walk, walk_own
 
 if TYPE_CHECKING:
     from isolint.analysis.project_view import ProjectView
@@ -111,11 +111,17 @@ class CleanupAnalysis:
         key = ("cleanups", id(func))
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
-        local_defs = {
-            n.name: n for n in walk_own(func) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        local_defs: dict[str, ast.AST] = {}
+        calls: list[ast.Call] = []
+        for node in walk_own(func):  # one walk: the local functions, and the calls to ask about
+            kind = type(node)
+            if kind is ast.Call:
+                if node.args:  # type: ignore[attr-defined]
+                    calls.append(node)  # type: ignore[arg-type]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                local_defs[node.name] = node  # type: ignore[attr-defined]
         out: list[ast.AST] = []
-        for node in walk_own(func):
+        for node in calls:
             callee = _registered_callee(node, self)
             if callee is None:
                 continue
@@ -261,11 +267,17 @@ class CleanupAnalysis:
         while todo:
             node = todo.popleft()
             yield node
-            if type(node) is ast.If and self._guards_on_missing(node.test):
-                todo.append(node.test)
-                todo.extend(node.orelse)
+            kind = type(node)
+            if kind is ast.If and self._guards_on_missing(node.test):  # type: ignore[attr-defined]
+                todo.append(node.test)  # type: ignore[attr-defined]
+                todo.extend(node.orelse)  # type: ignore[attr-defined]
                 continue
-            todo.extend(iter_children(node))
+            for name in child_fields(kind):  # iter_children, inlined
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    todo.extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    todo.append(value)
 
     def _guards_on_missing(self, test: ast.expr) -> bool:
         """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""

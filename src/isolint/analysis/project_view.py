@@ -299,14 +299,17 @@ class ProjectView:
 def _started_patchers(module: Module, method: ast.AST) -> list[tuple[str, ast.expr]]:
     """The patchers ``method`` starts: ``X.start()`` where ``X = <call>`` in the method (``X``
     as written), or ``<call>.start()`` (``""``); the calls as portable copies."""
-    assigned: dict[str, ast.expr] = {}
+    assignments: list[ast.Assign] = []
     started: list[ast.expr] = []
     for node in ast.walk(method):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call):
-            assigned[ast.unparse(node.targets[0])] = node.value
+            assignments.append(node)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr == "start" and not node.args):
             started.append(node.func.value)
+    if not started:
+        return []  # (most set-ups start nothing: no target is spelled out)
+    assigned = {ast.unparse(node.targets[0]): node.value for node in assignments}
     out = []
     for target in started:
         written = "" if isinstance(target, ast.Call) else ast.unparse(target)

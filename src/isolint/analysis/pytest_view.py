@@ -57,6 +57,10 @@ class PytestView:
         self.imports = imports
         self.project = project
         self._memo: dict[tuple[str, int], object] = {}
+        #: Answers per function name (of ``python_functions``) and per def (its fixture
+        #: decorator; the def is kept with it, so that its id is not reused for another node).
+        self._test_names: dict[str, bool] = {}
+        self._fixture_decorators: dict[int, tuple[ast.AST, ast.expr | None]] = {}
 
     @cached_property
     def teardown_names(self) -> frozenset[str]:
@@ -145,7 +149,10 @@ class PytestView:
         return False
 
     def is_test_function_name(self, name: str) -> bool:
-        return self._matches(name, self.settings.pytest.python_functions)
+        found = self._test_names.get(name)
+        if found is None:
+            found = self._test_names[name] = self._matches(name, self.settings.pytest.python_functions)
+        return found
 
     def is_test_class(self, cls: ast.ClassDef) -> bool:
         """Whether pytest collects ``cls`` as a test class from this module."""
@@ -180,11 +187,20 @@ class PytestView:
         return names
 
     def fixture_decorator(self, func: ast.AST) -> ast.expr | None:
-        for deco in getattr(func, "decorator_list", ()):
+        decorators = getattr(func, "decorator_list", None)
+        if not decorators:
+            return None
+        memo = self._fixture_decorators.get(id(func))
+        if memo is not None and memo[0] is func:
+            return memo[1]
+        found = None
+        for deco in decorators:
             target = deco.func if isinstance(deco, ast.Call) else deco
             if self.qualified_name(target) in FIXTURE_DECORATORS:
-                return deco
-        return None
+                found = deco
+                break
+        self._fixture_decorators[id(func)] = (func, found)
+        return found
 
     def is_fixture(self, func: ast.AST) -> bool:
         return self.fixture_decorator(func) is not None

@@ -12,7 +12,7 @@ from isolint.config import Settings
 from isolint.analysis.context import FileContext
 from isolint.analysis.pytest_view import SETUP_METHODS
 from isolint.analysis.single_test import repeats_any, scope_facts
-from isolint.analysis.tree import FunctionNode
+from isolint.analysis.tree import FunctionNode, iter_children
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
 from isolint.analysis.rules.module_state import MUTABLE_DISPLAYS, MUTABLE_FACTORIES, MUTATING_METHODS
@@ -206,15 +206,15 @@ def _own_nodes(method: FunctionNode) -> Iterator[tuple[ast.AST, bool]]:
     parameter (``self``, ``cls``) still means the test's there: not inside a class defined in
     the method, nor inside a nested function that binds a parameter of the same name."""
     first = method.args.args[0].arg if method.args.args else None
-    pending = deque((child, True) for child in ast.iter_child_nodes(method))
+    pending = deque((child, True) for child in iter_children(method))
     while pending:
         node, own = pending.popleft()
         yield node, own
-        if isinstance(node, ast.ClassDef) or (
+        if own and (isinstance(node, ast.ClassDef) or (
             isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and first in _params(node)
-        ):
+        )):
             own = False
-        pending.extend((child, own) for child in ast.iter_child_nodes(node))
+        pending.extend((child, own) for child in iter_children(node))
 
 
 def _container(node: ast.expr) -> ast.expr:
@@ -242,6 +242,9 @@ class SharedState:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._mutation_memo: dict[int, list[tuple[ast.AST, ast.Attribute, bool]]] = {}
+        #: Per method: True when it may mention anything (non-ASCII, or `type(`/`__class__`),
+        #: else its text (decorators included).
+        self._mention_memo: dict[int, bool | str] = {}
         self.module_fixtures = {
             _fixture_name(ctx, f): f for f in ctx.pytest.module_functions.values() if ctx.pytest.is_fixture(f)
         }
@@ -403,12 +406,19 @@ class SharedState:
         (decorators included): False only when none occurs as a whole word in its lines,
         which an ASCII source must then spell out (a non-ASCII one may spell a name otherwise:
         NFKC). A text search instead of a walk of each test class's methods."""
-        start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
-        end = method.end_lineno or len(self._lines)
-        text = "".join(self._lines[start - 1:end])
-        if not text.isascii() or any(_has_word(text, word) for word in words):
-            return True
-        return ("type" in text or "__class__" in text) and _ANY_CLASS_REF.search(text) is not None
+        found = self._mention_memo.get(id(method))
+        if found is None:
+            start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+            end = method.end_lineno or len(self._lines)
+            text = "".join(self._lines[start - 1:end])
+            if not text.isascii():
+                found = True
+            elif ("type" in text or "__class__" in text) and _ANY_CLASS_REF.search(text) is not None:
+                found = True
+            else:
+                found = text
+            self._mention_memo[id(method)] = found
+        return found is True or any(_has_word(found, word) for word in words)  # type: ignore[arg-type]
 
     @cached_property
     def _lines(self) -> list[str]:
@@ -499,6 +509,7 @@ class SharedState:
 
 
 CLASS_TEARDOWNS = frozenset({"teardown_class", "tearDownClass"})
+CLASS_SETUPS_AND_TEARDOWNS = CLASS_SETUPS | CLASS_TEARDOWNS
 
 
 def _root(node: ast.expr) -> tuple[ast.expr, int]:
@@ -579,7 +590,7 @@ class ChangedState(SharedState):
         methods = ctx.pytest.class_methods(cls)
         per_test = [
             m for m in methods
-            if m.name not in CLASS_SETUPS | CLASS_TEARDOWNS
+            if m.name not in CLASS_SETUPS_AND_TEARDOWNS
             and not (ctx.pytest.is_fixture(m) and ctx.pytest.fixture_scope(m) in SHARED_SCOPES)
         ]
         return (self._setup_attribute_change(classes, methods, per_test)
@@ -621,6 +632,8 @@ class ChangedState(SharedState):
                         if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                                 and target.value.id == owner):
                             bound.setdefault(target.attr, setup.name)
+        if not bound:
+            return None
         for attr in self._rebound_per_test(classes, methods):
             bound.pop(attr, None)
         if not bound:
@@ -656,17 +669,24 @@ class ChangedState(SharedState):
         """`resource.append(...)`, `resource[k] = v`, `resource.x = ...` in a test that gets
         the class- or module-scoped fixture `resource` its class's tests share."""
         ctx = self.ctx
+        params = [(method, _params(method)) for method in per_test]
+        wanted = set().union(*(names for _, names in params))
         shared = {
             _fixture_name(ctx, stmt): ctx.pytest.fixture_scope(stmt)
             for klass in classes for stmt in klass.body
             if ctx.pytest.is_fixture(stmt) and ctx.pytest.fixture_scope(stmt) in SHARED_SCOPES
         }
+        # Only a shared fixture that a per-test method receives can be changed by one: when no
+        # parameter names one, the (costly) questions of which fixtures the class's tests get
+        # cannot find any.
+        if not wanted & (shared.keys() | self._shared_module_names | self._conftest_scopes.keys()):
+            return None
         for name in self._shared_module_fixtures(cls, classes, methods):
             shared.setdefault(name, ctx.pytest.fixture_scope(self.module_fixtures[name]))
         for name, scope in self._shared_conftest_fixtures(cls, classes, methods).items():
             shared.setdefault(name, scope)
-        for method in per_test:
-            for name in sorted(_params(method) & shared.keys()):
+        for method, names in params:
+            for name in sorted(names & shared.keys()):
                 for node in ast.walk(method):
                     if self._changes_name(node, name):
                         return (f"{shared[name]}-scoped fixture `{name}`, changed by "
@@ -677,17 +697,30 @@ class ChangedState(SharedState):
                                   methods: list[FunctionNode]) -> dict[str, str]:
         """The class- or module-scoped fixtures of the conftests above the module (not
         overridden by the module) that more than one run of the class's tests gets."""
-        scopes: dict[str, str] = {}
-        for conftest in self.ctx.conftests:  # the nearest conftest's definition wins
-            scopes.update(conftest.shared_fixtures)
-        for name in self.module_fixtures:
-            scopes.pop(name, None)
+        scopes = self._conftest_scopes
         if not scopes:
             return {}
         requested = self._requested(classes, methods) & scopes.keys()
         if requested and not self._repeats(cls, classes, methods, requested):
             requested &= self._requested_by_several(classes, methods)
         return {name: scopes[name] for name in requested}
+
+    @cached_property
+    def _conftest_scopes(self) -> dict[str, str]:
+        """The class- and module-scoped fixtures of the conftests above the module that the
+        module does not override, with their scope (once per file)."""
+        scopes: dict[str, str] = {}
+        for conftest in self.ctx.conftests:  # the nearest conftest's definition wins
+            scopes.update(conftest.shared_fixtures)
+        for name in self.module_fixtures:
+            scopes.pop(name, None)
+        return scopes
+
+    @cached_property
+    def _shared_module_names(self) -> frozenset[str]:
+        """The module's class- and module-scoped fixtures."""
+        return frozenset(name for name, f in self.module_fixtures.items()
+                         if self.ctx.pytest.fixture_scope(f) in SHARED_SCOPES)
 
     def _changes_name(self, node: ast.AST, name: str) -> bool:
         """Whether ``node`` changes the object the local ``name`` holds (not rebinds ``name``)."""
