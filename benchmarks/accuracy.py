@@ -69,6 +69,16 @@ SUITES = (
           "github:PrefectHQ/prefect@ce79dd3d6cfa2b7337265498210dbc4d25bcdc98"),
     Suite("pip", "6d309205", ("tests",),
           "github:pypa/pip@6d309205789d368b2749d93fd6193d584811efd5"),
+    # Network- and file-heavy suites where hardcoded_port, shared_tmp_path and
+    # missing_xdist_group have findings (issue 13m); the eight above give them none or one.
+    Suite("sanic", "24.12.0", ("tests",), "pypi:sanic"),
+    Suite("supervisor", "4.2.5", ("supervisor/tests",), "pypi:supervisor"),
+    Suite("gevent", "04752c48", ("src",),
+          "github:gevent/gevent@04752c48d92ffadb100fe3e8fac7d6e7a9524616"),
+    Suite("twisted", "64661601", ("src/twisted",),
+          "github:twisted/twisted@64661601a1e492a9448ac1011deb9cd9467a9e30"),
+    Suite("websocket-client", "1.8.0", ("websocket/tests",), "pypi:websocket-client"),
+    Suite("django", "5.1.4", ("tests",), "pypi:Django"),
 )
 
 #: The rules whose precision the labels measure (leaks of state into later tests).

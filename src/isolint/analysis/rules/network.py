@@ -35,6 +35,8 @@ PORT_CALLS = {
     "waitress.serve": None,
     "aiosmtpd.controller.Controller": None,
 }
+#: Calls that take the class of the server to make at this index (or as ``server_class=``).
+SERVER_CLASS_ARGUMENT = {"wsgiref.simple_server.make_server": 3}
 #: Methods that listen on a port given as ``port=`` (or positionally at this index).
 PORT_METHODS = {
     "create_server": 2,  # loop.create_server(factory, host, port)
@@ -67,12 +69,26 @@ def port_number(ctx: FileContext, expr: ast.AST | None) -> int | None:
 
 def address_port(ctx: FileContext, expr: ast.AST | None) -> int | None:
     """The fixed port of an address tuple ``(host, port, ...)`` (or a module constant bound to
-    one)."""
+    one). None for the addresses of families whose second element is no port (see
+    :func:`_other_family`)."""
     if isinstance(expr, ast.Name):
         expr = ctx.bindings.constant_value(expr.id)
-    if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
+    if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2 and not _other_family(ctx, expr.elts):
         return port_number(ctx, expr.elts[1])
     return None
+
+
+def _other_family(ctx: FileContext, elts: list[ast.expr]) -> bool:
+    """An address tuple of another family than IP: TIPC's ``(socket.TIPC_ADDR_NAMESEQ, type,
+    lower, upper)`` (a service name that several sockets may bind), or a third element that is
+    a non-zero integer, where an IPv6 address ``(host, port, flowinfo, scope_id)`` has its flow
+    label, 0 in practice: CAN ISOTP's ``(interface, rx_id, tx_id)``, TIPC's."""
+    first = elts[0]
+    if isinstance(first, (ast.Attribute, ast.Name)):
+        name = first.attr if isinstance(first, ast.Attribute) else first.id
+        if name.startswith("TIPC_ADDR_"):
+            return True
+    return len(elts) >= 3 and bool(port_number(ctx, elts[2]))
 
 
 def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
@@ -83,6 +99,10 @@ def fixed_port(ctx: FileContext, call: ast.Call) -> int | None:
         address = call_argument(call, 0, "server_address") or call_argument(call, 0, "address")
         return address_port(ctx, address)
     if name in PORT_CALLS:
+        if name in SERVER_CLASS_ARGUMENT and _is_fake_class(
+            ctx, call_argument(call, SERVER_CLASS_ARGUMENT[name], "server_class")
+        ):
+            return None  # `make_server("", 80, app, MockServer)`: a server that binds nothing
         return port_number(ctx, call_argument(call, PORT_CALLS[name], "port"))
     if not isinstance(func, ast.Attribute):
         return None
@@ -113,6 +133,14 @@ def _is_fake(ctx: FileContext, receiver: ast.AST) -> bool:
     return bool(_FAKE.search(name))
 
 
+def _is_fake_class(ctx: FileContext, expr: ast.AST | None) -> bool:
+    """A server class named as a test double (``MockServer``, ``FakeServer``, ``mock.Mock``)."""
+    if expr is None:
+        return False
+    name = (ctx.qualified_name(expr) or ast.unparse(expr)).rsplit(".", 1)[-1]
+    return bool(_FAKE.search(name))
+
+
 def _is_host(expr: ast.AST) -> bool:
     """A string literal that names a host to listen on: ``""``, ``"localhost"``, an IP address."""
     if not (isinstance(expr, ast.Constant) and isinstance(expr.value, str)):
@@ -135,7 +163,13 @@ class HardcodedPort(Rule):
     Not flagged: port 0 (the OS picks a free port); a port held in a variable or computed
     (`8000 + worker_number`, from `worker_id`, `os.getpid()` or `PYTEST_XDIST_WORKER`);
     connecting to a fixed port (`sock.connect(...)`, a client for a database service);
-    `bind` on a test double (`DummySock()`, `FakeServer()`, `Mock()`), which binds nothing.
+    `bind` on a test double (`DummySock()`, `FakeServer()`, `Mock()`), which binds nothing;
+    `wsgiref.simple_server.make_server(host, port, app, MockServer)` with a server class named
+    as a double (CPython's `test_wsgiref` "non-socket HTTP server"); the addresses of other
+    socket families, whose second element is no port: TIPC's `(socket.TIPC_ADDR_NAMESEQ, type,
+    lower, upper)` and tuples whose third element is a non-zero integer (CAN ISOTP's
+    `(interface, rx_id, tx_id)`; in an IPv6 `(host, port, flowinfo, scope_id)` the flow label
+    is 0 in practice).
 
     Not flagged either: a port that only one test of the scan uses. The places that bind each
     port are counted across every file scanned together, with the test that runs each; when

@@ -134,7 +134,9 @@ def is_library_base(qualified: str) -> bool:
 # ------------------------------------------------------------------ the shared-state policy
 #: Fixture scopes whose value the tests of one class share.
 SHARED_SCOPES = frozenset({"class", "module"})
-CLASS_SETUPS = frozenset({"setup_class", "setUpClass"})
+#: Django's `TestCase.setUpTestData`, which its `setUpClass` calls once per class.
+TEST_DATA_SETUP = "setUpTestData"
+CLASS_SETUPS = frozenset({"setup_class", "setUpClass", TEST_DATA_SETUP})
 
 
 def _fixture_name(ctx: FileContext, func: FunctionNode) -> str:
@@ -516,6 +518,57 @@ def _root(node: ast.expr) -> tuple[ast.expr, int]:
     return node, depth
 
 
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return node.targets
+    return [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+
+
+def _put_back_in_finally(method: FunctionNode, node: ast.AST) -> bool:
+    """Whether ``node`` rebinds attributes (`self.engine.dirs = dirs`) that a `finally:` of
+    ``method`` after it binds again (`self.engine.dirs = original`), or is that put-back:
+    undone before the method returns, or before the `with` block of a `@contextmanager`
+    helper ends (Django's `FileSystemLoaderTests.set_dirs`)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not all(
+            isinstance(t, ast.Attribute) for t in _targets(node)):
+        return False
+    wanted = {ast.dump(t) for t in _targets(node)}
+    put_back: set[str] = set()
+    for stmt in ast.walk(method):
+        if not isinstance(stmt, ast.Try):
+            continue
+        final = [n for f in stmt.finalbody for n in ast.walk(f)]
+        if stmt.lineno > node.lineno:  # a `finally:` after the change binds the same again
+            put_back.update(ast.dump(t) for n in final if isinstance(n, (ast.Assign, ast.AnnAssign))
+                            for t in _targets(n))
+        elif any(n is node for n in final):  # the put-back itself, of a change before the `try`
+            put_back.update(ast.dump(t) for n in ast.walk(method)
+                            if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.lineno < stmt.lineno
+                            for t in _targets(n))
+    return wanted <= put_back
+
+
+def _rebinds(node: ast.AST) -> set[str]:
+    """The attributes ``node`` rebinds (`X.a = ...`, `X.a += 1`); a name no attribute has when
+    it changes something else (an item, an object in place)."""
+    targets = _targets(node) if not isinstance(node, ast.Delete) else []
+    if targets and all(isinstance(t, ast.Attribute) for t in targets):
+        return {t.attr for t in targets if isinstance(t, ast.Attribute)}
+    return {"<not a rebinding>"}
+
+
+def _resets(node: ast.AST) -> bool:
+    """Whether ``node`` binds attributes to a value that does not read them (`Cls.n = 0`, not
+    `Cls.n = Cls.n + 1`, `Cls.items[k] = v` or `Cls.n += 1`)."""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+        return False
+    targets = _targets(node)
+    if not all(isinstance(t, ast.Attribute) for t in targets):
+        return False
+    names = {t.attr for t in targets if isinstance(t, ast.Attribute)}
+    return not any(isinstance(n, ast.Attribute) and n.attr in names for n in ast.walk(node.value))
+
+
 class ChangedState(SharedState):
     """Where a test of a class changes state its tests share (the ``changed-state`` policy):
     a class attribute, an attribute a ``setup_class`` bound, or a shared fixture's value."""
@@ -537,8 +590,21 @@ class ChangedState(SharedState):
         return f"`{self.ctx.lines.source_segment(node)}` in `{method.name}` (line {node.lineno})"
 
     def _class_attribute_change(self, classes: list[ast.ClassDef], per_test: list[FunctionNode]) -> str | None:
-        for node, method in self._class_attribute_changes(classes, per_test):
-            return f"class attribute changed by {self._where(node, method)}"
+        changes = list(self._class_attribute_changes(classes, per_test))
+        if not changes:
+            return None
+        setups = {
+            id(m) for m in per_test
+            if m.name in SETUP_METHODS or (
+                self.ctx.pytest.is_autouse_fixture(m) and self.ctx.pytest.fixture_scope(m) == "function")
+        }
+        # Attributes a per-test setup binds afresh: a rebinding of them anywhere is undone
+        # before the next test (`Cls.count = 0` in `setUp`, `Cls.count += 1` in a test).
+        reset = {t.attr for node, m in changes if id(m) in setups and _resets(node)
+                 for t in _targets(node) if isinstance(t, ast.Attribute)}
+        for node, method in changes:
+            if not (reset and _rebinds(node) <= reset):
+                return f"class attribute changed by {self._where(node, method)}"
         return None
 
     def _setup_attribute_change(self, classes: list[ast.ClassDef], methods: list[FunctionNode],
@@ -546,7 +612,8 @@ class ChangedState(SharedState):
         """`self.items.append(...)`, `self.cache[k] = v`, `self.conn.x = ...` in a test, where
         `setup_class` / `setUpClass` bound `items`, `cache`, `conn` (to other than a literal)."""
         bound: dict[str, str] = {}
-        for setup in (m for m in methods if m.name in CLASS_SETUPS and m.args.args):
+        # Not `setUpTestData`: Django gives each test a deep copy of what it binds (`TestData`).
+        for setup in (m for m in methods if m.name in CLASS_SETUPS - {TEST_DATA_SETUP} and m.args.args):
             owner = setup.args.args[0].arg
             for node in ast.walk(setup):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)) and not _is_constant(node.value):
@@ -578,7 +645,8 @@ class ChangedState(SharedState):
                         and not (own and isinstance(root.value, ast.Name) and root.value.id == "self"
                                  and root.attr in own_attrs)
                         and self._is_instance_or_class(root.value, class_refs, own)
-                        and (depth or not self._is_rebinding(node, target))):
+                        and (depth or not self._is_rebinding(node, target))
+                        and not _put_back_in_finally(method, node)):
                     return (f"`{root.attr}` bound by `{bound[root.attr]}`, changed by "
                             f"{self._where(node, method)}")
         return None
@@ -652,11 +720,20 @@ class MissingXdistGroup(Rule):
     more than one run of its tests gets, as under `shared-state` below (the parameter changed
     in place the same ways, or an attribute set on it). The message says which state and where it is changed.
     Tests that only read shared state are not reported: each worker builds the state for
-    itself, and no test notices.
+    itself, and no test notices. Nor is a class attribute that a per-test setup (`setUp`,
+    `setup_method`, a function-scoped autouse fixture) binds to a value not read from it
+    (`Cls.count = 0`), nor a rebinding of such an attribute in a test or a teardown
+    (`Cls.count += 1`): every test starts from the setup's value, whichever tests ran before.
+    Django's `setUpTestData` counts as a class set-up (its bindings are no test's change), and
+    a test changing what it bound changes the test's own deep copy. Nor is
+    a class defined inside a `unittest.TestCase` class, which pytest does not collect (it
+    collects only the test methods of a `TestCase`), nor a change of an attribute that a
+    `finally:` of the same method binds back (a `@contextmanager` helper that sets
+    `self.engine.dirs` around its `yield`).
 
     `xdist-group-policy = "shared-state"` (`[tool.isolint]` or `--xdist-group-policy`)
     reports every class whose tests share state, read-only too: a `setup_class` /
-    `setUpClass` (not one that only binds literals, `cls.source = "..."`); a class- or
+    `setUpClass` / `setUpTestData` (not one that only binds literals, `cls.source = "..."`); a class- or
     module-scoped fixture defined in the class (or an in-module base), or requested (as a
     parameter, through another fixture of the module, `usefixtures`, or autouse) by more than
     one run of its tests: by two tests, for the whole class when it has two tests, or by a
@@ -753,9 +830,11 @@ class MissingXdistGroup(Rule):
             return
         if any(not is_library_base(b) for b in ctx.pytest.unresolved_bases(node)):
             return
+        outer = [n for n in ctx.stack[:-1] if isinstance(n, ast.ClassDef)]
+        if any(ctx.pytest.is_unittest_class(k) for k in outer):
+            return  # pytest collects only the test methods of a `TestCase`, no class in it
         if not self.applies(node, ctx):
             return
-        outer = [n for n in ctx.stack[:-1] if isinstance(n, ast.ClassDef)]
         for cls in [node, *outer]:
             if class_has_xdist_group(ctx, cls, self._marker_names):
                 return
