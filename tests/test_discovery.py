@@ -668,3 +668,37 @@ def test_a_src_layout_package_is_not_support_though_it_holds_a_file_named_like_a
     support = [name for name, kind in files if kind == "support"]
     assert "src/mypkg/auth.py" not in support
     assert "src/mypkg/tests/helpers.py" in support
+
+
+def test_a_package_keeping_its_tests_in_its_own_test_directories_is_code_under_test(
+    tmp_path: Path,
+) -> None:
+    """twisted and gevent keep their tests inside the package (``twisted/internet/test/``,
+    ``gevent/tests/``): scanning the package, the modules its tests import from outside those
+    directories (``twisted/internet/main.py``, the scripts) are the code under test, not test
+    support (63 of twisted's and 36 of gevent's findings were on them); helpers in a
+    ``test``/``testing`` directory still are. A test package that also holds test modules
+    outside such directories (celery's ``t``: ``t/skip.py`` beside ``t/unit/``) is all test
+    support, as before."""
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/internet/__init__.py", "")
+    write(tmp_path, "pkg/internet/main.py", "")
+    write(tmp_path, "pkg/internet/test/__init__.py", "")
+    write(tmp_path, "pkg/internet/test/helpers.py", "")
+    write(tmp_path, "pkg/testing/__init__.py", "")
+    write(tmp_path, "pkg/testing/runner.py", "")
+    write(tmp_path, "pkg/internet/test/test_main.py",
+          "from pkg.internet import main\nfrom pkg.internet.test import helpers\n"
+          "from pkg.testing import runner\n")
+    write(tmp_path, "t/__init__.py", "")
+    write(tmp_path, "t/skip.py", "")
+    write(tmp_path, "t/unit/__init__.py", "")
+    write(tmp_path, "t/unit/test_app.py", "from t import skip\n")
+    write(tmp_path, "t/smoke/tests/__init__.py", "")
+    write(tmp_path, "t/smoke/tests/test_smoke.py", "")
+    files, _ = shown(tmp_path, settings=rooted(tmp_path))
+    support = [name for name, kind in files if kind == "support"]
+    assert "pkg/internet/main.py" not in support
+    assert "pkg/internet/test/helpers.py" in support
+    assert "pkg/testing/runner.py" in support
+    assert "t/skip.py" in support

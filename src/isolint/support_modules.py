@@ -44,6 +44,8 @@ _TYPE_CHECKING = re.compile(
 _LINE = re.compile(rb"\n([ \t]*)([^ \t\n#])")
 _PLUGINS = re.compile(rb"^pytest_plugins\b", re.MULTILINE)
 _MAX_BYTES = 10 * 1024 * 1024
+#: Directory names that hold a package's own tests and their helpers.
+_TEST_DIRECTORIES = frozenset({"test", "tests", "testing"})
 
 
 def _string_spans(data: bytes) -> list[tuple[int, int]]:
@@ -350,6 +352,35 @@ def support_modules(
         root = resolver.inside(target)
         return root is not None and "src" in os.path.relpath(target, root).split(os.sep)[:-1]
 
+    layouts: dict[str, bool] = {}
+
+    def in_package_tests(top: str) -> bool:
+        # The package keeps all its tests in its own ``test``/``tests`` directories (twisted's
+        # ``twisted/internet/test/``, gevent's ``gevent/tests/``): the package under test.
+        # (celery's ``t`` package also holds ``t/unit/app/test_app.py``: a test package.)
+        if top not in layouts:
+            prefix = top + os.sep
+            start = bisect.bisect_left(test_modules, prefix)
+            inside = False
+            for module in test_modules[start:]:
+                if not module.startswith(prefix):
+                    break
+                inside = True
+                if not _TEST_DIRECTORIES & set(os.path.dirname(module)[len(prefix):].split(os.sep)):
+                    inside = False
+                    break
+            layouts[top] = inside
+        return layouts[top]
+
+    def package_code(target: str, top: str | None) -> bool:
+        # A module of such a package outside its test directories (twisted's
+        # ``twisted/internet/main.py``): code under test, not test support, whatever the tests
+        # import from it.
+        if top is None or os.path.isfile(top + ".py") or not in_package_tests(top):
+            return False
+        relative = os.path.relpath(os.path.dirname(os.path.normpath(target)), os.path.dirname(top))
+        return not _TEST_DIRECTORIES & set(relative.split(os.sep)) and not near_test_modules(target)
+
     def near_test_modules(target: str) -> bool:
         # In or below a directory that holds collected test modules (``src/pkg/tests/helpers.py``).
         directory = os.path.dirname(os.path.normpath(target))
@@ -379,6 +410,7 @@ def support_modules(
             targets, top = resolver.resolve(path, level, dotted, names)
             if targets and test_support(top):
                 for target in targets:
-                    if not in_source_layout(target) or near_test_modules(target):
+                    if (not in_source_layout(target) or near_test_modules(target)) \
+                            and not package_code(target, top):
                         add(target)
     return sorted(found)
