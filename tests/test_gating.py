@@ -134,15 +134,17 @@ def test_may_resolve_under_means_an_import_binds_it_a_parent_or_a_child(qualifie
 @pytest.mark.parametrize("path", CASES[:1] + [Path(__file__)], ids=["case", "this file"])
 def test_dotted_key_spells_as_expr_key(path: Path) -> None:
     """``dotted_key`` (the unparser's spelling of a dotted name, without it) agrees with
-    ``expr_key`` on every dotted name and is None for every other expression (only the
-    constants ``None``, ``True``, ``False`` are spelled like a name)."""
+    ``ast.unparse`` on every dotted name and is None for every other expression (only the
+    constants ``None``, ``True``, ``False`` are spelled like a name); ``expr_key`` is the
+    unparser's spelling of every expression."""
     from isolint.analysis.tree import dotted_key, expr_key
 
     extra = "(a).b\nx[0].y\nf().z\n(1).real\na.b.c\n"
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") + extra)):
         if isinstance(node, ast.expr):
             key = dotted_key(node)
+            assert expr_key(node) == ast.unparse(node)
             if key is not None:
-                assert key == expr_key(node)
+                assert key == ast.unparse(node)
             elif not isinstance(node, ast.Constant):
-                assert not all(part.isidentifier() for part in expr_key(node).split("."))
+                assert not all(part.isidentifier() for part in ast.unparse(node).split("."))

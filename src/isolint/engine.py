@@ -215,14 +215,7 @@ class _CallGate(_Gate):
         self._by_word: dict[str | None, list[tuple[Rule, Callable]]] = {}
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
-        func = node.func  # ctx.callee_word(node), inlined: this runs for every call
-        kind = type(func)
-        if kind is ast.Attribute:
-            word: str | None = func.attr  # type: ignore[attr-defined]
-        elif kind is ast.Name:
-            word = ctx.imports.tails.get(func.id, func.id)  # type: ignore[attr-defined]
-        else:
-            word = None
+        word = ctx.callee_word(node)
         chosen = self._by_word.get(word)
         if chosen is None:
             chosen = self._by_word[word] = [

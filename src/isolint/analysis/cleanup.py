@@ -16,7 +16,7 @@ from isolint.analysis.names import ImportTable, blocks
 from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
-from isolint.analysis.tree import FunctionNode, child_fields, enclosing, enclosing_class, walk, walk_own
+from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
 
 if TYPE_CHECKING:
     from isolint.analysis.project_view import ProjectView
@@ -267,17 +267,11 @@ class CleanupAnalysis:
         while todo:
             node = todo.popleft()
             yield node
-            kind = type(node)
-            if kind is ast.If and self._guards_on_missing(node.test):  # type: ignore[attr-defined]
-                todo.append(node.test)  # type: ignore[attr-defined]
-                todo.extend(node.orelse)  # type: ignore[attr-defined]
+            if type(node) is ast.If and self._guards_on_missing(node.test):
+                todo.append(node.test)
+                todo.extend(node.orelse)
                 continue
-            for name in child_fields(kind):  # iter_children, inlined
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    todo.extend(item for item in value if isinstance(item, ast.AST))
-                elif isinstance(value, ast.AST):
-                    todo.append(value)
+            todo.extend(iter_children(node))
 
     def _guards_on_missing(self, test: ast.expr) -> bool:
         """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""

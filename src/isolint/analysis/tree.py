@@ -20,13 +20,15 @@ def last_parts(qualified_names: Iterable[str]) -> frozenset[str]:
 
 
 def expr_key(node: ast.AST) -> str:
-    """A comparable spelling of an expression, the same whether it is read or assigned."""
-    return ast.unparse(node)
+    """A comparable spelling of an expression, the same whether it is read or assigned (the
+    unparser's; a dotted name, the most frequent, is spelled without it)."""
+    dotted = dotted_key(node)
+    return ast.unparse(node) if dotted is None else dotted
 
 
 def dotted_key(node: ast.AST) -> str | None:
-    """:func:`expr_key` of a dotted name (``a.b.c``: the unparser writes exactly that) without
-    the unparser; None for any other expression (of which only ``None``, ``True`` and
+    """The unparser's spelling of a dotted name (``a.b.c``: it writes exactly that) without the
+    unparser; None for any other expression (of which only ``None``, ``True`` and
     ``False`` are spelled like a name)."""
     parts = []
     while type(node) is ast.Attribute:

@@ -77,14 +77,9 @@ class StateWrite:
         )
 
 
-def _key(expr: ast.AST) -> str:
-    """:func:`expr_key` of ``expr``, a dotted name without the unparser."""
-    return dotted_key(expr) or expr_key(expr)
-
-
 def spellings(ctx: FileContext, expr: ast.AST, suffix: str = "") -> frozenset[str]:
     """How ``expr`` may be written elsewhere in the file: as written and fully qualified."""
-    out = {_key(expr) + suffix}
+    out = {expr_key(expr) + suffix}
     qualified = ctx.qualified_name(expr)
     if qualified:
         out.add(qualified + suffix)
@@ -186,7 +181,7 @@ def _through_local_alias(ctx: FileContext, expr: ast.expr, root: ast.Name) -> st
     qualified = ctx.qualified_name(value)
     if qualified is None:
         return None
-    return qualified + _key(expr)[len(root.id):]
+    return qualified + expr_key(expr)[len(root.id):]
 
 
 def _in_function(ctx: FileContext) -> bool:
@@ -223,23 +218,25 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             continue
         if how in ("item", "method") and type(obj) is ast.Name and own_mutable(ctx, obj) \
                 and _in_function(ctx):
-            out.append(StateWrite(_key(obj) + suffix, spellings(ctx, obj), own=True))
+            out.append(StateWrite(expr_key(obj) + suffix, spellings(ctx, obj), own=True))
             continue
         # Cheap refusals of a dotted name before its names are resolved (the same as below):
         # the last part of what `x.attr` resolves to is `attr`.
         if how == "method" and type(obj) is ast.Attribute and obj.attr not in _KNOWN_LAST_PARTS \
                 and not _constant_style(obj.attr):
             continue  # `self.items.append(x)`: not a constant-style (or known) container
+        # `mod.func.return_value = 1`: configures a mock patched in by other means. A dotted
+        # name is refused before its names are resolved; another only once it is spelled out.
         dotted = dotted_key(obj)
-        if dotted is not None and MOCK_ATTRIBUTES & set((dotted + suffix).split(".")):
-            continue  # see below
+        if dotted is not None and _configures_mock(dotted + suffix):
+            continue
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
                 or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
             continue
         target = (dotted or expr_key(obj)) + suffix
-        if MOCK_ATTRIBUTES & set((target + suffix).split(".")):
-            continue  # `mod.func.return_value = 1`: configures a mock patched in by other means
+        if dotted is None and _configures_mock(target):
+            continue
         if how == "method":
             if _is_module_name(ctx, obj) or not (
                 qualified in KNOWN_MUTABLE_GLOBALS or _constant_style(qualified)
@@ -247,6 +244,12 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
                 continue
         out.append(StateWrite(target, spellings(ctx, obj, suffix) | {qualified + suffix}))
     return out
+
+
+def _configures_mock(spelled: str) -> bool:
+    """Whether the dotted spelling ``spelled`` goes through a mock's attribute
+    (``return_value``, ``side_effect``...)."""
+    return bool(MOCK_ATTRIBUTES & set(spelled.split(".")))
 
 
 def _is_other_rules(qualified: str) -> bool:
@@ -290,7 +293,7 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
         return []
     func = expr.func
     name = ctx.call_name(expr) or ""
-    dotted = _key(func)
+    dotted = expr_key(func)
     args = expr.args
     if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
         return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
@@ -639,7 +642,7 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     saved = ctx.bindings.constant_value(node.value.id)
     if saved is None:
         return False
-    if any(_key(t) == _key(saved) for t in node.targets):
+    if any(expr_key(t) == expr_key(saved) for t in node.targets):
         return True
     return bool(spellings(ctx, saved) & write.spellings)
 
@@ -648,7 +651,7 @@ def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> b
     """A project's own decorator or context manager named for saving and restoring what
     ``write`` changes: ``@conserve_mpmath_dps`` for ``mpmath.mp.dps``."""
     target = expr.func if isinstance(expr, ast.Call) else expr
-    name = (ctx.qualified_name(target) or _key(target)).rsplit(".", 1)[-1].lower()
+    name = (ctx.qualified_name(target) or expr_key(target)).rsplit(".", 1)[-1].lower()
     if not any(word in name for word in RESTORER_WORDS):
         return False
     parts = {p.lower() for s in write.spellings for p in s.split(".")[-2:] if len(p) > 1}

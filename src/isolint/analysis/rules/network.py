@@ -127,10 +127,7 @@ def _is_fake(ctx: FileContext, receiver: ast.AST) -> bool:
         receiver = ctx.bindings.constant_value(receiver.id)  # type: ignore[assignment]
     if isinstance(receiver, (ast.List, ast.Tuple)) and receiver.elts:
         receiver = receiver.elts[0]
-    if not isinstance(receiver, ast.Call):
-        return False
-    name = (ctx.qualified_name(receiver.func) or ast.unparse(receiver.func)).rsplit(".", 1)[-1]
-    return bool(_FAKE.search(name))
+    return isinstance(receiver, ast.Call) and _is_fake_class(ctx, receiver.func)
 
 
 def _is_fake_class(ctx: FileContext, expr: ast.AST | None) -> bool:
