@@ -104,6 +104,9 @@ class FileContext:
     project: "ProjectView | None" = None
     #: Fixed values the rules saw used (:meth:`record_use`), for the whole-scan pass.
     uses: list[ValueUse] = field(default_factory=list)
+    #: Per-file answers of rule helpers, by helper (``memos.setdefault("name", {})``): the
+    #: context lives as long as the file's scan, and so do the nodes they are keyed by.
+    memos: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._nose_only: frozenset[str] | None = None

@@ -141,7 +141,7 @@ def assigned_patcher(ctx: FileContext, target: ast.expr) -> ast.Call | None:
 def _assignments_in(ctx: FileContext, scope: ast.AST) -> list[tuple[list[ast.expr], ast.expr]]:
     """The targets and values of the ``=`` and annotated assignments in ``scope``, in
     ``ast.walk`` order (for the module: its own statements only), found once per scope."""
-    memo = ctx.__dict__.setdefault("_assignments_in", {})  # the context lives for one file
+    memo = ctx.memos.setdefault("assignments_in", {})
     found = memo.get(scope)
     if found is None:
         nodes = scope.body if isinstance(scope, ast.Module) else ast.walk(scope)

@@ -304,7 +304,7 @@ def _monkeypatched_items(ctx: FileContext, kind: StateKind) -> list[ast.Call]:
     func = ctx.enclosing_function()
     if func is None:
         return []
-    memo = ctx.__dict__.setdefault("_monkeypatched_items", {})
+    memo = ctx.memos.setdefault("monkeypatched_items", {})
     if (func, kind.names) not in memo:
         memo[func, kind.names] = [
             call for call in walk(func)
@@ -320,7 +320,7 @@ def _loop_items(ctx: FileContext) -> dict[int, dict[str, set[str]]]:
     in the current function: the loop variable -> the sequence it runs over (``for k in X`` and
     ``for i, k in enumerate(X)`` give ``k -> X``), so the call runs for every item of ``X``."""
     func = ctx.enclosing_function()
-    memo = ctx.__dict__.setdefault("_loop_items", {})  # once per function: linear time
+    memo = ctx.memos.setdefault("loop_items", {})  # once per function: linear time
     if func in memo:
         return memo[func]
     out: dict[int, dict[str, set[str]]] = {}
@@ -346,7 +346,7 @@ def _calls_before(ctx: FileContext, node: ast.AST) -> list[ast.Call]:
     if func is None:
         return False
     # Indexed once per function and kind (walking the function for every write was quadratic).
-    memo = ctx.__dict__.setdefault("_monkeypatched_items", {})
+    memo = ctx.memos.setdefault("monkeypatched_items", {})
     found = memo.get((func, kind.names))
     if found is None:
         found = memo[func, kind.names] = [
