@@ -738,3 +738,45 @@ def test_class_changing_a_conftest_fixture_shared_by_its_tests(tmp_path: Path) -
         ("tests/test_shared.py", 9,
          "class-scoped fixture `client`, changed by `client.timeout = 1` in `test_a` (line 11)"),
     }
+
+
+def test_registered_cleanup_method_of_a_base_in_another_module(tmp_path: Path) -> None:
+    # twisted's FDDetectorTests registers `self.replaceResourceModule`; here the method lives
+    # in a base class of another module, found through the project index.
+    project(tmp_path, {
+        "tests/helpers.py": """
+            import sys
+            import unittest
+
+            class ModuleTestCase(unittest.TestCase):
+                def put_module_back(self, value):
+                    if value is None:
+                        sys.modules.pop("resource", None)
+                    else:
+                        sys.modules["resource"] = value
+            """,
+        "tests/test_resource.py": """
+            import sys
+            from tests.helpers import ModuleTestCase
+
+            class TestHidden(ModuleTestCase):
+                def setUp(self):
+                    self.addCleanup(self.put_module_back, sys.modules.get("resource"))
+
+                def test_hidden(self):
+                    sys.modules["resource"] = None
+                    sys.modules["fcntl"] = None
+
+            class TestNotRegistered(ModuleTestCase):
+                def test_hidden(self):
+                    sys.modules["resource"] = None
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_resource.py", 11, "sys_modules_pollution"),  # another key
+        ("tests/test_resource.py", 15, "sys_modules_pollution"),  # nothing registered
+        # The helper module on its own does not see that a class elsewhere registers the
+        # method as a cleanup: its writes stay reported there.
+        ("tests/helpers.py", 8, "sys_modules_pollution"),
+        ("tests/helpers.py", 10, "sys_modules_pollution"),
+    }

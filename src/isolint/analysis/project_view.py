@@ -194,6 +194,16 @@ class ProjectView:
             self._memo[key] = out
         return self._memo[key]
 
+    def method_code(self, cleanup: CleanupQuestions, cls: ast.ClassDef, name: str) -> list[ast.AST]:
+        """The body of method ``name`` of ``cls`` or of its nearest project base that defines it
+        (a cleanup the class registers, ``self.addCleanup(self.restore)``), portable."""
+        key = ("method", id(cls), name)
+        if key not in self._memo:
+            found = self.index.method(self.own(cleanup), cls, name)
+            self._memo[key] = [] if found is None else \
+                self.index.restore_code(Definition(found[0], found[1], "function", found[2]), "body")
+        return self._memo[key]
+
     def _requested_fixture(self, cleanup: CleanupQuestions, name: str, cls: ast.ClassDef | None) -> list[ast.AST]:
         """The after-``yield`` code of the fixture a test or fixture requests as ``name``: the
         nearest definition (the class, the module, the conftests from the innermost, and the

@@ -450,6 +450,8 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
+            if ctx.cleanup.restores_class_change(lambda n, w=write: restores(ctx, n, w)):
+                continue  # in the cleanup method that puts back what another method changes
             if _into_discarded_module(ctx, write, self._with_imports):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
