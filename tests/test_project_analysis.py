@@ -780,3 +780,35 @@ def test_registered_cleanup_method_of_a_base_in_another_module(tmp_path: Path) -
         ("tests/helpers.py", 8, "sys_modules_pollution"),
         ("tests/helpers.py", 10, "sys_modules_pollution"),
     }
+
+
+def test_attribute_patched_by_a_base_set_up_in_another_module(tmp_path: Path) -> None:
+    # trial's TestCase.patch in a base's setUp: the tests write into the patched-in object.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/registry.py": """
+            resolver = None
+            other = None
+            """,
+        "tests/base.py": """
+            from twisted.trial import unittest
+            from tests import registry
+
+            class Fake:
+                pass
+
+            class ResolverCase(unittest.TestCase):
+                def setUp(self):
+                    self.patch(registry, "resolver", Fake())
+            """,
+        "tests/test_lookup.py": """
+            from tests import registry
+            from tests.base import ResolverCase
+
+            class TestLookup(ResolverCase):
+                def test_results(self):
+                    registry.resolver.results = []
+                    registry.other = 1
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_lookup.py", 8, "module_state_pollution")}

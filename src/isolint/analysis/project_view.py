@@ -292,6 +292,23 @@ class ProjectView:
         (``"self.environ_patch"``): a test that starts another patcher into it orphans theirs."""
         return frozenset(target for target, _ in self._setup_starts(cleanup, cls, setups) if target)
 
+    def setup_calls(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str],
+                    methods: frozenset[str]) -> list[ast.Call]:
+        """Calls of the test case's own methods named in ``methods`` (``self.patch(client,
+        "theResolver", fake)``) that the set-up methods of ``cls`` or of a project base make
+        for every test; portable."""
+        key = ("setup_calls", id(cls), setups, methods)
+        if key not in self._memo:
+            own = self.own(cleanup)
+            out: list[ast.AST] = []
+            for module, klass in [(own, cls), *self.index.bases(own, cls)]:
+                for method in klass.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in setups:
+                        out.extend(portable(module, call, method) for call in ast.walk(method)
+                                   if isinstance(call, ast.Call) and _on_self(call.func, methods))
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
     def _setup_starts(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str]) -> list[tuple[str, ast.expr]]:
         key = ("patchers", id(cls))
         if key not in self._memo:
@@ -304,6 +321,16 @@ class ProjectView:
                         out.extend(_started_patchers(module, method))
             self._memo[key] = out  # type: ignore[assignment]
         return self._memo[key]  # type: ignore[return-value]
+
+
+def _on_self(func: ast.expr, methods: frozenset[str]) -> bool:
+    """``self.patch`` (or ``self.monkeypatch.setattr``) for a name in ``methods``."""
+    if not (isinstance(func, ast.Attribute) and func.attr in methods):
+        return False
+    root = func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id == "self"
 
 
 def _started_patchers(module: Module, method: ast.AST) -> list[tuple[str, ast.expr]]:

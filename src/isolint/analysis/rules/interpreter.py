@@ -120,7 +120,10 @@ class SysModulesPollution(UnrestoredState, Rule):
     `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
-    `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.
+    `sys.modules.update(saved)`), a method the class registers as a cleanup included
+    (`self.addCleanup(self.replace_module, sys.modules.get(name))`, whose own writes of an entry
+    another method of the class changes are that restore); and the module level and `pytest_*`
+    hooks of a `conftest.py`.
 
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable

@@ -313,7 +313,9 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     text = _const_str(first)
     if text is not None:
         return [StateWrite("", frozenset({text}))]
-    if kind == PATCH_OBJECT and len(args) >= 2 and _const_str(args[1]):
+    if kind in (PATCH_OBJECT, PATCH) and len(args) >= 2 and _const_str(args[1]):
+        # (`x.patch(obj, "attr", value)` is no `mock.patch`, whose target is a string: trial's
+        # and testtools' `TestCase.patch`, which patches that one attribute.)
         return [StateWrite("", spellings(ctx, first, "." + str(_const_str(args[1]))))]
     return [StateWrite("", spellings(ctx, first))]
 
@@ -341,7 +343,9 @@ class ModuleStatePollution(Rule):
 
     Not flagged: `monkeypatch.setattr/setitem`, `patch.object`/`patch`/`patch.dict` (with
     blocks, decorators, or `mocker.patch...` and `monkeypatch` calls made earlier in the same
-    function for the same target), Django's `override_settings`; attributes of `self`, `cls`
+    function for the same target), trial's and testtools' `self.patch(obj, "attr", value)` (in
+    the test, or in its class's set-up for every test: writes into the patched-in object go
+    away with it), Django's `override_settings`; attributes of `self`, `cls`
     and local objects; changes that are themselves cleanup (a `finally:`, a teardown, after a
     fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
     saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
@@ -461,7 +465,8 @@ class ModuleStatePollution(Rule):
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
             )
-            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
+            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write) \
+                    and not _patched_in_setup(ctx, write):
                 self._seen.add(seen)
                 operation, fix = _operation(ctx, node)
                 target = write.target.removeprefix("global ")
@@ -621,6 +626,30 @@ def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool
     func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
     calls = [n for n in walk(func) if isinstance(n, ast.Call)] if func else []
     return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
+
+
+#: Methods a test case calls on itself to patch for the duration of each test: trial's and
+#: testtools' ``TestCase.patch(obj, attribute, value)`` (undone through ``addCleanup``), and a
+#: ``monkeypatch`` or ``mocker`` kept on ``self`` (``self.monkeypatch.setattr(...)``).
+SELF_PATCHERS = frozenset({"patch", "setattr", "setitem", "delattr", "delitem", "object", "dict"})
+
+
+def _patched_in_setup(ctx: FileContext, write: StateWrite) -> bool:
+    """The test's class (or a project base) patches the written object in its set-up for every
+    test (twisted's ``setUp``: ``self.patch(client, "theResolver", FakeResolver())``): the
+    write goes to what the patch put there, which the patch's cleanup takes away."""
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None or not ctx.pytest.is_test_class(cls):
+        return False
+    setups = ctx.pytest.setup_names
+    if ctx.project is not None:
+        calls = ctx.project.setup_calls(ctx.cleanup, cls, setups, SELF_PATCHERS)
+    else:
+        calls = [c for m in ctx.pytest.class_methods(cls) if m.name in setups
+                 for c in walk(m) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and c.func.attr in SELF_PATCHERS and expr_key(c.func).startswith("self.")]
+    return any(_patches(ctx, call, write) for call in calls)
 
 
 def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
