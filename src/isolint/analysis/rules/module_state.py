@@ -232,7 +232,8 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             continue
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
-                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
+                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix) \
+                or _caught_warnings(ctx, qualified + suffix):
             continue
         target = (dotted or expr_key(obj)) + suffix
         if dotted is None and _configures_mock(target):
@@ -273,6 +274,24 @@ def _captured_stream(ctx: FileContext, qualified: str) -> bool:
     args = ctx.settings.pytest.addopts
     return not any(
         a in ("-s", "--capture=no") or (a == "--capture" and tuple(args[i + 1:i + 2]) == ("no",))
+        for i, a in enumerate(args)
+    )
+
+
+#: What ``warnings.catch_warnings()`` saves and puts back.
+WARNINGS_STATE = frozenset({"warnings.filters", "warnings.showwarning"})
+
+
+def _caught_warnings(ctx: FileContext, qualified: str) -> bool:
+    """``del warnings.filters[:]``, ``warnings.showwarning = f``: pytest's warnings plugin
+    (on unless ``-p no:warnings`` is in ``addopts``) runs every test's set-up, call and
+    tear-down, and the collection, inside ``warnings.catch_warnings()``
+    (``catch_warnings_for_item``), which puts both back when the test is done."""
+    if qualified not in WARNINGS_STATE:
+        return False
+    args = ctx.settings.pytest.addopts
+    return not any(
+        a in ("-pno:warnings", "-p=no:warnings") or (a == "-p" and tuple(args[i + 1:i + 2]) == ("no:warnings",))
         for i, a in enumerate(args)
     )
 
@@ -374,7 +393,9 @@ class ModuleStatePollution(Rule):
     attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
     for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
-    capturing puts them back after every test phase. A test module's own containers (no other
+    capturing puts them back after every test phase; nor are `warnings.filters` and
+    `warnings.showwarning` unless `addopts` has `-p no:warnings`: pytest's warnings plugin runs
+    each test in `warnings.catch_warnings()`, which puts them back. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
     them before each test, or when the module collects a single test; nor are changes made by a
     module-level function that runs only at import (called from a class body or a decorator),
