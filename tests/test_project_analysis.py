@@ -812,3 +812,63 @@ def test_attribute_patched_by_a_base_set_up_in_another_module(tmp_path: Path) ->
             """,
     })
     assert findings(tmp_path) == {("tests/test_lookup.py", 8, "module_state_pollution")}
+
+
+def test_enter_undone_by_the_exit_of_a_base_in_another_module(tmp_path: Path) -> None:
+    # twisted's AlternateReactor(NoReactor(SetAsideModule)): NoReactor.__exit__ calls
+    # SetAsideModule.__exit__ (another module), which puts the saved modules back.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/test_setaside.py": """
+            import sys
+
+            class SetAsideModule:
+                def __init__(self, name):
+                    self.name = name
+
+                def __enter__(self):
+                    self.modules = {self.name: sys.modules.pop(self.name, None)}
+
+                def __exit__(self, *exc):
+                    sys.modules.pop(self.name, None)
+                    sys.modules.update(self.modules)
+
+            def test_nothing():
+                pass
+            """,
+        "tests/helpers.py": """
+            import sys
+            from tests.test_setaside import SetAsideModule
+
+            class NoReactor(SetAsideModule):
+                def __init__(self):
+                    SetAsideModule.__init__(self, "app.reactor")
+
+                def __exit__(self, *exc):
+                    SetAsideModule.__exit__(self, *exc)
+
+            class AlternateReactor(NoReactor):
+                def __init__(self, reactor):
+                    NoReactor.__init__(self)
+                    self.alternate = reactor
+
+                def __enter__(self):
+                    NoReactor.__enter__(self)
+                    sys.modules["app.reactor"] = self.alternate
+
+            class NoRestore:
+                def __enter__(self):
+                    sys.modules["app.reactor"] = None
+
+                def __exit__(self, *exc):
+                    pass
+            """,
+        "tests/test_reactor.py": """
+            from tests.helpers import AlternateReactor, NoRestore
+
+            def test_alternate():
+                with AlternateReactor(object()), NoRestore():
+                    pass
+            """,
+    })
+    assert findings(tmp_path) == {("tests/helpers.py", 23, "sys_modules_pollution")}

@@ -214,9 +214,12 @@ class CleanupAnalysis:
             if self.pytest.is_fixture(func):
                 out.extend(self.after_yield(func))
         cls = enclosing(self.stack, ast.ClassDef)  # type: ignore[assignment]
-        if cls is not None and functions and functions[0].name in ENTER_METHODS:
-            if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
-                out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
+        if cls is not None and functions and self.method_class(functions[0]) is cls \
+                and _enters(self, cls, functions[0].name):  # `__exit__` undoes `__enter__`
+            out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
+            if self.project is not None:  # an `__exit__` of a base in another module, and what
+                for name in EXIT_METHODS:  # an in-module one calls there (`Base.__exit__(self)`)
+                    out.extend(self.project.method_code(self, cls, name))
         if cls is not None:
             out.extend(self._class_cleanup(cls))
         out.extend(self._module_cleanup())
@@ -521,6 +524,25 @@ def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[as
         for other in analysis.pytest.class_methods(cls) if other is not method
         for node in walk_own(other)
     )
+
+
+def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
+    """Whether method ``name`` of ``cls`` is its ``__enter__``, or a helper only it and
+    ``__exit__`` call (``self._unimport(name)`` in both): what it changes, ``__exit__`` undoes."""
+    if name in ENTER_METHODS:
+        return True
+    key = ("enter_helpers", id(cls))
+    if key not in analysis._memo:
+        called: dict[str, set[str]] = {}
+        for method in analysis.pytest.class_methods(cls):
+            for node in walk_own(method):
+                if type(node) is ast.Attribute and _self_method(node):  # type: ignore[arg-type]
+                    called.setdefault(node.attr, set()).add(method.name)  # type: ignore[attr-defined]
+        analysis._memo[key] = frozenset(
+            helper for helper, callers in called.items()
+            if callers & ENTER_METHODS and callers <= ENTER_METHODS | EXIT_METHODS
+        )
+    return name in analysis._memo[key]  # type: ignore[operator]
 
 
 def _self_method(target: ast.expr) -> bool:

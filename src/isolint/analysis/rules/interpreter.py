@@ -122,8 +122,10 @@ class SysModulesPollution(UnrestoredState, Rule):
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
     `sys.modules.update(saved)`), a method the class registers as a cleanup included
     (`self.addCleanup(self.replace_module, sys.modules.get(name))`, whose own writes of an entry
-    another method of the class changes are that restore); and the module level and `pytest_*`
-    hooks of a `conftest.py`.
+    another method of the class changes are that restore), and the `__exit__` of a context
+    manager class (its own or a base's in any project module, with what it calls) for what its
+    `__enter__` changes, or a helper only `__enter__` and `__exit__` call; and the module level
+    and `pytest_*` hooks of a `conftest.py`.
 
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable
