@@ -872,3 +872,57 @@ def test_enter_undone_by_the_exit_of_a_base_in_another_module(tmp_path: Path) ->
             """,
     })
     assert findings(tmp_path) == {("tests/helpers.py", 23, "sys_modules_pollution")}
+
+
+def test_helper_called_first_registers_the_restore(tmp_path: Path) -> None:
+    # twisted's TwistedModulesMixin.replaceSysPath registers a local function that puts all of
+    # sys.path back; tests call it, then append to sys.path. A change made before the call is
+    # not covered (the helper saves the state it finds).
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import os
+            import sys
+
+            class ModulesMixin:
+                def replace_sys_path(self, entries):
+                    original = sys.path[:]
+
+                    def clean_up():
+                        sys.path[:] = original
+
+                    self.addCleanup(clean_up)
+                    sys.path[:] = entries
+
+            def add_home_cleanup(case):
+                saved = os.environ.get("HOME")
+
+                @case.addCleanup
+                def reset():
+                    os.environ["HOME"] = saved
+            """,
+        "tests/test_paths.py": """
+            import os
+            import sys
+            import unittest
+            from tests.helpers import ModulesMixin, add_home_cleanup
+
+            class TestWalk(ModulesMixin, unittest.TestCase):
+                def test_nonexistent(self):
+                    self.replace_sys_path(["/a"])
+                    sys.path.append("/nonexistent")
+
+                def test_too_late(self):
+                    sys.path.append("/nonexistent")
+                    self.replace_sys_path(["/a"])
+
+                def test_home(self):
+                    add_home_cleanup(self)
+                    os.environ["HOME"] = "/tmp"
+                    os.environ["USER"] = "x"
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_paths.py", 13, "sys_path_pollution"),
+        ("tests/test_paths.py", 19, "env_var_pollution"),
+    }

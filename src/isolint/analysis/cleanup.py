@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 from isolint.analysis.bindings import Bindings
 from isolint.analysis.local_functions import guarding_withs
 from isolint.analysis.names import ImportTable, blocks
-from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.project_index import CLEANUP_REGISTRARS, ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
@@ -32,11 +32,6 @@ PROCESS_STARTERS = frozenset(
 #: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
 PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 
-#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
-CLEANUP_REGISTRARS = frozenset(
-    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
-     "push_async_callback", "addModuleCleanup"}
-)
 
 #: ``operator`` functions a cleanup may be registered as, with their number of arguments:
 #: ``addCleanup(operator.delitem, os.environ, "K")``.
@@ -127,7 +122,8 @@ class CleanupAnalysis:
                     calls.append(node)  # type: ignore[arg-type]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 local_defs[node.name] = node  # type: ignore[attr-defined]
-        out: list[ast.AST] = []
+        out: list[ast.AST] = [
+            stmt for local in local_defs.values() if _registered_by_decorator(local) for stmt in local.body]
         for node in calls:
             callee = _registered_callee(node, self)
             if callee is None:
@@ -184,7 +180,7 @@ class CleanupAnalysis:
     def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
         if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        return func.name in self._registered_names(parent)
+        return func.name in self._registered_names(parent) or _registered_by_decorator(func)
 
     def cleanup_code(self) -> list[ast.AST]:
         """Code guaranteed to run after the current node, whatever happens in between.
@@ -543,6 +539,12 @@ def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
             if callers & ENTER_METHODS and callers <= ENTER_METHODS | EXIT_METHODS
         )
     return name in analysis._memo[key]  # type: ignore[operator]
+
+
+def _registered_by_decorator(func: ast.AST) -> bool:
+    """``@self.addCleanup`` / ``@case.addCleanup`` over a local function: registered."""
+    return any(isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS
+               for d in getattr(func, "decorator_list", ()))
 
 
 def _self_method(target: ast.expr) -> bool:

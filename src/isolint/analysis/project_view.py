@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Iterable, Protocol
 
 from isolint.analysis.project_index import (
+    CLEANUP_REGISTRARS,
     CONTEXT_MANAGER_DECORATORS,
     Definition,
     Module,
@@ -163,7 +164,55 @@ class ProjectView:
                 for arg in func.args.args:
                     out.extend(self._requested_fixture(cleanup, arg.arg, cls))
         out.extend(self._managers(cleanup))
+        out.extend(self._called_registrations(cleanup, cls))
         return out
+
+    def _called_registrations(self, cleanup: CleanupQuestions, cls: ast.ClassDef | None) -> list[ast.AST]:
+        """What the project helpers called before the current node register as cleanups:
+        ``self.replaceSysPath([...])`` (a base's method, in any project module, that registers
+        a function putting ``sys.path`` back) earlier in the test, or anywhere in the set-up
+        methods of its class (a helper called after the change would save the changed state)."""
+        functions = [f for f in cleanup.stack[:-1] if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if not functions:
+            return []
+        line = getattr(cleanup.stack[-1], "lineno", 0)
+        out: list[ast.AST] = []
+        for at, code in self._registrations(cleanup, functions[0], cls):
+            if at < line:
+                out.extend(code)
+        if cls is not None:
+            for method in cleanup.pytest.class_methods(cls):
+                if method.name in cleanup.pytest.setup_names and method is not functions[0]:
+                    out.extend(c for _, code in self._registrations(cleanup, method, cls) for c in code)
+        return out
+
+    def _registrations(self, cleanup: CleanupQuestions, func: ast.AST, cls: ast.ClassDef | None) -> list[tuple[int, list[ast.AST]]]:
+        """Per call in ``func`` of a project function or method that registers cleanups: its
+        line and that code (once per function)."""
+        key = ("registrations", id(func), id(cls))
+        if key not in self._memo:
+            own = self.own(cleanup)
+            out = []
+            for call in ast.walk(func):
+                if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+                    continue
+                target = call.func
+                found: Definition | None = None
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    method = self.index.method(own, cls, target.attr) if cls is not None else None
+                    found = Definition(*method[:2], "function", method[2]) if method else None
+                elif isinstance(target, ast.Name) or not _is_registrar(target):
+                    found = self.index.local_definition(own, target)
+                    if found is None:
+                        qualified = cleanup.qualified_name(target)
+                        found = self.definition(qualified) if qualified else None
+                if found is not None and found.kind == "function":
+                    code = self.index.registered_code(found)
+                    if code:
+                        out.append((call.lineno, code))
+            self._memo[key] = out  # type: ignore[assignment]
+        return self._memo[key]  # type: ignore[return-value]
 
     def _scope_cleanup(self, cleanup: CleanupQuestions) -> list[ast.AST]:
         """Autouse fixtures of the conftests in scope (and their plugins) and of the module."""
@@ -321,6 +370,10 @@ class ProjectView:
                         out.extend(_started_patchers(module, method))
             self._memo[key] = out  # type: ignore[assignment]
         return self._memo[key]  # type: ignore[return-value]
+
+
+def _is_registrar(func: ast.Attribute) -> bool:
+    return func.attr in CLEANUP_REGISTRARS
 
 
 def _on_self(func: ast.expr, methods: frozenset[str]) -> bool:

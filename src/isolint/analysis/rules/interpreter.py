@@ -42,7 +42,9 @@ class SysPathPollution(UnrestoredState, Rule):
     decorator, or after `mocker.patch.object(sys, "path", ...)` / `monkeypatch.setattr(sys,
     "path", ...)`; statements that are themselves cleanup (a `finally:`, a teardown, after a
     fixture's `yield`, a cleanup callback, the `__exit__` that undoes `__enter__`); a change that
-    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`); a
+    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`), also
+    when a project helper the test called first (or its set-up calls) registered it (twisted's
+    `self.replaceSysPath([...])`, whose registered local function puts `sys.path` back); a
     removal of what the same function added earlier (`sys.path.remove(p)` after
     `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
     code handed to another process; and the module level and `pytest_*` hooks of a
