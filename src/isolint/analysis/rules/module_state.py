@@ -470,12 +470,17 @@ class ModuleStatePollution(Rule):
     def _own_container_kept(self, ctx: FileContext, write: StateWrite) -> bool:
         """A change of the module's own container that no later test sees: a test module's
         container its autouse fixture empties before every test, or any of a module that
-        collects a single test (other modules do not read a test module's globals), or one
+        collects a single test (other modules do not read a test module's globals), one that
+        only a single test (run once) names, or one
         changed by a module-level function that only runs at import (called from a class body
         or a decorator: the registry is built once)."""
         own = self._own_names(ctx)
         if ctx.kind == "test" and (own.reset_before_each_test(write.target) or own.single_test()):
             return True
+        if ctx.kind == "test" and ctx.single_test.user():
+            unit = ctx.stack[2] if isinstance(ctx.stack[1], ast.ClassDef) else ctx.stack[1]
+            if own.used_only_in(write.target, unit):
+                return True  # one test, run once, is all that changes and reads it
         func = ctx.stack[1] if len(ctx.stack) > 2 else None
         return func is ctx.enclosing_function() and own.runs_only_at_import(func)
 
