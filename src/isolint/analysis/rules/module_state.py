@@ -41,11 +41,17 @@ _KNOWN_LAST_PARTS = last_parts(KNOWN_MUTABLE_GLOBALS)
 CONTEXT_LOCALS = ("cherrypy.request", "cherrypy.response", "cherrypy.serving", "cherrypy.session",
                   "flask.g", "flask.request", "flask.session", "quart.g", "quart.request",
                   "quart.session", "bottle.request", "bottle.response", "bottle.local")
+#: Test-framework state the framework itself resets before every test: Django's test outbox
+#: (``SimpleTestCase._pre_setup`` sets ``mail.outbox = []``, pytest-django's autouse
+#: ``_dj_autoclear_mailbox`` clears it; it exists only under the test runner's locmem backend).
+RESET_BEFORE_EVERY_TEST = ("django.core.mail.outbox",)
 #: State that has a rule of its own (env_var_pollution, sys_path_pollution, sys_modules_pollution).
 OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta_path",
                "sys.path_hooks", "sys.path_importer_cache")
 #: Context managers and decorators that restore every setting of Django's settings object.
 SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
+#: The same overrides as methods of Django's ``SimpleTestCase`` (``with self.settings(...):``).
+TEST_CASE_OVERRIDES = frozenset({"self.settings", "self.modify_settings", "cls.settings", "cls.modify_settings"})
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
 #: The last parts of the functions ``written_objects`` resolves calls against.
 _WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
@@ -253,9 +259,11 @@ def _configures_mock(spelled: str) -> bool:
 
 
 def _is_other_rules(qualified: str) -> bool:
-    """State that another rule reports, or that is not module state at all (context-locals)."""
+    """State that another rule reports, or that is not module state at all (context-locals,
+    state the test framework resets before every test)."""
     return any(
-        qualified == p or qualified.startswith(p + ".") for p in (*OTHER_RULES, *CONTEXT_LOCALS)
+        qualified == p or qualified.startswith(p + ".")
+        for p in (*OTHER_RULES, *CONTEXT_LOCALS, *RESET_BEFORE_EVERY_TEST)
     )
 
 
@@ -288,14 +296,17 @@ def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
 def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     """What a patching call undoes when it ends: ``patch.object(o, "a")``, ``patch("m.a")``,
     ``patch.dict(o)``, ``patch.multiple(o, ...)``, ``monkeypatch.setattr/setitem/delattr``,
-    ``mocker.patch...``, Django's ``override_settings``."""
+    ``mocker.patch...``, Django's ``override_settings`` (``self.settings()`` in a module that
+    imports Django)."""
     if not isinstance(expr, ast.Call):
         return []
     func = expr.func
     name = ctx.call_name(expr) or ""
     dotted = expr_key(func)
     args = expr.args
-    if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
+    if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES) or (
+        dotted in TEST_CASE_OVERRIDES and ctx.imports.may_resolve_under("django")
+    ):
         return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
     kind = name if name in (PATCH, PATCH_OBJECT, PATCH_DICT, PATCH_MULTIPLE) else ""
     if not kind and isinstance(func, ast.Attribute):
