@@ -53,8 +53,11 @@ SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 #: The same overrides as methods of Django's ``SimpleTestCase`` (``with self.settings(...):``).
 TEST_CASE_OVERRIDES = frozenset({"self.settings", "self.modify_settings", "cls.settings", "cls.modify_settings"})
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: ``operator.setitem(d, k, v)`` / ``operator.delitem(d, k)``: item writes spelled as calls (a
+#: cleanup registered as ``addCleanup(operator.setitem, d, k, old)``).
+ITEM_WRITERS = frozenset({"operator.setitem", "operator.delitem", "operator.__setitem__", "operator.__delitem__"})
 #: The last parts of the functions ``written_objects`` resolves calls against.
-_WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
+_WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD, *ITEM_WRITERS})
 #: A call changes nothing here unless its callee may end with one of these.
 _CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
@@ -124,8 +127,9 @@ def _targets(node: ast.AST) -> list[ast.expr]:
 def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str, str]]:
     """What statement or call ``node`` changes, whatever its scope, as ``(object, suffix,
     how)``: ``settings.DEBUG = 1`` -> ``(settings, ".DEBUG", "attribute")``; ``R[k] = v`` ->
-    ``(R, "", "item")``; ``R.append(x)`` -> ``(R, "", "method")``; ``X = 1`` -> ``(X, "",
-    "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a", "attribute")``; ``importlib.reload(m)``
+    ``(R, "", "item")`` (``operator.setitem(R, k, v)`` too); ``R.append(x)`` -> ``(R, "",
+    "method")``; ``X = 1`` -> ``(X, "", "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a",
+    "attribute")``; ``importlib.reload(m)``
     and ``setattr(o, name, v)`` -> ``(m, "", "all")``."""
     out: list[tuple[ast.expr, str, str]] = []
     if isinstance(node, ast.Call):
@@ -139,6 +143,8 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
             out.append((args[0], "." + attr, "attribute") if attr else (args[0], "", "all"))
         elif name in RELOAD and args:
             out.append((args[0], "", "all"))
+        elif name in ITEM_WRITERS and len(args) >= 2:
+            out.append((args[0], "", "item"))
         elif isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
             out.append((func.value, "", "method"))
         return out
@@ -316,8 +322,8 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
             kind = PATCH
         elif func.attr in ("setattr", "delattr"):
             kind = PATCH_OBJECT if len(args) >= 2 and _const_str(args[1]) else PATCH
-        elif func.attr in ("setitem", "delitem"):
-            kind = PATCH_DICT
+        elif func.attr in ("setitem", "delitem") and name not in ITEM_WRITERS:
+            kind = PATCH_DICT  # `monkeypatch.setitem`, not `operator.setitem`
     if not kind or not args:
         return []
     first = args[0]
