@@ -539,11 +539,16 @@ class ModuleStatePollution(Rule):
 
 def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``
-    (a class attribute too), ``cache._imp = [None]`` where it starts with ``_imp = [None]``,
-    or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
-    value it has after import (a lazy singleton, a registry), not a change. A private
-    attribute of a module or class outside the project set to None (``trace._PROVIDER =
-    None``) is taken for the same reset of a lazy singleton: its initial value cannot be read."""
+    (a class attribute too, also one a project base class binds), ``cache._imp = [None]``
+    where it starts with ``_imp = [None]``, ``mod._active = Local()`` where it starts with
+    ``_active = Local()`` (a fresh instance, made without arguments, that nothing changes at
+    import), or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put
+    back to the value it has after import (a lazy singleton, a registry), not a change. A
+    private attribute of a module or class outside the project set to None (``trace._PROVIDER
+    = None``) is taken for the same reset of a lazy singleton: its initial value cannot be
+    read. When the module level of a conftest in scope sets the attribute (sanic's
+    ``Sanic.test_mode = True``), that value is what every test starts with, and only it is a
+    reset."""
     if isinstance(node, ast.Call):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
@@ -551,14 +556,26 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
         if write.own:
             return _empty_container(ctx.bindings.module_constant(write.target))
         return any(_empty_container(ctx.initial_value(s)) for s in write.spellings if "." in s)
-    if not (isinstance(node, ast.Assign) and _literal(node.value)):
+    if not isinstance(node, ast.Assign):
         return False
-    dumped = ast.dump(node.value)
-    for spelling in write.spellings:
-        initial = ctx.initial_value(spelling) if "." in spelling else None
-        if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
-            return True
-    return _private_outside(ctx, node.value, write)
+    value, project = node.value, ctx.project
+    dotted = [s for s in write.spellings if "." in s]
+    for spelling in dotted if project is not None else ():
+        session = project.session_value(spelling)  # type: ignore[union-attr]
+        if session is not None:  # what every test starts with, set by a conftest
+            return _literal(value) and _literal(session) and ast.dump(session) == ast.dump(value)
+    if _literal(value):
+        dumped = ast.dump(value)
+        for spelling in dotted:
+            initial = ctx.initial_value(spelling)
+            if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
+                return True
+        return _private_outside(ctx, value, write)
+    if project is None or not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+        return False
+    # `trans_real._active = Local()` where the module starts with `_active = Local()`.
+    callee = ctx.call_name(value)
+    return callee is not None and any(project.fresh_instance(s) == callee for s in dotted)
 
 
 def _literal(value: ast.expr) -> bool:
