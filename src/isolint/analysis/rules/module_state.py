@@ -467,7 +467,7 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
-            if _into_discarded_module(ctx, write, self._with_imports):
+            if _into_discarded_module(ctx, write, self._with_imports) or _fills_once(ctx, write):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
@@ -618,6 +618,30 @@ def _into_discarded_module(ctx: FileContext, write: StateWrite, memo: dict[int, 
             for item in ancestor.items
             for code in ctx.project.helper_code(ctx.cleanup, item.context_expr)
             for node in walk(code)
+        ):
+            return True
+    return False
+
+
+def _fills_once(ctx: FileContext, write: StateWrite) -> bool:
+    """A lazy memo: the write is in the body (not the ``else``) of an ``if`` that runs only
+    while the target is still unset, ``if X is None: X = compute()`` (after ``global X``),
+    ``if not CACHE: CACHE[k] = ...`` (sanic's conftest saving the original methods once). It
+    fills the state once per process; every later test finds the same value."""
+    target = write.target.removeprefix("global ")
+    for index, ancestor in enumerate(ctx.stack[:-1]):
+        if type(ancestor) is not ast.If or ctx.stack[index + 1] not in ancestor.body:
+            continue
+        test = ancestor.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            tested = test.operand
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            tested = test.left
+        else:
+            continue
+        if isinstance(tested, (ast.Name, ast.Attribute)) and (
+            expr_key(tested) == target or bool(spellings(ctx, tested) & write.spellings)
         ):
             return True
     return False
