@@ -358,12 +358,16 @@ class ModuleStatePollution(Rule):
 
     Not flagged: `monkeypatch.setattr/setitem`, `patch.object`/`patch`/`patch.dict` (with
     blocks, decorators, or `mocker.patch...` and `monkeypatch` calls made earlier in the same
-    function for the same target), Django's `override_settings`; attributes of `self`, `cls`
-    and local objects; changes that are themselves cleanup (a `finally:`, a teardown, after a
-    fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
-    saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
-    `sys.modules` are left to their own rules; request- and context-locals
-    (`cherrypy.request`, `cherrypy.response`, `flask.g`, `flask.session`...) are not module state.
+    function for the same target), Django's `override_settings` (and `with self.settings(...)`
+    in a module that imports Django); attributes of `self`, `cls` and local objects; changes
+    that are themselves cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup
+    callback) or that such cleanup writes back (`module.attr = saved`, `_CACHE.clear()`,
+    `importlib.reload(module)`, `addCleanup(operator.setitem, d, k, old)` /
+    `addCleanup(operator.delitem, d, k)`). `os.environ`, `sys.path` and `sys.modules` are left
+    to their own rules; request- and context-locals (`cherrypy.request`, `cherrypy.response`,
+    `flask.g`, `flask.session`...) are not module state, nor is Django's test outbox
+    (`django.core.mail.outbox`), which Django's `SimpleTestCase` and pytest-django empty before
+    every test.
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
     value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
@@ -379,17 +383,26 @@ class ModuleStatePollution(Rule):
     for its siblings), or `setup_module` or an autouse fixture rebinds it; in a test module, a
     global that no function reads by name (a registry looks it up) is not reported when every
     function rebinding it binds it before using it. Code in a function handed to another process
-    (`multiprocessing.Process(target=f)`) is not reported.
+    (`multiprocessing.Process(target=f)`) is not reported, nor is a lazy memo: a write in the
+    body of `if X is None:` / `if not X:` testing the very target (`global X; if X is None: X =
+    compute()`, `if not CACHE: CACHE[k] = ...`), which fills it once per process.
 
     A reset is not a change: a value equal to the one the project's module (or class body)
     starts with, when it binds the name once (`mod._client = None`, also under `if
-    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()` of a container that starts empty, and `None` written to a private
-    attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
-    for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
+    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`, also when
+    a single project base class binds it), a fresh instance of what the module makes without
+    arguments when nothing changes it at import (`trans_real._active = Local()` where the
+    module says `_active = Local()`), `.clear()` of a container that starts empty, and `None`
+    written to a private attribute of a module or class outside the project
+    (`trace._TRACER_PROVIDER = None`, taken for a lazy singleton reset: its initial value
+    cannot be read). When the module level of a `conftest.py` in scope sets the attribute
+    (`Sanic.test_mode = True`), its value is what every test starts with: that value is the
+    reset, and the module's own initial value a change. `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
     capturing puts them back after every test phase. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
-    them before each test, or when the module collects a single test; nor are changes made by a
+    them before each test, when the module collects a single test, or when a single test (run
+    once: not parametrized) is all that names them; nor are changes made by a
     module-level function that runs only at import (called from a class body or a decorator),
     by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
     `finally:`: a restore helper), or into a module imported inside the `with` block of a
