@@ -370,9 +370,47 @@ class ProjectIndex:
         return None
 
     def initial_value(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> ast.expr | None:
-        """The value a project module binds ``module.name`` to at import (bound once), or None."""
+        """The value a project module binds ``module.name`` to at import (bound once), or None.
+        A class attribute its class does not bind comes from the one project base class whose
+        body binds it (``Sanic.START_METHOD_SET``, set by the ``StartupMixin`` body)."""
+        found = self.initial(qualified, extra_roots)
+        return found[1] if found is not None else None
+
+    def initial(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> tuple[Module, ast.expr] | None:
+        """:meth:`initial_value` with the module whose code binds it (to read its names)."""
         found = self.definition(qualified, extra_roots)
-        return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
+        if found is not None:
+            return (found.module, found.node) if found.kind == "value" else None  # type: ignore[return-value]
+        owner, _, attr = qualified.rpartition(".")
+        cls = self.definition(owner, extra_roots) if owner else None
+        if cls is None or cls.kind != "class":
+            return None
+        binders = [
+            (module, klass) for module, klass in [(cls.module, cls.node), *self.bases(cls.module, cls.node)]  # type: ignore[list-item]
+            if _class_binds(klass, attr)
+        ]
+        if len(binders) != 1:
+            return None
+        value = _class_value(binders[0][1], attr)
+        return (binders[0][0], value) if value is not None else None
+
+    def fresh_instance(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> str | None:
+        """The class or factory a project module calls without arguments to make the value of
+        ``qualified`` at import (``_active = Local()``: ``asgiref.local.Local``), when no other
+        module-level statement of that module touches the name (nothing changes the fresh
+        object at import); else None."""
+        found = self.initial(qualified, extra_roots)
+        if found is None:
+            return None
+        module, value = found
+        if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+            return None
+        name = qualified.rpartition(".")[2]
+        touched = sum(
+            1 for stmt in module.tree.body if not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))
+            for node in ast.walk(stmt) if isinstance(node, ast.Name) and node.id == name
+        )
+        return module.qualified(value.func) if touched <= 1 else None
 
     # ------------------------------------------------------------------ cleanup code
     def restore_code(self, definition: Definition, how: str) -> list[ast.AST]:
@@ -492,6 +530,18 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
                 for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
     ]
     return values[0] if len(values) == 1 else None
+
+
+def _class_binds(cls: ast.ClassDef, name: str) -> bool:
+    """Whether the body of ``cls`` binds attribute ``name`` (an assignment or a ``def``)."""
+    for stmt in statements(cls.body, nested_scopes=False):
+        if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)) and stmt.name == name:
+            return True
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
 
 
 def _statement_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
