@@ -339,6 +339,50 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
     }
 
 
+def test_reset_to_a_fresh_instance_a_base_class_value_or_the_conftest_value(tmp_path: Path) -> None:
+    """Django's ``trans_real._active = Local()`` where the module starts with ``_active =
+    Local()`` (a fresh instance nothing changes at import); sanic's ``Sanic.START_METHOD_SET
+    = False``, which the class inherits from the body of its project base ``StartupMixin``;
+    and ``Sanic.test_mode``, which the class body starts False but the root conftest sets
+    True at import: then True is the reset and False the change."""
+    project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/trans.py": (
+            "from asgiref.local import Local\n\n"
+            "_active = Local()\n_default = Local()\n_default.value = 'en'\n_other = Local(1)\n"
+        ),
+        "pkg/mixins.py": "class StartupMixin:\n    START_METHOD_SET = False\n    THRESHOLD = 300\n",
+        "pkg/app.py": (
+            "from pkg.mixins import StartupMixin\n\n"
+            "class Base:\n    THRESHOLD = 10\n\n"
+            "class Sanic(StartupMixin, Base):\n    test_mode = False\n"
+        ),
+        "tests/conftest.py": "from pkg.app import Sanic\n\nSanic.test_mode = True\n",
+        "tests/test_app.py": """
+            from asgiref.local import Local
+            from pkg import trans
+            from pkg.app import Sanic
+
+            def test_resets():
+                trans._active = Local()
+                Sanic.START_METHOD_SET = False
+                Sanic.test_mode = True
+
+            def test_changes():
+                trans._default = Local()
+                trans._other = Local()
+                Sanic.START_METHOD_SET = True
+
+            def test_more_changes():
+                Sanic.test_mode = False
+                Sanic.THRESHOLD = 300
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_app.py", line, "module_state_pollution") for line in (12, 13, 14, 17, 18)
+    }
+
+
 def test_write_into_a_module_a_with_helper_installs_and_discards(tmp_path: Path) -> None:
     """celery's ``with conftest.module_exists('django'): import django; django.VERSION = ...``:
     the import gets the fake module the helper put in ``sys.modules``, and the helper takes it

@@ -298,3 +298,8 @@ def test_with_helper_given_object_and_attribute():
 def test_helper_given_another_attribute_does_not_count():
     with ensure_removed(logging.Logger, "other"):
         setattr(logging.Logger, "fake", 123)  # expect: module_state_pollution
+
+
+def test_reads_the_counts():
+    # A second test reads them: the changes above are seen (one test alone would not see them).
+    assert COUNTS["x"] == 0 and not CALLS
