@@ -554,6 +554,8 @@ class ModuleStatePollution(Rule):
         outer = ctx.stack[:ctx.stack.index(func)]
         if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) for n in outer):
             return False
+        if ctx.pytest.is_test_function_name(func.name) or ctx.pytest.is_fixture(func):
+            return False  # (pytest runs it: no need to look for its callers)
         return self._own_names(ctx).runs_only_at_import(func)
 
     def _own_names(self, ctx: FileContext) -> OwnNames:
