@@ -702,3 +702,23 @@ def test_a_package_keeping_its_tests_in_its_own_test_directories_is_code_under_t
     assert "pkg/internet/test/helpers.py" in support
     assert "pkg/testing/runner.py" in support
     assert "t/skip.py" in support
+
+
+def test_relative_imports_of_a_package_keeping_its_tests_in_test_directories(
+    tmp_path: Path,
+) -> None:
+    """The package ``__init__.py`` files pytest imports for such a package import its code
+    relatively (twisted/python/__init__.py: ``from .deprecate import ...``): that code is under
+    test, not support (twisted: 40 modules, 2 findings on twisted/python/deprecate.py); a
+    relative import inside a test directory still brings in its helpers."""
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/python/__init__.py", "from .deprecate import warn\n")
+    write(tmp_path, "pkg/python/deprecate.py", "")
+    write(tmp_path, "pkg/python/test/__init__.py", "")
+    write(tmp_path, "pkg/python/test/helpers.py", "")
+    write(tmp_path, "pkg/python/test/test_deprecate.py", "from . import helpers\n")
+    files, _ = shown(tmp_path, settings=rooted(tmp_path))
+    support = [name for name, kind in files if kind == "support"]
+    assert "pkg/python/deprecate.py" not in support
+    assert "pkg/python/__init__.py" in support
+    assert "pkg/python/test/helpers.py" in support

@@ -209,6 +209,14 @@ class SupportResolver:
                 self._bases[directory] = directory
         return self._bases[directory]
 
+    def package_top(self, path: str) -> str | None:
+        """The top-level package (``root/top``) module ``path`` is in, or None outside one."""
+        directory = os.path.dirname(path)
+        base = self.base_directory(directory)
+        if base == directory:
+            return None
+        return os.path.join(base, os.path.relpath(directory, base).split(os.sep)[0])
+
     def package_inits(self, path: str, inside: str) -> Iterator[str]:
         """The ``__init__.py`` of each package ``path`` is in, within the walked root ``inside``."""
         directory = os.path.dirname(path)
@@ -409,8 +417,12 @@ def support_modules(
         for level, dotted, names in statements:
             targets, top = resolver.resolve(path, level, dotted, names)
             if targets and test_support(top):
+                # A relative import stays in the importer's top-level package: package code
+                # when that package keeps its tests in test directories (twisted/python/
+                # __init__.py's `from .deprecate import ...`).
+                owner = top if top is not None or not level else resolver.package_top(path)
                 for target in targets:
                     if (not in_source_layout(target) or near_test_modules(target)) \
-                            and not package_code(target, top):
+                            and not package_code(target, owner):
                         add(target)
     return sorted(found)

@@ -113,18 +113,12 @@ class CleanupAnalysis:
         key = ("cleanups", id(func), id(cls) if cls is not None else 0)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
-        local_defs: dict[str, ast.AST] = {}
-        calls: list[ast.Call] = []
-        for node in walk_own(func):  # one walk: the local functions, and the calls to ask about
-            kind = type(node)
-            if kind is ast.Call:
-                if node.args:  # type: ignore[attr-defined]
-                    calls.append(node)  # type: ignore[arg-type]
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                local_defs[node.name] = node  # type: ignore[attr-defined]
+        local_defs, calls = self._parts(func)
         out: list[ast.AST] = [
             stmt for local in local_defs.values() if _registered_by_decorator(local) for stmt in local.body]
         for node in calls:
+            if not node.args:
+                continue
             callee = _registered_callee(node, self)
             if callee is None:
                 continue
@@ -139,6 +133,25 @@ class CleanupAnalysis:
                 out.append(_registered_call(self, target, args, node))
         self._memo[key] = out
         return out
+
+    def _parts(self, func: ast.AST) -> tuple[dict[str, ast.AST], list[ast.Call]]:
+        """The local functions and the calls of ``func`` itself (one walk, memoised)."""
+        key = ("parts", id(func))
+        if key not in self._memo:
+            local_defs: dict[str, ast.AST] = {}
+            calls: list[ast.Call] = []
+            for node in walk_own(func):
+                kind = type(node)
+                if kind is ast.Call:
+                    calls.append(node)  # type: ignore[arg-type]
+                elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                    local_defs[node.name] = node  # type: ignore[attr-defined]
+            self._memo[key] = (local_defs, calls)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def own_calls(self, func: ast.AST) -> list[ast.Call]:
+        """The calls ``func`` itself makes (not those of nested functions)."""
+        return self._parts(func)[1]
 
     def in_cleanup_code(self) -> bool:
         """Whether the current node itself runs as cleanup: in a ``finally:``, a teardown,
@@ -479,26 +492,23 @@ def _method_code(analysis: "CleanupAnalysis", cls: ast.ClassDef | None, name: st
 
 def _registered_methods(analysis: "CleanupAnalysis", cls: ast.ClassDef) -> frozenset[str]:
     """Names of the methods registered as cleanups (``self.addCleanup(self.restore)``) by
-    the methods of ``cls`` or of a class of this module that derives from it."""
-    key = ("registered_methods", 0)
+    the methods of ``cls`` or of a class of this module that derives from it (once per class)."""
+    key = ("registered_methods", id(cls))
     if key not in analysis._memo:
-        by_class: dict[int, set[str]] = {}
+        names: set[str] = set()
         source = analysis.bindings.source
-        classes = analysis.pytest.module_classes.values() \
-            if not source or any(word in source for word in CLEANUP_REGISTRARS) else ()
-        for klass in classes:
-            names = set()
-            for method in klass.body:
-                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    for node in walk_own(method):
-                        callee = _registered_callee(node, analysis)
-                        if callee and _self_method(callee[0]):
-                            names.add(callee[0].attr)  # type: ignore[attr-defined]
-            if names:
-                for owner in [klass, *analysis.pytest.base_classes(klass)]:
-                    by_class.setdefault(id(owner), set()).update(names)
-        analysis._memo[key] = {k: frozenset(v) for k, v in by_class.items()}
-    return analysis._memo[key].get(id(cls), frozenset())  # type: ignore[union-attr]
+        if not source or any(word in source for word in CLEANUP_REGISTRARS):
+            pytest = analysis.pytest
+            for klass in [cls, *(k for k in pytest.module_classes.values() if cls in pytest.base_classes(k))]:
+                for method in klass.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        for node in walk_own(method):
+                            if type(node) is ast.Call and type(node.func) is ast.Attribute \
+                                    and node.func.attr in CLEANUP_REGISTRARS and node.args \
+                                    and _self_method(node.args[0]):  # type: ignore[attr-defined]
+                                names.add(node.args[0].attr)  # type: ignore[attr-defined]
+        analysis._memo[key] = frozenset(names)
+    return analysis._memo[key]  # type: ignore[return-value]
 
 
 def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[ast.AST], bool]) -> bool:
@@ -513,6 +523,9 @@ def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[as
         return False
     index, method = functions[0]
     cls = analysis.stack[index - 1] if index else None
+    source = analysis.bindings.source
+    if source and f"self.{method.name}," not in source and f"self.{method.name})" not in source:
+        return False  # (never handed on as `addCleanup(self.name, ...)`: no need to look)
     if not isinstance(cls, ast.ClassDef) or method.name not in _registered_methods(analysis, cls):
         return False
     return any(
@@ -530,7 +543,10 @@ def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
     key = ("enter_helpers", id(cls))
     if key not in analysis._memo:
         called: dict[str, set[str]] = {}
-        for method in analysis.pytest.class_methods(cls):
+        methods = analysis.pytest.class_methods(cls)
+        if not any(m.name in ENTER_METHODS for m in methods):
+            methods = []  # (not a context manager: nothing to find)
+        for method in methods:
             for node in walk_own(method):
                 if type(node) is ast.Attribute and _self_method(node):  # type: ignore[arg-type]
                     called.setdefault(node.attr, set()).add(method.name)  # type: ignore[attr-defined]

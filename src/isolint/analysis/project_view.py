@@ -26,7 +26,7 @@ from isolint.analysis.project_index import (
     summarise,
 )
 from isolint.analysis.pytest_view import PytestView
-from isolint.analysis.tree import enclosing
+from isolint.analysis.tree import enclosing, walk
 
 
 class CleanupQuestions(Protocol):
@@ -41,6 +41,8 @@ class CleanupQuestions(Protocol):
     def method_class(self, func: ast.AST) -> ast.ClassDef | None: ...
 
     def qualified_name(self, node: ast.AST | None) -> str | None: ...
+
+    def own_calls(self, func: ast.AST) -> list[ast.Call]: ...
 
 #: Fixtures that put the working directory, ``sys.modules`` and ``sys.path`` back themselves.
 PYTESTER_FIXTURES = frozenset({"pytester", "testdir"})
@@ -210,6 +212,17 @@ class ProjectView:
                     out.extend(c for _, code in self._registrations(cleanup, method, cls) for c in code)
         return out
 
+    def _method(self, own: Module, cls: ast.ClassDef | None, name: str) -> Definition | None:
+        """Method ``name`` of ``cls`` or of a project base (memoised: tests call the same
+        ``self.assert...`` methods again and again, which no project class defines)."""
+        if cls is None or name.startswith(("assert", "fail")):
+            return None
+        key = ("method_definition", id(cls), name)
+        if key not in self._memo:
+            found = self.index.method(own, cls, name)
+            self._memo[key] = Definition(*found[:2], "function", found[2]) if found else None  # type: ignore[assignment]
+        return self._memo[key]  # type: ignore[return-value]
+
     def _registrations(self, cleanup: CleanupQuestions, func: ast.AST, cls: ast.ClassDef | None) -> list[tuple[int, list[ast.AST]]]:
         """Per call in ``func`` of a project function or method that registers cleanups: its
         line and that code (once per function)."""
@@ -217,16 +230,17 @@ class ProjectView:
         if key not in self._memo:
             own = self.own(cleanup)
             out = []
-            for call in ast.walk(func):
-                if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+            for call in cleanup.own_calls(func):
+                if not isinstance(call.func, (ast.Name, ast.Attribute)):
                     continue
                 target = call.func
                 found: Definition | None = None
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                         and target.value.id == "self":
-                    method = self.index.method(own, cls, target.attr) if cls is not None else None
-                    found = Definition(*method[:2], "function", method[2]) if method else None
-                elif isinstance(target, ast.Name) or not _is_registrar(target):
+                    found = self._method(own, cls, target.attr)
+                elif _passes_test_case(call) and (isinstance(target, ast.Name) or not _is_registrar(target)):
+                    # (a helper that registers cleanups for the test is handed the test case:
+                    # `add_tz_cleanup(self)`, `use_tmp_home(request)`)
                     found = self.index.local_definition(own, target)
                     if found is None:
                         qualified = cleanup.qualified_name(target)
@@ -377,7 +391,7 @@ class ProjectView:
             for module, klass in [(own, cls), *self.index.bases(own, cls)]:
                 for method in klass.body:
                     if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in setups:
-                        out.extend(portable(module, call, method) for call in ast.walk(method)
+                        out.extend(portable(module, call, method) for call in walk(method)
                                    if isinstance(call, ast.Call) and _on_self(call.func, methods))
             self._memo[key] = out
         return self._memo[key]  # type: ignore[return-value]
@@ -394,6 +408,11 @@ class ProjectView:
                         out.extend(_started_patchers(module, method))
             self._memo[key] = out  # type: ignore[assignment]
         return self._memo[key]  # type: ignore[return-value]
+
+
+def _passes_test_case(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Name) and a.id in ("self", "request") for a in call.args) or any(
+        isinstance(k.value, ast.Name) and k.value.id in ("self", "request") for k in call.keywords)
 
 
 def _is_registrar(func: ast.Attribute) -> bool:

@@ -428,8 +428,9 @@ class ModuleStatePollution(Rule):
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
     them before each test, when the module collects a single test, or when a single test (run
     once: not parametrized) is all that names them; nor are changes made by a
-    module-level function that runs only at import (called from a class body or a decorator),
-    by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
+    module-level function that runs only at import (called from the module level, also in a
+    `try:`/`if` block there, a class body or a decorator; whatever state it sets, not only the
+    module's own containers, is set once before any test), by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
     `finally:`: a restore helper), or into a module imported inside the `with` block of a
     project helper that puts `sys.modules` back (celery's `with conftest.module_exists(...)`:
     the import got the helper's throwaway module).
@@ -505,6 +506,8 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
+            if self._runs_only_at_import(ctx):
+                continue  # set once at import, before any test
             if ctx.cleanup.restores_class_change(lambda n, w=write: restores(ctx, n, w)):
                 continue  # in the cleanup method that puts back what another method changes
             if _into_discarded_module(ctx, write, self._with_imports) or _fills_once(ctx, write):
@@ -539,8 +542,21 @@ class ModuleStatePollution(Rule):
             unit = ctx.stack[2] if isinstance(ctx.stack[1], ast.ClassDef) else ctx.stack[1]
             if own.used_only_in(write.target, unit):
                 return True  # one test, run once, is all that changes and reads it
-        func = ctx.stack[1] if len(ctx.stack) > 2 else None
-        return func is ctx.enclosing_function() and own.runs_only_at_import(func)
+        return self._runs_only_at_import(ctx)
+
+    def _runs_only_at_import(self, ctx: FileContext) -> bool:
+        """In a module-level function (also one defined in a module-level ``try:``/``if``
+        block) that only module-level code, class bodies and decorators call: it runs once,
+        at import (twisted's ``_noSSL()`` in ``except ImportError:``), the same for every test."""
+        func = ctx.enclosing_function()
+        if func is None or func not in ctx.stack:
+            return False
+        outer = ctx.stack[:ctx.stack.index(func)]
+        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) for n in outer):
+            return False
+        if ctx.pytest.is_test_function_name(func.name) or ctx.pytest.is_fixture(func):
+            return False  # (pytest runs it: no need to look for its callers)
+        return self._own_names(ctx).runs_only_at_import(func)
 
     def _own_names(self, ctx: FileContext) -> OwnNames:
         if self._own is None:
