@@ -49,6 +49,11 @@ REEXPORT_WORDS = frozenset(
 #: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
+CLEANUP_REGISTRARS = frozenset(
+    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
+     "push_async_callback", "addModuleCleanup"}
+)
 #: How deep calls from cleanup code into project functions are followed.
 CALL_DEPTH = 3
 #: How many re-exports are followed before giving up (a cycle, or a very long chain).
@@ -495,6 +500,33 @@ class ProjectIndex:
             return []
         return self._memo_restore(found, how, depth)
 
+    def registered_code(self, definition: Definition) -> list[ast.AST]:
+        """The code project function ``definition`` registers to run at cleanup (twisted's
+        ``replaceSysPath``: ``self.addCleanup(cleanUpSysPath)``, a local function putting
+        ``sys.path`` back), portable: registered lambdas and local functions (also registered
+        by decorating them, ``@testCase.addCleanup``), methods of its class, other callables
+        as a call of them with the registered arguments."""
+        memo = self._restore if definition.module.memo is None else definition.module.memo
+        key = (id(definition.node), "registered", 0)
+        if key not in memo:
+            memo[key] = []
+            memo[key] = self._registered_code(definition)
+        return memo[key]
+
+    def _registered_code(self, definition: Definition) -> list[ast.AST]:
+        module, func = definition.module, definition.node
+        if not isinstance(func, FUNCTION_TYPES):
+            return []
+        roots, own_methods = _registered_callables(func)
+        methods: list[ast.AST] = []  # portable already
+        for target in own_methods:
+            found = self._callee(module, target, definition.owner)
+            if found is not None:
+                methods.extend(self._memo_restore(found, "body", CALL_DEPTH - 1))
+        if not roots and not methods:
+            return []
+        return methods + self._portable(module, func, roots, CALL_DEPTH - 1, definition.owner)
+
     def _portable(self, module: Module, func: ast.AST, roots: list[ast.AST], depth: int,
                   owner: ast.ClassDef | None = None) -> list[ast.AST]:
         """Copies of ``roots`` with ``module``'s imported names qualified, plus the portable
@@ -540,6 +572,35 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
                 for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
     ]
     return values[0] if len(values) == 1 else None
+
+
+def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attribute]]:
+    """What ``func`` registers to run at cleanup: code (bodies of registered lambdas and local
+    functions, other callables as a call with the registered arguments) and the
+    ``self.method``/``cls.method`` references it registers."""
+    nodes = list(_own_nodes(func))
+    local = {n.name: n for n in nodes if isinstance(n, FUNCTION_TYPES)}
+    roots: list[ast.AST] = []
+    methods: list[ast.Attribute] = []
+    for node in nodes:
+        if isinstance(node, FUNCTION_TYPES) and any(
+            isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS for d in node.decorator_list
+        ):
+            roots.extend(node.body)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLEANUP_REGISTRARS and node.args):
+            continue
+        target, args = node.args[0], node.args[1:]
+        if isinstance(target, ast.Lambda):
+            roots.append(target.body)
+        elif isinstance(target, ast.Name) and target.id in local:
+            roots.extend(local[target.id].body)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and target.value.id in ("self", "cls"):
+            methods.append(target)
+        else:
+            roots.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+    return roots, methods
 
 
 def _class_binds(cls: ast.ClassDef, name: str) -> bool:

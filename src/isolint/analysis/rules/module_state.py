@@ -246,7 +246,8 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             continue
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
-                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
+                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix) \
+                or _caught_warnings(ctx, qualified + suffix):
             continue
         target = (dotted or expr_key(obj)) + suffix
         if dotted is None and _configures_mock(target):
@@ -293,6 +294,24 @@ def _captured_stream(ctx: FileContext, qualified: str) -> bool:
     )
 
 
+#: What ``warnings.catch_warnings()`` saves and puts back.
+WARNINGS_STATE = frozenset({"warnings.filters", "warnings.showwarning"})
+
+
+def _caught_warnings(ctx: FileContext, qualified: str) -> bool:
+    """``del warnings.filters[:]``, ``warnings.showwarning = f``: pytest's warnings plugin
+    (on unless ``-p no:warnings`` is in ``addopts``) runs every test's set-up, call and
+    tear-down, and the collection, inside ``warnings.catch_warnings()``
+    (``catch_warnings_for_item``), which puts both back when the test is done."""
+    if qualified not in WARNINGS_STATE:
+        return False
+    args = ctx.settings.pytest.addopts
+    return not any(
+        a in ("-pno:warnings", "-p=no:warnings") or (a == "-p" and tuple(args[i + 1:i + 2]) == ("no:warnings",))
+        for i, a in enumerate(args)
+    )
+
+
 def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """Whether cleanup code ``node`` writes (back) what ``write`` changed."""
     return any(
@@ -332,7 +351,9 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     text = _const_str(first)
     if text is not None:
         return [StateWrite("", frozenset({text}))]
-    if kind == PATCH_OBJECT and len(args) >= 2 and _const_str(args[1]):
+    if kind in (PATCH_OBJECT, PATCH) and len(args) >= 2 and _const_str(args[1]):
+        # (`x.patch(obj, "attr", value)` is no `mock.patch`, whose target is a string: trial's
+        # and testtools' `TestCase.patch`, which patches that one attribute.)
         return [StateWrite("", spellings(ctx, first, "." + str(_const_str(args[1]))))]
     return [StateWrite("", spellings(ctx, first))]
 
@@ -360,10 +381,12 @@ class ModuleStatePollution(Rule):
 
     Not flagged: `monkeypatch.setattr/setitem`, `patch.object`/`patch`/`patch.dict` (with
     blocks, decorators, or `mocker.patch...` and `monkeypatch` calls made earlier in the same
-    function for the same target), Django's `override_settings` (and `with self.settings(...)`
-    in a module that imports Django); attributes of `self`, `cls` and local objects; changes
-    that are themselves cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup
-    callback) or that such cleanup writes back (`module.attr = saved`, `_CACHE.clear()`,
+    function for the same target), trial's and testtools' `self.patch(obj, "attr", value)` (in
+    the test, or in its class's set-up for every test: writes into the patched-in object go
+    away with it), Django's `override_settings` (and `with self.settings(...)` in a module that
+    imports Django); attributes of `self`, `cls` and local objects; changes that are themselves
+    cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback) or that
+    such cleanup writes back (`module.attr = saved`, `_CACHE.clear()`,
     `importlib.reload(module)`, `addCleanup(operator.setitem, d, k, old)` /
     `addCleanup(operator.delitem, d, k)`). `os.environ`, `sys.path` and `sys.modules` are left
     to their own rules; request- and context-locals (`cherrypy.request`, `cherrypy.response`,
@@ -401,7 +424,9 @@ class ModuleStatePollution(Rule):
     (`Sanic.test_mode = True`), its value is what every test starts with: that value is the
     reset, and the module's own initial value a change. `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
-    capturing puts them back after every test phase. A test module's own containers (no other
+    capturing puts them back after every test phase; nor are `warnings.filters` and
+    `warnings.showwarning` unless `addopts` has `-p no:warnings`: pytest's warnings plugin runs
+    each test in `warnings.catch_warnings()`, which puts them back. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
     them before each test, when the module collects a single test, or when a single test (run
     once: not parametrized) is all that names them; nor are changes made by a
@@ -482,6 +507,8 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
+            if ctx.cleanup.restores_class_change(lambda n, w=write: restores(ctx, n, w)):
+                continue  # in the cleanup method that puts back what another method changes
             if _into_discarded_module(ctx, write, self._with_imports) or _fills_once(ctx, write):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
@@ -491,7 +518,8 @@ class ModuleStatePollution(Rule):
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
             )
-            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
+            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write) \
+                    and not _patched_in_setup(ctx, write):
                 self._seen.add(seen)
                 operation, fix = _operation(ctx, node)
                 target = write.target.removeprefix("global ")
@@ -701,6 +729,30 @@ def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool
     func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
     calls = [n for n in walk(func) if isinstance(n, ast.Call)] if func else []
     return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
+
+
+#: Methods a test case calls on itself to patch for the duration of each test: trial's and
+#: testtools' ``TestCase.patch(obj, attribute, value)`` (undone through ``addCleanup``), and a
+#: ``monkeypatch`` or ``mocker`` kept on ``self`` (``self.monkeypatch.setattr(...)``).
+SELF_PATCHERS = frozenset({"patch", "setattr", "setitem", "delattr", "delitem", "object", "dict"})
+
+
+def _patched_in_setup(ctx: FileContext, write: StateWrite) -> bool:
+    """The test's class (or a project base) patches the written object in its set-up for every
+    test (twisted's ``setUp``: ``self.patch(client, "theResolver", FakeResolver())``): the
+    write goes to what the patch put there, which the patch's cleanup takes away."""
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None or not ctx.pytest.is_test_class(cls):
+        return False
+    setups = ctx.pytest.setup_names
+    if ctx.project is not None:
+        calls = ctx.project.setup_calls(ctx.cleanup, cls, setups, SELF_PATCHERS)
+    else:
+        calls = [c for m in ctx.pytest.class_methods(cls) if m.name in setups
+                 for c in walk(m) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and c.func.attr in SELF_PATCHERS and expr_key(c.func).startswith("self.")]
+    return any(_patches(ctx, call, write) for call in calls)
 
 
 def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
