@@ -84,6 +84,22 @@ class Module:
     #: A scanned file's own summary, which lives as long as its scan: its answers are memoised
     #: here rather than in the index (its nodes are freed with it, their ids reused).
     memo: dict | None = None
+    #: Lazily: attribute assignments at module level, ``{"pkg.C.attr": [value, ...]}``.
+    _attribute_values: dict[str, list[ast.expr]] | None = field(default=None, repr=False)
+
+    def attribute_values(self, qualified: str) -> list[ast.expr]:
+        """The values the module level assigns to attribute ``qualified`` (``Sanic.test_mode =
+        True`` after ``from sanic import Sanic``: ``sanic.Sanic.test_mode``), in order."""
+        if self._attribute_values is None:
+            found: dict[str, list[ast.expr]] = {}
+            for stmt in self.tree.body:
+                if isinstance(stmt, ast.Assign):
+                    for target in stmt.targets:
+                        owner = self.qualified(target.value) if isinstance(target, ast.Attribute) else None
+                        if owner:
+                            found.setdefault(f"{owner}.{target.attr}", []).append(stmt.value)  # type: ignore[union-attr]
+            self._attribute_values = found
+        return self._attribute_values.get(qualified, [])
 
     def qualified(self, node: ast.AST) -> str | None:
         """The qualified name of ``node`` as this module spells it; a name the module defines
@@ -285,8 +301,12 @@ class ProjectIndex:
             return qualified
         return self._follow(".".join([target, *rest[1:]]), (), hops - 1)
 
-    def definition(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> Definition | None:
-        """The project definition ``qualified`` names, through re-exports, or None."""
+    def definition(self, qualified: str, extra_roots: tuple[str, ...] = (),
+                   inherited: bool = False) -> Definition | None:
+        """The project definition ``qualified`` names, through re-exports, or None. With
+        ``inherited``, a class attribute its class body does not bind is looked up in the one
+        project base class whose body binds it (``Sanic.START_METHOD_SET``, set by the body
+        of ``StartupMixin``)."""
         for _ in range(MAX_HOPS):
             found = self.split(qualified, extra_roots)
             if found is None:
@@ -303,6 +323,9 @@ class ProjectIndex:
                 if method is not None and len(tail) == 1:
                     return Definition(method[0], method[1], "function", method[2])
                 value = _class_value(cls, tail[0]) if method is None and len(tail) == 1 else None
+                if value is None and inherited and method is None and len(tail) == 1 \
+                        and not _class_binds(cls, tail[0]):
+                    return self._inherited_value(module, cls, tail[0])
                 return Definition(module, value, "value", cls) if value is not None else None
             if head in module.functions:
                 return Definition(module, module.functions[head], "function") if not tail else None
@@ -375,47 +398,34 @@ class ProjectIndex:
         return None
 
     def initial_value(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> ast.expr | None:
-        """The value a project module binds ``module.name`` to at import (bound once), or None.
-        A class attribute its class does not bind comes from the one project base class whose
-        body binds it (``Sanic.START_METHOD_SET``, set by the ``StartupMixin`` body)."""
-        found = self.initial(qualified, extra_roots)
-        return found[1] if found is not None else None
+        """The value a project module binds ``module.name`` to at import (bound once), or None;
+        a class attribute may come from a project base class (``definition(inherited=True)``)."""
+        found = self.definition(qualified, extra_roots, inherited=True)
+        return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
 
-    def initial(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> tuple[Module, ast.expr] | None:
-        """:meth:`initial_value` with the module whose code binds it (to read its names)."""
-        found = self.definition(qualified, extra_roots)
-        if found is not None:
-            return (found.module, found.node) if found.kind == "value" else None  # type: ignore[return-value]
-        owner, _, attr = qualified.rpartition(".")
-        cls = self.definition(owner, extra_roots) if owner else None
-        if cls is None or cls.kind != "class":
-            return None
-        binders = [
-            (module, klass) for module, klass in [(cls.module, cls.node), *self.bases(cls.module, cls.node)]  # type: ignore[list-item]
-            if _class_binds(klass, attr)
-        ]
+    def _inherited_value(self, module: Module, cls: ast.ClassDef, attr: str) -> Definition | None:
+        binders = [(owner, klass) for owner, klass in self.bases(module, cls) if _class_binds(klass, attr)]
         if len(binders) != 1:
             return None
         value = _class_value(binders[0][1], attr)
-        return (binders[0][0], value) if value is not None else None
+        return Definition(binders[0][0], value, "value", binders[0][1]) if value is not None else None
 
-    def fresh_instance(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> str | None:
-        """The class or factory a project module calls without arguments to make the value of
-        ``qualified`` at import (``_active = Local()``: ``asgiref.local.Local``), when no other
-        module-level statement of that module touches the name (nothing changes the fresh
-        object at import); else None."""
-        found = self.initial(qualified, extra_roots)
-        if found is None:
-            return None
-        module, value = found
-        if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
-            return None
+    def fresh_instance(self, qualified: str, callee: str, extra_roots: tuple[str, ...] = ()) -> bool:
+        """Whether a project module makes the value of ``qualified`` at import by calling
+        ``callee`` without arguments (``_active = Local()``, ``asgiref.local.Local``), and no
+        other module-level statement of that module touches the name (nothing changes the
+        fresh object at import)."""
+        found = self.definition(qualified, extra_roots, inherited=True)
+        value = found.node if found is not None and found.kind == "value" else None
+        if not (isinstance(value, ast.Call) and not value.args and not value.keywords) \
+                or found.module.qualified(value.func) != callee:  # type: ignore[union-attr]
+            return False
         name = qualified.rpartition(".")[2]
         touched = sum(
-            1 for stmt in module.tree.body if not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))
+            1 for stmt in found.module.tree.body if not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))  # type: ignore[union-attr]
             for node in ast.walk(stmt) if isinstance(node, ast.Name) and node.id == name
         )
-        return module.qualified(value.func) if touched <= 1 else None
+        return touched <= 1
 
     # ------------------------------------------------------------------ cleanup code
     def restore_code(self, definition: Definition, how: str) -> list[ast.AST]:

@@ -76,7 +76,6 @@ class ProjectView:
         self.conftests = tuple(conftests)
         self._own: Module | None = None
         self._memo: dict[tuple, list[ast.AST]] = {}
-        self._session: dict[str, list[ast.expr]] | None = None
 
     # ------------------------------------------------------------------ names
     def canonical(self, qualified: str) -> str:
@@ -89,28 +88,17 @@ class ProjectView:
         """What a project module binds ``qualified`` (``pkg.mod._client``) to at import."""
         return self.index.initial_value(qualified, self.roots)
 
-    def fresh_instance(self, qualified: str) -> str | None:
-        """What a project module calls without arguments to make ``qualified`` at import
-        (see :meth:`ProjectIndex.fresh_instance`)."""
-        return self.index.fresh_instance(qualified, self.roots)
+    def fresh_instance(self, qualified: str, callee: str) -> bool:
+        """Whether a project module makes ``qualified`` at import by calling ``callee`` without
+        arguments (see :meth:`ProjectIndex.fresh_instance`)."""
+        return self.index.fresh_instance(qualified, callee, self.roots)
 
     def session_value(self, qualified: str) -> ast.expr | None:
         """The value the module level of a ``conftest.py`` in scope assigns to attribute
         ``qualified`` (sanic's ``Sanic.test_mode = True``), when exactly one such assignment
         does: what every test starts with, whatever the attribute's own module says."""
-        if self._session is None:
-            found: dict[str, list[ast.expr]] = {}
-            for module in self._conftest_modules():
-                for stmt in module.tree.body:
-                    if not isinstance(stmt, ast.Assign):
-                        continue
-                    for target in stmt.targets:
-                        owner = module.qualified(target.value) if isinstance(target, ast.Attribute) else None
-                        if owner:
-                            found.setdefault(f"{owner}.{target.attr}", []).append(stmt.value)  # type: ignore[union-attr]
-            self._session = found
-        values = self._session.get(qualified)
-        return values[0] if values is not None and len(values) == 1 else None
+        values = [v for module in self._conftest_modules() for v in module.attribute_values(qualified)]
+        return values[0] if len(values) == 1 else None
 
     def relative_imports(self, tree: ast.Module) -> dict[str, str]:
         """The names the file's relative imports bind, qualified from its module name."""

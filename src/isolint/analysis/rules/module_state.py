@@ -60,6 +60,8 @@ ITEM_WRITERS = frozenset({"operator.setitem", "operator.delitem", "operator.__se
 _WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD, *ITEM_WRITERS})
 #: A call changes nothing here unless its callee may end with one of these.
 _CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
+#: Modules whose callables make mocks (``Mock()``, ``MagicMock()``...).
+MOCK_MODULES = ("unittest.mock.", "mock.", "pytest_mock.")
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
 MOCK_ATTRIBUTES = frozenset({"return_value", "side_effect"})
 #: Words in the name of a decorator or context manager that saves and restores state.
@@ -413,8 +415,8 @@ class ModuleStatePollution(Rule):
     A reset is not a change: a value equal to the one the project's module (or class body)
     starts with, when it binds the name once (`mod._client = None`, also under `if
     FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`, also when
-    a single project base class binds it), a fresh instance of what the module makes without
-    arguments when nothing changes it at import (`trans_real._active = Local()` where the
+    a single project base class binds it), a fresh instance in a private attribute of what the
+    module makes without arguments when nothing changes it at import (`trans_real._active = Local()` where the
     module says `_active = Local()`), `.clear()` of a container that starts empty, and `None`
     written to a private attribute of a module or class outside the project
     (`trace._TRACER_PROVIDER = None`, taken for a lazy singleton reset: its initial value
@@ -598,8 +600,8 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
     """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``
     (a class attribute too, also one a project base class binds), ``cache._imp = [None]``
     where it starts with ``_imp = [None]``, ``mod._active = Local()`` where it starts with
-    ``_active = Local()`` (a fresh instance, made without arguments, that nothing changes at
-    import), or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put
+    ``_active = Local()`` (a fresh instance of a private attribute, made without arguments,
+    that nothing changes at import), or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put
     back to the value it has after import (a lazy singleton, a registry), not a change. A
     private attribute of a module or class outside the project set to None (``trace._PROVIDER
     = None``) is taken for the same reset of a lazy singleton: its initial value cannot be
@@ -630,9 +632,13 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
         return _private_outside(ctx, value, write)
     if project is None or not (isinstance(value, ast.Call) and not value.args and not value.keywords):
         return False
-    # `trans_real._active = Local()` where the module starts with `_active = Local()`.
+    # `trans_real._active = Local()` where the module starts with `_active = Local()`: a
+    # private attribute (a lazy singleton's; a public one set to a fresh object is mostly a
+    # stand-in), not a mock (no module starts with one), asked of the project only then.
     callee = ctx.call_name(value)
-    return callee is not None and any(project.fresh_instance(s) == callee for s in dotted)
+    if callee is None or callee.startswith(MOCK_MODULES) or not write.target.rpartition(".")[2].startswith("_"):
+        return False
+    return any(project.fresh_instance(s, callee) for s in dotted)
 
 
 def _literal(value: ast.expr) -> bool:
