@@ -738,3 +738,34 @@ def test_class_changing_a_conftest_fixture_shared_by_its_tests(tmp_path: Path) -
         ("tests/test_shared.py", 9,
          "class-scoped fixture `client`, changed by `client.timeout = 1` in `test_a` (line 11)"),
     }
+
+
+def test_support_module_code_only_its_main_block_reaches(tmp_path: Path) -> None:
+    """A test-support runner script: what its ``main()`` (and the helpers only ``main()``
+    calls) changes happens in a ``python -m`` process, never in a pytest worker; a helper the
+    tests call is still reported."""
+    project(tmp_path, {
+        "tests/runner.py": """
+            import os
+
+            def _setup_environ():
+                os.environ["RUNNER_QUIET"] = "1"
+
+            def main():
+                os.environ["RUNNER_MODE"] = "script"
+                _setup_environ()
+
+            def configure():
+                os.environ["CONFIGURED"] = "1"
+
+            if __name__ == "__main__":
+                main()
+            """,
+        "tests/test_runner.py": """
+            from runner import configure
+
+            def test_configure():
+                configure()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/runner.py", 12, "env_var_pollution")}

@@ -46,7 +46,9 @@ class EnvVarPollution(UnrestoredState, Rule):
     report-session-configuration = true` reports them too. Nor is code
     pytest >= 8 never calls: nose-style `setup` / `teardown` module functions and
     `setup_package` / `teardown_package` in a package `__init__.py`, unless the module names
-    them. A test module's own module level is reported: it changes what the modules and tests
+    them, a test module's `load_tests` (pytest does not follow unittest's protocol), and module
+    functions only the module's `if __name__ == "__main__":` block reaches (a runner script's
+    `main()` and the helpers only it calls). A test module's own module level is reported: it changes what the modules and tests
     collected after it see.
 
     ## Why is this bad?

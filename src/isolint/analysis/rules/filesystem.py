@@ -43,7 +43,9 @@ class CwdPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     The working directory belongs to the worker process. After one test changes it, every later

@@ -54,7 +54,9 @@ class SysPathPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     `sys.path` belongs to the worker process. A directory one test puts in front of it stays
@@ -127,7 +129,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     `sys.modules` is the import cache of the worker process. A fake module one test puts there

@@ -349,7 +349,8 @@ class ModuleStatePollution(Rule):
     (`cherrypy.request`, `cherrypy.response`, `flask.g`, `flask.session`...) are not module state.
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
-    value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
+    value back (`X.a = old` after `old = X.a`, or `X.a = self._old` where a method of the class
+    did `self._old = X.a`) is not a change of its own, and each target is
     reported once per function; so is an object the function installed (`X.http =
     MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
     A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
@@ -362,11 +363,16 @@ class ModuleStatePollution(Rule):
     for its siblings), or `setup_module` or an autouse fixture rebinds it; in a test module, a
     global that no function reads by name (a registry looks it up) is not reported when every
     function rebinding it binds it before using it. Code in a function handed to another process
-    (`multiprocessing.Process(target=f)`) is not reported.
+    (`multiprocessing.Process(target=f)`) is not reported, nor code pytest never runs: a test
+    module's `load_tests`, module functions only the `if __name__ == "__main__":` block reaches.
+    Nor are a lazy memo (`global X; if X is None: X = compute()` where the module starts with
+    `X = None`: filled once, never replacing a value a test set) and, in a test module, a global
+    that nothing in the module reads (not by name, a string or `globals()`).
 
     A reset is not a change: a value equal to the one the project's module (or class body)
     starts with, when it binds the name once (`mod._client = None`, also under `if
-    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()` of a container that starts empty, and `None` written to a private
+    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()`
+    (or `del X[:]`, `X[:] = []`) of a container that starts empty, and `None` written to a private
     attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
     for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
@@ -439,6 +445,8 @@ class ModuleStatePollution(Rule):
         self._own: OwnNames | None = None
         #: Per `with` block (by id; the nodes live as long as the scan): the names its imports bind.
         self._with_imports: dict[int, dict[str, list[int]]] = {}
+        #: Every name the module reads anywhere (for `global` names nothing reads).
+        self._loaded: frozenset[str] | None = None
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
@@ -452,7 +460,10 @@ class ModuleStatePollution(Rule):
                 continue
             if _into_discarded_module(ctx, write, self._with_imports):
                 continue
-            if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
+            if write.target.startswith("global ") and (
+                self._rebound_first(ctx, write.target[7:]) or _fills_memo(ctx, node, write.target[7:])
+                or ctx.kind == "test" and self._never_read(ctx, write.target[7:])
+            ):
                 continue
             left = ctx.cleanup.unrestored(
                 [write],
@@ -504,6 +515,25 @@ class ModuleStatePollution(Rule):
             assigned.update(write.spellings)
         return inside
 
+    def _never_read(self, ctx: FileContext, name: str) -> bool:
+        """Whether nothing in the (test) module reads global ``name`` at all, not even through
+        ``globals()``: what a test leaves in it, no later test sees (CPython's
+        ``ref_from_del = weakref.ref(self)`` in a ``__del__``). Other modules do not read a
+        test module's globals. Computed with one walk of the module."""
+        if self._loaded is None:
+            loaded: set[str] = set()
+            for node in walk(ctx.tree):
+                kind = type(node)
+                if kind is ast.Name and type(node.ctx) is not ast.Store:  # type: ignore[attr-defined]
+                    loaded.add(node.id)  # type: ignore[attr-defined]
+                elif kind is ast.AugAssign and type(node.target) is ast.Name:  # type: ignore[attr-defined]
+                    loaded.add(node.target.id)  # type: ignore[attr-defined]
+                elif kind is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
+                    loaded.add(node.value)  # type: ignore[attr-defined]  (`getattr(mod, "X")`)
+            self._loaded = frozenset(loaded)
+        return name not in self._loaded and "globals" not in self._loaded \
+            and "vars" not in self._loaded
+
     def _rebound_first(self, ctx: FileContext, name: str) -> bool:
         """Whether no function of the module reads global ``name`` before it is bound for
         the current test (see :meth:`GlobalUses.rebound_before_reads`)."""
@@ -515,16 +545,40 @@ class ModuleStatePollution(Rule):
         return self._globals.rebound_before_reads(name)
 
 
+def _fills_memo(ctx: FileContext, node: ast.AST, name: str) -> bool:
+    """``global X; if X is None: X = compute()`` where the module starts with ``X = None``: a
+    lazy memo the module fills once (the first caller computes it, later callers read it); it
+    never replaces a value a test would have set."""
+    stack = ctx.stack
+    if len(stack) < 3 or not isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return False
+    guard = stack[-2]
+    if not (isinstance(guard, ast.If) and node in guard.body and _is_none_test(guard.test, name)):
+        return False
+    initial = ctx.bindings.module_constant(name)
+    return isinstance(initial, ast.Constant) and initial.value is None
+
+
+def _is_none_test(test: ast.expr, name: str) -> bool:
+    """``name is None`` / ``None is name``."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(a, ast.Name) and a.id == name for a in sides) and any(
+        isinstance(b, ast.Constant) and b.value is None for b in sides)
+
+
 def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``
     (a class attribute too), ``cache._imp = [None]`` where it starts with ``_imp = [None]``,
-    or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
+    or ``mod._CONFIGS.clear()`` (``del X[:]``, ``X[:] = []``) where it starts with
+    ``_CONFIGS = {}``: state put back to the
     value it has after import (a lazy singleton, a registry), not a change. A private
     attribute of a module or class outside the project set to None (``trace._PROVIDER =
     None``) is taken for the same reset of a lazy singleton: its initial value cannot be read."""
-    if isinstance(node, ast.Call):
-        func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
+    if isinstance(node, ast.Call) or _empties_slice(node):
+        func = getattr(node, "func", None)
+        if func is not None and not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
             return False
         if write.own:
             return _empty_container(ctx.bindings.module_constant(write.target))
@@ -537,6 +591,22 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
         if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
             return True
     return _private_outside(ctx, node.value, write)
+
+
+def _empties_slice(node: ast.AST) -> bool:
+    """``del X[:]`` or ``X[:] = []``: the whole of list ``X`` emptied, as ``X.clear()`` does."""
+    if isinstance(node, ast.Delete):
+        targets = node.targets
+    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and not node.value.elts:
+        targets = node.targets
+    else:
+        return False
+    return len(targets) == 1 and isinstance(targets[0], ast.Subscript) and _whole(targets[0].slice)
+
+
+def _whole(index: ast.expr) -> bool:
+    return isinstance(index, ast.Slice) and index.lower is None and index.upper is None \
+        and index.step is None
 
 
 def _literal(value: ast.expr) -> bool:
@@ -635,8 +705,11 @@ def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
 
 
 def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
-    """``obj.attr = saved`` where ``saved = obj.attr`` earlier: a restore (not guaranteed to
-    run, which is reported at the change itself), not a change of its own."""
+    """``obj.attr = saved`` where ``saved = obj.attr`` earlier, or ``obj.attr = self._saved``
+    where a method of the same class does ``self._saved = obj.attr``: a restore (not
+    guaranteed to run, which is reported at the change itself), not a change of its own."""
+    if isinstance(node, ast.Assign) and _saved_on_self(ctx, node.value, write):
+        return True
     if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
         return False
     saved = ctx.bindings.constant_value(node.value.id)
@@ -645,6 +718,29 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     if any(expr_key(t) == expr_key(saved) for t in node.targets):
         return True
     return bool(spellings(ctx, saved) & write.spellings)
+
+
+def _saved_on_self(ctx: FileContext, value: ast.expr, write: StateWrite) -> bool:
+    """``value`` is ``self.x`` and a method of the enclosing class saves what ``write``
+    changes there (``self.x = http.client.HTTPConnection``)."""
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self"):
+        return False
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None:
+        return False
+    memo = ctx.memos.setdefault("saved_on_self", {})
+    if cls not in memo:
+        saved: dict[str, set[str]] = {}
+        for method in ctx.pytest.class_methods(cls):
+            for node in walk(method):
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self" and isinstance(node.value, (ast.Name, ast.Attribute)):
+                        saved.setdefault(target.attr, set()).update(spellings(ctx, node.value))
+        memo[cls] = saved
+    return bool(memo[cls].get(value.attr, set()) & write.spellings)
 
 
 def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
