@@ -15,6 +15,7 @@ ENVIRONMENT = StateKind(
     functions=ENV_FUNCTIONS,
     readers=frozenset({"os.getenv", "os.getenvb"}),
     tool="`monkeypatch.setenv()` / `monkeypatch.delenv()`",
+    words=("environ", "_env", "env_", "envvar"),
 )
 
 
@@ -33,8 +34,12 @@ class EnvVarPollution(UnrestoredState, Rule):
     `@contextmanager`, in a cleanup callback); a change whose key (or the whole environment) is
     restored by such cleanup code; a removal of a key that the same function set earlier (`del
     os.environ["A"]` after `os.environ["A"] = "1"`: the restore, reported at the change when it
-    is not guaranteed to run); and code in a function handed to another process
-    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`).
+    is not guaranteed to run); changes inside a `with` helper from a library isolint cannot
+    read whose name says it saves or restores the environment (`with preserve_environ():`);
+    `os.environ.__exit__()` in cleanup code restores all of it (CPython's `os.environ =
+    EnvironmentVarGuard()` in `setUp`); and code in a function handed to another process
+    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`,
+    `subprocess.Popen(preexec_fn=...)`, which the child runs before `exec`).
     A restore under `if prev:` where `prev = os.environ.get(k)` does not count: it skips the usual
     case, a variable that was not set before.
 

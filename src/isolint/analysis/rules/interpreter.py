@@ -20,10 +20,12 @@ SYS_PATH = StateKind(
     methods=LIST_METHODS,
     keyed=False,
     tool="`monkeypatch.syspath_prepend()`",
+    words=("syspath", "sys_path"),
 )
 SYS_MODULES = StateKind(
     names=frozenset({"sys.modules"}), methods=MAPPING_METHODS,
     tool="`monkeypatch.setitem(sys.modules, ...)` / `monkeypatch.delitem(sys.modules, ...)`",
+    words=("modules",),
 )
 
 
@@ -45,6 +47,7 @@ class SysPathPollution(UnrestoredState, Rule):
     such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`); a
     removal of what the same function added earlier (`sys.path.remove(p)` after
     `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
+    changes inside a library's `with` helper named for saving it (`with preserve_sys_path():`);
     code handed to another process; and the module level and `pytest_*` hooks of a
     `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
     ini option there).
@@ -119,7 +122,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     and later direct writes to the same key (or, after one in a loop `for k in keys:`, to any
     `keys[i]`): monkeypatch saved the entry and puts it back; entries popped into a list of
     (key, module) pairs that a `finally:` walks to put each back; changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
-    `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
+    `mocker.patch.dict(sys.modules, ...)` in the same function, or inside a `with` helper from a
+    library isolint cannot read named for isolating or saving it (CPython's `with
+    import_helper.isolated_modules():`); statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
     `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.

@@ -378,8 +378,9 @@ class ModuleStatePollution(Rule):
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
     capturing puts them back after every test phase. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
-    them before each test, or when the module collects a single test; nor are changes made by a
-    module-level function that runs only at import (called from a class body or a decorator),
+    them before each test, or when the module collects a single test (or none); nor are changes made by a
+    module-level function that runs only at import (called from a class body, or a decorator
+    such as a registry's `@command`),
     by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
     `finally:`: a restore helper), or into a module imported inside the `with` block of a
     project helper that puts `sys.modules` back (celery's `with conftest.module_exists(...)`:
