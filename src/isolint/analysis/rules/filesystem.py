@@ -32,11 +32,12 @@ class CwdPollution(UnrestoredState, Rule):
     contextlib.chdir(path):` or `with tmpdir.as_cwd():` (or a library's helper named for saving
     it, `with preserve_cwd():`); statements that are themselves cleanup
     (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
-    cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); a change the
-    test expects to raise (the last statement of `with pytest.raises(...)`, or the statement of a
-    `try:` whose `else:` or next statement fails the test: `try: os.chdir(missing)` `except
-    OSError: ...` `else: self.fail(...)`); and the module level and `pytest_*` hooks of a
-    `conftest.py`. A change in a function defined in a test is
+    cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`, or a cleanup that
+    a project helper the test called first registered); a change the test expects to raise (the
+    last statement of `with pytest.raises(...)`, or the statement of a `try:` whose `else:` or
+    next statement fails the test: `try: os.chdir(missing)` `except OSError: ...` `else:
+    self.fail(...)`); and the module level and `pytest_*` hooks of a `conftest.py`. A change in a
+    function defined in a test is
     not flagged when only `with` blocks of that test that undo it can run the function (a
     `contextlib.chdir`, or a project helper such as prefect's `tmpchdir` that restores the
     directory in its `finally:`): the function is not decorated nor named before its `def`, and
