@@ -507,30 +507,12 @@ class ProjectIndex:
         module, func = definition.module, definition.node
         if not isinstance(func, FUNCTION_TYPES):
             return []
-        nodes = list(_own_nodes(func))
-        local = {n.name: n for n in nodes if isinstance(n, FUNCTION_TYPES)}
-        roots: list[ast.AST] = []
+        roots, own_methods = _registered_callables(func)
         methods: list[ast.AST] = []  # portable already
-        for node in nodes:
-            if isinstance(node, FUNCTION_TYPES) and any(
-                isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS for d in node.decorator_list
-            ):
-                roots.extend(node.body)
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in CLEANUP_REGISTRARS and node.args):
-                continue
-            target, args = node.args[0], node.args[1:]
-            if isinstance(target, ast.Lambda):
-                roots.append(target.body)
-            elif isinstance(target, ast.Name) and target.id in local:
-                roots.extend(local[target.id].body)
-            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and target.value.id in ("self", "cls"):
-                found = self._callee(module, target, definition.owner)
-                if found is not None:
-                    methods.extend(self._memo_restore(found, "body", CALL_DEPTH - 1))
-            else:
-                roots.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+        for target in own_methods:
+            found = self._callee(module, target, definition.owner)
+            if found is not None:
+                methods.extend(self._memo_restore(found, "body", CALL_DEPTH - 1))
         if not roots and not methods:
             return []
         return methods + self._portable(module, func, roots, CALL_DEPTH - 1, definition.owner)
@@ -580,6 +562,35 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
                 for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
     ]
     return values[0] if len(values) == 1 else None
+
+
+def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attribute]]:
+    """What ``func`` registers to run at cleanup: code (bodies of registered lambdas and local
+    functions, other callables as a call with the registered arguments) and the
+    ``self.method``/``cls.method`` references it registers."""
+    nodes = list(_own_nodes(func))
+    local = {n.name: n for n in nodes if isinstance(n, FUNCTION_TYPES)}
+    roots: list[ast.AST] = []
+    methods: list[ast.Attribute] = []
+    for node in nodes:
+        if isinstance(node, FUNCTION_TYPES) and any(
+            isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS for d in node.decorator_list
+        ):
+            roots.extend(node.body)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLEANUP_REGISTRARS and node.args):
+            continue
+        target, args = node.args[0], node.args[1:]
+        if isinstance(target, ast.Lambda):
+            roots.append(target.body)
+        elif isinstance(target, ast.Name) and target.id in local:
+            roots.extend(local[target.id].body)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and target.value.id in ("self", "cls"):
+            methods.append(target)
+        else:
+            roots.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+    return roots, methods
 
 
 def _class_binds(cls: ast.ClassDef, name: str) -> bool:
