@@ -21,7 +21,7 @@ from isolint.analysis.bindings import Bindings
 from isolint.analysis.cleanup import CleanupAnalysis
 from isolint.analysis.names import ImportTable
 from isolint.analysis.pytest_view import PytestView
-from isolint.analysis.script_code import script_only_functions
+from isolint.analysis.script_code import ScriptCode
 from isolint.analysis.single_test import SingleTest
 from isolint.analysis.source_lines import SourceLines
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, enclosing_function
@@ -114,7 +114,7 @@ class FileContext:
 
     def __post_init__(self) -> None:
         self._nose_only: frozenset[str] | None = None
-        self._script_only: frozenset[str] | None = None
+        self._script_code: ScriptCode | None = None
         self.imports = ImportTable(self.tree)
         if self.project is not None:
             self._resolve_through_project(self.project)
@@ -285,15 +285,15 @@ class FileContext:
         ``__init__.py``, ``setup`` / ``teardown`` in a test module), or a test module's
         ``load_tests`` (the unittest protocol, which pytest does not follow), when nothing in
         the file names it; or one only the module's ``if __name__ == "__main__":`` block
-        reaches (:func:`isolint.analysis.script_code.script_only_functions`)."""
+        reaches (:meth:`isolint.analysis.script_code.ScriptCode.only_from_main`)."""
         if len(self.stack) < 2 or not isinstance(self.stack[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         func = self.stack[1]
         if func.decorator_list:
             return False
-        if self._script_only is None:
-            self._script_only = script_only_functions(self.tree, self.pytest.is_test_function_name)
-        if func.name in self._script_only:
+        if self._script_code is None:
+            self._script_code = ScriptCode(self.tree, self.source, self.pytest.is_test_function_name)
+        if self._script_code.only_from_main(func.name):
             return True
         if self.kind == "test":
             names = NOSE_MODULE_FUNCTIONS | NOSE_PACKAGE_FUNCTIONS | UNITTEST_ONLY_FUNCTIONS

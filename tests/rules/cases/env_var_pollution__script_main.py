@@ -45,6 +45,18 @@ def load_tests(loader, tests, pattern):
     return tests
 
 
+def exported():
+    os.environ["EXPORTED"] = "1"  # expect: env_var_pollution
+
+
+__all__ = ["exported"]
+
+
+class Discovery:
+    # A pattern that spells `main()` in a string is no reference to main.
+    pattern = b"    main\\(\\)"
+
+
 def also_by_main_and_test():
     os.environ["BOTH"] = "1"  # expect: env_var_pollution
 
@@ -58,4 +70,5 @@ if __name__ == "__main__":
     shared()
     handed_on()
     also_by_main_and_test()
+    exported()
     unittest.main()

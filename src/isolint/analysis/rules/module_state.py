@@ -4,11 +4,13 @@ module-level containers of the test module itself."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.context import FileContext
 from isolint.analysis.names import statements
+from isolint.analysis.source_lines import name_positions
 from isolint.analysis.tree import dotted_key, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
@@ -53,6 +55,8 @@ SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 #: The same overrides as methods of Django's ``SimpleTestCase`` (``with self.settings(...):``).
 TEST_CASE_OVERRIDES = frozenset({"self.settings", "self.modify_settings", "cls.settings", "cls.modify_settings"})
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: A call that hands out the module's namespace: its globals may be read by any name.
+_NAMESPACE_CALL = re.compile(r"(?<![\w.])(?:globals|vars)\s*\(")
 #: ``operator.setitem(d, k, v)`` / ``operator.delitem(d, k)``: item writes spelled as calls (a
 #: cleanup registered as ``addCleanup(operator.setitem, d, k, old)``).
 ITEM_WRITERS = frozenset({"operator.setitem", "operator.delitem", "operator.__setitem__", "operator.__delitem__"})
@@ -499,8 +503,6 @@ class ModuleStatePollution(Rule):
         self._own: OwnNames | None = None
         #: Per `with` block (by id; the nodes live as long as the scan): the names its imports bind.
         self._with_imports: dict[int, dict[str, list[int]]] = {}
-        #: Every name the module reads anywhere (for `global` names nothing reads).
-        self._loaded: frozenset[str] | None = None
 
     def visit_Assign(self, node: ast.AST, ctx: FileContext) -> None:
         for write in state_writes(ctx, node):
@@ -578,23 +580,25 @@ class ModuleStatePollution(Rule):
         return inside
 
     def _never_read(self, ctx: FileContext, name: str) -> bool:
-        """Whether nothing in the (test) module reads global ``name`` at all, not even through
-        ``globals()``: what a test leaves in it, no later test sees (CPython's
-        ``ref_from_del = weakref.ref(self)`` in a ``__del__``). Other modules do not read a
-        test module's globals. Computed with one walk of the module."""
-        if self._loaded is None:
-            loaded: set[str] = set()
-            for node in walk(ctx.tree):
-                kind = type(node)
-                if kind is ast.Name and type(node.ctx) is not ast.Store:  # type: ignore[attr-defined]
-                    loaded.add(node.id)  # type: ignore[attr-defined]
-                elif kind is ast.AugAssign and type(node.target) is ast.Name:  # type: ignore[attr-defined]
-                    loaded.add(node.target.id)  # type: ignore[attr-defined]
-                elif kind is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
-                    loaded.add(node.value)  # type: ignore[attr-defined]  (`getattr(mod, "X")`)
-            self._loaded = frozenset(loaded)
-        return name not in self._loaded and "globals" not in self._loaded \
-            and "vars" not in self._loaded
+        """Whether nothing in the (test) module reads global ``name``: every place the source
+        spells it is a ``global`` declaration or the target of a plain ``name = ...``, and the
+        module never calls ``globals()`` or ``vars()``. What a test leaves in it, no later test
+        sees (CPython's ``ref_from_del = weakref.ref(self)`` in a ``__del__``); other modules
+        do not read a test module's globals. Found from the source text (a string spelling
+        the name counts as a read)."""
+        source = ctx.source
+        if ("globals" in source or "vars" in source) and _NAMESPACE_CALL.search(source):
+            return False
+        for position in name_positions(source, name):
+            start = source.rfind("\n", 0, position) + 1
+            end = position + len(name)
+            before, after = source[start:position], source[end:end + 3]
+            if re.fullmatch(r"[ \t]*", before) and re.match(r"[ \t]*=(?!=)", after):
+                continue  # `name = ...`
+            if re.fullmatch(r"[ \t]*global[ \t][\w, \t]*", before):
+                continue  # `global a, name`
+            return False
+        return True
 
     def _rebound_first(self, ctx: FileContext, name: str) -> bool:
         """Whether no function of the module reads global ``name`` before it is bound for
@@ -832,6 +836,8 @@ def _saved_on_self(ctx: FileContext, value: ast.expr, write: StateWrite) -> bool
     cls = ctx.method_class(func) if func is not None else None
     if cls is None:
         return False
+    if not _assigned_to(ctx.source, "self." + value.attr):
+        return False  # the class never saves anything there (no walk of its methods)
     memo = ctx.memos.setdefault("saved_on_self", {})
     if cls not in memo:
         saved: dict[str, set[str]] = {}
@@ -844,6 +850,19 @@ def _saved_on_self(ctx: FileContext, value: ast.expr, write: StateWrite) -> bool
                         saved.setdefault(target.attr, set()).update(spellings(ctx, node.value))
         memo[cls] = saved
     return bool(memo[cls].get(value.attr, set()) & write.spellings)
+
+
+def _assigned_to(source: str, spelled: str) -> bool:
+    """Whether ``source`` assigns to ``spelled`` somewhere (``self.x = ...``)."""
+    position = source.find(spelled)
+    while position >= 0:
+        end = position + len(spelled)
+        if re.match(r"[ \t]*=(?!=)", source[end:end + 8]) and not (
+            position and (source[position - 1].isalnum() or source[position - 1] in "_.")
+        ):
+            return True
+        position = source.find(spelled, end)
+    return False
 
 
 def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:
