@@ -970,3 +970,63 @@ def test_helper_called_first_registers_the_restore(tmp_path: Path) -> None:
         ("tests/test_paths.py", 13, "sys_path_pollution"),
         ("tests/test_paths.py", 19, "env_var_pollution"),
     }
+
+
+def test_support_module_code_only_its_main_block_reaches(tmp_path: Path) -> None:
+    """A test-support runner script: what its ``main()`` (and the helpers only ``main()``
+    calls) changes happens in a ``python -m`` process, never in a pytest worker; a helper the
+    tests call is still reported."""
+    project(tmp_path, {
+        "tests/runner.py": """
+            import os
+
+            def _setup_environ():
+                os.environ["RUNNER_QUIET"] = "1"
+
+            def main():
+                os.environ["RUNNER_MODE"] = "script"
+                _setup_environ()
+
+            def configure():
+                os.environ["CONFIGURED"] = "1"
+
+            if __name__ == "__main__":
+                main()
+            """,
+        "tests/test_runner.py": """
+            from runner import configure
+
+            def test_configure():
+                configure()
+            """,
+    })
+    assert findings(tmp_path) == {("tests/runner.py", 12, "env_var_pollution")}
+
+
+def test_with_helper_named_for_the_state_counts_only_outside_the_project(tmp_path: Path) -> None:
+    """CPython's ``import_helper.isolated_modules()`` (a library isolint cannot read) manages
+    ``sys.modules`` by its name; a project helper of that name is judged by its code."""
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import contextlib
+
+            @contextlib.contextmanager
+            def isolated_modules():
+                yield
+            """,
+        "tests/test_modules.py": """
+            import sys
+            from test.support import import_helper
+            from tests.helpers import isolated_modules
+
+            def test_library_helper():
+                with import_helper.isolated_modules():
+                    sys.modules["ssl"] = None
+
+            def test_project_helper():
+                with isolated_modules():
+                    sys.modules["ssl"] = None
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_modules.py", 12, "sys_modules_pollution")}

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from isolint.config import Settings
 from isolint.analysis.context import ConftestFacts, FileContext
 from isolint.analysis.project_view import ProjectView
+from isolint.analysis.script_code import is_main_block
 from isolint.analysis.single_test import reused_classes, scope_facts
 from isolint.analysis.tree import child_fields
 from isolint.analysis.walker import walk_with
@@ -147,29 +148,16 @@ class _Dispatcher:
 _HOOKS: dict[type, tuple[str, ...]] = {}
 
 
-def _is_main_block(stmt: ast.stmt) -> bool:
-    """``if __name__ == "__main__":`` (either operand order), the block a module runs only as a
-    script."""
-    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
-        return False
-    test = stmt.test
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(isinstance(a, ast.Name) and a.id == "__name__" for a in sides) and any(
-        isinstance(b, ast.Constant) and b.value == "__main__" for b in sides)
-
-
 def _without_main_block(node: ast.AST) -> ast.AST:
     """A module without its top-level ``if __name__ == "__main__":`` blocks (their ``else``
     kept): pytest imports a module, so that code never runs in a test process (a
     ``uvicorn.run(app, port=8001)`` there binds no port when a worker imports the module).
     The tree itself is left as it is for the analyses that read it."""
-    if not isinstance(node, ast.Module) or not any(_is_main_block(s) for s in node.body):
+    if not isinstance(node, ast.Module) or not any(is_main_block(s) for s in node.body):
         return node
     body: list[ast.stmt] = []
     for stmt in node.body:
-        if _is_main_block(stmt):
+        if is_main_block(stmt):
             body.extend(stmt.orelse)  # type: ignore[attr-defined]
         else:
             body.append(stmt)

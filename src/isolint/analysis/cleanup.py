@@ -29,6 +29,9 @@ PROCESS_STARTERS = frozenset(
      "multiprocessing.context.Process", "concurrent.futures.ProcessPoolExecutor",
      "concurrent.futures.process.ProcessPoolExecutor"}
 )
+#: Keyword arguments whose callable a child process runs after the fork, before ``exec``
+#: (``subprocess.Popen``/``run``/``call``..., ``asyncio.create_subprocess_exec``).
+CHILD_CALLBACKS = frozenset({"preexec_fn"})
 #: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
 PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 
@@ -320,7 +323,11 @@ class CleanupAnalysis:
     def runs_in_other_process(self) -> bool:
         """Whether the current node is in a function this module hands to another process
         (``multiprocessing.Process(target=f)``, ``Pool(initializer=f)``,
-        ``ProcessPoolExecutor(initializer=f)``): what it changes, it changes there."""
+        ``ProcessPoolExecutor(initializer=f)``, ``subprocess.Popen(preexec_fn=f)``, a
+        ``preexec_fn=lambda: ...``: the child runs it after the fork, before ``exec``): what it
+        changes, it changes there."""
+        if _in_child_callback(self.stack):
+            return True
         names = self._process_targets
         return bool(names) and any(
             isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names
@@ -329,10 +336,11 @@ class CleanupAnalysis:
 
     @cached_property
     def _process_targets(self) -> frozenset[str]:
-        """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``)
-        or in an ``initializer=`` of any pool but a thread pool."""
+        """Functions named in a process's ``target=`` (also wrapped: ``target=wrap(f, ...)``),
+        in an ``initializer=`` of any pool but a thread pool, or in a ``preexec_fn=``."""
         source = self.bindings.source
-        if source and "target" not in source and "initializer" not in source:
+        if source and "target" not in source and "initializer" not in source \
+                and "preexec_fn" not in source:
             return frozenset()  # (a source-less context, as in some tests, is walked)
         out = set()
         for node in walk(self.pytest.tree):
@@ -346,7 +354,7 @@ class CleanupAnalysis:
                 name in PROCESS_STARTERS or (name or "multiprocessing.").startswith("multiprocessing.")
             )
             for kw in node.keywords:
-                if kw.arg == "target" and starts_process or (
+                if kw.arg == "target" and starts_process or kw.arg in CHILD_CALLBACKS or (
                     kw.arg == "initializer" and "Thread" not in word
                 ):
                     out.update(n.id for n in walk(kw.value) if type(n) is ast.Name)
@@ -372,14 +380,21 @@ class CleanupAnalysis:
 
     def expected_to_raise(self) -> bool:
         """Whether the current node is in the last statement of a ``with pytest.raises(...)``
-        (or ``self.assertRaises(...)``) block: that statement is expected to raise, so the state
-        change it spells out does not happen (``pd.options.mode.x = "bad"`` to test validation)."""
+        (or ``self.assertRaises(...)``) block, or in a statement of a ``try:`` with handlers
+        that fails the test when it does not raise (``try: os.chdir(missing)`` ``except
+        OSError: ...`` ``else: self.fail(...)``; ``try: x(); pytest.fail() except E: pass``):
+        that statement is expected to raise, so the state change it spells out does not happen
+        (``pd.options.mode.x = "bad"`` to test validation)."""
         for index, ancestor in enumerate(self.stack[:-1]):
             if isinstance(ancestor, (ast.With, ast.AsyncWith)) and ancestor.body:
                 if self.stack[index + 1] is ancestor.body[-1] and any(
                     _is_raises_context(self, item.context_expr) for item in ancestor.items
                 ):
                     return True
+            elif isinstance(ancestor, _TRY) and ancestor.handlers and _fails_unless_raised(
+                ancestor, self.stack[index + 1]
+            ):
+                return True
         return False
 
     def unrestored(
@@ -450,6 +465,44 @@ def _is_raises_context(ctx: CleanupAnalysis, expr: ast.expr) -> bool:
     if ctx.qualified_name(expr.func) == "pytest.raises":
         return True
     return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
+
+
+def _in_child_callback(stack: list[ast.AST]) -> bool:
+    """Whether the node on top of ``stack`` is in a lambda passed as ``preexec_fn=``."""
+    for index, node in enumerate(stack[:-1]):
+        if type(node) is ast.keyword and node.arg in CHILD_CALLBACKS \
+                and type(stack[index + 1]) is ast.Lambda and node.value is stack[index + 1]:
+            return True
+    return False
+
+
+def _fails_unless_raised(handler: ast.Try, stmt: ast.AST) -> bool:
+    """Whether ``stmt`` is the only statement of the ``try`` body and the ``else:`` ends by
+    failing the test, or ``stmt`` is followed in the body by a statement that fails it."""
+    body = handler.body
+    if stmt not in body:
+        return False
+    if len(body) == 1 and handler.orelse:
+        return _fails_test(handler.orelse[-1])
+    position = body.index(stmt)
+    return position + 1 < len(body) and _fails_test(body[position + 1])
+
+
+#: Calls that fail the running test: ``self.fail(...)``, ``pytest.fail(...)``.
+FAIL_CALLS = frozenset({"fail"})
+
+
+def _fails_test(stmt: ast.stmt) -> bool:
+    """``self.fail(...)`` / ``pytest.fail(...)`` / ``raise AssertionError(...)``."""
+    if isinstance(stmt, ast.Raise):
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return isinstance(exc, ast.Name) and exc.id == "AssertionError" or (
+            isinstance(exc, ast.Attribute) and exc.attr == "failureException")
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FAIL_CALLS
 
 
 def _removes(node: ast.AST | None) -> bool:

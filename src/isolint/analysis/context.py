@@ -21,6 +21,7 @@ from isolint.analysis.bindings import Bindings
 from isolint.analysis.cleanup import CleanupAnalysis
 from isolint.analysis.names import ImportTable
 from isolint.analysis.pytest_view import PytestView
+from isolint.analysis.script_code import ScriptCode
 from isolint.analysis.single_test import SingleTest
 from isolint.analysis.source_lines import SourceLines
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, enclosing_function
@@ -49,6 +50,9 @@ class ReportedRule(Protocol):
 ACCUMULATING_METHODS = frozenset({"insert", "append", "extend", "__iadd__", "__imul__", "__ior__", "sort", "reverse"})
 NOSE_MODULE_FUNCTIONS = frozenset({"setup", "teardown", "setUp", "tearDown"})
 NOSE_PACKAGE_FUNCTIONS = frozenset({"setup_package", "teardown_package", "setUpPackage", "tearDownPackage"})
+#: Module-level functions of a test module only unittest's loader calls: pytest does not follow
+#: the ``load_tests`` protocol (https://docs.pytest.org/en/stable/how-to/unittest.html).
+UNITTEST_ONLY_FUNCTIONS = frozenset({"load_tests"})
 
 
 def _unreferenced(tree: ast.Module, names: frozenset[str]) -> frozenset[str]:
@@ -110,6 +114,7 @@ class FileContext:
 
     def __post_init__(self) -> None:
         self._nose_only: frozenset[str] | None = None
+        self._script_code: ScriptCode | None = None
         self.imports = ImportTable(self.tree)
         if self.project is not None:
             self._resolve_through_project(self.project)
@@ -275,16 +280,23 @@ class FileContext:
         )
 
     def never_runs(self) -> bool:
-        """Whether the current node is in a module-level function only nose called, which
-        pytest >= 8 no longer calls (``setup_package`` in a package ``__init__.py``, ``setup``
-        / ``teardown`` in a test module), when nothing in the file names it."""
+        """Whether the current node is in a module-level function pytest never runs: one only
+        nose called, which pytest >= 8 no longer calls (``setup_package`` in a package
+        ``__init__.py``, ``setup`` / ``teardown`` in a test module), or a test module's
+        ``load_tests`` (the unittest protocol, which pytest does not follow), when nothing in
+        the file names it; or one only the module's ``if __name__ == "__main__":`` block
+        reaches (:meth:`isolint.analysis.script_code.ScriptCode.only_from_main`)."""
         if len(self.stack) < 2 or not isinstance(self.stack[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         func = self.stack[1]
         if func.decorator_list:
             return False
+        if self._script_code is None:
+            self._script_code = ScriptCode(self.tree, self.source, self.pytest.is_test_function_name)
+        if self._script_code.only_from_main(func.name):
+            return True
         if self.kind == "test":
-            names = NOSE_MODULE_FUNCTIONS | NOSE_PACKAGE_FUNCTIONS
+            names = NOSE_MODULE_FUNCTIONS | NOSE_PACKAGE_FUNCTIONS | UNITTEST_ONLY_FUNCTIONS
         elif self.path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
             names = NOSE_PACKAGE_FUNCTIONS
         else:

@@ -238,7 +238,28 @@ class PytestView:
         return out
 
     def teardown_methods(self, cls: ast.ClassDef) -> list[FunctionNode]:
-        return [m for m in self.class_methods(cls) if m.name in self.teardown_names]
+        """The teardown methods that run after each test of ``cls``: the nearest definition of
+        each (own or of an in-module base) and, when an override calls the base's
+        (``super().tearDown()``, ``Base.tearDown(self)``), the base's too, up the chain."""
+        out: list[FunctionNode] = []
+        for method in self.class_methods(cls):
+            if method.name not in self.teardown_names:
+                continue
+            out.append(method)
+            bases = self.base_classes(cls)
+            while _calls_up(method) and bases:
+                found = None
+                for index, klass in enumerate(bases):
+                    found = next((m for m in klass.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                  and m.name == method.name and m is not method), None)
+                    if found is not None:
+                        bases = bases[index + 1:]
+                        break
+                if found is None or found in out:
+                    break
+                out.append(found)
+                method = found
+        return out
 
     def autouse_fixtures(self, scope_body: list[ast.stmt]) -> list[FunctionNode]:
         return [
@@ -246,6 +267,21 @@ class PytestView:
             for n in scope_body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.is_autouse_fixture(n)
         ]
+
+
+def _calls_up(method: FunctionNode) -> bool:
+    """Whether ``method`` calls the method of the same name of a base class:
+    ``super().name(...)`` or ``Base.name(self, ...)``."""
+    name = method.name
+    for node in ast.walk(method):
+        if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == name:
+            receiver = node.func.value
+            if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+                return True
+            if isinstance(receiver, ast.Name) and node.args and isinstance(node.args[0], ast.Name) \
+                    and node.args[0].id == "self":
+                return True
+    return False
 
 
 def _is_unittest_base(qualified: str) -> bool:

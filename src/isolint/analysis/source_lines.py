@@ -50,3 +50,20 @@ class SourceLines:
         if text.isascii():
             return byte_offset + 1
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+
+def name_positions(source: str, name: str) -> list[int]:
+    """Where identifier ``name`` is spelled in ``source`` as a name of its own, not as the
+    attribute of something (``x.name``) nor as part of a longer word: ``str.find`` steps, so a
+    large file costs a fast substring search, not a regular expression tried at every
+    character."""
+    found: list[int] = []
+    size = len(name)
+    position = source.find(name)
+    while position >= 0:
+        before = source[position - 1] if position else " "
+        after = source[position + size:position + size + 1]
+        if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
+            found.append(position)
+        position = source.find(name, position + size)
+    return found

@@ -5,6 +5,7 @@ from contextlib import chdir as chdir_context
 from os import chdir
 
 import pytest
+import unittest
 
 os.chdir("/tmp")  # expect: cwd_pollution
 
@@ -129,3 +130,37 @@ class TestRestoredInTeardown:
 def test_reads():
     assert os.getcwd()
     assert os.path.abspath(".")
+
+
+class TestExpectedToRaise(unittest.TestCase):
+    def test_chdir_into_a_missing_directory_fails_the_test_unless_it_raises(self):
+        try:
+            os.chdir("/no/such/directory")
+        except OSError as e:
+            error = e
+        else:
+            self.fail("chdir succeeded")
+        try:
+            os.chdir("/no/such/directory")
+            pytest.fail("chdir succeeded")
+        except OSError:
+            pass
+        try:
+            os.chdir("/no/such/directory")
+        except OSError:
+            pass
+        else:
+            raise AssertionError("chdir succeeded")
+
+    def test_handled_but_not_failing(self):
+        try:
+            os.chdir("/maybe/there")  # expect: cwd_pollution
+        except OSError:
+            pass
+        try:
+            os.chdir("/maybe/there")  # expect: cwd_pollution
+            print("changed")
+        except OSError:
+            pass
+        else:
+            self.fail("unreached")

@@ -70,3 +70,20 @@ def test_thread_pool_initializer():
 
     with ThreadPoolExecutor(initializer=thread_setup):
         pass
+
+
+def set_fruit():
+    os.environ["FRUIT"] = "apple"
+
+
+def test_preexec_fn_runs_in_the_child():
+    import subprocess
+
+    subprocess.Popen(["env"], preexec_fn=lambda: os.putenv("FRUIT", "apple")).wait()
+    subprocess.run(["env"], preexec_fn=set_fruit, check=True)
+
+
+def test_a_lambda_called_here_runs_here():
+    set_it = lambda: os.putenv("HERE", "1")  # expect: env_var_pollution
+    set_it()
+    callback(on_done=lambda: os.putenv("DONE", "1"))  # expect: env_var_pollution

@@ -88,3 +88,25 @@ def late(name):
 
 
 task = pytest.mark.parametrize("f", [late])
+
+
+# A registry a module-level decorator fills when the module runs (gevent's testing/travis.py).
+commands = {}
+
+
+def command(func):
+    commands[func.__name__] = func
+    return func
+
+
+@command
+def fold_start(name):
+    return name
+
+
+def register_late(func):
+    commands[func.__name__] = func  # expect: module_state_pollution
+
+
+def test_registers_late():
+    register_late(len)

@@ -99,3 +99,19 @@ class Root:
         flask.g.user = "user"
         del cherrypy.session
         cherrypy.config["tools.params.error"] = 422  # expect: module_state_pollution
+
+
+# CPython's test_urllib: a mixin saves the class on self, another method puts it back.
+import http.client
+
+
+class FakeHTTPMixin:
+    def fakehttp(self, fake):
+        self._connection_class = http.client.HTTPConnection
+        http.client.HTTPConnection = fake  # expect: module_state_pollution
+
+    def unfakehttp(self):
+        http.client.HTTPConnection = self._connection_class
+
+    def unrelated(self):
+        http.client.HTTPSConnection = self._connection_class  # expect: module_state_pollution

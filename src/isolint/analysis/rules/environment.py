@@ -15,6 +15,7 @@ ENVIRONMENT = StateKind(
     functions=ENV_FUNCTIONS,
     readers=frozenset({"os.getenv", "os.getenvb"}),
     tool="`monkeypatch.setenv()` / `monkeypatch.delenv()`",
+    words=("environ", "_env", "env_", "envvar"),
 )
 
 
@@ -36,8 +37,12 @@ class EnvVarPollution(UnrestoredState, Rule):
     registered by decorating it, `@request.addfinalizer`, and what a project helper the test
     called first registers, `add_tz_cleanup(self)`, too); a removal of a key that the same function set earlier (`del
     os.environ["A"]` after `os.environ["A"] = "1"`: the restore, reported at the change when it
-    is not guaranteed to run); and code in a function handed to another process
-    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`).
+    is not guaranteed to run); changes inside a `with` helper from a library isolint cannot
+    read whose name says it saves or restores the environment (`with preserve_environ():`);
+    `os.environ.__exit__()` in cleanup code restores all of it (CPython's `os.environ =
+    EnvironmentVarGuard()` in `setUp`); and code in a function handed to another process
+    (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`,
+    `subprocess.Popen(preexec_fn=...)`, which the child runs before `exec`).
     A restore under `if prev:` where `prev = os.environ.get(k)` does not count: it skips the usual
     case, a variable that was not set before.
 
@@ -49,7 +54,9 @@ class EnvVarPollution(UnrestoredState, Rule):
     report-session-configuration = true` reports them too. Nor is code
     pytest >= 8 never calls: nose-style `setup` / `teardown` module functions and
     `setup_package` / `teardown_package` in a package `__init__.py`, unless the module names
-    them. A test module's own module level is reported: it changes what the modules and tests
+    them, a test module's `load_tests` (pytest does not follow unittest's protocol), and module
+    functions only the module's `if __name__ == "__main__":` block reaches (a runner script's
+    `main()` and the helpers only it calls). A test module's own module level is reported: it changes what the modules and tests
     collected after it see.
 
     ## Why is this bad?

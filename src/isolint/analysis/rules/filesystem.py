@@ -15,6 +15,7 @@ CWD = StateKind(
     keyed=False,
     readers=frozenset({"os.getcwd", "os.getcwdb", "pathlib.Path.cwd"}),
     tool="`monkeypatch.chdir()`",
+    words=("cwd", "chdir", "workdir", "working_dir", "curdir"),
 )
 #: Context managers that change the working directory and put it back on exit.
 CHDIR_CONTEXTS = frozenset({"contextlib.chdir"})
@@ -28,11 +29,15 @@ class CwdPollution(UnrestoredState, Rule):
 
     Not flagged: `monkeypatch.chdir(path)` (also a direct change after it in the same function:
     monkeypatch puts back the directory it saw first); changes inside `with
-    contextlib.chdir(path):` or `with tmpdir.as_cwd():`; statements that are themselves cleanup
+    contextlib.chdir(path):` or `with tmpdir.as_cwd():` (or a library's helper named for saving
+    it, `with preserve_cwd():`); statements that are themselves cleanup
     (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
     cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`, or a cleanup that
-    a project helper the test called first registered); and the module
-    level and `pytest_*` hooks of a `conftest.py`. A change in a function defined in a test is
+    a project helper the test called first registered); a change the test expects to raise (the
+    last statement of `with pytest.raises(...)`, or the statement of a `try:` whose `else:` or
+    next statement fails the test: `try: os.chdir(missing)` `except OSError: ...` `else:
+    self.fail(...)`); and the module level and `pytest_*` hooks of a `conftest.py`. A change in a
+    function defined in a test is
     not flagged when only `with` blocks of that test that undo it can run the function (a
     `contextlib.chdir`, or a project helper such as prefect's `tmpchdir` that restores the
     directory in its `finally:`): the function is not decorated nor named before its `def`, and
@@ -44,7 +49,9 @@ class CwdPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     The working directory belongs to the worker process. After one test changes it, every later

@@ -20,10 +20,12 @@ SYS_PATH = StateKind(
     methods=LIST_METHODS,
     keyed=False,
     tool="`monkeypatch.syspath_prepend()`",
+    words=("syspath", "sys_path"),
 )
 SYS_MODULES = StateKind(
     names=frozenset({"sys.modules"}), methods=MAPPING_METHODS,
     tool="`monkeypatch.setitem(sys.modules, ...)` / `monkeypatch.delitem(sys.modules, ...)`",
+    words=("modules",),
 )
 
 
@@ -47,6 +49,7 @@ class SysPathPollution(UnrestoredState, Rule):
     `self.replaceSysPath([...])`, whose registered local function puts `sys.path` back); a
     removal of what the same function added earlier (`sys.path.remove(p)` after
     `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
+    changes inside a library's `with` helper named for saving it (`with preserve_sys_path():`);
     code handed to another process; and the module level and `pytest_*` hooks of a
     `conftest.py`, which configure the whole session on purpose (prefer pytest's `pythonpath`
     ini option there).
@@ -56,7 +59,9 @@ class SysPathPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     `sys.path` belongs to the worker process. A directory one test puts in front of it stays
@@ -119,7 +124,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     and later direct writes to the same key (or, after one in a loop `for k in keys:`, to any
     `keys[i]`): monkeypatch saved the entry and puts it back; entries popped into a list of
     (key, module) pairs that a `finally:` walks to put each back; changes inside `with patch.dict(sys.modules, {...})` or under that decorator, or after
-    `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
+    `mocker.patch.dict(sys.modules, ...)` in the same function, or inside a `with` helper from a
+    library isolint cannot read named for isolating or saving it (CPython's `with
+    import_helper.isolated_modules():`); statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
     `sys.modules.update(saved)`), a method the class registers as a cleanup included
@@ -134,7 +141,9 @@ class SysModulesPollution(UnrestoredState, Rule):
     changes (not `append`/`insert`/`+=`) in autouse fixtures of the root `conftest.py` (in
     pytest's rootdir or the only `testpaths` directory), unless `report-session-configuration
     = true`; nor nose-style `setup`/`teardown` and `setup_package` functions, which pytest >= 8
-    never calls.
+    never calls, a test module's `load_tests` (pytest does not follow unittest's protocol), or
+    module functions only the module's `if __name__ == "__main__":` block reaches (a runner
+    script's `main()` and the helpers only it calls).
 
     ## Why is this bad?
     `sys.modules` is the import cache of the worker process. A fake module one test puts there

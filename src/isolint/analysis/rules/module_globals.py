@@ -299,13 +299,14 @@ class OwnNames:
         return self._runtime_refs.get(getattr(func, "name", ""), True) is False
 
     def single_test(self) -> bool:
-        """Whether the module collects exactly one test: one test function, not parametrized,
-        and no test class (what it leaves in the module's own containers nobody reads)."""
+        """Whether the module collects at most one test: one test function, not parametrized,
+        or none, and no test class (what it leaves in the module's own containers nobody
+        reads)."""
         if self._single is None:
             tests = [f for f in self.tree.body
                      if isinstance(f, _FUNCTIONS) and self.pytest.is_test_function_name(f.name)]
             self._single = (
-                len(tests) == 1 and not tests[0].decorator_list
+                len(tests) <= 1 and not (tests and tests[0].decorator_list)
                 and not any(isinstance(c, ast.ClassDef) and self.pytest.is_test_class(c) for c in self.tree.body)
                 and not any(isinstance(s, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in s.targets)
                             for s in self.tree.body)
@@ -407,7 +408,8 @@ def _units_naming(tree: ast.Module) -> dict[str, set[int]]:
 
 def _references(tree: ast.Module) -> dict[str, bool]:
     """Per name read in the module: whether some read may run after import, that is any read
-    inside a function body, or one that is not a call (a function handed on is called later)."""
+    inside a function body, or one that is not a call (a function handed on is called later);
+    a module-level ``@decorator`` is a call made when the module runs."""
     out: dict[str, bool] = {}
     todo: list[tuple[ast.AST, bool]] = [(tree, False)]
     while todo:
@@ -421,13 +423,20 @@ def _references(tree: ast.Module) -> dict[str, bool]:
             out.setdefault(node.func.id, False)  # type: ignore[attr-defined]
             todo.extend((child, inside) for child in (*node.args, *node.keywords))  # type: ignore[attr-defined]
             continue
+        decorators: set[int] = set()
+        if (kind in _FUNCTIONS or kind is ast.ClassDef) and not inside:
+            for deco in node.decorator_list:  # type: ignore[attr-defined]
+                if type(deco) is ast.Name:  # `@register`: called once, when the module runs
+                    out.setdefault(deco.id, False)
+                    decorators.add(id(deco))
         if kind in _FUNCTIONS or kind is ast.Lambda:
             body = node.body  # type: ignore[attr-defined]
             ids = {id(b) for b in ([body] if kind is ast.Lambda else body)}
             for child in ast.iter_child_nodes(node):
-                todo.append((child, inside or id(child) in ids))
+                if id(child) not in decorators:
+                    todo.append((child, inside or id(child) in ids))
             continue
-        todo.extend((child, inside) for child in ast.iter_child_nodes(node))
+        todo.extend((child, inside) for child in ast.iter_child_nodes(node) if id(child) not in decorators)
     return out
 
 

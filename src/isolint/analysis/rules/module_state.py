@@ -4,11 +4,13 @@ module-level containers of the test module itself."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from isolint.analysis.cleanup import ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.context import FileContext
 from isolint.analysis.names import statements
+from isolint.analysis.source_lines import name_positions
 from isolint.analysis.tree import dotted_key, expr_key, last_parts, walk
 from isolint.model import FixSafety, Severity
 from isolint.analysis.rules.base import Rule
@@ -53,6 +55,8 @@ SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
 #: The same overrides as methods of Django's ``SimpleTestCase`` (``with self.settings(...):``).
 TEST_CASE_OVERRIDES = frozenset({"self.settings", "self.modify_settings", "cls.settings", "cls.modify_settings"})
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: A call that hands out the module's namespace: its globals may be read by any name.
+_NAMESPACE_CALL = re.compile(r"(?<![\w.])(?:globals|vars)\s*\(")
 #: ``operator.setitem(d, k, v)`` / ``operator.delitem(d, k)``: item writes spelled as calls (a
 #: cleanup registered as ``addCleanup(operator.setitem, d, k, old)``).
 ITEM_WRITERS = frozenset({"operator.setitem", "operator.delitem", "operator.__setitem__", "operator.__delitem__"})
@@ -395,7 +399,8 @@ class ModuleStatePollution(Rule):
     every test.
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
-    value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
+    value back (`X.a = old` after `old = X.a`, or `X.a = self._old` where a method of the class
+    did `self._old = X.a`) is not a change of its own, and each target is
     reported once per function; so is an object the function installed (`X.http =
     MagicMock()`, then `X.http.request = ...` is a write into the new mock, not reported again).
     A write through a local alias (`cls = pkg.mod.C`, then `cls.execute = f`) counts as a write
@@ -410,17 +415,20 @@ class ModuleStatePollution(Rule):
     function rebinding it binds it before using it. Code in a function handed to another process
     (`multiprocessing.Process(target=f)`) is not reported, nor is a lazy memo: a write in the
     body of `if X is None:` / `if not X:` testing the very target (`global X; if X is None: X =
-    compute()`, `if not CACHE: CACHE[k] = ...`), which fills it once per process.
+    compute()`, `if not CACHE: CACHE[k] = ...`), which fills it once per process. Nor is code
+    pytest never runs (a test module's `load_tests`, module functions only the `if __name__ ==
+    "__main__":` block reaches) or, in a test module, a write to a global that nothing in the
+    module reads (not by name, a string or `globals()`).
 
     A reset is not a change: a value equal to the one the project's module (or class body)
     starts with, when it binds the name once (`mod._client = None`, also under `if
     FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`, also when
     a single project base class binds it), a fresh instance in a private attribute of what the
-    module makes without arguments when nothing changes it at import (`trans_real._active = Local()` where the
-    module says `_active = Local()`), `.clear()` of a container that starts empty, and `None`
-    written to a private attribute of a module or class outside the project
-    (`trace._TRACER_PROVIDER = None`, taken for a lazy singleton reset: its initial value
-    cannot be read). When the module level of a `conftest.py` in scope sets the attribute
+    module makes without arguments when nothing changes it at import (`trans_real._active =
+    Local()` where the module says `_active = Local()`), `.clear()` (or `del X[:]`, `X[:] = []`)
+    of a container that starts empty, and `None` written to a private attribute of a module or
+    class outside the project (`trace._TRACER_PROVIDER = None`, taken for a lazy singleton
+    reset: its initial value cannot be read). When the module level of a `conftest.py` in scope sets the attribute
     (`Sanic.test_mode = True`), its value is what every test starts with: that value is the
     reset, and the module's own initial value a change. `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
@@ -428,11 +436,12 @@ class ModuleStatePollution(Rule):
     `warnings.showwarning` unless `addopts` has `-p no:warnings`: pytest's warnings plugin runs
     each test in `warnings.catch_warnings()`, which puts them back. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
-    them before each test, when the module collects a single test, or when a single test (run
-    once: not parametrized) is all that names them; nor are changes made by a
+    them before each test, when the module collects a single test (or none), or when a single
+    test (run once: not parametrized) is all that names them; nor are changes made by a
     module-level function that runs only at import (called from the module level, also in a
-    `try:`/`if` block there, a class body or a decorator; whatever state it sets, not only the
-    module's own containers, is set once before any test), by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
+    `try:`/`if` block there, a class body, or a decorator such as a registry's `@command`;
+    whatever state it sets, not only the module's own containers, is set once before any
+    test), by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
     `finally:`: a restore helper), or into a module imported inside the `with` block of a
     project helper that puts `sys.modules` back (celery's `with conftest.module_exists(...)`:
     the import got the helper's throwaway module).
@@ -514,7 +523,10 @@ class ModuleStatePollution(Rule):
                 continue  # in the cleanup method that puts back what another method changes
             if _into_discarded_module(ctx, write, self._with_imports) or _fills_once(ctx, write):
                 continue
-            if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
+            if write.target.startswith("global ") and (
+                self._rebound_first(ctx, write.target[7:])
+                or ctx.kind == "test" and self._never_read(ctx, write.target[7:])
+            ):
                 continue
             left = ctx.cleanup.unrestored(
                 [write],
@@ -585,6 +597,27 @@ class ModuleStatePollution(Rule):
             assigned.update(write.spellings)
         return inside
 
+    def _never_read(self, ctx: FileContext, name: str) -> bool:
+        """Whether nothing in the (test) module reads global ``name``: every place the source
+        spells it is a ``global`` declaration or the target of a plain ``name = ...``, and the
+        module never calls ``globals()`` or ``vars()``. What a test leaves in it, no later test
+        sees (CPython's ``ref_from_del = weakref.ref(self)`` in a ``__del__``); other modules
+        do not read a test module's globals. Found from the source text (a string spelling
+        the name counts as a read)."""
+        source = ctx.source
+        if ("globals" in source or "vars" in source) and _NAMESPACE_CALL.search(source):
+            return False
+        for position in name_positions(source, name):
+            start = source.rfind("\n", 0, position) + 1
+            end = position + len(name)
+            before, after = source[start:position], source[end:end + 3]
+            if re.fullmatch(r"[ \t]*", before) and re.match(r"[ \t]*=(?!=)", after):
+                continue  # `name = ...`
+            if re.fullmatch(r"[ \t]*global[ \t][\w, \t]*", before):
+                continue  # `global a, name`
+            return False
+        return True
+
     def _rebound_first(self, ctx: FileContext, name: str) -> bool:
         """Whether no function of the module reads global ``name`` before it is bound for
         the current test (see :meth:`GlobalUses.rebound_before_reads`)."""
@@ -601,16 +634,16 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
     (a class attribute too, also one a project base class binds), ``cache._imp = [None]``
     where it starts with ``_imp = [None]``, ``mod._active = Local()`` where it starts with
     ``_active = Local()`` (a fresh instance of a private attribute, made without arguments,
-    that nothing changes at import), or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put
-    back to the value it has after import (a lazy singleton, a registry), not a change. A
-    private attribute of a module or class outside the project set to None (``trace._PROVIDER
-    = None``) is taken for the same reset of a lazy singleton: its initial value cannot be
-    read. When the module level of a conftest in scope sets the attribute (sanic's
-    ``Sanic.test_mode = True``), that value is what every test starts with, and only it is a
-    reset."""
-    if isinstance(node, ast.Call):
-        func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
+    that nothing changes at import), or ``mod._CONFIGS.clear()`` (``del X[:]``, ``X[:] = []``)
+    where it starts with ``_CONFIGS = {}``: state put back to the value it has after import (a
+    lazy singleton, a registry), not a change. A private attribute of a module or class outside
+    the project set to None (``trace._PROVIDER = None``) is taken for the same reset of a lazy
+    singleton: its initial value cannot be read. When the module level of a conftest in scope
+    sets the attribute (sanic's ``Sanic.test_mode = True``), that value is what every test
+    starts with, and only it is a reset."""
+    if isinstance(node, ast.Call) or _empties_slice(node):
+        func = getattr(node, "func", None)
+        if func is not None and not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
             return False
         if write.own:
             return _empty_container(ctx.bindings.module_constant(write.target))
@@ -639,6 +672,22 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
     if callee is None or callee.startswith(MOCK_MODULES) or not write.target.rpartition(".")[2].startswith("_"):
         return False
     return any(project.fresh_instance(s, callee) for s in dotted)
+
+
+def _empties_slice(node: ast.AST) -> bool:
+    """``del X[:]`` or ``X[:] = []``: the whole of list ``X`` emptied, as ``X.clear()`` does."""
+    if isinstance(node, ast.Delete):
+        targets = node.targets
+    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and not node.value.elts:
+        targets = node.targets
+    else:
+        return False
+    return len(targets) == 1 and isinstance(targets[0], ast.Subscript) and _whole(targets[0].slice)
+
+
+def _whole(index: ast.expr) -> bool:
+    return isinstance(index, ast.Slice) and index.lower is None and index.upper is None \
+        and index.step is None
 
 
 def _literal(value: ast.expr) -> bool:
@@ -785,8 +834,11 @@ def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:
 
 
 def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
-    """``obj.attr = saved`` where ``saved = obj.attr`` earlier: a restore (not guaranteed to
-    run, which is reported at the change itself), not a change of its own."""
+    """``obj.attr = saved`` where ``saved = obj.attr`` earlier, or ``obj.attr = self._saved``
+    where a method of the same class does ``self._saved = obj.attr``: a restore (not
+    guaranteed to run, which is reported at the change itself), not a change of its own."""
+    if isinstance(node, ast.Assign) and _saved_on_self(ctx, node.value, write):
+        return True
     if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)):
         return False
     saved = ctx.bindings.constant_value(node.value.id)
@@ -795,6 +847,44 @@ def _puts_back(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     if any(expr_key(t) == expr_key(saved) for t in node.targets):
         return True
     return bool(spellings(ctx, saved) & write.spellings)
+
+
+def _saved_on_self(ctx: FileContext, value: ast.expr, write: StateWrite) -> bool:
+    """``value`` is ``self.x`` and a method of the enclosing class saves what ``write``
+    changes there (``self.x = http.client.HTTPConnection``)."""
+    if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.value.id == "self"):
+        return False
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None:
+        return False
+    if not _assigned_to(ctx.source, "self." + value.attr):
+        return False  # the class never saves anything there (no walk of its methods)
+    memo = ctx.memos.setdefault("saved_on_self", {})
+    if cls not in memo:
+        saved: dict[str, set[str]] = {}
+        for method in ctx.pytest.class_methods(cls):
+            for node in walk(method):
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self" and isinstance(node.value, (ast.Name, ast.Attribute)):
+                        saved.setdefault(target.attr, set()).update(spellings(ctx, node.value))
+        memo[cls] = saved
+    return bool(memo[cls].get(value.attr, set()) & write.spellings)
+
+
+def _assigned_to(source: str, spelled: str) -> bool:
+    """Whether ``source`` assigns to ``spelled`` somewhere (``self.x = ...``)."""
+    position = source.find(spelled)
+    while position >= 0:
+        end = position + len(spelled)
+        if re.match(r"[ \t]*=(?!=)", source[end:end + 8]) and not (
+            position and (source[position - 1].isalnum() or source[position - 1] in "_.")
+        ):
+            return True
+        position = source.find(spelled, end)
+    return False
 
 
 def _restorer_named_for(ctx: FileContext, expr: ast.AST, write: StateWrite) -> bool:

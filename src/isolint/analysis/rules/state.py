@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from isolint.analysis.context import FileContext
 from isolint.analysis.names import ANY_VALUE_PREFIX
 from isolint.analysis.tree import expr_key, last_parts, walk
-from isolint.analysis.rules.module_state import patched_targets
+from isolint.analysis.rules.module_state import RESTORER_WORDS, patched_targets
 from isolint.analysis.rules.advice import where_set
 
 if TYPE_CHECKING:
@@ -58,6 +58,9 @@ class StateKind:
     readers: frozenset[str] = frozenset()
     #: The pytest idiom that changes it for one test, as a message names it.
     tool: str = "`monkeypatch`"
+    #: Words naming it in a helper's name (``isolated_modules``, ``preserve_environ``): a
+    #: ``with`` helper named for saving or restoring it manages it (:func:`restorer_named`).
+    words: tuple[str, ...] = ()
 
     def may_change(self, ctx: FileContext) -> bool:
         """A necessary condition for any node of ``ctx``'s file to change this state: a name
@@ -410,9 +413,32 @@ def fixture_method(call: ast.Call, fixture: str, method: str) -> bool:
     )
 
 
+def restorer_named(ctx: FileContext, expr: ast.AST, kind: StateKind) -> bool:
+    """A context manager or decorator named for saving and restoring ``kind``'s state, from a
+    library isolint cannot read: CPython's ``with import_helper.isolated_modules():`` (vendored
+    CPython tests), ``@preserve_environ``, ``with saved_cwd():``."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    qualified = ctx.qualified_name(target) or expr_key(target)
+    name = qualified.rsplit(".", 1)[-1].lower()
+    if not (any(word in name for word in RESTORER_WORDS) and any(word in name for word in kind.words)):
+        return False
+    # A helper the analysis can read (in this module or the project) is judged by its code:
+    # poetry's `isolated_environment` restores after its `yield`, not in a `finally:`.
+    if isinstance(target, ast.Name) and (target.id in ctx.pytest.module_functions
+                                         or target.id in ctx.pytest.module_classes):
+        return False
+    return ctx.project is None or ctx.project.definition(qualified) is None
+
+
 # --------------------------------------------------------------------------- the check
 def restores(node: ast.AST, write: StateWrite, ctx: FileContext, kind: StateKind) -> bool:
-    """Whether ``node`` (cleanup code) puts back what ``write`` changed."""
+    """Whether ``node`` (cleanup code) puts back what ``write`` changed: a write that covers
+    it, or ``os.environ.__exit__()``, the exit of the context manager a test installed in place
+    of the state (CPython's ``os.environ = EnvironmentVarGuard()`` in ``setUp``), which puts
+    all of it back."""
+    if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "__exit__" \
+            and kind.names and ctx.qualified_name(node.func.value) in kind.names:
+        return True
     return any(restores_write(restore, write) for restore in state_writes(node, ctx, kind))
 
 
@@ -500,7 +526,7 @@ class UnrestoredState:
             return
         report_unrestored(
             self, node, ctx, self.kind,  # type: ignore[arg-type]
-            managed=lambda expr: self.managed(expr, ctx),
+            managed=lambda expr: self.managed(expr, ctx) or restorer_named(ctx, expr, self.kind),
             earlier=lambda call: self.earlier(call, ctx),
             memo=self.__dict__.setdefault("_first_earlier_call", {}),  # a rule lives for one file
         )
