@@ -32,6 +32,10 @@ PROCESS_STARTERS = frozenset(
 #: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
 PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 
+#: The nodes that can change or restore state: the statements that assign or delete, and
+#: calls. A restore is always one of them (see :meth:`CleanupAnalysis.restored`).
+RESTORING_NODES = frozenset({ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete})
+
 #: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
 CLEANUP_REGISTRARS = frozenset(
     {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
@@ -51,6 +55,8 @@ class CleanupAnalysis:
         #: What the project index tells about this file (None: a file scanned on its own).
         self.project = project
         self._memo: dict[tuple[str, int], object] = {}
+        #: Per cleanup root (by id): the root, its restoring nodes, whether it may guard.
+        self._restoring: dict[int, tuple[ast.AST, list[ast.AST], bool]] = {}
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
@@ -247,18 +253,39 @@ class CleanupAnalysis:
         return self._memo[key]  # type: ignore[return-value]
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
-        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
-        ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
-        was nothing to restore, the usual case) does not count unless its ``else:`` restores too.
-        For a removal (``del``, ``delattr``, ``.pop``) that guard is right: with nothing there,
-        nothing was removed."""
+        """Whether any assignment, ``del`` statement or call (:data:`RESTORING_NODES`, the only
+        nodes ``predicate`` is asked about) of :meth:`cleanup_code` satisfies ``predicate``; a
+        restore under ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was
+        None when there was nothing to restore, the usual case) does not count unless its
+        ``else:`` restores too. For a removal (``del``, ``delattr``, ``.pop``) that guard is
+        right: with nothing there, nothing was removed."""
         change = self.stack[-1] if self.stack else None
-        walker = walk if _removes(change) else self._unconditional
+        guards_count = not _removes(change)
         for root in self.cleanup_code():
-            for node in walker(root):
+            nodes, guarded = self._restoring_nodes(root)
+            if guarded and guards_count:
+                nodes = [n for n in self._unconditional(root) if type(n) in RESTORING_NODES]
+            for node in nodes:
                 if predicate(node):
                     return True
         return False
+
+    def _restoring_nodes(self, root: ast.AST) -> tuple[list[ast.AST], bool]:
+        """The :data:`RESTORING_NODES` in ``root``, and whether it holds an ``if`` that may guard
+        on a saved value (:meth:`_guards_on_missing`, which depends on the current node): found
+        once per root, though every change asks about the same cleanup code."""
+        entry = self._restoring.get(id(root))
+        if entry is None or entry[0] is not root:  # (the root is held: its id is not reused)
+            nodes = []
+            guarded = False
+            for node in walk(root):
+                kind = type(node)
+                if kind in RESTORING_NODES:
+                    nodes.append(node)
+                elif kind is ast.If and _guard_name(node.test) is not None:  # type: ignore[attr-defined]
+                    guarded = True
+            entry = self._restoring[id(root)] = (root, nodes, guarded)
+        return entry[1], entry[2]
 
     def _unconditional(self, root: ast.AST) -> Iterator[ast.AST]:
         """:func:`walk` of ``root`` without the bodies of ``if saved:`` guards on a saved value
@@ -275,12 +302,10 @@ class CleanupAnalysis:
 
     def _guards_on_missing(self, test: ast.expr) -> bool:
         """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
-            if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
-                test = test.left
-        if not isinstance(test, ast.Name):
+        name = _guard_name(test)
+        if name is None:
             return False
-        saved = self.bindings.constant_value(test.id)
+        saved = self.bindings.constant_value(name.id)
         if not isinstance(saved, ast.Call):
             return False
         func = saved.func
@@ -424,6 +449,14 @@ def _is_raises_context(ctx: CleanupAnalysis, expr: ast.expr) -> bool:
     if ctx.qualified_name(expr.func) == "pytest.raises":
         return True
     return isinstance(expr.func, ast.Attribute) and expr.func.attr in RAISES_METHODS
+
+
+def _guard_name(test: ast.expr) -> ast.Name | None:
+    """``prev`` of an ``if`` test ``prev`` or ``prev is not None``, else None."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            test = test.left
+    return test if isinstance(test, ast.Name) else None
 
 
 def _removes(node: ast.AST | None) -> bool:
