@@ -88,7 +88,7 @@ def test_module_state_names_the_operation(statement: str, operation: str, fix_st
     source = (
         "import importlib, logging\nimport app\n_SEEN = []\nCOUNT = 0\n\n"
         f"def test_a():\n    {statement}\n\n"
-        "def test_b():\n    assert COUNT == 0\n"
+        "def test_b():\n    assert COUNT == 0 and not _SEEN\n"
     )
     result = scan_source(source, "test_x.py", Settings(select=("module_state_pollution",)))
     [finding] = result.findings

@@ -339,6 +339,50 @@ def test_reset_to_an_initial_container_or_class_attribute(tmp_path: Path) -> Non
     }
 
 
+def test_reset_to_a_fresh_instance_a_base_class_value_or_the_conftest_value(tmp_path: Path) -> None:
+    """Django's ``trans_real._active = Local()`` where the module starts with ``_active =
+    Local()`` (a fresh instance nothing changes at import); sanic's ``Sanic.START_METHOD_SET
+    = False``, which the class inherits from the body of its project base ``StartupMixin``;
+    and ``Sanic.test_mode``, which the class body starts False but the root conftest sets
+    True at import: then True is the reset and False the change."""
+    project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/trans.py": (
+            "from asgiref.local import Local\n\n"
+            "_active = Local()\n_default = Local()\n_default.value = 'en'\n_other = Local(1)\n"
+        ),
+        "pkg/mixins.py": "class StartupMixin:\n    START_METHOD_SET = False\n    THRESHOLD = 300\n",
+        "pkg/app.py": (
+            "from pkg.mixins import StartupMixin\n\n"
+            "class Base:\n    THRESHOLD = 10\n\n"
+            "class Sanic(StartupMixin, Base):\n    test_mode = False\n"
+        ),
+        "tests/conftest.py": "from pkg.app import Sanic\n\nSanic.test_mode = True\n",
+        "tests/test_app.py": """
+            from asgiref.local import Local
+            from pkg import trans
+            from pkg.app import Sanic
+
+            def test_resets():
+                trans._active = Local()
+                Sanic.START_METHOD_SET = False
+                Sanic.test_mode = True
+
+            def test_changes():
+                trans._default = Local()
+                trans._other = Local()
+                Sanic.START_METHOD_SET = True
+
+            def test_more_changes():
+                Sanic.test_mode = False
+                Sanic.THRESHOLD = 300
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_app.py", line, "module_state_pollution") for line in (12, 13, 14, 17, 18)
+    }
+
+
 def test_write_into_a_module_a_with_helper_installs_and_discards(tmp_path: Path) -> None:
     """celery's ``with conftest.module_exists('django'): import django; django.VERSION = ...``:
     the import gets the fake module the helper put in ``sys.modules``, and the helper takes it
@@ -737,4 +781,192 @@ def test_class_changing_a_conftest_fixture_shared_by_its_tests(tmp_path: Path) -
          'module-scoped fixture `registry`, changed by `registry["k"] = 1` in `test_a` (line 4)'),
         ("tests/test_shared.py", 9,
          "class-scoped fixture `client`, changed by `client.timeout = 1` in `test_a` (line 11)"),
+    }
+
+
+def test_registered_cleanup_method_of_a_base_in_another_module(tmp_path: Path) -> None:
+    # twisted's FDDetectorTests registers `self.replaceResourceModule`; here the method lives
+    # in a base class of another module, found through the project index.
+    project(tmp_path, {
+        "tests/helpers.py": """
+            import sys
+            import unittest
+
+            class ModuleTestCase(unittest.TestCase):
+                def put_module_back(self, value):
+                    if value is None:
+                        sys.modules.pop("resource", None)
+                    else:
+                        sys.modules["resource"] = value
+            """,
+        "tests/test_resource.py": """
+            import sys
+            from tests.helpers import ModuleTestCase
+
+            class TestHidden(ModuleTestCase):
+                def setUp(self):
+                    self.addCleanup(self.put_module_back, sys.modules.get("resource"))
+
+                def test_hidden(self):
+                    sys.modules["resource"] = None
+                    sys.modules["fcntl"] = None
+
+            class TestNotRegistered(ModuleTestCase):
+                def test_hidden(self):
+                    sys.modules["resource"] = None
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_resource.py", 11, "sys_modules_pollution"),  # another key
+        ("tests/test_resource.py", 15, "sys_modules_pollution"),  # nothing registered
+        # The helper module on its own does not see that a class elsewhere registers the
+        # method as a cleanup: its writes stay reported there.
+        ("tests/helpers.py", 8, "sys_modules_pollution"),
+        ("tests/helpers.py", 10, "sys_modules_pollution"),
+    }
+
+
+def test_attribute_patched_by_a_base_set_up_in_another_module(tmp_path: Path) -> None:
+    # trial's TestCase.patch in a base's setUp: the tests write into the patched-in object.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/registry.py": """
+            resolver = None
+            other = None
+            """,
+        "tests/base.py": """
+            from twisted.trial import unittest
+            from tests import registry
+
+            class Fake:
+                pass
+
+            class ResolverCase(unittest.TestCase):
+                def setUp(self):
+                    self.patch(registry, "resolver", Fake())
+            """,
+        "tests/test_lookup.py": """
+            from tests import registry
+            from tests.base import ResolverCase
+
+            class TestLookup(ResolverCase):
+                def test_results(self):
+                    registry.resolver.results = []
+                    registry.other = 1
+            """,
+    })
+    assert findings(tmp_path) == {("tests/test_lookup.py", 8, "module_state_pollution")}
+
+
+def test_enter_undone_by_the_exit_of_a_base_in_another_module(tmp_path: Path) -> None:
+    # twisted's AlternateReactor(NoReactor(SetAsideModule)): NoReactor.__exit__ calls
+    # SetAsideModule.__exit__ (another module), which puts the saved modules back.
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/test_setaside.py": """
+            import sys
+
+            class SetAsideModule:
+                def __init__(self, name):
+                    self.name = name
+
+                def __enter__(self):
+                    self.modules = {self.name: sys.modules.pop(self.name, None)}
+
+                def __exit__(self, *exc):
+                    sys.modules.pop(self.name, None)
+                    sys.modules.update(self.modules)
+
+            def test_nothing():
+                pass
+            """,
+        "tests/helpers.py": """
+            import sys
+            from tests.test_setaside import SetAsideModule
+
+            class NoReactor(SetAsideModule):
+                def __init__(self):
+                    SetAsideModule.__init__(self, "app.reactor")
+
+                def __exit__(self, *exc):
+                    SetAsideModule.__exit__(self, *exc)
+
+            class AlternateReactor(NoReactor):
+                def __init__(self, reactor):
+                    NoReactor.__init__(self)
+                    self.alternate = reactor
+
+                def __enter__(self):
+                    NoReactor.__enter__(self)
+                    sys.modules["app.reactor"] = self.alternate
+
+            class NoRestore:
+                def __enter__(self):
+                    sys.modules["app.reactor"] = None
+
+                def __exit__(self, *exc):
+                    pass
+            """,
+        "tests/test_reactor.py": """
+            from tests.helpers import AlternateReactor, NoRestore
+
+            def test_alternate():
+                with AlternateReactor(object()), NoRestore():
+                    pass
+            """,
+    })
+    assert findings(tmp_path) == {("tests/helpers.py", 23, "sys_modules_pollution")}
+
+
+def test_helper_called_first_registers_the_restore(tmp_path: Path) -> None:
+    # twisted's TwistedModulesMixin.replaceSysPath registers a local function that puts all of
+    # sys.path back; tests call it, then append to sys.path. A change made before the call is
+    # not covered (the helper saves the state it finds).
+    project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/helpers.py": """
+            import os
+            import sys
+
+            class ModulesMixin:
+                def replace_sys_path(self, entries):
+                    original = sys.path[:]
+
+                    def clean_up():
+                        sys.path[:] = original
+
+                    self.addCleanup(clean_up)
+                    sys.path[:] = entries
+
+            def add_home_cleanup(case):
+                saved = os.environ.get("HOME")
+
+                @case.addCleanup
+                def reset():
+                    os.environ["HOME"] = saved
+            """,
+        "tests/test_paths.py": """
+            import os
+            import sys
+            import unittest
+            from tests.helpers import ModulesMixin, add_home_cleanup
+
+            class TestWalk(ModulesMixin, unittest.TestCase):
+                def test_nonexistent(self):
+                    self.replace_sys_path(["/a"])
+                    sys.path.append("/nonexistent")
+
+                def test_too_late(self):
+                    sys.path.append("/nonexistent")
+                    self.replace_sys_path(["/a"])
+
+                def test_home(self):
+                    add_home_cleanup(self)
+                    os.environ["HOME"] = "/tmp"
+                    os.environ["USER"] = "x"
+            """,
+    })
+    assert findings(tmp_path) == {
+        ("tests/test_paths.py", 13, "sys_path_pollution"),
+        ("tests/test_paths.py", 19, "env_var_pollution"),
     }

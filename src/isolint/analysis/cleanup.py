@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 from isolint.analysis.bindings import Bindings
 from isolint.analysis.local_functions import guarding_withs
 from isolint.analysis.names import ImportTable, blocks
-from isolint.analysis.project_index import ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.project_index import CLEANUP_REGISTRARS, ENTER_METHODS, EXIT_METHODS
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
@@ -36,11 +36,10 @@ PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 #: calls. A restore is always one of them (see :meth:`CleanupAnalysis.restored`).
 RESTORING_NODES = frozenset({ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete})
 
-#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
-CLEANUP_REGISTRARS = frozenset(
-    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
-     "push_async_callback", "addModuleCleanup"}
-)
+#: ``operator`` functions a cleanup may be registered as, with their number of arguments:
+#: ``addCleanup(operator.delitem, os.environ, "K")``.
+OPERATOR_ITEMS = {"operator.delitem": 2, "operator.__delitem__": 2,
+                  "operator.setitem": 3, "operator.__setitem__": 3}
 
 
 class CleanupAnalysis:
@@ -108,13 +107,15 @@ class CleanupAnalysis:
             self._memo[key] = frozenset(names)
         return self._memo[key]  # type: ignore[return-value]
 
-    def registered_cleanups(self, func: ast.AST) -> list[ast.AST]:
+    def registered_cleanups(self, func: ast.AST, cls: ast.ClassDef | None = None) -> list[ast.AST]:
         """Code that ``func`` registers to run at cleanup (``addCleanup``, ``addfinalizer``...).
 
         A registered lambda or local function contributes its body; a registered callable with
-        arguments (``addCleanup(os.environ.pop, "X")``) becomes an equivalent synthetic call.
+        arguments (``addCleanup(os.environ.pop, "X")``) becomes an equivalent synthetic call; a
+        registered method (``addCleanup(self.restore, saved)``) of ``cls`` (default: the class
+        ``func`` is defined in) contributes its body.
         """
-        key = ("cleanups", id(func))
+        key = ("cleanups", id(func), id(cls) if cls is not None else 0)
         if key in self._memo:
             return self._memo[key]  # type: ignore[return-value]
         local_defs: dict[str, ast.AST] = {}
@@ -126,7 +127,8 @@ class CleanupAnalysis:
                     calls.append(node)  # type: ignore[arg-type]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 local_defs[node.name] = node  # type: ignore[attr-defined]
-        out: list[ast.AST] = []
+        out: list[ast.AST] = [
+            stmt for local in local_defs.values() if _registered_by_decorator(local) for stmt in local.body]
         for node in calls:
             callee = _registered_callee(node, self)
             if callee is None:
@@ -136,8 +138,10 @@ class CleanupAnalysis:
                 out.append(target.body)
             elif isinstance(target, ast.Name) and target.id in local_defs:
                 out.extend(local_defs[target.id].body)
+            elif _self_method(target):  # `self.addCleanup(self.restore, saved)`: its body
+                out.extend(_method_code(self, cls or self.method_class(func), target.attr))  # type: ignore[attr-defined]
             else:
-                out.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+                out.append(_registered_call(self, target, args, node))
         self._memo[key] = out
         return out
 
@@ -173,10 +177,15 @@ class CleanupAnalysis:
                     return True
         return False
 
+    def restores_class_change(self, same_state: Callable[[ast.AST], bool]) -> bool:
+        """Whether the current node is in a method its class registers as a cleanup and
+        another method of the class changes the same state (see :func:`_restores_class_change`)."""
+        return _restores_class_change(self, same_state)
+
     def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
         if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        return func.name in self._registered_names(parent)
+        return func.name in self._registered_names(parent) or _registered_by_decorator(func)
 
     def cleanup_code(self) -> list[ast.AST]:
         """Code guaranteed to run after the current node, whatever happens in between.
@@ -206,9 +215,12 @@ class CleanupAnalysis:
             if self.pytest.is_fixture(func):
                 out.extend(self.after_yield(func))
         cls = enclosing(self.stack, ast.ClassDef)  # type: ignore[assignment]
-        if cls is not None and functions and functions[0].name in ENTER_METHODS:
-            if self.method_class(functions[0]) is cls:  # `__exit__` undoes `__enter__`
-                out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
+        if cls is not None and functions and self.method_class(functions[0]) is cls \
+                and _enters(self, cls, functions[0].name):  # `__exit__` undoes `__enter__`
+            out.extend(s for m in self.pytest.class_methods(cls) if m.name in EXIT_METHODS for s in m.body)
+            if self.project is not None:  # an `__exit__` of a base in another module, and what
+                for name in EXIT_METHODS:  # an in-module one calls there (`Base.__exit__(self)`)
+                    out.extend(self.project.method_code(self, cls, name))
         if cls is not None:
             out.extend(self._class_cleanup(cls))
         out.extend(self._module_cleanup())
@@ -228,7 +240,7 @@ class CleanupAnalysis:
                 out.extend(method.body)
             for method in self.pytest.class_methods(cls):
                 if method.name in self.pytest.setup_names:
-                    out.extend(self.registered_cleanups(method))
+                    out.extend(self.registered_cleanups(method, cls))
             for fixture in self.pytest.autouse_fixtures(cls.body):
                 out.extend(self.after_yield(fixture))
             self._memo[key] = out
@@ -469,6 +481,108 @@ def _removes(node: ast.AST | None) -> bool:
     if isinstance(func, ast.Name):
         return func.id == "delattr"
     return isinstance(func, ast.Attribute) and func.attr in ("pop", "remove", "discard", "__delitem__")
+
+
+def _registered_call(analysis: "CleanupAnalysis", target: ast.expr, args: list[ast.expr], node: ast.AST) -> ast.AST:
+    """The code a registered callable with arguments runs, as a synthetic node:
+    ``addCleanup(operator.delitem, os.environ, "K")`` is ``del os.environ["K"]``,
+    ``operator.setitem(d, k, old)`` is ``d[k] = old``; any other is the call itself."""
+    name = analysis.qualified_name(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+    if name in OPERATOR_ITEMS and len(args) == OPERATOR_ITEMS[name]:
+        item = ast.Subscript(value=args[0], slice=args[1], ctx=ast.Del() if len(args) == 2 else ast.Store())
+        made: ast.stmt = ast.Delete(targets=[item]) if len(args) == 2 \
+            else ast.Assign(targets=[item], value=args[2], lineno=0)
+        return ast.fix_missing_locations(ast.copy_location(made, node))
+    return ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node)
+
+
+def _method_code(analysis: "CleanupAnalysis", cls: ast.ClassDef | None, name: str) -> list[ast.AST]:
+    """The body of method ``name`` of ``cls`` (its own, an in-module base's, or, through the
+    project index, a base's in another module)."""
+    if cls is None:
+        return []
+    for method in analysis.pytest.class_methods(cls):
+        if method.name == name:
+            return list(method.body)
+    if analysis.project is not None:
+        return analysis.project.method_code(analysis, cls, name)
+    return []
+
+
+def _registered_methods(analysis: "CleanupAnalysis", cls: ast.ClassDef) -> frozenset[str]:
+    """Names of the methods registered as cleanups (``self.addCleanup(self.restore)``) by
+    the methods of ``cls`` or of a class of this module that derives from it."""
+    key = ("registered_methods", 0)
+    if key not in analysis._memo:
+        by_class: dict[int, set[str]] = {}
+        source = analysis.bindings.source
+        classes = analysis.pytest.module_classes.values() \
+            if not source or any(word in source for word in CLEANUP_REGISTRARS) else ()
+        for klass in classes:
+            names = set()
+            for method in klass.body:
+                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    for node in walk_own(method):
+                        callee = _registered_callee(node, analysis)
+                        if callee and _self_method(callee[0]):
+                            names.add(callee[0].attr)  # type: ignore[attr-defined]
+            if names:
+                for owner in [klass, *analysis.pytest.base_classes(klass)]:
+                    by_class.setdefault(id(owner), set()).update(names)
+        analysis._memo[key] = {k: frozenset(v) for k, v in by_class.items()}
+    return analysis._memo[key].get(id(cls), frozenset())  # type: ignore[union-attr]
+
+
+def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[ast.AST], bool]) -> bool:
+    """Whether the current node is in a method its class registers as a cleanup
+    (``self.addCleanup(self.replace_module, saved)``) and another method of the class
+    changes the same state (``same_state`` holds for one of its nodes): the registered
+    method is the restore of that change, not a change of its own. (A cleanup method that
+    changes state nothing else in the class touches, botocore's ``logging.raiseExceptions
+    = False`` while closing a log file, is still a change.)"""
+    functions = [(i, n) for i, n in enumerate(analysis.stack[:-1]) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not functions:
+        return False
+    index, method = functions[0]
+    cls = analysis.stack[index - 1] if index else None
+    if not isinstance(cls, ast.ClassDef) or method.name not in _registered_methods(analysis, cls):
+        return False
+    return any(
+        same_state(node)
+        for other in analysis.pytest.class_methods(cls) if other is not method
+        for node in walk_own(other)
+    )
+
+
+def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
+    """Whether method ``name`` of ``cls`` is its ``__enter__``, or a helper only it and
+    ``__exit__`` call (``self._unimport(name)`` in both): what it changes, ``__exit__`` undoes."""
+    if name in ENTER_METHODS:
+        return True
+    key = ("enter_helpers", id(cls))
+    if key not in analysis._memo:
+        called: dict[str, set[str]] = {}
+        for method in analysis.pytest.class_methods(cls):
+            for node in walk_own(method):
+                if type(node) is ast.Attribute and _self_method(node):  # type: ignore[arg-type]
+                    called.setdefault(node.attr, set()).add(method.name)  # type: ignore[attr-defined]
+        analysis._memo[key] = frozenset(
+            helper for helper, callers in called.items()
+            if callers & ENTER_METHODS and callers <= ENTER_METHODS | EXIT_METHODS
+        )
+    return name in analysis._memo[key]  # type: ignore[operator]
+
+
+def _registered_by_decorator(func: ast.AST) -> bool:
+    """``@self.addCleanup`` / ``@case.addCleanup`` over a local function: registered."""
+    return any(isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS
+               for d in getattr(func, "decorator_list", ()))
+
+
+def _self_method(target: ast.expr) -> bool:
+    """``self.restore`` / ``cls.restore``: a method of the instance or class at hand."""
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+        and target.value.id in ("self", "cls")
 
 
 def _registered_callee(node: ast.AST, ctx: CleanupAnalysis) -> tuple[ast.expr, list[ast.expr]] | None:

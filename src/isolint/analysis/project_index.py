@@ -49,6 +49,11 @@ REEXPORT_WORDS = frozenset(
 #: Methods of a context manager class: what ``__enter__`` changes, ``__exit__`` puts back.
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 EXIT_METHODS = frozenset({"__exit__", "__aexit__"})
+#: Calls that register a callable to run at cleanup: ``self.addCleanup(fn, *args)`` and kin.
+CLEANUP_REGISTRARS = frozenset(
+    {"addCleanup", "addAsyncCleanup", "addClassCleanup", "addfinalizer", "callback",
+     "push_async_callback", "addModuleCleanup"}
+)
 #: How deep calls from cleanup code into project functions are followed.
 CALL_DEPTH = 3
 #: How many re-exports are followed before giving up (a cycle, or a very long chain).
@@ -370,9 +375,47 @@ class ProjectIndex:
         return None
 
     def initial_value(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> ast.expr | None:
-        """The value a project module binds ``module.name`` to at import (bound once), or None."""
+        """The value a project module binds ``module.name`` to at import (bound once), or None.
+        A class attribute its class does not bind comes from the one project base class whose
+        body binds it (``Sanic.START_METHOD_SET``, set by the ``StartupMixin`` body)."""
+        found = self.initial(qualified, extra_roots)
+        return found[1] if found is not None else None
+
+    def initial(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> tuple[Module, ast.expr] | None:
+        """:meth:`initial_value` with the module whose code binds it (to read its names)."""
         found = self.definition(qualified, extra_roots)
-        return found.node if found is not None and found.kind == "value" else None  # type: ignore[return-value]
+        if found is not None:
+            return (found.module, found.node) if found.kind == "value" else None  # type: ignore[return-value]
+        owner, _, attr = qualified.rpartition(".")
+        cls = self.definition(owner, extra_roots) if owner else None
+        if cls is None or cls.kind != "class":
+            return None
+        binders = [
+            (module, klass) for module, klass in [(cls.module, cls.node), *self.bases(cls.module, cls.node)]  # type: ignore[list-item]
+            if _class_binds(klass, attr)
+        ]
+        if len(binders) != 1:
+            return None
+        value = _class_value(binders[0][1], attr)
+        return (binders[0][0], value) if value is not None else None
+
+    def fresh_instance(self, qualified: str, extra_roots: tuple[str, ...] = ()) -> str | None:
+        """The class or factory a project module calls without arguments to make the value of
+        ``qualified`` at import (``_active = Local()``: ``asgiref.local.Local``), when no other
+        module-level statement of that module touches the name (nothing changes the fresh
+        object at import); else None."""
+        found = self.initial(qualified, extra_roots)
+        if found is None:
+            return None
+        module, value = found
+        if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+            return None
+        name = qualified.rpartition(".")[2]
+        touched = sum(
+            1 for stmt in module.tree.body if not isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef))
+            for node in ast.walk(stmt) if isinstance(node, ast.Name) and node.id == name
+        )
+        return module.qualified(value.func) if touched <= 1 else None
 
     # ------------------------------------------------------------------ cleanup code
     def restore_code(self, definition: Definition, how: str) -> list[ast.AST]:
@@ -447,6 +490,33 @@ class ProjectIndex:
             return []
         return self._memo_restore(found, how, depth)
 
+    def registered_code(self, definition: Definition) -> list[ast.AST]:
+        """The code project function ``definition`` registers to run at cleanup (twisted's
+        ``replaceSysPath``: ``self.addCleanup(cleanUpSysPath)``, a local function putting
+        ``sys.path`` back), portable: registered lambdas and local functions (also registered
+        by decorating them, ``@testCase.addCleanup``), methods of its class, other callables
+        as a call of them with the registered arguments."""
+        memo = self._restore if definition.module.memo is None else definition.module.memo
+        key = (id(definition.node), "registered", 0)
+        if key not in memo:
+            memo[key] = []
+            memo[key] = self._registered_code(definition)
+        return memo[key]
+
+    def _registered_code(self, definition: Definition) -> list[ast.AST]:
+        module, func = definition.module, definition.node
+        if not isinstance(func, FUNCTION_TYPES):
+            return []
+        roots, own_methods = _registered_callables(func)
+        methods: list[ast.AST] = []  # portable already
+        for target in own_methods:
+            found = self._callee(module, target, definition.owner)
+            if found is not None:
+                methods.extend(self._memo_restore(found, "body", CALL_DEPTH - 1))
+        if not roots and not methods:
+            return []
+        return methods + self._portable(module, func, roots, CALL_DEPTH - 1, definition.owner)
+
     def _portable(self, module: Module, func: ast.AST, roots: list[ast.AST], depth: int,
                   owner: ast.ClassDef | None = None) -> list[ast.AST]:
         """Copies of ``roots`` with ``module``'s imported names qualified, plus the portable
@@ -492,6 +562,47 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
                 for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
     ]
     return values[0] if len(values) == 1 else None
+
+
+def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attribute]]:
+    """What ``func`` registers to run at cleanup: code (bodies of registered lambdas and local
+    functions, other callables as a call with the registered arguments) and the
+    ``self.method``/``cls.method`` references it registers."""
+    nodes = list(_own_nodes(func))
+    local = {n.name: n for n in nodes if isinstance(n, FUNCTION_TYPES)}
+    roots: list[ast.AST] = []
+    methods: list[ast.Attribute] = []
+    for node in nodes:
+        if isinstance(node, FUNCTION_TYPES) and any(
+            isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS for d in node.decorator_list
+        ):
+            roots.extend(node.body)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in CLEANUP_REGISTRARS and node.args):
+            continue
+        target, args = node.args[0], node.args[1:]
+        if isinstance(target, ast.Lambda):
+            roots.append(target.body)
+        elif isinstance(target, ast.Name) and target.id in local:
+            roots.extend(local[target.id].body)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and target.value.id in ("self", "cls"):
+            methods.append(target)
+        else:
+            roots.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
+    return roots, methods
+
+
+def _class_binds(cls: ast.ClassDef, name: str) -> bool:
+    """Whether the body of ``cls`` binds attribute ``name`` (an assignment or a ``def``)."""
+    for stmt in statements(cls.body, nested_scopes=False):
+        if isinstance(stmt, (*FUNCTION_TYPES, ast.ClassDef)) and stmt.name == name:
+            return True
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
 
 
 def _statement_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:

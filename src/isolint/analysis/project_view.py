@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Iterable, Protocol
 
 from isolint.analysis.project_index import (
+    CLEANUP_REGISTRARS,
     CONTEXT_MANAGER_DECORATORS,
     Definition,
     Module,
@@ -73,6 +74,7 @@ class ProjectView:
         self.conftests = tuple(conftests)
         self._own: Module | None = None
         self._memo: dict[tuple, list[ast.AST]] = {}
+        self._session: dict[str, list[ast.expr]] | None = None
 
     # ------------------------------------------------------------------ names
     def canonical(self, qualified: str) -> str:
@@ -84,6 +86,29 @@ class ProjectView:
     def initial_value(self, qualified: str) -> ast.expr | None:
         """What a project module binds ``qualified`` (``pkg.mod._client``) to at import."""
         return self.index.initial_value(qualified, self.roots)
+
+    def fresh_instance(self, qualified: str) -> str | None:
+        """What a project module calls without arguments to make ``qualified`` at import
+        (see :meth:`ProjectIndex.fresh_instance`)."""
+        return self.index.fresh_instance(qualified, self.roots)
+
+    def session_value(self, qualified: str) -> ast.expr | None:
+        """The value the module level of a ``conftest.py`` in scope assigns to attribute
+        ``qualified`` (sanic's ``Sanic.test_mode = True``), when exactly one such assignment
+        does: what every test starts with, whatever the attribute's own module says."""
+        if self._session is None:
+            found: dict[str, list[ast.expr]] = {}
+            for module in self._conftest_modules():
+                for stmt in module.tree.body:
+                    if not isinstance(stmt, ast.Assign):
+                        continue
+                    for target in stmt.targets:
+                        owner = module.qualified(target.value) if isinstance(target, ast.Attribute) else None
+                        if owner:
+                            found.setdefault(f"{owner}.{target.attr}", []).append(stmt.value)  # type: ignore[union-attr]
+            self._session = found
+        values = self._session.get(qualified)
+        return values[0] if values is not None and len(values) == 1 else None
 
     def relative_imports(self, tree: ast.Module) -> dict[str, str]:
         """The names the file's relative imports bind, qualified from its module name."""
@@ -163,7 +188,55 @@ class ProjectView:
                 for arg in func.args.args:
                     out.extend(self._requested_fixture(cleanup, arg.arg, cls))
         out.extend(self._managers(cleanup))
+        out.extend(self._called_registrations(cleanup, cls))
         return out
+
+    def _called_registrations(self, cleanup: CleanupQuestions, cls: ast.ClassDef | None) -> list[ast.AST]:
+        """What the project helpers called before the current node register as cleanups:
+        ``self.replaceSysPath([...])`` (a base's method, in any project module, that registers
+        a function putting ``sys.path`` back) earlier in the test, or anywhere in the set-up
+        methods of its class (a helper called after the change would save the changed state)."""
+        functions = [f for f in cleanup.stack[:-1] if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if not functions:
+            return []
+        line = getattr(cleanup.stack[-1], "lineno", 0)
+        out: list[ast.AST] = []
+        for at, code in self._registrations(cleanup, functions[0], cls):
+            if at < line:
+                out.extend(code)
+        if cls is not None:
+            for method in cleanup.pytest.class_methods(cls):
+                if method.name in cleanup.pytest.setup_names and method is not functions[0]:
+                    out.extend(c for _, code in self._registrations(cleanup, method, cls) for c in code)
+        return out
+
+    def _registrations(self, cleanup: CleanupQuestions, func: ast.AST, cls: ast.ClassDef | None) -> list[tuple[int, list[ast.AST]]]:
+        """Per call in ``func`` of a project function or method that registers cleanups: its
+        line and that code (once per function)."""
+        key = ("registrations", id(func), id(cls))
+        if key not in self._memo:
+            own = self.own(cleanup)
+            out = []
+            for call in ast.walk(func):
+                if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+                    continue
+                target = call.func
+                found: Definition | None = None
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    method = self.index.method(own, cls, target.attr) if cls is not None else None
+                    found = Definition(*method[:2], "function", method[2]) if method else None
+                elif isinstance(target, ast.Name) or not _is_registrar(target):
+                    found = self.index.local_definition(own, target)
+                    if found is None:
+                        qualified = cleanup.qualified_name(target)
+                        found = self.definition(qualified) if qualified else None
+                if found is not None and found.kind == "function":
+                    code = self.index.registered_code(found)
+                    if code:
+                        out.append((call.lineno, code))
+            self._memo[key] = out  # type: ignore[assignment]
+        return self._memo[key]  # type: ignore[return-value]
 
     def _scope_cleanup(self, cleanup: CleanupQuestions) -> list[ast.AST]:
         """Autouse fixtures of the conftests in scope (and their plugins) and of the module."""
@@ -192,6 +265,16 @@ class ProjectView:
                 for fixture in module.autouse_fixtures(klass.body):
                     out.extend(self.index.restore_code(Definition(module, fixture, "function", klass), "after_yield"))
             self._memo[key] = out
+        return self._memo[key]
+
+    def method_code(self, cleanup: CleanupQuestions, cls: ast.ClassDef, name: str) -> list[ast.AST]:
+        """The body of method ``name`` of ``cls`` or of its nearest project base that defines it
+        (a cleanup the class registers, ``self.addCleanup(self.restore)``), portable."""
+        key = ("method", id(cls), name)
+        if key not in self._memo:
+            found = self.index.method(self.own(cleanup), cls, name)
+            self._memo[key] = [] if found is None else \
+                self.index.restore_code(Definition(found[0], found[1], "function", found[2]), "body")
         return self._memo[key]
 
     def _requested_fixture(self, cleanup: CleanupQuestions, name: str, cls: ast.ClassDef | None) -> list[ast.AST]:
@@ -282,6 +365,23 @@ class ProjectView:
         (``"self.environ_patch"``): a test that starts another patcher into it orphans theirs."""
         return frozenset(target for target, _ in self._setup_starts(cleanup, cls, setups) if target)
 
+    def setup_calls(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str],
+                    methods: frozenset[str]) -> list[ast.Call]:
+        """Calls of the test case's own methods named in ``methods`` (``self.patch(client,
+        "theResolver", fake)``) that the set-up methods of ``cls`` or of a project base make
+        for every test; portable."""
+        key = ("setup_calls", id(cls), setups, methods)
+        if key not in self._memo:
+            own = self.own(cleanup)
+            out: list[ast.AST] = []
+            for module, klass in [(own, cls), *self.index.bases(own, cls)]:
+                for method in klass.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in setups:
+                        out.extend(portable(module, call, method) for call in ast.walk(method)
+                                   if isinstance(call, ast.Call) and _on_self(call.func, methods))
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
     def _setup_starts(self, cleanup: CleanupQuestions, cls: ast.ClassDef, setups: frozenset[str]) -> list[tuple[str, ast.expr]]:
         key = ("patchers", id(cls))
         if key not in self._memo:
@@ -294,6 +394,20 @@ class ProjectView:
                         out.extend(_started_patchers(module, method))
             self._memo[key] = out  # type: ignore[assignment]
         return self._memo[key]  # type: ignore[return-value]
+
+
+def _is_registrar(func: ast.Attribute) -> bool:
+    return func.attr in CLEANUP_REGISTRARS
+
+
+def _on_self(func: ast.expr, methods: frozenset[str]) -> bool:
+    """``self.patch`` (or ``self.monkeypatch.setattr``) for a name in ``methods``."""
+    if not (isinstance(func, ast.Attribute) and func.attr in methods):
+        return False
+    root = func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id == "self"
 
 
 def _started_patchers(module: Module, method: ast.AST) -> list[tuple[str, ast.expr]]:

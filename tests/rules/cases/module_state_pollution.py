@@ -1,7 +1,6 @@
 import importlib
 import logging
 import sys
-import warnings
 from collections import defaultdict
 from unittest import mock
 from unittest.mock import patch
@@ -65,7 +64,8 @@ def test_item_deleted():
 def test_imported_containers_changed_in_place():
     APP_REGISTRY.append("x")  # expect: module_state_pollution
     sys.argv.extend(["--flag"])  # expect: module_state_pollution
-    warnings.filters.insert(0, ("ignore", None, Warning, None, 0))  # expect: module_state_pollution
+    sys.warnoptions.append("ignore")  # expect: module_state_pollution
+    # (`warnings.filters`: pytest puts it back, see module_state_pollution__caught_warnings.py)
 
 
 def test_own_containers_changed_in_place():
@@ -298,3 +298,8 @@ def test_with_helper_given_object_and_attribute():
 def test_helper_given_another_attribute_does_not_count():
     with ensure_removed(logging.Logger, "other"):
         setattr(logging.Logger, "fake", 123)  # expect: module_state_pollution
+
+
+def test_reads_the_counts():
+    # A second test reads them: the changes above are seen (one test alone would not see them).
+    assert COUNTS["x"] == 0 and not CALLS

@@ -78,6 +78,10 @@ def test_empties_what_starts_full():
     CONFIG.clear()  # expect: module_state_pollution
 
 
+def test_reads_config():
+    assert CONFIG == {"a": 1}
+
+
 def late(name):
     NAMES.append(name)  # expect: module_state_pollution
     return name

@@ -114,3 +114,7 @@ class TestReleasesMocks:  # safe: the mock is released in teardown
     def test_stock(self):
         self.transport.get.return_value = {"count": 2}
         assert inventory.Client(self.transport).stock("A-1") == 2
+
+
+def test_reports_seen_skus():  # what it sees depends on which tests ran before it on its worker
+    print(f"{len(_SEEN_SKUS)} SKUs seen so far")

@@ -31,7 +31,10 @@ class EnvVarPollution(UnrestoredState, Rule):
     changes of a copy (`os.environ.copy()`, `dict(os.environ)`); statements that are themselves
     cleanup (in a `finally:`, a teardown, `__exit__`, after the `yield` of a fixture or
     `@contextmanager`, in a cleanup callback); a change whose key (or the whole environment) is
-    restored by such cleanup code; a removal of a key that the same function set earlier (`del
+    restored by such cleanup code (`self.addCleanup(operator.delitem, os.environ, k)` and a
+    method the class registers, `self.addCleanup(self.restore_env, saved)`, a local function
+    registered by decorating it, `@request.addfinalizer`, and what a project helper the test
+    called first registers, `add_tz_cleanup(self)`, too); a removal of a key that the same function set earlier (`del
     os.environ["A"]` after `os.environ["A"] = "1"`: the restore, reported at the change when it
     is not guaranteed to run); and code in a function handed to another process
     (`multiprocessing.Process(target=f)`, `Pool(initializer=f)`, `ProcessPoolExecutor(initializer=f)`).

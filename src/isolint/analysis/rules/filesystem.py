@@ -30,7 +30,8 @@ class CwdPollution(UnrestoredState, Rule):
     monkeypatch puts back the directory it saw first); changes inside `with
     contextlib.chdir(path):` or `with tmpdir.as_cwd():`; statements that are themselves cleanup
     (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change that such
-    cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`); and the module
+    cleanup undoes (`finally: os.chdir(old)`, `self.addCleanup(os.chdir, old)`, or a cleanup that
+    a project helper the test called first registered); and the module
     level and `pytest_*` hooks of a `conftest.py`. A change in a function defined in a test is
     not flagged when only `with` blocks of that test that undo it can run the function (a
     `contextlib.chdir`, or a project helper such as prefect's `tmpchdir` that restores the

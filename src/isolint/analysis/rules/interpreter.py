@@ -42,7 +42,9 @@ class SysPathPollution(UnrestoredState, Rule):
     decorator, or after `mocker.patch.object(sys, "path", ...)` / `monkeypatch.setattr(sys,
     "path", ...)`; statements that are themselves cleanup (a `finally:`, a teardown, after a
     fixture's `yield`, a cleanup callback, the `__exit__` that undoes `__enter__`); a change that
-    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`); a
+    such cleanup undoes (`sys.path.remove(p)`, `sys.path[:] = saved`, `sys.path = saved`), also
+    when a project helper the test called first (or its set-up calls) registered it (twisted's
+    `self.replaceSysPath([...])`, whose registered local function puts `sys.path` back); a
     removal of what the same function added earlier (`sys.path.remove(p)` after
     `sys.path.insert(0, p)`: the restore, reported at the change when not guaranteed to run);
     code handed to another process; and the module level and `pytest_*` hooks of a
@@ -120,7 +122,12 @@ class SysModulesPollution(UnrestoredState, Rule):
     `mocker.patch.dict(sys.modules, ...)` in the same function; statements that are themselves
     cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback); a change
     whose entry such cleanup puts back (`sys.modules.pop(name, None)`, `del sys.modules[name]`,
-    `sys.modules.update(saved)`); and the module level and `pytest_*` hooks of a `conftest.py`.
+    `sys.modules.update(saved)`), a method the class registers as a cleanup included
+    (`self.addCleanup(self.replace_module, sys.modules.get(name))`, whose own writes of an entry
+    another method of the class changes are that restore), and the `__exit__` of a context
+    manager class (its own or a base's in any project module, with what it calls) for what its
+    `__enter__` changes, or a helper only `__enter__` and `__exit__` call; and the module level
+    and `pytest_*` hooks of a `conftest.py`.
 
     Session configuration, the same before every test, is not flagged: besides the module level
     and `pytest_*` hooks of a `conftest.py`, its session-scoped autouse fixtures and repeatable

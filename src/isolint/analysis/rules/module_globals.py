@@ -272,6 +272,7 @@ class OwnNames:
         self._runtime_refs: dict[str, bool] | None = None
         self._single: bool | None = None
         self._cleanup_calls: frozenset[str] | None = None
+        self._units: dict[str, set[int]] | None = None
 
     def reset_before_each_test(self, name: str) -> bool:
         """Whether a module-level autouse fixture (function-scoped) or ``setup_function``
@@ -310,6 +311,15 @@ class OwnNames:
                             for s in self.tree.body)
             )
         return self._single
+
+    def used_only_in(self, name: str, unit: ast.AST) -> bool:
+        """Whether every mention of module-level ``name`` outside the statement binding it is
+        inside ``unit`` (a module-level function, or a method; nested functions included):
+        sanic's ``MIDDLEWARE_INVOKE_COUNTER``, counted by middleware that one test defines
+        and read by that test only."""
+        if self._units is None:
+            self._units = _units_naming(self.tree)
+        return self._units.get(name) == {id(unit)}
 
     def called_from_cleanup(self, func: ast.AST) -> bool:
         """Whether module-level function ``func`` is called by cleanup code of the module:
@@ -364,6 +374,34 @@ def _emptied_before_yield(func: ast.AST) -> set[str]:
                         and isinstance(target.slice, ast.Slice) and target.slice.lower is None \
                         and target.slice.upper is None and isinstance(stmt.value, (ast.List, ast.Dict)):
                     out.add(target.value.id)  # `X[:] = []`
+    return out
+
+
+def _units_naming(tree: ast.Module) -> dict[str, set[int]]:
+    """Per name read or written (not bound by a module-level statement): the ids of the
+    places that mention it, a module-level function, a method, or the module itself (0) for
+    module-level code and class bodies outside methods."""
+    out: dict[str, set[int]] = {}
+    todo: list[tuple[ast.AST, int]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, _FUNCTIONS):
+            todo.append((stmt, id(stmt)))
+        elif isinstance(stmt, ast.ClassDef):
+            todo.extend((m, id(m) if isinstance(m, _FUNCTIONS) else 0) for m in stmt.body)
+            todo.extend((n, 0) for n in (*stmt.bases, *stmt.keywords, *stmt.decorator_list))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            todo.extend((t, 0) for t in targets if not isinstance(t, ast.Name))
+            if stmt.value is not None:
+                todo.append((stmt.value, 0))
+        else:
+            todo.append((stmt, 0))
+    while todo:
+        node, unit = todo.pop()
+        if type(node) is ast.Name:
+            out.setdefault(node.id, set()).add(unit)  # type: ignore[attr-defined]
+            continue
+        todo.extend((child, unit) for child in ast.iter_child_nodes(node))
     return out
 
 

@@ -41,14 +41,23 @@ _KNOWN_LAST_PARTS = last_parts(KNOWN_MUTABLE_GLOBALS)
 CONTEXT_LOCALS = ("cherrypy.request", "cherrypy.response", "cherrypy.serving", "cherrypy.session",
                   "flask.g", "flask.request", "flask.session", "quart.g", "quart.request",
                   "quart.session", "bottle.request", "bottle.response", "bottle.local")
+#: Test-framework state the framework itself resets before every test: Django's test outbox
+#: (``SimpleTestCase._pre_setup`` sets ``mail.outbox = []``, pytest-django's autouse
+#: ``_dj_autoclear_mailbox`` clears it; it exists only under the test runner's locmem backend).
+RESET_BEFORE_EVERY_TEST = ("django.core.mail.outbox",)
 #: State that has a rule of its own (env_var_pollution, sys_path_pollution, sys_modules_pollution).
 OTHER_RULES = ("os.environ", "os.environb", "sys.path", "sys.modules", "sys.meta_path",
                "sys.path_hooks", "sys.path_importer_cache")
 #: Context managers and decorators that restore every setting of Django's settings object.
 SETTINGS_OVERRIDES = ("override_settings", "modify_settings")
+#: The same overrides as methods of Django's ``SimpleTestCase`` (``with self.settings(...):``).
+TEST_CASE_OVERRIDES = frozenset({"self.settings", "self.modify_settings", "cls.settings", "cls.modify_settings"})
 RELOAD = frozenset({"importlib.reload", "imp.reload"})
+#: ``operator.setitem(d, k, v)`` / ``operator.delitem(d, k)``: item writes spelled as calls (a
+#: cleanup registered as ``addCleanup(operator.setitem, d, k, old)``).
+ITEM_WRITERS = frozenset({"operator.setitem", "operator.delitem", "operator.__setitem__", "operator.__delitem__"})
 #: The last parts of the functions ``written_objects`` resolves calls against.
-_WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD})
+_WRITER_WORDS = last_parts({"setattr", "delattr", *RELOAD, *ITEM_WRITERS})
 #: A call changes nothing here unless its callee may end with one of these.
 _CALL_WORDS = _WRITER_WORDS | MUTATING_METHODS
 #: Attributes that only a mock has: whatever holds them was replaced by a mock already.
@@ -118,8 +127,9 @@ def _targets(node: ast.AST) -> list[ast.expr]:
 def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str, str]]:
     """What statement or call ``node`` changes, whatever its scope, as ``(object, suffix,
     how)``: ``settings.DEBUG = 1`` -> ``(settings, ".DEBUG", "attribute")``; ``R[k] = v`` ->
-    ``(R, "", "item")``; ``R.append(x)`` -> ``(R, "", "method")``; ``X = 1`` -> ``(X, "",
-    "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a", "attribute")``; ``importlib.reload(m)``
+    ``(R, "", "item")`` (``operator.setitem(R, k, v)`` too); ``R.append(x)`` -> ``(R, "",
+    "method")``; ``X = 1`` -> ``(X, "", "name")``; ``setattr(o, "a", v)`` -> ``(o, ".a",
+    "attribute")``; ``importlib.reload(m)``
     and ``setattr(o, name, v)`` -> ``(m, "", "all")``."""
     out: list[tuple[ast.expr, str, str]] = []
     if isinstance(node, ast.Call):
@@ -133,6 +143,8 @@ def written_objects(ctx: FileContext, node: ast.AST) -> list[tuple[ast.expr, str
             out.append((args[0], "." + attr, "attribute") if attr else (args[0], "", "all"))
         elif name in RELOAD and args:
             out.append((args[0], "", "all"))
+        elif name in ITEM_WRITERS and len(args) >= 2:
+            out.append((args[0], "", "item"))
         elif isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
             out.append((func.value, "", "method"))
         return out
@@ -232,7 +244,8 @@ def state_writes(ctx: FileContext, node: ast.AST) -> list[StateWrite]:
             continue
         qualified = imported_object(ctx, obj)
         if qualified is None or ctx.configures_session() or ctx.sets_before_every_test(node) \
-                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix):
+                or _is_other_rules(qualified + suffix) or _captured_stream(ctx, qualified + suffix) \
+                or _caught_warnings(ctx, qualified + suffix):
             continue
         target = (dotted or expr_key(obj)) + suffix
         if dotted is None and _configures_mock(target):
@@ -253,9 +266,11 @@ def _configures_mock(spelled: str) -> bool:
 
 
 def _is_other_rules(qualified: str) -> bool:
-    """State that another rule reports, or that is not module state at all (context-locals)."""
+    """State that another rule reports, or that is not module state at all (context-locals,
+    state the test framework resets before every test)."""
     return any(
-        qualified == p or qualified.startswith(p + ".") for p in (*OTHER_RULES, *CONTEXT_LOCALS)
+        qualified == p or qualified.startswith(p + ".")
+        for p in (*OTHER_RULES, *CONTEXT_LOCALS, *RESET_BEFORE_EVERY_TEST)
     )
 
 
@@ -277,6 +292,24 @@ def _captured_stream(ctx: FileContext, qualified: str) -> bool:
     )
 
 
+#: What ``warnings.catch_warnings()`` saves and puts back.
+WARNINGS_STATE = frozenset({"warnings.filters", "warnings.showwarning"})
+
+
+def _caught_warnings(ctx: FileContext, qualified: str) -> bool:
+    """``del warnings.filters[:]``, ``warnings.showwarning = f``: pytest's warnings plugin
+    (on unless ``-p no:warnings`` is in ``addopts``) runs every test's set-up, call and
+    tear-down, and the collection, inside ``warnings.catch_warnings()``
+    (``catch_warnings_for_item``), which puts both back when the test is done."""
+    if qualified not in WARNINGS_STATE:
+        return False
+    args = ctx.settings.pytest.addopts
+    return not any(
+        a in ("-pno:warnings", "-p=no:warnings") or (a == "-p" and tuple(args[i + 1:i + 2]) == ("no:warnings",))
+        for i, a in enumerate(args)
+    )
+
+
 def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """Whether cleanup code ``node`` writes (back) what ``write`` changed."""
     return any(
@@ -288,14 +321,17 @@ def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
 def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
     """What a patching call undoes when it ends: ``patch.object(o, "a")``, ``patch("m.a")``,
     ``patch.dict(o)``, ``patch.multiple(o, ...)``, ``monkeypatch.setattr/setitem/delattr``,
-    ``mocker.patch...``, Django's ``override_settings``."""
+    ``mocker.patch...``, Django's ``override_settings`` (``self.settings()`` in a module that
+    imports Django)."""
     if not isinstance(expr, ast.Call):
         return []
     func = expr.func
     name = ctx.call_name(expr) or ""
     dotted = expr_key(func)
     args = expr.args
-    if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES):
+    if name.endswith(SETTINGS_OVERRIDES) or dotted.endswith(SETTINGS_OVERRIDES) or (
+        dotted in TEST_CASE_OVERRIDES and ctx.imports.may_resolve_under("django")
+    ):
         return [StateWrite("", frozenset({"django.conf.settings", "settings"}))]
     kind = name if name in (PATCH, PATCH_OBJECT, PATCH_DICT, PATCH_MULTIPLE) else ""
     if not kind and isinstance(func, ast.Attribute):
@@ -305,15 +341,17 @@ def patched_targets(ctx: FileContext, expr: ast.AST) -> list[StateWrite]:
             kind = PATCH
         elif func.attr in ("setattr", "delattr"):
             kind = PATCH_OBJECT if len(args) >= 2 and _const_str(args[1]) else PATCH
-        elif func.attr in ("setitem", "delitem"):
-            kind = PATCH_DICT
+        elif func.attr in ("setitem", "delitem") and name not in ITEM_WRITERS:
+            kind = PATCH_DICT  # `monkeypatch.setitem`, not `operator.setitem`
     if not kind or not args:
         return []
     first = args[0]
     text = _const_str(first)
     if text is not None:
         return [StateWrite("", frozenset({text}))]
-    if kind == PATCH_OBJECT and len(args) >= 2 and _const_str(args[1]):
+    if kind in (PATCH_OBJECT, PATCH) and len(args) >= 2 and _const_str(args[1]):
+        # (`x.patch(obj, "attr", value)` is no `mock.patch`, whose target is a string: trial's
+        # and testtools' `TestCase.patch`, which patches that one attribute.)
         return [StateWrite("", spellings(ctx, first, "." + str(_const_str(args[1]))))]
     return [StateWrite("", spellings(ctx, first))]
 
@@ -341,12 +379,18 @@ class ModuleStatePollution(Rule):
 
     Not flagged: `monkeypatch.setattr/setitem`, `patch.object`/`patch`/`patch.dict` (with
     blocks, decorators, or `mocker.patch...` and `monkeypatch` calls made earlier in the same
-    function for the same target), Django's `override_settings`; attributes of `self`, `cls`
-    and local objects; changes that are themselves cleanup (a `finally:`, a teardown, after a
-    fixture's `yield`, a cleanup callback) or that such cleanup writes back (`module.attr =
-    saved`, `_CACHE.clear()`, `importlib.reload(module)`). `os.environ`, `sys.path` and
-    `sys.modules` are left to their own rules; request- and context-locals
-    (`cherrypy.request`, `cherrypy.response`, `flask.g`, `flask.session`...) are not module state.
+    function for the same target), trial's and testtools' `self.patch(obj, "attr", value)` (in
+    the test, or in its class's set-up for every test: writes into the patched-in object go
+    away with it), Django's `override_settings` (and `with self.settings(...)` in a module that
+    imports Django); attributes of `self`, `cls` and local objects; changes that are themselves
+    cleanup (a `finally:`, a teardown, after a fixture's `yield`, a cleanup callback) or that
+    such cleanup writes back (`module.attr = saved`, `_CACHE.clear()`,
+    `importlib.reload(module)`, `addCleanup(operator.setitem, d, k, old)` /
+    `addCleanup(operator.delitem, d, k)`). `os.environ`, `sys.path` and `sys.modules` are left
+    to their own rules; request- and context-locals (`cherrypy.request`, `cherrypy.response`,
+    `flask.g`, `flask.session`...) are not module state, nor is Django's test outbox
+    (`django.core.mail.outbox`), which Django's `SimpleTestCase` and pytest-django empty before
+    every test.
     A project's own decorator or context manager named for saving and restoring the target
     (`@conserve_mpmath_dps` around `mpmath.mp.dps = 50`) counts as a patch. Putting a saved
     value back (`X.a = old` after `old = X.a`) is not a change of its own, and each target is
@@ -362,17 +406,28 @@ class ModuleStatePollution(Rule):
     for its siblings), or `setup_module` or an autouse fixture rebinds it; in a test module, a
     global that no function reads by name (a registry looks it up) is not reported when every
     function rebinding it binds it before using it. Code in a function handed to another process
-    (`multiprocessing.Process(target=f)`) is not reported.
+    (`multiprocessing.Process(target=f)`) is not reported, nor is a lazy memo: a write in the
+    body of `if X is None:` / `if not X:` testing the very target (`global X; if X is None: X =
+    compute()`, `if not CACHE: CACHE[k] = ...`), which fills it once per process.
 
     A reset is not a change: a value equal to the one the project's module (or class body)
     starts with, when it binds the name once (`mod._client = None`, also under `if
-    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`), `.clear()` of a container that starts empty, and `None` written to a private
-    attribute of a module or class outside the project (`trace._TRACER_PROVIDER = None`, taken
-    for a lazy singleton reset: its initial value cannot be read). `sys.stdout`/`sys.stderr`
+    FASTAPI_AVAILABLE:`; `cache._imp = [None]`; `Integration.gcp_metadata = None`, also when
+    a single project base class binds it), a fresh instance of what the module makes without
+    arguments when nothing changes it at import (`trans_real._active = Local()` where the
+    module says `_active = Local()`), `.clear()` of a container that starts empty, and `None`
+    written to a private attribute of a module or class outside the project
+    (`trace._TRACER_PROVIDER = None`, taken for a lazy singleton reset: its initial value
+    cannot be read). When the module level of a `conftest.py` in scope sets the attribute
+    (`Sanic.test_mode = True`), its value is what every test starts with: that value is the
+    reset, and the module's own initial value a change. `sys.stdout`/`sys.stderr`
     are not reported unless `addopts` turns capturing off (`-s`, `--capture=no`): pytest's
-    capturing puts them back after every test phase. A test module's own containers (no other
+    capturing puts them back after every test phase; nor are `warnings.filters` and
+    `warnings.showwarning` unless `addopts` has `-p no:warnings`: pytest's warnings plugin runs
+    each test in `warnings.catch_warnings()`, which puts them back. A test module's own containers (no other
     module reads them) are not reported when its autouse fixture (or `setup_function`) empties
-    them before each test, or when the module collects a single test; nor are changes made by a
+    them before each test, when the module collects a single test, or when a single test (run
+    once: not parametrized) is all that names them; nor are changes made by a
     module-level function that runs only at import (called from a class body or a decorator),
     by one the module's cleanup code calls (after a fixture's `yield`, in a teardown or a
     `finally:`: a restore helper), or into a module imported inside the `with` block of a
@@ -450,7 +505,9 @@ class ModuleStatePollution(Rule):
                 continue
             if write.own and self._own_container_kept(ctx, write) or self._restores_for_cleanup(ctx):
                 continue
-            if _into_discarded_module(ctx, write, self._with_imports):
+            if ctx.cleanup.restores_class_change(lambda n, w=write: restores(ctx, n, w)):
+                continue  # in the cleanup method that puts back what another method changes
+            if _into_discarded_module(ctx, write, self._with_imports) or _fills_once(ctx, write):
                 continue
             if write.target.startswith("global ") and self._rebound_first(ctx, write.target[7:]):
                 continue
@@ -459,7 +516,8 @@ class ModuleStatePollution(Rule):
                 lambda n, w: restores(ctx, n, w),
                 managed=lambda expr, w=write: _patches(ctx, expr, w) or _manages(ctx, expr, w),
             )
-            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write):
+            if left and not _patched_earlier(ctx, node, write) and not _exits_restore(ctx, write) \
+                    and not _patched_in_setup(ctx, write):
                 self._seen.add(seen)
                 operation, fix = _operation(ctx, node)
                 target = write.target.removeprefix("global ")
@@ -470,12 +528,17 @@ class ModuleStatePollution(Rule):
     def _own_container_kept(self, ctx: FileContext, write: StateWrite) -> bool:
         """A change of the module's own container that no later test sees: a test module's
         container its autouse fixture empties before every test, or any of a module that
-        collects a single test (other modules do not read a test module's globals), or one
+        collects a single test (other modules do not read a test module's globals), one that
+        only a single test (run once) names, or one
         changed by a module-level function that only runs at import (called from a class body
         or a decorator: the registry is built once)."""
         own = self._own_names(ctx)
         if ctx.kind == "test" and (own.reset_before_each_test(write.target) or own.single_test()):
             return True
+        if ctx.kind == "test" and ctx.single_test.user():
+            unit = ctx.stack[2] if isinstance(ctx.stack[1], ast.ClassDef) else ctx.stack[1]
+            if own.used_only_in(write.target, unit):
+                return True  # one test, run once, is all that changes and reads it
         func = ctx.stack[1] if len(ctx.stack) > 2 else None
         return func is ctx.enclosing_function() and own.runs_only_at_import(func)
 
@@ -517,11 +580,16 @@ class ModuleStatePollution(Rule):
 
 def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
     """``mod._client = None`` where the project module ``mod`` starts with ``_client = None``
-    (a class attribute too), ``cache._imp = [None]`` where it starts with ``_imp = [None]``,
-    or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put back to the
-    value it has after import (a lazy singleton, a registry), not a change. A private
-    attribute of a module or class outside the project set to None (``trace._PROVIDER =
-    None``) is taken for the same reset of a lazy singleton: its initial value cannot be read."""
+    (a class attribute too, also one a project base class binds), ``cache._imp = [None]``
+    where it starts with ``_imp = [None]``, ``mod._active = Local()`` where it starts with
+    ``_active = Local()`` (a fresh instance, made without arguments, that nothing changes at
+    import), or ``mod._CONFIGS.clear()`` where it starts with ``_CONFIGS = {}``: state put
+    back to the value it has after import (a lazy singleton, a registry), not a change. A
+    private attribute of a module or class outside the project set to None (``trace._PROVIDER
+    = None``) is taken for the same reset of a lazy singleton: its initial value cannot be
+    read. When the module level of a conftest in scope sets the attribute (sanic's
+    ``Sanic.test_mode = True``), that value is what every test starts with, and only it is a
+    reset."""
     if isinstance(node, ast.Call):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "clear" and not node.args):
@@ -529,14 +597,26 @@ def _resets_to_initial(ctx: FileContext, node: ast.AST, write: StateWrite) -> bo
         if write.own:
             return _empty_container(ctx.bindings.module_constant(write.target))
         return any(_empty_container(ctx.initial_value(s)) for s in write.spellings if "." in s)
-    if not (isinstance(node, ast.Assign) and _literal(node.value)):
+    if not isinstance(node, ast.Assign):
         return False
-    dumped = ast.dump(node.value)
-    for spelling in write.spellings:
-        initial = ctx.initial_value(spelling) if "." in spelling else None
-        if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
-            return True
-    return _private_outside(ctx, node.value, write)
+    value, project = node.value, ctx.project
+    dotted = [s for s in write.spellings if "." in s]
+    for spelling in dotted if project is not None else ():
+        session = project.session_value(spelling)  # type: ignore[union-attr]
+        if session is not None:  # what every test starts with, set by a conftest
+            return _literal(value) and _literal(session) and ast.dump(session) == ast.dump(value)
+    if _literal(value):
+        dumped = ast.dump(value)
+        for spelling in dotted:
+            initial = ctx.initial_value(spelling)
+            if initial is not None and _literal(initial) and ast.dump(initial) == dumped:
+                return True
+        return _private_outside(ctx, value, write)
+    if project is None or not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+        return False
+    # `trans_real._active = Local()` where the module starts with `_active = Local()`.
+    callee = ctx.call_name(value)
+    return callee is not None and any(project.fresh_instance(s) == callee for s in dotted)
 
 
 def _literal(value: ast.expr) -> bool:
@@ -584,6 +664,30 @@ def _into_discarded_module(ctx: FileContext, write: StateWrite, memo: dict[int, 
     return False
 
 
+def _fills_once(ctx: FileContext, write: StateWrite) -> bool:
+    """A lazy memo: the write is in the body (not the ``else``) of an ``if`` that runs only
+    while the target is still unset, ``if X is None: X = compute()`` (after ``global X``),
+    ``if not CACHE: CACHE[k] = ...`` (sanic's conftest saving the original methods once). It
+    fills the state once per process; every later test finds the same value."""
+    target = write.target.removeprefix("global ")
+    for index, ancestor in enumerate(ctx.stack[:-1]):
+        if type(ancestor) is not ast.If or ctx.stack[index + 1] not in ancestor.body:
+            continue
+        test = ancestor.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            tested = test.operand
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            tested = test.left
+        else:
+            continue
+        if isinstance(tested, (ast.Name, ast.Attribute)) and (
+            expr_key(tested) == target or bool(spellings(ctx, tested) & write.spellings)
+        ):
+            return True
+    return False
+
+
 def _block_imports(block: ast.With | ast.AsyncWith, memo: dict[int, dict[str, list[int]]]) -> dict[str, list[int]]:
     """The names the imports in a ``with`` block bind, with their lines (once per block)."""
     found = memo.get(id(block))
@@ -619,6 +723,30 @@ def _patched_earlier(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool
     func, line = ctx.enclosing_function(), getattr(node, "lineno", 0)
     calls = [n for n in walk(func) if isinstance(n, ast.Call)] if func else []
     return any(n.lineno <= line and _patches(ctx, n, write) for n in calls)
+
+
+#: Methods a test case calls on itself to patch for the duration of each test: trial's and
+#: testtools' ``TestCase.patch(obj, attribute, value)`` (undone through ``addCleanup``), and a
+#: ``monkeypatch`` or ``mocker`` kept on ``self`` (``self.monkeypatch.setattr(...)``).
+SELF_PATCHERS = frozenset({"patch", "setattr", "setitem", "delattr", "delitem", "object", "dict"})
+
+
+def _patched_in_setup(ctx: FileContext, write: StateWrite) -> bool:
+    """The test's class (or a project base) patches the written object in its set-up for every
+    test (twisted's ``setUp``: ``self.patch(client, "theResolver", FakeResolver())``): the
+    write goes to what the patch put there, which the patch's cleanup takes away."""
+    func = ctx.enclosing_function()
+    cls = ctx.method_class(func) if func is not None else None
+    if cls is None or not ctx.pytest.is_test_class(cls):
+        return False
+    setups = ctx.pytest.setup_names
+    if ctx.project is not None:
+        calls = ctx.project.setup_calls(ctx.cleanup, cls, setups, SELF_PATCHERS)
+    else:
+        calls = [c for m in ctx.pytest.class_methods(cls) if m.name in setups
+                 for c in walk(m) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and c.func.attr in SELF_PATCHERS and expr_key(c.func).startswith("self.")]
+    return any(_patches(ctx, call, write) for call in calls)
 
 
 def _exits_restore(ctx: FileContext, write: StateWrite) -> bool:

@@ -452,6 +452,11 @@ def report_unrestored(
         return
     if undoes_earlier(ctx, node, kind) or _monkeypatched_keys(ctx, node, writes, kind):
         return
+    if ctx.cleanup.restores_class_change(
+        lambda n: any(restores_write(w, other) or restores_write(other, w)
+                      for other in state_writes(n, ctx, kind) for w in writes)
+    ):
+        return
     if ctx.cleanup.unrestored(writes, lambda n, w: restores(n, w, ctx, kind), managed):
         ctx.report(rule, node, target=describe(ctx, node), where=where_set(ctx, kind.tool))
 
