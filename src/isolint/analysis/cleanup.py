@@ -42,6 +42,31 @@ OPERATOR_ITEMS = {"operator.delitem": 2, "operator.__delitem__": 2,
                   "operator.setitem": 3, "operator.__setitem__": 3}
 
 
+class RestoringNodes:
+    """The :data:`RESTORING_NODES` of each cleanup root, and whether the root holds an ``if``
+    that may guard on a saved value (which :meth:`CleanupAnalysis._guards_on_missing` decides
+    for the current node): found once per root and file, though every change asks about the
+    same cleanup code."""
+
+    def __init__(self) -> None:
+        #: By id: the root (held, so that its id is not reused), its nodes, whether it may guard.
+        self._found: dict[int, tuple[ast.AST, list[ast.AST], bool]] = {}
+
+    def of(self, root: ast.AST) -> tuple[list[ast.AST], bool]:
+        entry = self._found.get(id(root))
+        if entry is None or entry[0] is not root:
+            nodes = []
+            guarded = False
+            for node in walk(root):
+                kind = type(node)
+                if kind in RESTORING_NODES:
+                    nodes.append(node)
+                elif kind is ast.If and _guard_name(node.test) is not None:  # type: ignore[attr-defined]
+                    guarded = True
+            entry = self._found[id(root)] = (root, nodes, guarded)
+        return entry[1], entry[2]
+
+
 class CleanupAnalysis:
     """Cleanup questions about the node on top of ``stack`` (the walk's ancestors)."""
 
@@ -54,8 +79,7 @@ class CleanupAnalysis:
         #: What the project index tells about this file (None: a file scanned on its own).
         self.project = project
         self._memo: dict[tuple[str, int], object] = {}
-        #: Per cleanup root (by id): the root, its restoring nodes, whether it may guard.
-        self._restoring: dict[int, tuple[ast.AST, list[ast.AST], bool]] = {}
+        self._restoring = RestoringNodes()
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
@@ -274,30 +298,13 @@ class CleanupAnalysis:
         change = self.stack[-1] if self.stack else None
         guards_count = not _removes(change)
         for root in self.cleanup_code():
-            nodes, guarded = self._restoring_nodes(root)
+            nodes, guarded = self._restoring.of(root)
             if guarded and guards_count:
                 nodes = [n for n in self._unconditional(root) if type(n) in RESTORING_NODES]
             for node in nodes:
                 if predicate(node):
                     return True
         return False
-
-    def _restoring_nodes(self, root: ast.AST) -> tuple[list[ast.AST], bool]:
-        """The :data:`RESTORING_NODES` in ``root``, and whether it holds an ``if`` that may guard
-        on a saved value (:meth:`_guards_on_missing`, which depends on the current node): found
-        once per root, though every change asks about the same cleanup code."""
-        entry = self._restoring.get(id(root))
-        if entry is None or entry[0] is not root:  # (the root is held: its id is not reused)
-            nodes = []
-            guarded = False
-            for node in walk(root):
-                kind = type(node)
-                if kind in RESTORING_NODES:
-                    nodes.append(node)
-                elif kind is ast.If and _guard_name(node.test) is not None:  # type: ignore[attr-defined]
-                    guarded = True
-            entry = self._restoring[id(root)] = (root, nodes, guarded)
-        return entry[1], entry[2]
 
     def _unconditional(self, root: ast.AST) -> Iterator[ast.AST]:
         """:func:`walk` of ``root`` without the bodies of ``if saved:`` guards on a saved value
