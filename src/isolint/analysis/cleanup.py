@@ -530,6 +530,8 @@ def _registered_methods(analysis: "CleanupAnalysis", cls: ast.ClassDef) -> froze
             for method in klass.body:
                 if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     for node in walk_own(method):
+                        if type(node) is not ast.Call:
+                            continue  # (`_registered_callee` finds a call only)
                         callee = _registered_callee(node, analysis)
                         if callee and _self_method(callee[0]):
                             names.add(callee[0].attr)  # type: ignore[attr-defined]
@@ -569,7 +571,10 @@ def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
     key = ("enter_helpers", id(cls))
     if key not in analysis._memo:
         called: dict[str, set[str]] = {}
-        for method in analysis.pytest.class_methods(cls):
+        methods = analysis.pytest.class_methods(cls)
+        if not any(method.name in ENTER_METHODS for method in methods):
+            methods = []  # no helper has a caller in ENTER_METHODS: none is walked
+        for method in methods:
             for node in walk_own(method):
                 if type(node) is ast.Attribute and _self_method(node):  # type: ignore[arg-type]
                     called.setdefault(node.attr, set()).add(method.name)  # type: ignore[attr-defined]

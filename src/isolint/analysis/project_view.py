@@ -26,7 +26,7 @@ from isolint.analysis.project_index import (
     summarise,
 )
 from isolint.analysis.pytest_view import PytestView
-from isolint.analysis.tree import enclosing
+from isolint.analysis.tree import enclosing, walk
 
 
 class CleanupQuestions(Protocol):
@@ -217,8 +217,8 @@ class ProjectView:
         if key not in self._memo:
             own = self.own(cleanup)
             out = []
-            for call in ast.walk(func):
-                if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+            for call in walk(func):
+                if type(call) is not ast.Call or not isinstance(call.func, (ast.Name, ast.Attribute)):
                     continue
                 target = call.func
                 found: Definition | None = None
