@@ -554,13 +554,26 @@ def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[as
         return False
     index, method = functions[0]
     cls = analysis.stack[index - 1] if index else None
-    if not isinstance(cls, ast.ClassDef) or method.name not in _registered_methods(analysis, cls):
+    if not isinstance(cls, ast.ClassDef) or not _named_again(analysis.bindings.source, method.name):
+        return False
+    if method.name not in _registered_methods(analysis, cls):
         return False
     return any(
         same_state(node)
         for other in analysis.pytest.class_methods(cls) if other is not method
         for node in walk_own(other)
     )
+
+
+def _named_again(source: str, name: str) -> bool:
+    """Whether ``name`` may occur in ``source`` besides its ``def``: a method registered as
+    a cleanup is named again where it is registered (``self.addCleanup(self.restore)``). A
+    non-ASCII source may spell it otherwise (NFKC), a source-less context is not searched:
+    both may."""
+    if not source or not source.isascii():
+        return True
+    first = source.find(name)
+    return first >= 0 and source.find(name, first + 1) >= 0
 
 
 def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
