@@ -48,10 +48,11 @@ _MAX_BYTES = 10 * 1024 * 1024
 _TEST_DIRECTORIES = frozenset({"test", "tests", "testing"})
 
 
-def _string_spans(data: bytes) -> list[tuple[int, int]]:
-    """Where the triple-quoted strings of ``data`` are (a delimiter inside a one-line string or
-    a comment can mislead it; for finding imports that is an acceptable approximation)."""
-    spans = []
+def _string_spans(data: bytes, end: int) -> list[tuple[int, int]]:
+    """Where the triple-quoted strings of ``data`` that start at or before ``end`` are (a delimiter
+    inside a one-line string or a comment can mislead it; for finding imports that is an
+    acceptable approximation)."""
+    spans: list[tuple[int, int]] = []
     position = 0
     # The next occurrence of each delimiter at or after ``position`` (-1: none left), each
     # searched again only once passed, so the whole pass stays linear.
@@ -64,12 +65,14 @@ def _string_spans(data: bytes) -> list[tuple[int, int]]:
         if not candidates:
             return spans
         start = min(candidates)
-        end = data.find(data[start:start + 3], start + 3)
-        if end < 0:
+        if start > end:
+            return spans
+        close = data.find(data[start:start + 3], start + 3)
+        if close < 0:
             spans.append((start, len(data)))
             return spans
-        spans.append((start, end + 3))
-        position = end + 3
+        spans.append((start, close + 3))
+        position = close + 3
 
 
 def _type_checking_spans(data: bytes) -> list[tuple[int, int]]:
@@ -92,11 +95,16 @@ def imports(data: bytes) -> Iterator[tuple[int, str, tuple[str, ...]]]:
     is ``(0, "a.b", ())``. Imports under ``if TYPE_CHECKING:`` are left out. One line-anchored
     regular expression, no parse."""
     data = b"\n" + data
-    spans = _string_spans(data)
+    matches = list(_import_lines(data))
+    if not matches:
+        return
+    # Only the strings that start at or before the last import line can hold one (most files
+    # import at the top: the rest of the file is not searched for strings).
+    spans = _string_spans(data, matches[-1].start())
     if b"TYPE_CHECKING" in data:
         spans = sorted(spans + _type_checking_spans(data))
     span = 0
-    for match in _import_lines(data):
+    for match in matches:
         position = match.start()
         while span < len(spans) and spans[span][1] <= position:
             span += 1

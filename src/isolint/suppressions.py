@@ -63,14 +63,17 @@ class Suppression:
 Lookup = Callable[[str], "str | None"]
 
 
-def _may_suppress(source: str) -> bool:
-    """Whether ``source`` says ``isolint`` or ``noqa`` in any case. An ASCII source is lowered
-    and searched in C (a case-insensitive pattern scans it 15 times slower); another keeps the
-    pattern, whose case folding also matches the dotless i and the long s."""
+def _last_mention(source: str) -> int:
+    """Where ``source`` last says ``isolint`` or ``noqa`` in any case (-1: nowhere). An ASCII
+    source is lowered and searched in C (a case-insensitive pattern scans it 15 times slower);
+    another keeps the pattern, whose case folding also matches the dotless i and the long s."""
     if source.isascii():
         lowered = source.lower()
-        return "isolint" in lowered or "noqa" in lowered
-    return _CHEAP.search(source) is not None
+        return max(lowered.rfind("isolint"), lowered.rfind("noqa"))
+    last = -1
+    for match in _CHEAP.finditer(source):
+        last = match.start()
+    return last
 
 
 def parse_suppressions(source: str, lookup: Lookup) -> dict[int, tuple[Suppression, ...]]:
@@ -79,10 +82,12 @@ def parse_suppressions(source: str, lookup: Lookup) -> dict[int, tuple[Suppressi
     ``lookup`` maps a key (rule name or code) to the canonical rule name, or None: the rule
     registry's lookup, which the engine passes (this module knows no rule).
     """
-    if not _may_suppress(source):
+    last = _last_mention(source)
+    if last < 0:
         return {}
     found: dict[int, tuple[Suppression, ...]] = {}
-    for line, col, comment in comments(source):
+    # No comment after the last mention can hold a directive: the lexing stops there.
+    for line, col, comment in comments(source, end=last):
         if _CHEAP.search(comment):
             directives = _directives(comment, line, col, lookup)
             if directives:
@@ -106,11 +111,14 @@ _LEX = re.compile(
 )
 
 
-def comments(source: str) -> Iterator[tuple[int, int, str]]:
-    """(line, 0-based column, text) of every comment in ``source`` (valid Python)."""
+def comments(source: str, end: int | None = None) -> Iterator[tuple[int, int, str]]:
+    """(line, 0-based column, text) of every comment in ``source`` (valid Python); with
+    ``end``, of those that start at or before that offset."""
     line, line_start, pos = 1, 0, 0
     for match in _LEX.finditer(source):
         start = match.start()
+        if end is not None and start > end:
+            return
         if source[start] != "#":
             continue
         newlines = source.count("\n", pos, start)

@@ -35,11 +35,39 @@ CHILD_CALLBACKS = frozenset({"preexec_fn"})
 #: Words the callee of a process-starting call ends with (``ctx.Process``, ``get_context().Pool``).
 PROCESS_WORDS = frozenset({"Process", "Pool", "ProcessPoolExecutor"})
 
+#: The nodes that can change or restore state: the statements that assign or delete, and
+#: calls. A restore is always one of them (see :meth:`CleanupAnalysis.restored`).
+RESTORING_NODES = frozenset({ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete})
 
 #: ``operator`` functions a cleanup may be registered as, with their number of arguments:
 #: ``addCleanup(operator.delitem, os.environ, "K")``.
 OPERATOR_ITEMS = {"operator.delitem": 2, "operator.__delitem__": 2,
                   "operator.setitem": 3, "operator.__setitem__": 3}
+
+
+class RestoringNodes:
+    """The :data:`RESTORING_NODES` of each cleanup root, and whether the root holds an ``if``
+    that may guard on a saved value (which :meth:`CleanupAnalysis._guards_on_missing` decides
+    for the current node): found once per root and file, though every change asks about the
+    same cleanup code."""
+
+    def __init__(self) -> None:
+        #: By id: the root (held, so that its id is not reused), its nodes, whether it may guard.
+        self._found: dict[int, tuple[ast.AST, list[ast.AST], bool]] = {}
+
+    def of(self, root: ast.AST) -> tuple[list[ast.AST], bool]:
+        entry = self._found.get(id(root))
+        if entry is None or entry[0] is not root:
+            nodes = []
+            guarded = False
+            for node in walk(root):
+                kind = type(node)
+                if kind in RESTORING_NODES:
+                    nodes.append(node)
+                elif kind is ast.If and _guard_name(node.test) is not None:  # type: ignore[attr-defined]
+                    guarded = True
+            entry = self._found[id(root)] = (root, nodes, guarded)
+        return entry[1], entry[2]
 
 
 class CleanupAnalysis:
@@ -54,6 +82,7 @@ class CleanupAnalysis:
         #: What the project index tells about this file (None: a file scanned on its own).
         self.project = project
         self._memo: dict[tuple[str, int], object] = {}
+        self._restoring = RestoringNodes()
 
     def method_class(self, func: ast.AST) -> ast.ClassDef | None:
         """The class ``func`` is directly defined in, if any (from the current stack)."""
@@ -276,15 +305,19 @@ class CleanupAnalysis:
         return self._memo[key]  # type: ignore[return-value]
 
     def restored(self, predicate: Callable[[ast.AST], bool]) -> bool:
-        """Whether any node of :meth:`cleanup_code` satisfies ``predicate``; a restore under
-        ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was None when there
-        was nothing to restore, the usual case) does not count unless its ``else:`` restores too.
-        For a removal (``del``, ``delattr``, ``.pop``) that guard is right: with nothing there,
-        nothing was removed."""
+        """Whether any assignment, ``del`` statement or call (:data:`RESTORING_NODES`, the only
+        nodes ``predicate`` is asked about) of :meth:`cleanup_code` satisfies ``predicate``; a
+        restore under ``if prev:`` (``prev`` a ``.get(k)`` or ``getattr(o, n, None)`` that was
+        None when there was nothing to restore, the usual case) does not count unless its
+        ``else:`` restores too. For a removal (``del``, ``delattr``, ``.pop``) that guard is
+        right: with nothing there, nothing was removed."""
         change = self.stack[-1] if self.stack else None
-        walker = walk if _removes(change) else self._unconditional
+        guards_count = not _removes(change)
         for root in self.cleanup_code():
-            for node in walker(root):
+            nodes, guarded = self._restoring.of(root)
+            if guarded and guards_count:
+                nodes = [n for n in self._unconditional(root) if type(n) in RESTORING_NODES]
+            for node in nodes:
                 if predicate(node):
                     return True
         return False
@@ -304,12 +337,10 @@ class CleanupAnalysis:
 
     def _guards_on_missing(self, test: ast.expr) -> bool:
         """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
-            if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
-                test = test.left
-        if not isinstance(test, ast.Name):
+        name = _guard_name(test)
+        if name is None:
             return False
-        saved = self.bindings.constant_value(test.id)
+        saved = self.bindings.constant_value(name.id)
         if not isinstance(saved, ast.Call):
             return False
         func = saved.func
@@ -505,6 +536,14 @@ def _fails_test(stmt: ast.stmt) -> bool:
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FAIL_CALLS
 
 
+def _guard_name(test: ast.expr) -> ast.Name | None:
+    """``prev`` of an ``if`` test ``prev`` or ``prev is not None``, else None."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            test = test.left
+    return test if isinstance(test, ast.Name) else None
+
+
 def _removes(node: ast.AST | None) -> bool:
     """``del x[k]``, ``delattr(o, n)``, ``x.pop(k)``, ``x.remove(v)``: a change that takes out."""
     if isinstance(node, ast.Delete):
@@ -576,16 +615,26 @@ def _restores_class_change(analysis: "CleanupAnalysis", same_state: Callable[[as
         return False
     index, method = functions[0]
     cls = analysis.stack[index - 1] if index else None
-    source = analysis.bindings.source
-    if source and f"self.{method.name}," not in source and f"self.{method.name})" not in source:
-        return False  # (never handed on as `addCleanup(self.name, ...)`: no need to look)
-    if not isinstance(cls, ast.ClassDef) or method.name not in _registered_methods(analysis, cls):
+    if not isinstance(cls, ast.ClassDef) or not _named_again(analysis.bindings.source, method.name):
+        return False  # (never named again, so never handed on as `addCleanup(self.name)`)
+    if method.name not in _registered_methods(analysis, cls):
         return False
     return any(
         same_state(node)
         for other in analysis.pytest.class_methods(cls) if other is not method
         for node in walk_own(other)
     )
+
+
+def _named_again(source: str, name: str) -> bool:
+    """Whether ``name`` may occur in ``source`` besides its ``def``: a method registered as
+    a cleanup is named again where it is registered (``self.addCleanup(self.restore)``). A
+    non-ASCII source may spell it otherwise (NFKC), a source-less context is not searched:
+    both may."""
+    if not source or not source.isascii():
+        return True
+    first = source.find(name)
+    return first >= 0 and source.find(name, first + 1) >= 0
 
 
 def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:

@@ -63,8 +63,16 @@ class ImportTable:
         binders: list[ast.stmt] = []
         functions: list[ast.AST] = []
         bound, defined = self._bound, self._locally_defined
-        for stmt in statements(tree.body):
+        nesting = _NESTING_FIELDS
+        # `statements(tree.body)` inlined (the same order): this pass visits every statement
+        # of the file, and a generator's resumption per statement cost more than the work.
+        pending = tree.body[::-1]
+        while pending:
+            stmt = pending.pop()
             kind = type(stmt)
+            fields = nesting.get(kind)
+            if fields is not None:
+                _push_nested(stmt, fields, pending)
             if kind is ast.Assign:  # the most frequent statement, first
                 if len(stmt.targets) == 1:  # type: ignore[attr-defined]
                     target = stmt.targets[0]  # type: ignore[attr-defined]
@@ -215,8 +223,12 @@ def _collect_stores(stmt: ast.stmt, stores: list[tuple[str, int, ast.AST | None]
     if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
         if kind is not ast.ClassDef:
             args = stmt.args  # type: ignore[attr-defined]
-            for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-                if a is not None and (a.arg in names or a.arg[7:] in names):
+            parameters = args.args
+            if args.posonlyargs or args.kwonlyargs or args.vararg or args.kwarg:  # (seldom)
+                parameters = [*args.posonlyargs, *parameters, *args.kwonlyargs,
+                              *(a for a in (args.vararg, args.kwarg) if a is not None)]
+            for a in parameters:
+                if a.arg in names or a.arg[7:] in names:
                     stores.append((a.arg, -1, stmt))  # a parameter: the line is the function's own
         name = stmt.name  # type: ignore[attr-defined]
         if name in names or name[7:] in names:
@@ -301,17 +313,23 @@ def statements(body: list[ast.stmt], nested_scopes: bool = True):
         fields = nesting.get(type(stmt))
         if fields is None or (not nested_scopes and isinstance(stmt, _SCOPES)):
             continue  # most statements (assignments, calls, returns...) nest none
-        nested: list[ast.stmt] = []
-        for field in fields:
-            if field == "handlers" or field == "cases":
-                for part in getattr(stmt, field, None) or ():
-                    nested += part.body
-            else:
-                value = getattr(stmt, field, None)
-                if type(value) is list:
-                    nested += value
-        nested.reverse()
-        stack += nested
+        _push_nested(stmt, fields, stack)
+
+
+def _push_nested(stmt: ast.stmt, fields: tuple[str, ...], stack: list[ast.stmt]) -> None:
+    """Put the statements nested in ``stmt`` (its block ``fields``) on ``stack``, the first
+    on top."""
+    nested: list[ast.stmt] = []
+    for field in fields:
+        if field == "handlers" or field == "cases":
+            for part in getattr(stmt, field, None) or ():
+                nested += part.body
+        else:
+            value = getattr(stmt, field, None)
+            if type(value) is list:
+                nested += value
+    nested.reverse()
+    stack += nested
 
 
 def blocks(stmt: ast.AST):

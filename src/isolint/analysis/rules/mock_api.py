@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from isolint.analysis.context import FileContext
-from isolint.analysis.tree import dotted_key, expr_key
+from isolint.analysis.tree import dotted_key, expr_key, walk
 
 MOCK_FACTORIES = frozenset(
     "unittest.mock." + n
@@ -144,7 +144,7 @@ def _assignments_in(ctx: FileContext, scope: ast.AST) -> list[tuple[list[ast.exp
     memo = ctx.memos.setdefault("assignments_in", {})
     found = memo.get(scope)
     if found is None:
-        nodes = scope.body if isinstance(scope, ast.Module) else ast.walk(scope)
+        nodes = scope.body if isinstance(scope, ast.Module) else walk(scope)
         found = memo[scope] = [
             (node.targets if isinstance(node, ast.Assign) else [node.target], node.value)
             for node in nodes

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Iterator
 
 from isolint.config import Settings
+from isolint.analysis.cleanup import RESTORING_NODES
 from isolint.analysis.context import FileContext
 from isolint.analysis.pytest_view import SETUP_METHODS
 from isolint.analysis.single_test import repeats_any, scope_facts
@@ -433,6 +434,8 @@ class SharedState:
         if found is None:
             found = self._mutation_memo[id(method)] = []
             for node, own in _own_nodes(method):
+                if type(node) not in RESTORING_NODES:
+                    continue  # (`_mutation_target` finds nothing in other nodes)
                 target = self._mutation_target(node)
                 if isinstance(target, ast.Attribute):
                     found.append((node, target, own))
