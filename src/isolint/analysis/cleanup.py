@@ -47,7 +47,7 @@ OPERATOR_ITEMS = {"operator.delitem": 2, "operator.__delitem__": 2,
 
 class RestoringNodes:
     """The :data:`RESTORING_NODES` of each cleanup root, and whether the root holds an ``if``
-    that may guard on a saved value (which :meth:`CleanupAnalysis._guards_on_missing` decides
+    that may guard on a saved value (which :func:`_guards_on_missing` decides
     for the current node): found once per root and file, though every change asks about the
     same cleanup code."""
 
@@ -329,27 +329,11 @@ class CleanupAnalysis:
         while todo:
             node = todo.popleft()
             yield node
-            if type(node) is ast.If and self._guards_on_missing(node.test):
+            if type(node) is ast.If and _guards_on_missing(self.bindings, node.test):
                 todo.append(node.test)
                 todo.extend(node.orelse)
                 continue
             todo.extend(iter_children(node))
-
-    def _guards_on_missing(self, test: ast.expr) -> bool:
-        """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
-        name = _guard_name(test)
-        if name is None:
-            return False
-        saved = self.bindings.constant_value(name.id)
-        if not isinstance(saved, ast.Call):
-            return False
-        func = saved.func
-        if isinstance(func, ast.Attribute) and func.attr == "get" and len(saved.args) == 1:
-            return not saved.keywords
-        return (
-            isinstance(func, ast.Name) and func.id == "getattr" and len(saved.args) == 3
-            and isinstance(saved.args[2], ast.Constant) and saved.args[2].value is None
-        )
 
     def runs_in_other_process(self) -> bool:
         """Whether the current node is in a function this module hands to another process
@@ -534,6 +518,23 @@ def _fails_test(stmt: ast.stmt) -> bool:
         return False
     func = call.func
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FAIL_CALLS
+
+
+def _guards_on_missing(bindings: Bindings, test: ast.expr) -> bool:
+    """``prev`` / ``prev is not None`` where ``prev = x.get(k)`` or ``getattr(o, n, None)``."""
+    name = _guard_name(test)
+    if name is None:
+        return False
+    saved = bindings.constant_value(name.id)
+    if not isinstance(saved, ast.Call):
+        return False
+    func = saved.func
+    if isinstance(func, ast.Attribute) and func.attr == "get" and len(saved.args) == 1:
+        return not saved.keywords
+    return (
+        isinstance(func, ast.Name) and func.id == "getattr" and len(saved.args) == 3
+        and isinstance(saved.args[2], ast.Constant) and saved.args[2].value is None
+    )
 
 
 def _guard_name(test: ast.expr) -> ast.Name | None:
