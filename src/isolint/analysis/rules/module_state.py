@@ -291,11 +291,7 @@ def _captured_stream(ctx: FileContext, qualified: str) -> bool:
     sees the replacement."""
     if qualified not in CAPTURED_STREAMS:
         return False
-    args = ctx.settings.pytest.addopts
-    return not any(
-        a in ("-s", "--capture=no") or (a == "--capture" and tuple(args[i + 1:i + 2]) == ("no",))
-        for i, a in enumerate(args)
-    )
+    return not _in_addopts(ctx, ("-s", "--capture=no"), ("--capture", "no"))
 
 
 #: What ``warnings.catch_warnings()`` saves and puts back.
@@ -309,11 +305,14 @@ def _caught_warnings(ctx: FileContext, qualified: str) -> bool:
     (``catch_warnings_for_item``), which puts both back when the test is done."""
     if qualified not in WARNINGS_STATE:
         return False
+    return not _in_addopts(ctx, ("-pno:warnings", "-p=no:warnings"), ("-p", "no:warnings"))
+
+
+def _in_addopts(ctx: FileContext, spellings: tuple[str, ...], pair: tuple[str, str]) -> bool:
+    """Whether pytest's ``addopts`` holds an option in one of ``spellings`` (one argument) or
+    as ``pair`` (the option, then its value: ``-p no:warnings``)."""
     args = ctx.settings.pytest.addopts
-    return not any(
-        a in ("-pno:warnings", "-p=no:warnings") or (a == "-p" and tuple(args[i + 1:i + 2]) == ("no:warnings",))
-        for i, a in enumerate(args)
-    )
+    return any(a in spellings or tuple(args[i:i + 2]) == pair for i, a in enumerate(args))
 
 
 def restores(ctx: FileContext, node: ast.AST, write: StateWrite) -> bool:
