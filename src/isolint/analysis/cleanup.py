@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 from isolint.analysis.bindings import Bindings
 from isolint.analysis.local_functions import guarding_withs
 from isolint.analysis.names import ImportTable, blocks
-from isolint.analysis.project_index import CLEANUP_REGISTRARS, ENTER_METHODS, EXIT_METHODS
+from isolint.analysis.project_index import (
+    CLEANUP_REGISTRARS, ENTER_METHODS, EXIT_METHODS, registered_by_decorator, self_method,
+)
 from isolint.analysis.project_view import PYTESTER_FIXTURES, PYTESTER_RESTORES
 from isolint.analysis.pytest_view import TEARDOWN_FUNCTIONS, PytestView
 from isolint.analysis.tree import FunctionNode, enclosing, enclosing_class, iter_children, walk, walk_own
@@ -147,7 +149,7 @@ class CleanupAnalysis:
             return self._memo[key]  # type: ignore[return-value]
         local_defs, calls = self._parts(func)
         out: list[ast.AST] = [
-            stmt for local in local_defs.values() if _registered_by_decorator(local) for stmt in local.body]
+            stmt for local in local_defs.values() if registered_by_decorator(local) for stmt in local.body]
         for node in calls:
             if not node.args:
                 continue
@@ -159,7 +161,7 @@ class CleanupAnalysis:
                 out.append(target.body)
             elif isinstance(target, ast.Name) and target.id in local_defs:
                 out.extend(local_defs[target.id].body)
-            elif _self_method(target):  # `self.addCleanup(self.restore, saved)`: its body
+            elif self_method(target):  # `self.addCleanup(self.restore, saved)`: its body
                 out.extend(_method_code(self, cls or self.method_class(func), target.attr))  # type: ignore[attr-defined]
             else:
                 out.append(_registered_call(self, target, args, node))
@@ -225,7 +227,7 @@ class CleanupAnalysis:
     def _is_registered_callback(self, func: FunctionNode, parent: ast.AST) -> bool:
         if not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
-        return func.name in self._registered_names(parent) or _registered_by_decorator(func)
+        return func.name in self._registered_names(parent) or registered_by_decorator(func)
 
     def cleanup_code(self) -> list[ast.AST]:
         """Code guaranteed to run after the current node, whatever happens in between.
@@ -595,10 +597,9 @@ def _registered_methods(analysis: "CleanupAnalysis", cls: ast.ClassDef) -> froze
             for klass in [cls, *(k for k in pytest.module_classes.values() if cls in pytest.base_classes(k))]:
                 for method in klass.body:
                     if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        for node in walk_own(method):
-                            if type(node) is ast.Call and type(node.func) is ast.Attribute \
-                                    and node.func.attr in CLEANUP_REGISTRARS and node.args \
-                                    and _self_method(node.args[0]):  # type: ignore[attr-defined]
+                        for node in analysis.own_calls(method):
+                            if type(node.func) is ast.Attribute and node.func.attr in CLEANUP_REGISTRARS \
+                                    and node.args and self_method(node.args[0]):
                                 names.add(node.args[0].attr)  # type: ignore[attr-defined]
         analysis._memo[key] = frozenset(names)
     return analysis._memo[key]  # type: ignore[return-value]
@@ -651,25 +652,13 @@ def _enters(analysis: "CleanupAnalysis", cls: ast.ClassDef, name: str) -> bool:
             methods = []  # (not a context manager: nothing to find)
         for method in methods:
             for node in walk_own(method):
-                if type(node) is ast.Attribute and _self_method(node):  # type: ignore[arg-type]
+                if type(node) is ast.Attribute and self_method(node):  # type: ignore[arg-type]
                     called.setdefault(node.attr, set()).add(method.name)  # type: ignore[attr-defined]
         analysis._memo[key] = frozenset(
             helper for helper, callers in called.items()
             if callers & ENTER_METHODS and callers <= ENTER_METHODS | EXIT_METHODS
         )
     return name in analysis._memo[key]  # type: ignore[operator]
-
-
-def _registered_by_decorator(func: ast.AST) -> bool:
-    """``@self.addCleanup`` / ``@case.addCleanup`` over a local function: registered."""
-    return any(isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS
-               for d in getattr(func, "decorator_list", ()))
-
-
-def _self_method(target: ast.expr) -> bool:
-    """``self.restore`` / ``cls.restore``: a method of the instance or class at hand."""
-    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-        and target.value.id in ("self", "cls")
 
 
 def _registered_callee(node: ast.AST, ctx: CleanupAnalysis) -> tuple[ast.expr, list[ast.expr]] | None:

@@ -574,6 +574,18 @@ def _class_value(cls: ast.ClassDef, name: str) -> ast.expr | None:
     return values[0] if len(values) == 1 else None
 
 
+def registered_by_decorator(func: ast.AST) -> bool:
+    """``@self.addCleanup`` / ``@case.addCleanup`` over a local function: registered."""
+    return any(isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS
+               for d in getattr(func, "decorator_list", ()))
+
+
+def self_method(target: ast.expr) -> bool:
+    """``self.restore`` / ``cls.restore``: a method of the instance or class at hand."""
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+        and target.value.id in ("self", "cls")
+
+
 def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attribute]]:
     """What ``func`` registers to run at cleanup: code (bodies of registered lambdas and local
     functions, other callables as a call with the registered arguments) and the
@@ -583,9 +595,7 @@ def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attrib
     roots: list[ast.AST] = []
     methods: list[ast.Attribute] = []
     for node in nodes:
-        if isinstance(node, FUNCTION_TYPES) and any(
-            isinstance(d, ast.Attribute) and d.attr in CLEANUP_REGISTRARS for d in node.decorator_list
-        ):
+        if isinstance(node, FUNCTION_TYPES) and registered_by_decorator(node):
             roots.extend(node.body)
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in CLEANUP_REGISTRARS and node.args):
@@ -595,9 +605,8 @@ def _registered_callables(func: ast.AST) -> tuple[list[ast.AST], list[ast.Attrib
             roots.append(target.body)
         elif isinstance(target, ast.Name) and target.id in local:
             roots.extend(local[target.id].body)
-        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                and target.value.id in ("self", "cls"):
-            methods.append(target)
+        elif self_method(target):
+            methods.append(target)  # type: ignore[arg-type]
         else:
             roots.append(ast.copy_location(ast.Call(func=target, args=args, keywords=[]), node))
     return roots, methods
